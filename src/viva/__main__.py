@@ -1,0 +1,5 @@
+"""`python -m viva` runs the CLI."""
+
+from viva.cli import main
+
+main()

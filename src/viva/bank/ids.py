@@ -1,0 +1,41 @@
+"""Stable question ids: derived from where a question lives, never from its answer.
+
+Editing an answer keeps the id (and so the review history); renumbering keeps it too, since the
+author's number is a label, not part of the question. Moving a question to another note or
+section, or rewording it, makes a new question (the old one is retired, with its history).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+
+_TRAILING = re.compile(r"[\s?？。.:：!！;；,，]+$")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_prompt(prompt: str) -> str:
+    """The form of a question's text that its id hashes: width, case and spacing folded."""
+    text = unicodedata.normalize("NFKC", prompt).casefold()
+    text = _TRAILING.sub("", text)
+    return _SPACE.sub("", text)
+
+
+def question_id(
+    bank: str, note_path: str, section: Sequence[str], prompt: str, occurrence: int = 0
+) -> str:
+    """A 16-hex-digit id for the question at this place in this bank.
+
+    `occurrence` tells apart the same question asked twice in one section.
+    """
+    parts = [
+        bank.casefold(),
+        note_path,
+        "\x1e".join(normalise_prompt(s) for s in section),
+        normalise_prompt(prompt),
+    ]
+    if occurrence:
+        parts.append(str(occurrence))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,245 @@
+"""Resolve links between the notes of one import and turn parsed notes into `Question`s.
+
+Obsidian resolves `[[Note]]` by file name anywhere in the vault, `[[#Heading]]` inside the same
+note and `[[Note#Heading]]` inside another. `![[...]]` embeds the target's text; `![[img.svg]]`
+and `![alt](path)` are assets. Whatever cannot be resolved stays visible in the text and is
+reported with its file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from viva.bank.ids import question_id
+from viva.bank.markdown import AnswerLine, Heading, ParsedNote, RawQuestion
+from viva.bank.models import Link, LinkKind, LinkRole, NoteProblem, Question, SourceRef
+
+_WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class VaultNote:
+    """A parsed note with where it lives on disk."""
+
+    parsed: ParsedNote
+    source: Path  # absolute path of the file
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class Vault:
+    """Name and heading indexes over the notes (and other files) of one import."""
+
+    def __init__(self, notes: Sequence[VaultNote], other_files: Iterable[Path] = ()) -> None:
+        self.notes = list(notes)
+        self._by_name: dict[str, VaultNote] = {}
+        for note in sorted(self.notes, key=lambda n: (n.parsed.rel.count("/"), n.parsed.rel)):
+            rel = note.parsed.rel
+            stem = rel.rsplit(".", 1)[0] if rel.endswith(_NOTE_SUFFIXES) else rel
+            for key in (_norm(rel), _norm(stem), _norm(stem.rsplit("/", 1)[-1])):
+                self._by_name.setdefault(key, note)
+        self._files_by_name: dict[str, list[Path]] = {}
+        for file in [*other_files, *(n.source for n in self.notes)]:
+            self._files_by_name.setdefault(file.name.casefold(), []).append(file)
+        self._headings: dict[str, dict[str, Heading]] = {}
+        for note in self.notes:
+            index: dict[str, Heading] = {}
+            for heading in note.parsed.headings:
+                index.setdefault(_norm(heading.text), heading)
+            self._headings[note.parsed.rel] = index
+
+    def find_note(self, name: str) -> VaultNote | None:
+        """The note a wiki link names ("LLM-Survey", "folder/Note", "Note.md")."""
+        return self._by_name.get(_norm(name))
+
+    def find_heading(self, note: VaultNote, heading: str) -> Heading | None:
+        """A heading of `note` by its text; `A#B` nested paths match on the last part."""
+        index = self._headings[note.parsed.rel]
+        found = index.get(_norm(heading))
+        if found is None and "#" in heading:
+            found = index.get(_norm(heading.rsplit("#", 1)[-1]))
+        return found
+
+    def find_file(self, name: str, near: Path) -> Path | None:
+        """An asset: relative to the note first, then anywhere in the vault by file name."""
+        candidate = (near.parent / name).resolve()
+        if candidate.is_file():
+            return candidate
+        matches = self._files_by_name.get(PurePosixPath(name).name.casefold(), [])
+        return matches[0] if matches else None
+
+
+def build_questions(
+    vault: Vault, bank: str
+) -> tuple[list[Question], dict[str, int], list[NoteProblem]]:
+    """Questions of every note with ids and resolved links, counts per note, and problems."""
+    ids: dict[tuple[str, int], str] = {}  # (note, question line) -> id
+    for note in vault.notes:
+        seen: dict[str, int] = {}
+        for raw in note.parsed.questions:
+            base = question_id(bank, note.parsed.rel, raw.section, raw.prompt)
+            occurrence = seen.get(base, 0)
+            seen[base] = occurrence + 1
+            ids[(note.parsed.rel, raw.line)] = (
+                base
+                if occurrence == 0
+                else question_id(bank, note.parsed.rel, raw.section, raw.prompt, occurrence)
+            )
+    questions: list[Question] = []
+    counts: dict[str, int] = {}
+    problems: list[NoteProblem] = []
+    for note in vault.notes:
+        resolver = _Resolver(vault, note, ids, problems)
+        for position, raw in enumerate(note.parsed.questions):
+            questions.append(resolver.question(raw, bank, position))
+        counts[note.parsed.rel] = len(note.parsed.questions)
+    return questions, counts, problems
+
+
+class _Resolver:
+    def __init__(
+        self,
+        vault: Vault,
+        note: VaultNote,
+        ids: dict[tuple[str, int], str],
+        problems: list[NoteProblem],
+    ) -> None:
+        self.vault = vault
+        self.note = note
+        self.ids = ids
+        self.problems = problems
+
+    def question(self, raw: RawQuestion, bank: str, position: int) -> Question:
+        links: list[Link] = []
+        reference: str | None = None
+        if raw.answer is not None:
+            parts = [self._line(line, links, LinkRole.ANSWER) for line in raw.answer]
+            reference = "\n".join(parts)
+        for line in raw.follow_ups:
+            self._line(line, links, LinkRole.FOLLOW_UP)
+        rel = self.note.parsed.rel
+        return Question(
+            id=self.ids[(rel, raw.line)],
+            bank=bank,
+            section=raw.section,
+            number=raw.number,
+            prompt=raw.prompt,
+            reference=reference,
+            source=SourceRef(rel, raw.line + 1),
+            key_points=raw.key_points,
+            tags=self.note.parsed.tags,
+            links=tuple(links),
+            position=position,
+        )
+
+    def _line(self, line: AnswerLine, links: list[Link], role: LinkRole) -> str:
+        """Record the line's links and return its text with resolved embeds expanded."""
+        text = line.text
+        if "[[" not in text and "](" not in text:
+            return text
+        masked = _CODE_SPAN.sub(lambda m: "\0" * len(m.group(0)), text)
+        pieces: list[str] = []
+        cursor = 0
+        for match in _WIKI.finditer(masked):
+            raw = text[match.start() : match.end()]
+            link, expansion = self._wiki(
+                raw, match.group(1) == "!", text[match.start(2) : match.end(2)], line.line + 1, role
+            )
+            links.append(link)
+            pieces.append(text[cursor : match.start()])
+            pieces.append(expansion if expansion is not None else raw)
+            cursor = match.end()
+        pieces.append(text[cursor:])
+        for match in _MD_IMAGE.finditer(masked):
+            target = text[match.start(1) : match.end(1)]
+            if "://" in target or target.startswith(("data:", "#", "mailto:")):
+                continue
+            links.append(
+                self._asset(text[match.start() : match.end()], target, line.line + 1, role)
+            )
+        return "".join(pieces)
+
+    def _wiki(
+        self, raw: str, is_embed: bool, inner: str, line: int, role: LinkRole
+    ) -> tuple[Link, str | None]:
+        target = inner.split("|", 1)[0].strip()
+        name, _, heading = target.partition("#")
+        name = name.strip()
+        heading = heading.strip()
+        rel = self.note.parsed.rel
+        suffix = PurePosixPath(name).suffix.casefold()
+        if is_embed and name and suffix and suffix not in _NOTE_SUFFIXES:
+            return self._asset(raw, name, line, role), None
+        note = self.note if not name else self.vault.find_note(name)
+        kind = LinkKind.HEADING if heading else LinkKind.NOTE
+        if note is None:
+            what = "embed" if is_embed else "link"
+            self.problems.append(
+                NoteProblem(rel, line, f"{what} {raw}: note {name!r} is not in the vault")
+            )
+            return Link(raw, target, kind, is_embed, line, role), None
+        section: tuple[str, ...] = ()
+        question: str | None = None
+        found: Heading | None = None
+        if heading:
+            found = self.vault.find_heading(note, heading)
+            if found is None:
+                what = "embed" if is_embed else "link"
+                self.problems.append(
+                    NoteProblem(
+                        rel, line, f"{what} {raw}: no heading {heading!r} in {note.parsed.rel}"
+                    )
+                )
+                return Link(raw, target, kind, is_embed, line, role, note=note.parsed.rel), None
+            section = found.path
+            if found.is_question:
+                question = self.ids.get((note.parsed.rel, found.line))
+        link = Link(
+            raw,
+            target,
+            kind,
+            is_embed,
+            line,
+            role,
+            is_resolved=True,
+            note=note.parsed.rel,
+            section=section,
+            question_id=question,
+        )
+        if not is_embed:
+            return link, None
+        if note is self.note and found is None:
+            return link, None  # a note embedding itself whole: keep the link, do not recurse
+        return link, _embedded_text(note.parsed, found)
+
+    def _asset(self, raw: str, name: str, line: int, role: LinkRole) -> Link:
+        found = self.vault.find_file(name, self.note.source)
+        if found is None:
+            self.problems.append(
+                NoteProblem(
+                    self.note.parsed.rel, line, f"image {raw}: file {name!r} is not in the vault"
+                )
+            )
+            return Link(raw, name, LinkKind.ASSET, True, line, role)
+        return Link(raw, name, LinkKind.ASSET, True, line, role, is_resolved=True, file=str(found))
+
+
+def _embedded_text(note: ParsedNote, heading: Heading | None) -> str:
+    if heading is None:
+        first, last = note.body_start, len(note.lines)
+    else:
+        first, last = heading.line + 1, heading.end
+    lines = list(note.lines[first:last])
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)

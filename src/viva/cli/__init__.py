@@ -1,0 +1,89 @@
+"""The `viva` command: Typer app, command groups, and the one place errors become messages.
+
+Commands parse arguments, make one `Viva` call and render the result (render.py). Heavy modules
+(SQLAlchemy, the parser) are imported inside commands so that `viva --help` starts fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from viva import __version__
+
+if TYPE_CHECKING:
+    from viva.service import Viva
+
+app = typer.Typer(
+    name="viva",
+    help="Viva: an offline coach for oral technical interviews (考研复试 and job interviews).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@contextmanager
+def explained_errors() -> Iterator[None]:
+    """Turn a VivaError into one clear message and its exit code (never a traceback)."""
+    from viva.errors import VivaError
+
+    try:
+        yield
+    except VivaError as err:
+        from viva.cli.render import err_console
+
+        err_console().print(f"[red]Error:[/red] {err.message}", markup=True, highlight=False)
+        if err.hint:
+            err_console().print(f"Hint: {err.hint}", style="dim", markup=False, highlight=False)
+        raise typer.Exit(err.exit_code) from None
+
+
+@contextmanager
+def service() -> Iterator[Viva]:
+    """The service for one command, built from the environment, errors explained."""
+    with explained_errors():
+        from viva.config import load_settings
+        from viva.service import Viva
+
+        viva = Viva(load_settings())
+        try:
+            yield viva
+        finally:
+            viva.close()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"viva {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Viva: an offline coach for oral technical interviews (考研复试 and job interviews)."""
+
+
+def _register() -> None:
+    from viva.cli import bank, importing, paths
+
+    app.add_typer(bank.app, name="bank")
+    app.command("import")(importing.import_notes)
+    app.command("paths")(paths.show_paths)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the `viva` script."""
+    app(prog_name="viva")

@@ -1,0 +1,44 @@
+"""`viva import`: notes or a vault into a bank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def import_notes(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Note files or vault folders (.md, .markdown, .txt).")
+    ],
+    bank: Annotated[str, typer.Option("--bank", "-b", help="Bank to import into.")] = "default",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import notes into a question bank (re-importing updates in place and keeps history)."""
+    from viva.cli import render, service
+
+    with service() as viva, render.import_progress(not as_json) as progress:
+        report = viva.import_notes(paths, bank=bank, dry_run=dry_run, on_progress=progress)
+    if as_json:
+        from viva.wire import problem_json
+
+        plan = report.plan
+        render.print_json(
+            {
+                "bank": report.bank,
+                "dry_run": report.is_dry_run,
+                "notes": report.notes,
+                "questions": report.questions,
+                "counts": report.counts,
+                "added": [*plan.added, *plan.restored],
+                "updated": list(plan.updated),
+                "retired": list(plan.retired),
+                "problems": [problem_json(p) for p in report.problems],
+            }
+        )
+    else:
+        render.import_report(report)

@@ -1,0 +1,222 @@
+"""Every Rich table, panel and progress bar of the CLI lives here."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from viva.bank.models import LinkRole, Question
+from viva.bank.search import SearchHit
+from viva.service import ImportProgress, ImportReport, Paths
+from viva.store.questions import BankSummary
+
+
+def console() -> Console:
+    """Standard output (created per call so that test runners can capture it)."""
+    return Console(highlight=False)
+
+
+def err_console() -> Console:
+    """Standard error: progress, warnings and errors."""
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """JSON on standard output, UTF-8 (Chinese stays readable), no Rich styling."""
+    console().out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+
+
+_STAGES = {"read": "Reading notes", "parse": "Parsing", "write": "Saving"}
+
+
+@contextmanager
+def import_progress(enabled: bool) -> Iterator[ImportProgress | None]:
+    """A progress bar per import stage on standard error (none when output is not a terminal)."""
+    err = err_console()
+    if not enabled or not err.is_terminal:
+
+        def plain(stage: str, done: int, total: int) -> None:
+            if enabled and stage == "write" and done == 0:
+                err.print(f"Saving {total} questions…")
+
+        yield plain
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(_STAGES.get(stage, stage), total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def import_report(report: ImportReport) -> None:
+    """The summary table of an import, then its problems with file:line."""
+    out = console()
+    title = f"Import into bank '{report.bank}'" + (
+        " (dry run: nothing written)" if report.is_dry_run else ""
+    )
+    table = Table(title=title, show_header=True, header_style="bold")
+    table.add_column("", style="bold")
+    table.add_column("questions", justify="right")
+    counts = report.counts
+    for key in ("added", "updated", "retired", "unchanged"):
+        table.add_row(key, str(counts[key]))
+    out.print(table)
+    if report.is_unchanged_vault:
+        out.print(f"{report.notes} notes, all unchanged since the last import.")
+    else:
+        out.print(
+            f"{report.notes} notes, {report.questions} questions "
+            f"({report.with_reference} with a reference answer)."
+        )
+    problems = report.problems
+    if problems:
+        err = err_console()
+        err.print(f"[yellow]{len(problems)} problem(s):[/yellow]")
+        for problem in problems:
+            err.print(f"  {problem.severity.value}: {problem}", markup=False)
+
+
+def bank_overview(summaries: Sequence[BankSummary], questions: Sequence[Question]) -> None:
+    """Banks with their counts, then the sections of the listed questions as a tree."""
+    out = console()
+    table = Table(title="Question banks", header_style="bold")
+    for column in ("bank", "questions", "with answer", "retired", "notes", "in use"):
+        table.add_column(column, justify="left" if column == "bank" else "right")
+    for b in summaries:
+        name = f"{b.name} (built-in)" if b.is_builtin else b.name
+        table.add_row(
+            name,
+            str(b.active),
+            str(b.with_reference),
+            str(b.retired),
+            str(b.notes),
+            "yes" if b.is_enabled else "no",
+        )
+    out.print(table)
+    out.print(section_tree(questions))
+
+
+def section_tree(questions: Sequence[Question]) -> Tree:
+    """Sections as a tree with question counts (sections in the order the notes give them)."""
+    root = Tree("[bold]Sections[/bold]")
+    counts: Counter[tuple[str, ...]] = Counter()
+    order: list[tuple[str, ...]] = []
+    for q in questions:
+        path = (q.bank, *q.section)
+        for depth in range(1, len(path) + 1):
+            prefix = path[:depth]
+            if prefix not in counts:
+                order.append(prefix)
+            counts[prefix] += 1
+    nodes: dict[tuple[str, ...], Tree] = {}
+    for path in order:
+        parent = nodes.get(path[:-1], root)
+        nodes[path] = parent.add(Text(f"{path[-1]}  ({counts[path]})"))
+    return root
+
+
+def question_table(questions: Sequence[Question], *, title: str) -> None:
+    """One row per question: short id, section, author's number, prompt, answer or not."""
+    table = Table(title=title, header_style="bold", show_lines=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("section")
+    table.add_column("#", justify="right")
+    table.add_column("question")
+    table.add_column("ans", justify="center")
+    for q in questions:
+        table.add_row(
+            q.id[:8],
+            " / ".join(q.section[-2:]),
+            q.number or "",
+            q.prompt,
+            "✓" if q.has_reference else "–",
+        )
+    console().print(table)
+
+
+def search_results(hits: Sequence[SearchHit], text: str) -> None:
+    """Search hits, best first."""
+    if not hits:
+        console().print(f"No question matches {text!r}.")
+        return
+    table = Table(title=f"Search: {text}", header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("score", justify="right")
+    table.add_column("section")
+    table.add_column("question")
+    for hit in hits:
+        q = hit.question
+        table.add_row(q.id[:8], f"{hit.score:.2f}", " / ".join(q.section[-2:]), q.prompt)
+    console().print(table)
+
+
+def question_panel(q: Question) -> None:
+    """A question in full: prompt, rendered answer, key points, source and links."""
+    parts: list[Any] = []
+    if q.reference is None:
+        parts.append(Text("(no reference answer yet)", style="dim"))
+    else:
+        parts.append(Markdown(q.reference))
+    if q.key_points:
+        parts.append(Text("\nKey points", style="bold"))
+        parts.extend(Text(f"  • {k.text}") for k in q.key_points)
+    links = list(q.links)
+    if links:
+        parts.append(Text("\nLinks", style="bold"))
+        for link in links:
+            state = "→ " + " / ".join(link.section) if link.section else ""
+            if not link.is_resolved:
+                state = "(not found)"
+            role = " follow-up" if link.role is LinkRole.FOLLOW_UP else ""
+            parts.append(Text(f"  {link.raw}{role} {state}".rstrip()))
+    where = f"{q.source.file}:{q.source.line}"
+    number = f"{q.number}. " if q.number else ""
+    footer = f"{q.bank} · {' / '.join(q.section)} · {where} · id {q.id}"
+    console().print(
+        Panel(
+            Group(*parts),
+            title=f"{number}{q.prompt}",
+            title_align="left",
+            subtitle=footer,
+            subtitle_align="left",
+        )
+    )
+
+
+def paths_table(paths: Paths) -> None:
+    """Where each thing lives."""
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for label, value in (
+        ("data dir", paths.home),
+        ("database", paths.database),
+        ("assets", paths.assets),
+        ("models", paths.models),
+        ("recordings", paths.recordings),
+        ("built-in bank", paths.builtin_bank),
+    ):
+        table.add_row(label, str(value))
+    console().print(table)

@@ -1,0 +1,95 @@
+"""Settings, and the only code that reads the environment.
+
+Everything else receives a `Settings` value explicitly: there is no module-level singleton, so
+tests pass a dict of environment variables and get an isolated data dir.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from viva.errors import ConfigError
+
+APP_NAME = "viva"
+DEFAULT_MAX_NOTE_MB = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where Viva keeps its data and the limits it applies."""
+
+    home: Path
+    database_url: str | None = None  # None: the SQLite file under `home`
+    max_note_bytes: int = int(DEFAULT_MAX_NOTE_MB * 1024 * 1024)
+    include_builtin: bool = True
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite database file (used when no database URL is set)."""
+        return self.home / "viva.db"
+
+    @property
+    def assets_dir(self) -> Path:
+        """Images and other files that notes embed, copied here on import."""
+        return self.home / "assets"
+
+    @property
+    def models_dir(self) -> Path:
+        """Model files assembled from installed packages (speech)."""
+        return self.home / "models"
+
+    @property
+    def recordings_dir(self) -> Path:
+        """Recorded spoken answers."""
+        return self.home / "recordings"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The SQLAlchemy URL actually used."""
+        return self.database_url or f"sqlite:///{self.db_path}"
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(
+        f"{name} must be a yes/no value (not {raw!r})",
+        hint=f"set {name}=1 or {name}=0",
+    )
+
+
+def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
+    """Build the settings from environment variables (the only reader of the environment)."""
+    raw_home = env.get("VIVA_HOME")
+    if raw_home:
+        home = Path(raw_home).expanduser()
+    else:
+        import platformdirs  # deferred: only needed when no override is given
+
+        home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    raw_limit = env.get("VIVA_MAX_NOTE_MB")
+    max_mb = DEFAULT_MAX_NOTE_MB
+    if raw_limit:
+        try:
+            max_mb = float(raw_limit)
+        except ValueError:
+            max_mb = -1.0
+        if max_mb <= 0:
+            raise ConfigError(
+                f"VIVA_MAX_NOTE_MB must be a positive number of megabytes (not {raw_limit!r})",
+                hint="for example VIVA_MAX_NOTE_MB=20",
+            )
+    raw_builtin = env.get("VIVA_BUILTIN_BANK")
+    include_builtin = True if raw_builtin is None else _parse_bool("VIVA_BUILTIN_BANK", raw_builtin)
+    return Settings(
+        home=home,
+        database_url=env.get("VIVA_DATABASE_URL") or None,
+        max_note_bytes=int(max_mb * 1024 * 1024),
+        include_builtin=include_builtin,
+    )

@@ -1,0 +1,116 @@
+"""Open the database: engine, SQLite pragmas, migrations to the newest schema, transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from viva.errors import DatabaseError
+from viva.store.schema import HEAD_REVISION
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, open transactions, so that DDL (migrations) is
+    # transactional too: a failed or killed migration or import leaves no half-written state.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")  # two tabs or a CLI beside the web app
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode up to the last commit
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """One database (SQLite file or PostgreSQL URL), migrated on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, created and migrated on first use."""
+        if self._engine is None:
+            self._engine = self._open()
+        return self._engine
+
+    def _open(self) -> Engine:
+        url = sa.make_url(self.url)
+        is_sqlite = url.get_backend_name() == "sqlite"
+        if is_sqlite and url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = sa.create_engine(url)
+        except (sa.exc.ArgumentError, ImportError) as err:
+            raise DatabaseError(
+                f"cannot use database URL {self.url!r}: {err}",
+                hint="for PostgreSQL install the extra: pip install 'viva-coach[postgres]'",
+            ) from None
+        if is_sqlite:
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            sa.event.listen(engine, "begin", _sqlite_begin)
+        try:
+            self._migrate(engine)
+        except sa.exc.OperationalError as err:
+            raise DatabaseError(
+                f"cannot open the database {self.url!r}: {err.orig}",
+                hint="check the path or server, or set VIVA_HOME / VIVA_DATABASE_URL",
+            ) from None
+        return engine
+
+    @staticmethod
+    def current_revision(conn: Connection) -> str | None:
+        """The schema revision stored in the database, or None for an empty one."""
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def _migrate(self, engine: Engine) -> None:
+        with engine.connect() as conn:
+            revision = self.current_revision(conn)
+        if revision == HEAD_REVISION:
+            return  # the common case: skip importing Alembic (start-up time)
+        from alembic import command
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
+        if revision is not None and revision not in known:
+            raise DatabaseError(
+                f"the database {self.url!r} was written by a newer Viva (schema {revision})",
+                hint="upgrade Viva (pip install -U viva-coach) or point VIVA_HOME elsewhere",
+            )
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in one transaction: committed on success, rolled back on any error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reader(self) -> Iterator[Connection]:
+        """A connection for reads."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        if self._engine is not None:
+            self._engine.dispose()

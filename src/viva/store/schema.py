@@ -1,0 +1,150 @@
+"""Table definitions (SQLAlchemy Core). Changes here need an Alembic migration in migrations/."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+# The newest migration; checked against Alembic's head by a test so that start-up can skip
+# importing Alembic when the database is already current.
+HEAD_REVISION = "0001"
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite stores them as naive text)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware UTC time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+metadata = sa.MetaData()
+
+banks = sa.Table(
+    "banks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("is_builtin", sa.Boolean, nullable=False, default=False),
+    sa.Column("is_enabled", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+notes = sa.Table(
+    "notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("bank_id", sa.Integer, sa.ForeignKey("banks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("question_count", sa.Integer, nullable=False),
+    sa.Column("importer_version", sa.Integer, nullable=False),
+    sa.Column("imported_at", UTCDateTime, nullable=False),
+    sa.Column("retired_at", UTCDateTime),
+    sa.UniqueConstraint("bank_id", "path"),
+)
+
+sections = sa.Table(
+    "sections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("bank_id", sa.Integer, sa.ForeignKey("banks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("note_id", sa.Integer, sa.ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("path", sa.JSON, nullable=False),
+    sa.Column("key", sa.Text, nullable=False),  # path joined with " / ", for lookups
+    sa.Column("question_count", sa.Integer, nullable=False),
+    sa.UniqueConstraint("note_id", "key"),
+)
+
+questions = sa.Table(
+    "questions",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("bank_id", sa.Integer, sa.ForeignKey("banks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("note_id", sa.Integer, sa.ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("section", sa.JSON, nullable=False),
+    sa.Column("section_key", sa.Text, nullable=False),
+    sa.Column("number", sa.String(20)),
+    sa.Column("prompt", sa.Text, nullable=False),
+    sa.Column("reference", sa.Text),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("fingerprint", sa.String(32), nullable=False),
+    sa.Column("is_active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("retired_at", UTCDateTime),
+    sa.Index("ix_questions_bank_active", "bank_id", "is_active"),
+)
+
+key_points = sa.Table(
+    "key_points",
+    metadata,
+    sa.Column(
+        "question_id",
+        sa.String(16),
+        sa.ForeignKey("questions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+)
+
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column(
+        "question_id",
+        sa.String(16),
+        sa.ForeignKey("questions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("raw", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("is_embed", sa.Boolean, nullable=False),
+    sa.Column("is_resolved", sa.Boolean, nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("section", sa.JSON, nullable=False),
+    sa.Column("target_question_id", sa.String(16)),
+    sa.Column("asset", sa.Text),  # assets: file name of the copy under the data dir
+)
+
+import_runs = sa.Table(
+    "import_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("bank_id", sa.Integer, sa.ForeignKey("banks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=False),
+    sa.Column("roots", sa.JSON, nullable=False),
+    sa.Column("added", sa.Integer, nullable=False),
+    sa.Column("updated", sa.Integer, nullable=False),
+    sa.Column("retired", sa.Integer, nullable=False),
+    sa.Column("unchanged", sa.Integer, nullable=False),
+    sa.Column("problems", sa.JSON, nullable=False),
+)

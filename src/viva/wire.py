@@ -1,0 +1,49 @@
+"""JSON shapes shared by `--json` output and the web API (documented in the README; stable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from viva.bank.models import Link, NoteProblem, Question
+
+
+def question_json(question: Question) -> dict[str, Any]:
+    """A question as JSON: every field a script needs, nothing internal."""
+    return {
+        "id": question.id,
+        "bank": question.bank,
+        "section": list(question.section),
+        "number": question.number,
+        "prompt": question.prompt,
+        "reference": question.reference,
+        "key_points": [k.text for k in question.key_points],
+        "tags": list(question.tags),
+        "source": {"file": question.source.file, "line": question.source.line},
+        "links": [link_json(link) for link in question.links],
+    }
+
+
+def link_json(link: Link) -> dict[str, Any]:
+    """A link as JSON; `resolved` is false when its target is not in the vault."""
+    return {
+        "raw": link.raw,
+        "target": link.target,
+        "kind": link.kind.value,
+        "role": link.role.value,
+        "embed": link.is_embed,
+        "resolved": link.is_resolved,
+        "line": link.line,
+        "note": link.note,
+        "section": list(link.section),
+        "question_id": link.question_id,
+    }
+
+
+def problem_json(problem: NoteProblem) -> dict[str, Any]:
+    """An import problem with its place."""
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "message": problem.message,
+        "severity": problem.severity.value,
+    }
