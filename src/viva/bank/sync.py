@@ -53,10 +53,13 @@ class SyncPlan:
 
 
 def fingerprint(question: Question) -> str:
-    """A hash of what a question says (not where its lines are): changes mean "updated"."""
+    """A hash of what a question says: a change means "updated".
+
+    Where it stands (line, order) and the author's number are left out: renumbering or adding a
+    question above another is not an edit of that question.
+    """
     payload = [
         question.section,
-        question.number,
         question.prompt,
         question.reference,
         [(k.text, k.kind.value) for k in question.key_points],

@@ -287,24 +287,29 @@ def _upsert_notes(
 def _move_unchanged(
     conn: Connection, moved: Sequence[Question], note_ids: Mapping[str, int]
 ) -> None:
-    """Unchanged questions keep their row; only their place in the file may have moved."""
+    """Unchanged questions keep their row; only their place and number may have moved."""
     current = {}
     for chunk in _chunks([q.id for q in moved]):
         for r in conn.execute(
             sa.select(
-                questions.c.id, questions.c.line, questions.c.position, questions.c.note_id
+                questions.c.id,
+                questions.c.line,
+                questions.c.position,
+                questions.c.note_id,
+                questions.c.number,
             ).where(questions.c.id.in_(chunk))
         ):
-            current[r.id] = (r.line, r.position, r.note_id)
+            current[r.id] = (r.line, r.position, r.note_id, r.number)
     changes = [
         {
             "b_id": q.id,
             "line": q.source.line,
             "position": q.position,
             "note_id": note_ids[q.source.file],
+            "number": q.number,
         }
         for q in moved
-        if current.get(q.id) != (q.source.line, q.position, note_ids[q.source.file])
+        if current.get(q.id) != (q.source.line, q.position, note_ids[q.source.file], q.number)
     ]
     if changes:
         conn.execute(
@@ -314,6 +319,7 @@ def _move_unchanged(
                 line=sa.bindparam("line"),
                 position=sa.bindparam("position"),
                 note_id=sa.bindparam("note_id"),
+                number=sa.bindparam("number"),
             ),
             changes,
         )

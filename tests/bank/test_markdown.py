@@ -1,0 +1,184 @@
+"""Question shapes the importer reads, one small note each."""
+
+from __future__ import annotations
+
+from viva.bank.markdown import parse_note, plain_text, split_number
+from viva.bank.models import KeyPointKind
+
+
+def answers(text: str) -> list[tuple[tuple[str, ...], str | None, str, str | None]]:
+    note = parse_note(text, "note.md")
+    return [
+        (
+            q.section,
+            q.number,
+            q.prompt,
+            None if q.answer is None else "\n".join(a.text for a in q.answer),
+        )
+        for q in note.questions
+    ]
+
+
+def test_list_item_with_blockquote_answer() -> None:
+    text = "## 基础\n\n3. 什么是过拟合？\n> 模型在训练集上好，\n> 在测试集上差。\n"
+    assert answers(text) == [
+        (("基础",), "3", "什么是过拟合？", "模型在训练集上好，\n在测试集上差。")
+    ]
+
+
+def test_blockquote_nested_inside_the_list_item_is_its_answer() -> None:
+    text = "1. What is a mutex?\n   > A lock only its owner can release.\n"
+    assert answers(text) == [((), "1", "What is a mutex?", "A lock only its owner can release.")]
+
+
+def test_list_item_question_mark_without_answer_is_kept() -> None:
+    text = "## 未来研究\n\n1. 你想研究什么？\n2. 为什么？\n- plain item\n"
+    assert answers(text) == [
+        (("未来研究",), "1", "你想研究什么？", None),
+        (("未来研究",), "2", "为什么？", None),
+    ]
+
+
+def test_plain_list_is_not_a_question() -> None:
+    assert answers("## Notes\n\n1. first step\n2. second step\n") == []
+
+
+def test_heading_question_body_runs_to_the_next_heading_of_same_level() -> None:
+    text = (
+        "# ML\n\n## What is dropout?\n\nRandomly zeroes units.\n\n### Detail\n\nScaled by 1/p.\n\n"
+        "## Next section\n\ntext\n"
+    )
+    result = answers(text)
+    assert result == [
+        (
+            ("ML",),
+            None,
+            "What is dropout?",
+            "Randomly zeroes units.\n\n### Detail\n\nScaled by 1/p.",
+        )
+    ]
+
+
+def test_numbered_heading_with_answer_is_a_question_but_numbered_section_is_not() -> None:
+    text = (
+        "## 1. 机器学习\n\n1. 什么是 SVM？\n> 最大间隔分类器。\n\n"
+        "## 2. 操作系统\n\n### 3. 进程与线程的区别\n\n> 进程是资源分配的单位。\n"
+    )
+    assert answers(text) == [
+        (("1. 机器学习",), "1", "什么是 SVM？", "最大间隔分类器。"),
+        (("2. 操作系统",), "3", "进程与线程的区别", "进程是资源分配的单位。"),
+    ]
+
+
+def test_heading_without_questions_names_the_following_heading_questions() -> None:
+    text = "## 项目\n\n### 注意力\n\n### 7. 三个组成部分是什么？\n\n> QKV\n"
+    assert answers(text) == [(("项目", "注意力"), "7", "三个组成部分是什么？", "QKV")]
+
+
+def test_qa_pairs_in_english_and_chinese() -> None:
+    text = (
+        "Q: What is TCP?\nA: A reliable byte stream.\n\n"
+        "问：什么是死锁？\n答：两个以上进程互相等待对方的资源。\n\n还需要四个必要条件。\n\n"
+        "Q: No answer yet?\n"
+    )
+    assert answers(text) == [
+        ((), None, "What is TCP?", "A reliable byte stream."),
+        ((), None, "什么是死锁？", "两个以上进程互相等待对方的资源。\n\n还需要四个必要条件。"),
+        ((), None, "No answer yet?", None),
+    ]
+
+
+def test_qa_pair_as_two_paragraphs() -> None:
+    text = "Q: What is a TLB?\n\nA: A cache of page-table entries.\n"
+    assert answers(text) == [((), None, "What is a TLB?", "A cache of page-table entries.")]
+
+
+def test_spaced_repetition_inline_cards_one_and_both_ways() -> None:
+    text = (
+        "Capital of France::Paris\n\n过拟合:::模型记住了训练集的噪声\n\nUse `std::vector` here.\n"
+    )
+    assert answers(text) == [
+        ((), None, "Capital of France", "Paris"),
+        ((), None, "过拟合", "模型记住了训练集的噪声"),
+        ((), None, "模型记住了训练集的噪声", "过拟合"),
+    ]
+
+
+def test_spaced_repetition_multiline_cards() -> None:
+    text = "What does RAII mean?\n?\nResource acquisition\nis initialisation\n\nA\n??\nB\n"
+    assert answers(text) == [
+        ((), None, "What does RAII mean?", "Resource acquisition\nis initialisation"),
+        ((), None, "A", "B"),
+        ((), None, "B", "A"),
+    ]
+
+
+def test_follow_up_line_after_the_answer_is_not_part_of_it() -> None:
+    text = (
+        "## DL\n\n### 什么是注意力？\n> ==Q 和 K 的相似度加权 V==。\n\n"
+        "延伸：[[#什么是多头注意力？]]、[[#位置编码有什么用？]]\n\n"
+        "### 什么是多头注意力？\n> 多组投影。\n\n### 位置编码有什么用？\n> 注入顺序。\n"
+    )
+    note = parse_note(text, "dl.md")
+    first = note.questions[0]
+    assert first.answer is not None
+    assert [a.text for a in first.answer] == ["==Q 和 K 的相似度加权 V==。"]
+    assert [a.text for a in first.follow_ups] == [
+        "延伸：[[#什么是多头注意力？]]、[[#位置编码有什么用？]]"
+    ]
+
+
+def test_link_only_body_is_the_answer_not_a_follow_up() -> None:
+    assert answers("## 研究\n\n### 你做过什么？\n\n[[#Transformer]]\n") == [
+        (("研究",), None, "你做过什么？", "[[#Transformer]]")
+    ]
+
+
+def test_highlights_may_contain_a_single_equals_sign() -> None:
+    text = "### What is LoRA?\n> It learns ==$\\Delta W = BA$ with low rank r==.\n"
+    note = parse_note(text, "n.md")
+    assert [k.text for k in note.questions[0].key_points] == ["$\\Delta W = BA$ with low rank r"]
+
+
+def test_key_points_from_bold_leads_and_list_items() -> None:
+    text = (
+        "### Why TCP?\n> - **Reliable**: retransmits lost segments.\n"
+        "> - **Ordered**: sequence numbers.\n> \t- nested detail\n"
+        "\n### Why UDP?\n> - low latency\n> - no handshake\n"
+    )
+    note = parse_note(text, "n.md")
+    tcp, udp = note.questions
+    assert [(k.kind, k.text) for k in tcp.key_points] == [
+        (KeyPointKind.BOLD, "Reliable: retransmits lost segments."),
+        (KeyPointKind.BOLD, "Ordered: sequence numbers."),
+    ]
+    assert [(k.kind, k.text) for k in udp.key_points] == [
+        (KeyPointKind.LIST_ITEM, "low latency"),
+        (KeyPointKind.LIST_ITEM, "no handshake"),
+    ]
+
+
+def test_invalid_front_matter_is_reported_with_its_line_and_body_still_imports() -> None:
+    text = "---\ntags: [a, b\ndate: 2024\n---\n## S\n\n1. Q?\n> A\n"
+    note = parse_note(text, "bad.md")
+    assert len(note.questions) == 1
+    assert len(note.problems) == 1
+    problem = note.problems[0]
+    assert (problem.file, problem.line) == ("bad.md", 3)
+    assert "front matter is not valid YAML" in problem.message
+
+
+def test_front_matter_tags_as_list_string_and_hash_forms() -> None:
+    assert parse_note("---\ntags: [x, '#y']\n---\n", "a.md").tags == ("x", "y")
+    assert parse_note("---\ntags: x, y\n---\n", "a.md").tags == ("x", "y")
+    assert parse_note("---\ntag: solo\n---\n", "a.md").tags == ("solo",)
+
+
+def test_split_number_and_plain_text() -> None:
+    assert split_number("6. 什么是注意力？") == ("6", "什么是注意力？")
+    assert split_number("12、为什么？") == ("12", "为什么？")
+    assert split_number("Q3: Why?") == ("3", "Why?")
+    assert split_number("3D printing?") == (None, "3D printing?")
+    assert plain_text("**粗体** *斜体* ==高亮== `code` [[#Heading|label]] [a](b)") == (
+        "粗体 斜体 高亮 code label a"
+    )
