@@ -19,7 +19,7 @@ V1 = (
 def test_import_seed_then_list(viva: Viva) -> None:
     report = viva.import_notes([SEED])
     assert report.counts == {"added": 41, "updated": 0, "retired": 0, "unchanged": 0}
-    assert [str(p) for p in report.warnings][0].startswith("seed-note.txt:58: embed")
+    assert next(str(p) for p in report.warnings).startswith("seed-note.txt:58: embed")
     questions = viva.questions()
     assert len(questions) == 41
     assert sum(q.has_reference for q in questions) == 38
@@ -55,7 +55,8 @@ def test_reimport_updates_answers_in_place_and_retires_vanished(viva: Viva, vaul
     assert viva.question(retired_id).prompt == "什么是 QUIC？"
     write(note, V1)
     back = viva.import_notes([vault])
-    assert back.counts["added"] == 1 and back.plan.restored == (retired_id,)
+    assert back.counts["added"] == 1
+    assert back.plan.restored == (retired_id,)
 
 
 def test_reimport_of_an_unchanged_vault_parses_nothing(viva: Viva, vault: Path) -> None:
@@ -95,7 +96,8 @@ def test_assets_are_copied_into_the_data_dir(viva: Viva, vault: Path) -> None:
     write(vault / "n.md", "1. 画图？\n> ![[cnn.svg]]\n")
     viva.import_notes([vault])
     (link,) = viva.questions()[0].links
-    assert link.file is not None and link.file.endswith(".svg")
+    assert link.file is not None
+    assert link.file.endswith(".svg")
     copied = viva.settings.assets_dir / link.file
     assert copied.read_text() == "<svg xmlns='http://www.w3.org/2000/svg'/>"
 
@@ -104,7 +106,7 @@ def test_a_named_binary_file_stops_the_import_and_writes_nothing(viva: Viva, vau
     write(vault / "ok.md", "1. A?\n> a\n")
     binary = vault / "photo.md"
     binary.write_bytes(b"\x89PNG\x00\x00\x00" + bytes(range(256)))
-    with pytest.raises(ImportFailed, match="photo.md: not a text file"):
+    with pytest.raises(ImportFailed, match=r"photo\.md: not a text file"):
         viva.import_notes([vault / "ok.md", binary])
     assert viva.banks() == []
 

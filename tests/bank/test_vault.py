@@ -22,7 +22,8 @@ def test_embed_of_a_heading_in_another_note_is_expanded(vault: Path) -> None:
     result = build(vault)
     q = next(q for q in result.questions if q.prompt == "讲讲 LLM 的结构？")
     assert q.reference == "Decoder-only 与 Encoder-Decoder。"
-    assert q.links[0].is_resolved and q.links[0].is_embed
+    assert q.links[0].is_resolved
+    assert q.links[0].is_embed
     assert q.links[0].note == "LLM-Survey.md"
     assert result.problems == ()
 
