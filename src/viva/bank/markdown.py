@@ -108,6 +108,8 @@ def markdown_parser() -> MarkdownIt:
 
 def parse_note(text: str, rel: str) -> ParsedNote:
     """Parse a note's text into its headings and questions. Never raises on bad Markdown."""
+    # the parser treats \r and \r\n as line ends: so must the line maps we cut answers with
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = markdown_parser().parse(text)
     lines = tuple(text.split("\n"))
     return _NoteReader(rel, lines, tokens).read()

@@ -34,13 +34,15 @@ def explained_errors() -> Iterator[None]:
 
     try:
         yield
-    except VivaError as err:
+    except VivaError as error:
         from viva.cli.render import err_console
 
-        err_console().print(f"[red]Error:[/red] {err.message}", markup=True, highlight=False)
-        if err.hint:
-            err_console().print(f"Hint: {err.hint}", style="dim", markup=False, highlight=False)
-        raise typer.Exit(err.exit_code) from None
+        err = err_console()
+        err.print("[red]Error:[/red] ", end="", markup=True)
+        err.print(error.message, markup=False, soft_wrap=True)
+        if error.hint:
+            err.print(f"Hint: {error.hint}", style="dim", markup=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code) from None
 
 
 @contextmanager

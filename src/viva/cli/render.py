@@ -73,10 +73,9 @@ def import_progress(enabled: bool) -> Iterator[ImportProgress | None]:
 def import_report(report: ImportReport) -> None:
     """The summary table of an import, then its problems with file:line."""
     out = console()
-    title = f"Import into bank '{report.bank}'" + (
-        " (dry run: nothing written)" if report.is_dry_run else ""
-    )
-    table = Table(title=title, show_header=True, header_style="bold")
+    if report.is_dry_run:
+        out.print("Dry run: nothing written.")
+    table = Table(title=f"Import into '{report.bank}'", show_header=True, header_style="bold")
     table.add_column("", style="bold")
     table.add_column("questions", justify="right")
     counts = report.counts
@@ -95,7 +94,7 @@ def import_report(report: ImportReport) -> None:
         err = err_console()
         err.print(f"[yellow]{len(problems)} problem(s):[/yellow]")
         for problem in problems:
-            err.print(f"  {problem.severity.value}: {problem}", markup=False)
+            err.print(f"  {problem.severity.value}: {problem}", markup=False, soft_wrap=True)
 
 
 def bank_overview(summaries: Sequence[BankSummary], questions: Sequence[Question]) -> None:

@@ -1,0 +1,141 @@
+"""The `viva` command end to end (in-process runner, real SQLite file in a temp data dir)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import SEED, Cli, write
+from viva import __version__
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.output == f"viva {__version__}\n"
+
+
+def test_import_seed_then_bank_list_json(cli: Cli) -> None:
+    imported = cli("import", str(SEED), "--json")
+    assert imported.exit_code == 0, imported.output
+    report = json.loads(imported.stdout)
+    assert report["counts"] == {"added": 41, "updated": 0, "retired": 0, "unchanged": 0}
+    assert [(p["file"], p["line"]) for p in report["problems"]] == [
+        ("seed-note.txt", 58),
+        ("seed-note.txt", 130),
+    ]
+    assert "LLM-Survey#主流架构" in report["problems"][0]["message"]
+    assert "cnn-rnn-self-attention.svg" in report["problems"][1]["message"]
+    listed = cli("bank", "list", "--json")
+    assert listed.exit_code == 0
+    questions = json.loads(listed.stdout)
+    assert len(questions) == 41
+    assert sum(q["reference"] is not None for q in questions) == 38
+    first = questions[0]
+    assert set(first) >= {
+        "id",
+        "bank",
+        "section",
+        "number",
+        "prompt",
+        "reference",
+        "key_points",
+        "tags",
+        "source",
+        "links",
+    }
+    assert first["section"] == ["基本信息"]
+    assert first["number"] == "1"
+    assert first["source"] == {"file": "seed-note.txt", "line": 9}
+    transformer = next(q for q in questions if q["reference"] == "[[#Transformer]]")
+    assert transformer["links"][0]["resolved"] is True
+    assert transformer["links"][0]["section"] == ["项目经历", "Transformer"]
+
+
+def test_bank_list_filters_by_section(cli: Cli) -> None:
+    cli("import", str(SEED))
+    result = cli("bank", "list", "--section", "注意力机制", "--json")
+    assert [q["number"] for q in json.loads(result.stdout)] == ["6", "7", "8", "9", "10"]
+
+
+def test_import_prints_summary_table_and_problems(cli: Cli) -> None:
+    result = cli("import", str(SEED))
+    assert result.exit_code == 0
+    assert "│ added     │        41 │" in result.stdout
+    assert "1 notes, 41 questions (38 with a reference answer)." in result.stdout
+    assert "seed-note.txt:58: embed ![[LLM-Survey#主流架构]]" in result.stderr
+
+
+def test_import_dry_run_writes_nothing(cli: Cli) -> None:
+    result = cli("import", str(SEED), "--dry-run")
+    assert "Dry run: nothing written." in result.stdout
+    listed = cli("bank", "list", "--json")
+    assert json.loads(listed.stdout) == []
+
+
+def test_bank_show_renders_question_answer_and_source(cli: Cli) -> None:
+    cli("import", str(SEED))
+    questions = json.loads(cli("bank", "list", "--json").stdout)
+    scaled = next(q for q in questions if q["prompt"].startswith("解释 Scaled"))
+    shown = cli("bank", "show", scaled["id"][:8])
+    assert shown.exit_code == 0
+    assert "8. 解释 Scaled Dot-Product Attention 是如何计算的。" in shown.stdout
+    assert "Key points" in shown.stdout
+    assert "seed-note.txt:169" in shown.stdout
+    as_json = json.loads(cli("bank", "show", scaled["id"], "--json").stdout)
+    assert as_json == scaled
+
+
+def test_bank_search_keeps_domain_terms_whole(cli: Cli) -> None:
+    cli("import", str(SEED))
+    result = cli("bank", "search", "正则化", "--json")
+    hits = json.loads(result.stdout)
+    assert hits
+    assert hits[0]["prompt"].startswith("PAC 学习、VC-Dimension、非线性特征转换、正则化")
+    mixed = json.loads(cli("bank", "search", "Transformer 的 self-attention", "--json").stdout)
+    assert "Transformer" in mixed[0]["prompt"]
+
+
+def test_paths_lists_every_location(cli: Cli, env: dict[str, str]) -> None:
+    result = json.loads(cli("paths", "--json").stdout)
+    home = Path(env["VIVA_HOME"])
+    assert result["home"] == str(home)
+    assert result["database"] == str(home / "viva.db")
+    assert result["assets"] == str(home / "assets")
+
+
+def test_missing_path_is_a_clear_error_without_traceback(cli: Cli, tmp_path: Path) -> None:
+    result = cli("import", str(tmp_path / "nowhere"))
+    assert result.exit_code == 1
+    assert "Error: " in result.stderr
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_empty_vault_says_so(cli: Cli, vault: Path) -> None:
+    result = cli("import", str(vault))
+    assert result.exit_code == 1
+    assert "no notes found in" in result.stderr
+
+
+def test_oversized_named_file_is_refused_with_name_and_size(
+    cli: Cli, env: dict[str, str], tmp_path: Path
+) -> None:
+    big = write(tmp_path / "big.md", "1. Q?\n> " + "答" * 400_000 + "\n")
+    env["VIVA_MAX_NOTE_MB"] = "1"
+    result = cli("import", str(big))
+    assert result.exit_code == 1
+    assert "big.md: too large: 1.1 MB (limit 1 MB" in result.stderr
+
+
+def test_bad_setting_is_explained(cli: Cli, env: dict[str, str]) -> None:
+    env["VIVA_MAX_NOTE_MB"] = "lots"
+    result = cli("paths")
+    assert result.exit_code == 2
+    assert "VIVA_MAX_NOTE_MB must be a positive number of megabytes (not 'lots')" in result.stderr
+
+
+def test_unknown_question_id(cli: Cli) -> None:
+    result = cli("bank", "show", "deadbeef")
+    assert result.exit_code == 1
+    assert "no question has the id 'deadbeef'" in result.stderr
