@@ -21,7 +21,8 @@ PER_NOTE = 25
 def make_vault(folder: Path, version: str) -> None:
     for n in range(NOTES):
         body = "\n".join(
-            f"{i}. 第 {n} 篇的问题 {i} 是什么？\n> 版本 {version} 的答案 {n}-{i}，包含 ==要点 {i}==。\n"
+            f"{i}. 第 {n} 篇的问题 {i} 是什么？\n"
+            f"> 版本 {version} 的答案 {n}-{i}，包含 ==要点 {i}==。\n"
             for i in range(1, PER_NOTE + 1)
         )
         write(folder / f"note-{n:04d}.md", f"## 章节 {n}\n\n{body}")
