@@ -14,18 +14,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from viva.bank.importer import build_bank, read_notes
 from viva.bank.models import BankBuild, NoteProblem, Question, Severity
-from viva.bank.reader import NoteText, discover
-from viva.bank.search import SearchHit, search_questions
 from viva.bank.sync import IMPORTER_VERSION, SyncPlan, is_within, plan_sync
 from viva.config import Settings
 from viva.errors import BankNotFound, ImportFailed, QuestionNotFound, VivaError
 from viva.store import questions as repo
 from viva.store.db import Database
+
+if TYPE_CHECKING:  # the importer and search load on first use: listing must start fast
+    from viva.bank.reader import NoteText
+    from viva.bank.search import SearchHit
 
 BUILTIN_BANK = "builtin"
 DEFAULT_BANK = "default"
@@ -137,6 +139,9 @@ class Viva:
         now: datetime | None,
         is_builtin: bool = False,
     ) -> ImportReport:
+        from viva.bank.importer import build_bank, read_notes
+        from viva.bank.reader import discover
+
         started = now or _now()
         files, others, roots = discover(paths)
 
@@ -326,6 +331,8 @@ class Viva:
         self, text: str, *, banks: Sequence[str] | None = None, limit: int = 10
     ) -> list[SearchHit]:
         """BM25 search over the questions and answers of the named banks."""
+        from viva.bank.search import search_questions
+
         return search_questions(self.questions(banks=banks), text, limit=limit)
 
     def _bank_names(self, banks: Sequence[str] | None) -> list[str]:

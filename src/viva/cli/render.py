@@ -6,20 +6,20 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console, Group
-from rich.markdown import Markdown
-from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from viva.bank.models import LinkRole, Question
-from viva.bank.search import SearchHit
-from viva.service import ImportProgress, ImportReport, Paths
-from viva.store.questions import BankSummary
+
+if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must start fast
+    from rich.tree import Tree
+
+    from viva.bank.search import SearchHit
+    from viva.service import ImportProgress, ImportReport, Paths
+    from viva.store.questions import BankSummary
 
 
 def console() -> Console:
@@ -52,6 +52,14 @@ def import_progress(enabled: bool) -> Iterator[ImportProgress | None]:
 
         yield plain
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -119,6 +127,8 @@ def bank_overview(summaries: Sequence[BankSummary], questions: Sequence[Question
 
 def section_tree(questions: Sequence[Question]) -> Tree:
     """Sections as a tree with question counts (sections in the order the notes give them)."""
+    from rich.tree import Tree
+
     root = Tree("[bold]Sections[/bold]")
     counts: Counter[tuple[str, ...]] = Counter()
     order: list[tuple[str, ...]] = []
@@ -173,6 +183,10 @@ def search_results(hits: Sequence[SearchHit], text: str) -> None:
 
 def question_panel(q: Question) -> None:
     """A question in full: prompt, rendered answer, key points, source and links."""
+    from rich.console import Group
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
     parts: list[Any] = []
     if q.reference is None:
         parts.append(Text("(no reference answer yet)", style="dim"))
