@@ -1,0 +1,282 @@
+"""Grading quality and speed, with the baselines computed in the same run.
+
+Quality (the shipped calibration was fitted on SciEntsBank train only: see fit_calibration.py):
+- SAS-LE (Chinese) eval: Pearson, Spearman, RMSE of the score, zero-shot; then after refitting
+  the calibration on le_train (what `viva calibrate` does); baselines: character tf-idf cosine and
+  e5 cosine.
+- SemEval-2013 SciEntsBank and Beetle, every test split: accuracy, macro-F1, weighted-F1, 2-way and
+  3-way, thresholds / 3-way classifier fitted on that corpus' train split only; baseline: e5
+  cosine + one threshold. Beetle is graded against the best-matching of its references.
+- Key-point coverage on bench/data/keypoint_coverage.jsonl (hand-labelled): AUC and accuracy.
+Speed and memory: one answer (about 100 Chinese characters, 5 key points, reference cached) p50 and
+p95; batch answers per second; peak RSS.
+
+    .venv/bin/python bench/grading.py [--quick]
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from datasets import SEMEVAL_SPLITS, Row, sas_le, semeval
+from viva.grading.calibration import default_calibration, fit_weights, with_weights
+from viva.grading.embedder import MemoryCache, get_embedder
+from viva.grading.models import Coverage
+from viva.grading.scorer import Grader, GradeRequest, signals_for_fitting
+
+KEYPOINTS = Path(__file__).parent / "data" / "keypoint_coverage.jsonl"
+
+
+def pearson(a: Sequence[float], b: Sequence[float]) -> float:
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def spearman(a: Sequence[float], b: Sequence[float]) -> float:
+    from scipy.stats import spearmanr
+
+    return float(spearmanr(a, b)[0])
+
+
+def rmse(a: Sequence[float], b: Sequence[float]) -> float:
+    return float(np.sqrt(np.mean((np.asarray(a) - np.asarray(b)) ** 2)))
+
+
+def f1s(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return (
+        accuracy_score(gold, pred),
+        f1_score(gold, pred, average="macro"),
+        f1_score(gold, pred, average="weighted"),
+    )
+
+
+def best_threshold(scores: Sequence[float], labels: Sequence[float]) -> float:
+    s = np.asarray(scores)
+    y = np.asarray(labels) > 0.5
+    candidates = np.unique(s)
+    accuracy = [((s >= t) == y).mean() for t in candidates]
+    return float(candidates[int(np.argmax(accuracy))])
+
+
+class Bench:
+    def __init__(self) -> None:
+        self.cache = MemoryCache()
+        self.grader = Grader(default_calibration(), cache=self.cache)
+
+    def scores(self, rows: Sequence[Row], *, best_reference: bool = False) -> list[float]:
+        if not best_reference:
+            grades = self.grader.grade_many(
+                [GradeRequest(r.question, r.reference, r.answer) for r in rows]
+            )
+            return [g.score / 100 for g in grades]
+        flat = [(i, ref) for i, r in enumerate(rows) for ref in r.references]
+        grades = self.grader.grade_many(
+            [GradeRequest(rows[i].question, ref, rows[i].answer) for i, ref in flat]
+        )
+        best = [0.0] * len(rows)
+        for (i, _), g in zip(flat, grades, strict=True):
+            best[i] = max(best[i], g.score / 100)
+        return best
+
+    def signals(self, rows: Sequence[Row]) -> np.ndarray:
+        return signals_for_fitting(
+            self.grader, [GradeRequest(r.question, r.reference, r.answer) for r in rows]
+        )
+
+    def e5_cosine(self, rows: Sequence[Row], *, best_reference: bool = False) -> list[float]:
+        from viva.grading.embedder import embed_cached
+
+        e5 = get_embedder("e5")
+        answers = embed_cached(e5, [r.answer for r in rows], self.cache)
+        out = []
+        for r, a in zip(rows, answers, strict=True):
+            refs = r.references if best_reference else (r.reference,)
+            out.append(float(np.max(embed_cached(e5, list(refs), self.cache) @ a)))
+        return out
+
+
+def tfidf_cosine(rows: Sequence[Row]) -> list[float]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    refs = [r.reference for r in rows]
+    answers = [r.answer for r in rows]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2)).fit(refs + answers)
+    a, b = vectorizer.transform(refs), vectorizer.transform(answers)
+    return list(np.asarray(a.multiply(b).sum(1)).ravel())
+
+
+def report_le(bench: Bench) -> None:
+    print("\n== SAS-LE (Chinese), le_eval.csv, 176 answers ==")
+    train, test = sas_le("train"), sas_le("eval")
+    gold = [r.score for r in test]
+    rows = [
+        ("baseline: char tf-idf cosine", tfidf_cosine(test)),
+        ("baseline: e5 cosine", bench.e5_cosine(test)),
+        ("viva, zero-shot (no LE data)", bench.scores(test)),
+    ]
+    base = bench.grader.calibration
+    weights, bias = fit_weights(bench.signals(train), [r.score for r in train])
+    bench.grader.calibration = with_weights(base, weights, bias, "le_train")
+    rows.append(("viva after calibrate le_train", bench.scores(test)))
+    bench.grader.calibration = base
+    print(f"{'method':34s} {'Pearson':>8s} {'Spearman':>9s} {'RMSE':>6s}")
+    for name, pred in rows:
+        print(
+            f"{name:34s} {pearson(pred, gold):8.3f} {spearman(pred, gold):9.3f}"
+            f" {rmse(pred, gold):6.3f}"
+        )
+
+
+def report_semeval(bench: Bench, quick: bool) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    for corpus, splits in SEMEVAL_SPLITS.items():
+        best = corpus == "beetle"
+        train = semeval(corpus, "train")
+        if quick:
+            train = train[::4]
+        train_scores = bench.scores(train, best_reference=best)
+        train_e5 = bench.e5_cosine(train, best_reference=best)
+        threshold = best_threshold(train_scores, [r.score for r in train])
+        e5_threshold = best_threshold(train_e5, [r.score for r in train])
+        three = LogisticRegression(max_iter=2000).fit(
+            np.column_stack([train_scores, bench.signals(train)]), [r.label3 for r in train]
+        )
+        note = " (best-matching reference)" if best else ""
+        print(f"\n== SemEval-2013 {corpus}{note}: thresholds fitted on train ==")
+        print(
+            f"{'split':24s} {'method':22s} {'2-way acc':>9s} {'m-F1':>6s} {'w-F1':>6s}"
+            f" {'3-way acc':>9s} {'m-F1':>6s} {'w-F1':>6s}"
+        )
+        for split in splits:
+            test = semeval(corpus, split)
+            if quick:
+                test = test[::4]
+            gold2 = ["correct" if r.score else "incorrect" for r in test]
+            gold3 = [r.label3 for r in test]
+            e5 = bench.e5_cosine(test, best_reference=best)
+            pred = ["correct" if s >= e5_threshold else "incorrect" for s in e5]
+            a = f1s(gold2, pred)
+            print(f"{split:24s} {'baseline e5 cosine':22s} {a[0]:9.3f} {a[1]:6.3f} {a[2]:6.3f}")
+            scores = bench.scores(test, best_reference=best)
+            pred = ["correct" if s >= threshold else "incorrect" for s in scores]
+            a = f1s(gold2, pred)
+            p3 = list(three.predict(np.column_stack([scores, bench.signals(test)])))
+            b = f1s(gold3, p3)
+            print(
+                f"{split:24s} {'viva':22s} {a[0]:9.3f} {a[1]:6.3f} {a[2]:6.3f}"
+                f" {b[0]:9.3f} {b[1]:6.3f} {b[2]:6.3f}"
+            )
+    print("published anchor: fine-tuned BERT, SciEntsBank 3-way unseen answers, accuracy ~0.76")
+
+
+def report_keypoints(bench: Bench) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    if not KEYPOINTS.exists():
+        print("\n(key-point set missing: bench/data/keypoint_coverage.jsonl)")
+        return
+    items = [json.loads(line) for line in KEYPOINTS.read_text("utf-8").splitlines() if line.strip()]
+    grades = bench.grader.grade_many(
+        [GradeRequest(i["question"], i["key_point"], i["answer"], (i["key_point"],)) for i in items]
+    )
+    probs = [g.key_points[0].confidence for g in grades]
+    predicted = [g.key_points[0].coverage.value for g in grades]
+    labels = [i["label"] for i in items]
+    binary = [
+        (p, lab == "covered") for p, lab in zip(probs, labels, strict=True) if lab != "partly"
+    ]
+    auc = roc_auc_score([b for _, b in binary], [p for p, _ in binary])
+    stated = [lab != "missed" for lab in labels]
+    predicted_stated = [p != Coverage.MISSED.value for p in predicted]
+    acc2 = float(np.mean([a == b for a, b in zip(stated, predicted_stated, strict=True)]))
+    acc3 = float(np.mean([a == b for a, b in zip(labels, predicted, strict=True)]))
+    print(f"\n== Key-point coverage, {len(items)} hand-labelled pairs ==")
+    print(f"AUC covered vs missed (partly left out): {auc:.3f}")
+    print(f"accuracy stated (covered+partly) vs missed: {acc2:.3f}")
+    print(f"accuracy 3-way covered / partly / missed : {acc3:.3f}")
+    for lang in ("zh", "en", "mixed"):
+        sub = [
+            (p, lab == "covered")
+            for p, lab, i in zip(probs, labels, items, strict=True)
+            if lab != "partly" and i["lang"] == lang
+        ]
+        if len({b for _, b in sub}) == 2:
+            print(
+                f"  AUC {lang:5s}: {roc_auc_score([b for _, b in sub], [p for p, _ in sub]):.3f}"
+                f" ({len(sub)} pairs)"
+            )
+
+
+def report_speed(bench: Bench) -> None:
+    print("\n== Speed and memory (models loaded, reference cached) ==")
+    question = "Transformer 中为什么要使用多头注意力？"
+    reference = (
+        "多头注意力把 Q、K、V 投影到多个子空间，==每个头在不同子空间学习不同的依赖关系==，"
+        "==最后拼接再线性变换==；==总计算量与单头相当==，==能同时关注不同位置的信息==，"
+        "==提高了表示能力和训练稳定性==。"
+    )
+    points = (
+        "每个头在不同子空间学习不同的依赖关系",
+        "最后拼接再线性变换",
+        "总计算量与单头相当",
+        "能同时关注不同位置的信息",
+        "提高了表示能力和训练稳定性",
+    )
+    answers = [
+        f"多头注意力就是把输入投影到 {k} 组不同的子空间里，每个头分别计算注意力，可以关注不同位置和"
+        "不同类型的关系，比如句法和语义，最后把各个头的结果拼接起来再做一次线性变换。它的总计算量"
+        "和单头差不多，但表示能力更强。"
+        for k in range(60)
+    ]
+    bench.grader.grade(GradeRequest(question, reference, answers[0], points))
+    times = []
+    for answer in answers[1:]:
+        start = time.perf_counter()
+        bench.grader.grade(GradeRequest(question, reference, answer, points))
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(
+        f"one answer ({len(answers[1])} chars, 5 key points):"
+        f" p50 {statistics.median(times):.0f} ms,"
+        f" p95 {p95:.0f} ms  (targets <= 50 / <= 150 ms)"
+    )
+    rows = sas_le("eval")
+    requests = [GradeRequest(r.question, r.reference, r.answer + " ") for r in rows]
+    start = time.perf_counter()
+    bench.grader.grade_many(requests)
+    elapsed = time.perf_counter() - start
+    print(
+        f"batch: {len(requests)} answers in {elapsed:.2f} s"
+        f" = {len(requests) / elapsed:.0f} answers/s"
+        "  (target >= 40/s; SAS-LE eval, references cached)"
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak:.0f} MB  (target <= 500 MB)")
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    bench = Bench()
+    started = time.perf_counter()
+    report_le(bench)
+    report_keypoints(bench)
+    report_semeval(bench, quick)
+    report_speed(bench)
+    print(f"\n(total {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

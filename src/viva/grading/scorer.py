@@ -1,0 +1,308 @@
+"""The grader: score answers against references, key point by key point.
+
+For each statement S (the whole reference, and each key point) and an answer A, seven signals:
+
+- `e5`: cosine of S and A under multilingual-e5 (whole answer);
+- `use`: cosine of S and A under USE-multilingual;
+- `use_best`: the best USE cosine of S with a clause or a pair of clauses of A (also the evidence);
+- `recall`: share of S's content words that A uses, *not counting words of the question* (a
+  student who restates the question has said nothing yet);
+- `bigram`: the same for character bigrams (Chinese words the segmenter splits differently);
+- `length`: how long A is next to S (capped at 1);
+- `question_e5`: cosine of the question and A (restating the question is not answering).
+
+A logistic calibration (calibration.py) turns them into P(S is stated by A). The score mixes the
+whole-answer probability with the mean key-point probability. Embeddings of references and key
+points are cached by content, so after the first time only the answer is embedded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from viva.grading.calibration import Calibration
+from viva.grading.embedder import EmbeddingCache, Vectors, embed_cached, get_embedder
+from viva.grading.feedback import feedback_lines
+from viva.grading.keypoints import key_points_from_reference
+from viva.grading.models import Coverage, Flag, Grade, KeyPointResult, Rating, Span
+from viva.grading.text import Clause, bigrams, clauses, content_words, language, windows
+
+MAX_ANSWER_CHARS = 20_000
+TOO_SHORT = 0.15  # answer content words / reference content words
+TOO_LONG = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRequest:
+    """One answer to grade: the question, its reference (plain text), key points, the answer."""
+
+    question: str
+    reference: str
+    answer: str
+    key_points: tuple[str, ...] = ()  # empty: derived from the reference
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    text: str
+    words: frozenset[str]
+    grams: frozenset[str]
+
+
+def _analyse(text: str) -> _Text:
+    return _Text(text, frozenset(content_words(text)), frozenset(bigrams(text)))
+
+
+class Grader:
+    """Grades answers with the embedders and calibration it is given (models load lazily)."""
+
+    def __init__(
+        self,
+        calibration: Calibration,
+        *,
+        cache: EmbeddingCache | None = None,
+        semantic: str = "e5",
+        fast: str = "use",
+    ) -> None:
+        self.calibration = calibration
+        self.cache = cache
+        self._semantic_name = semantic
+        self._fast_name = fast
+
+    def grade(self, request: GradeRequest) -> Grade:
+        """Grade one answer."""
+        return self.grade_many([request])[0]
+
+    def grade_many(self, requests: Sequence[GradeRequest]) -> list[Grade]:
+        """Grade answers together (embeddings are computed in batches)."""
+        prepared = [_Prepared.make(r) for r in requests]
+        live = [p for p in prepared if p.answer_text]
+        if live:
+            self._embed(live)
+        return [self._finish(p) for p in prepared]
+
+    # --- signals --------------------------------------------------------------------------
+    def _embed(self, items: Sequence[_Prepared]) -> None:
+        semantic = get_embedder(self._semantic_name)
+        fast = get_embedder(self._fast_name)
+        statements = [s.text for p in items for s in p.statements]
+        questions = [p.question.text for p in items]
+        answers = [p.answer_text for p in items]
+        pieces = [w.text for p in items for w in p.windows]
+        sem_statements = embed_cached(semantic, statements, self.cache)
+        sem_questions = embed_cached(semantic, questions, self.cache)
+        sem_answers = embed_cached(semantic, answers, None)  # answers rarely repeat: no cache
+        fast_statements = embed_cached(fast, statements, self.cache)
+        fast_all = embed_cached(fast, answers + pieces, None)  # answers rarely repeat
+        fast_answers, fast_pieces = fast_all[: len(items)], fast_all[len(items) :]
+        s_at = w_at = 0
+        for i, item in enumerate(items):
+            n, m = len(item.statements), len(item.windows)
+            item.signals = _signals(
+                item,
+                sem_s=sem_statements[s_at : s_at + n],
+                sem_q=sem_questions[i],
+                sem_a=sem_answers[i],
+                fast_s=fast_statements[s_at : s_at + n],
+                fast_a=fast_answers[i],
+                fast_w=fast_pieces[w_at : w_at + m],
+            )
+            s_at += n
+            w_at += m
+
+    def _finish(self, item: _Prepared) -> Grade:
+        cal = self.calibration
+        lang = language(item.answer_text or item.request.question)
+        if not item.answer_text:
+            unanswered = tuple(
+                KeyPointResult(s.text, Coverage.MISSED, 0.0) for s in item.statements[1:]
+            )
+            return self._grade(0.0, 0.0, unanswered, (Flag.NO_ANSWER,), lang, item)
+        assert item.signals is not None
+        signals, best = item.signals
+        probability = cal.probability(signals)
+        whole = float(probability[0])
+        results: list[KeyPointResult] = []
+        for k, statement in enumerate(item.statements[1:], start=1):
+            p = float(probability[k])
+            coverage = (
+                Coverage.COVERED
+                if p >= cal.covered
+                else Coverage.PARTLY
+                if p >= cal.partly
+                else Coverage.MISSED
+            )
+            evidence = None
+            clause = best[k]
+            if coverage is not Coverage.MISSED and clause is not None:
+                evidence = Span(clause.start + item.offset, clause.end + item.offset)
+            results.append(KeyPointResult(statement.text, coverage, round(p, 3), evidence))
+        points = float(np.mean(probability[1:])) if len(probability) > 1 else whole
+        raw = cal.mix * whole + (1 - cal.mix) * points
+        flags = list(item.flags)
+        answer_words = item.answer.words
+        reference_words = item.statements[0].words
+        own_words = answer_words - item.question.words
+        if answer_words and len(own_words) <= 0.2 * len(answer_words) and whole < 0.5:
+            flags.append(Flag.REPEATS_QUESTION)
+            raw = min(raw, 0.1)
+        elif whole < 0.1 and signals[0, FEATURE_RECALL] == 0 and signals[0, FEATURE_USE] < 0.25:
+            flags.append(Flag.OFF_TOPIC)
+            raw = min(raw, 0.1)
+        ratio = len(answer_words) / max(1, len(reference_words))
+        if ratio < TOO_SHORT:
+            flags.append(Flag.TOO_SHORT)
+        elif ratio > TOO_LONG:
+            flags.append(Flag.TOO_LONG)
+        return self._grade(raw, whole, tuple(results), tuple(flags), lang, item)
+
+    def _grade(
+        self,
+        raw: float,
+        whole: float,
+        results: tuple[KeyPointResult, ...],
+        flags: tuple[Flag, ...],
+        lang: str,
+        item: _Prepared,
+    ) -> Grade:
+        score = round(100 * min(1.0, max(0.0, raw)))
+        cuts = self.calibration.rating_cuts
+        rating = (
+            Rating.AGAIN
+            if score < cuts[0]
+            else Rating.HARD
+            if score < cuts[1]
+            else Rating.GOOD
+            if score < cuts[2]
+            else Rating.EASY
+        )
+        return Grade(
+            score=score,
+            grade=min(5, round(score / 20)),
+            rating=rating,
+            key_points=results,
+            flags=flags,
+            feedback=feedback_lines(score, results, flags, lang, item.statements[0].text),
+            language=lang,
+            similarity=round(whole, 3),
+        )
+
+
+FEATURE_USE = 1
+FEATURE_RECALL = 3
+
+
+class _Prepared:
+    """A request with its texts analysed (a mutable scratch object, private to the grader)."""
+
+    def __init__(
+        self,
+        request: GradeRequest,
+        question: _Text,
+        statements: list[_Text],
+        answer: _Text,
+        answer_text: str,
+        offset: int,
+        pieces: list[Clause],
+        flags: tuple[Flag, ...],
+    ) -> None:
+        self.request = request
+        self.question = question
+        self.statements = statements
+        self.answer = answer
+        self.answer_text = answer_text
+        self.offset = offset
+        self.windows = pieces
+        self.flags = flags
+        self.signals: tuple[npt.NDArray[np.float64], list[Clause | None]] | None = None
+
+    @classmethod
+    def make(cls, request: GradeRequest) -> _Prepared:
+        flags: tuple[Flag, ...] = ()
+        raw = request.answer
+        if len(raw) > MAX_ANSWER_CHARS:
+            raw = raw[:MAX_ANSWER_CHARS]
+            flags = (Flag.TRUNCATED,)
+        text = raw.strip()
+        offset = raw.find(text[0]) if text else 0
+        points = request.key_points or key_points_from_reference(
+            request.reference, request.question
+        )
+        statements = [_analyse(request.reference), *(_analyse(k) for k in points)]
+        parts = clauses(text) if text else []
+        return cls(
+            request,
+            _analyse(request.question),
+            statements,
+            _analyse(text),
+            text,
+            offset,
+            windows(parts, text) if parts else [],
+            flags,
+        )
+
+
+def _signals(
+    item: _Prepared,
+    *,
+    sem_s: Vectors,
+    sem_q: Vectors,
+    sem_a: Vectors,
+    fast_s: Vectors,
+    fast_a: Vectors,
+    fast_w: Vectors,
+) -> tuple[npt.NDArray[np.float64], list[Clause | None]]:
+    """One row of signals per statement, and the answer piece that best states it."""
+    rows = []
+    best: list[Clause | None] = []
+    question_words = item.question.words
+    question_grams = item.question.grams
+    answer = item.answer
+    by_window = fast_s @ fast_w.T if len(item.windows) else np.zeros((len(item.statements), 0))
+    question_e5 = float(sem_q @ sem_a)
+    for k, statement in enumerate(item.statements):
+        content = statement.words - question_words or statement.words
+        grams = statement.grams - question_grams or statement.grams
+        recall = len(content & answer.words) / len(content) if content else 0.0
+        gram_recall = len(grams & answer.grams) / len(grams) if grams else 0.0
+        length = min(1.0, len(answer.words) / max(1, len(statement.words)))
+        window_scores = by_window[k]
+        if window_scores.size:
+            index = int(np.argmax(window_scores))
+            use_best = float(window_scores[index])
+            best.append(item.windows[index])
+        else:
+            use_best = 0.0
+            best.append(None)
+        rows.append(
+            [
+                float(sem_s[k] @ sem_a),
+                float(fast_s[k] @ fast_a),
+                use_best,
+                recall,
+                gram_recall,
+                length,
+                question_e5,
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64), best
+
+
+def signals_for_fitting(
+    grader: Grader, requests: Sequence[GradeRequest]
+) -> npt.NDArray[np.float64]:
+    """The whole-reference signal row of each request (what calibration is fitted on)."""
+    prepared = [_Prepared.make(r) for r in requests]
+    live = [p for p in prepared if p.answer_text]
+    grader._embed(live)
+    rows = []
+    for p in prepared:
+        if p.signals is None:
+            rows.append(np.zeros(7))
+        else:
+            rows.append(p.signals[0][0])
+    return np.asarray(rows)
