@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from viva.bank.models import Link, NoteProblem, Question
+from viva.grading.models import Grade
 
 
 def question_json(question: Question) -> dict[str, Any]:
@@ -46,4 +47,26 @@ def problem_json(problem: NoteProblem) -> dict[str, Any]:
         "line": problem.line,
         "message": problem.message,
         "severity": problem.severity.value,
+    }
+
+
+def grade_json(grade: Grade) -> dict[str, Any]:
+    """A grade as JSON: score 0-100, grade 0-5, rating, key points with evidence offsets."""
+    return {
+        "score": grade.score,
+        "grade": grade.grade,
+        "rating": grade.rating.name.lower(),
+        "similarity": grade.similarity,
+        "language": grade.language,
+        "flags": [f.value for f in grade.flags],
+        "feedback": list(grade.feedback),
+        "key_points": [
+            {
+                "text": k.text,
+                "coverage": k.coverage.value,
+                "confidence": k.confidence,
+                "evidence": None if k.evidence is None else [k.evidence.start, k.evidence.end],
+            }
+            for k in grade.key_points
+        ],
     }

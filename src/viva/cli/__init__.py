@@ -76,10 +76,12 @@ def _root(
 
 
 def _register() -> None:
-    from viva.cli import bank, importing, paths
+    from viva.cli import bank, grading, importing, paths
 
     app.add_typer(bank.app, name="bank")
     app.command("import")(importing.import_notes)
+    app.command("grade")(grading.grade)
+    app.command("calibrate")(grading.calibrate)
     app.command("paths")(paths.show_paths)
 
 

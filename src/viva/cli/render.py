@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
     from rich.tree import Tree
 
     from viva.bank.search import SearchHit
-    from viva.service import ImportProgress, ImportReport, Paths
+    from viva.grading.models import Grade
+    from viva.service import BatchReport, CalibrationReport, ImportProgress, ImportReport, Paths
     from viva.store.questions import BankSummary
 
 
@@ -233,3 +234,82 @@ def paths_table(paths: Paths) -> None:
     ):
         table.add_row(label, str(value))
     console().print(table)
+
+
+@contextmanager
+def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for counted work on standard error (quiet when not a terminal)."""
+    err = err_console()
+    if not err.is_terminal:
+        yield lambda _done, _total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+_MARK = {"covered": "✓", "partly": "~", "missed": "✗"}
+
+
+def grade_panel(question: Question, answer: str, grade: Grade) -> None:
+    """The grade: score, key points with the evidence from the answer, flags and feedback."""
+    from rich.console import Group
+    from rich.panel import Panel
+
+    parts: list[Any] = [
+        Text(
+            f"Score {grade.score}/100 · grade {grade.grade}/5 · suggested rating: "
+            f"{grade.rating.name.title()}",
+            style="bold",
+        )
+    ]
+    if grade.key_points:
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table.add_column("")
+        table.add_column("key point")
+        table.add_column("evidence in your answer")
+        for point in grade.key_points:
+            evidence = ""
+            if point.evidence is not None:
+                evidence = answer[point.evidence.start : point.evidence.end]
+            table.add_row(_MARK[point.coverage.value], point.text, evidence)
+        parts.append(table)
+    parts.extend(Text(line) for line in grade.feedback)
+    console().print(
+        Panel(
+            Group(*parts),
+            title=question.prompt,
+            title_align="left",
+            subtitle=question.id,
+            subtitle_align="left",
+        )
+    )
+
+
+def batch_report(report: BatchReport) -> None:
+    """One line per outcome of a batch."""
+    out = console()
+    out.print(f"Graded {report.graded} of {report.rows} answers → {report.output}")
+    if report.errors:
+        out.print(f"{report.errors} row(s) could not be graded: see their `error` column.")
+
+
+def calibration_report(report: CalibrationReport) -> None:
+    """Agreement with the user's grades before and after refitting."""
+    table = Table(title=f"Calibration on {report.answers} graded answers", header_style="bold")
+    table.add_column("")
+    table.add_column("Pearson", justify="right")
+    table.add_column("RMSE", justify="right")
+    table.add_row("before", f"{report.pearson_before:.3f}", f"{report.rmse_before:.3f}")
+    table.add_row("after (5-fold)", f"{report.pearson_after:.3f}", f"{report.rmse_after:.3f}")
+    out = console()
+    out.print(table)
+    out.print(f"Saved to {report.path}; used from now on. `viva calibrate --reset` undoes it.")

@@ -85,16 +85,17 @@ def default_calibration() -> Calibration:
 
 def fit_weights(
     signals: npt.NDArray[np.float64],
-    targets: Sequence[float],
+    targets: Sequence[float] | npt.NDArray[np.float64],
     *,
     l2: float = 1.0,
+    min_rows: int = 10,
 ) -> tuple[tuple[float, ...], float]:
     """Logistic regression with soft targets (a score in 0-1 or a 0/1 label), L2-penalised."""
     from scipy.optimize import minimize
 
     x = np.asarray(signals, dtype=np.float64)
     y = np.clip(np.asarray(targets, dtype=np.float64), 0.0, 1.0)
-    if len(x) < 10:
+    if len(x) < min_rows:
         raise CalibrationError(
             f"need at least 10 graded answers to calibrate (got {len(x)})",
             hint="grade more answers by hand, then run `viva calibrate` again",

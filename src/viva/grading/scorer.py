@@ -51,10 +51,12 @@ class _Text:
     text: str
     words: frozenset[str]
     grams: frozenset[str]
+    size: int  # content words, repeats counted
 
 
 def _analyse(text: str) -> _Text:
-    return _Text(text, frozenset(content_words(text)), frozenset(bigrams(text)))
+    found = content_words(text)
+    return _Text(text, frozenset(found), frozenset(bigrams(text)), len(found))
 
 
 class Grader:
@@ -145,15 +147,14 @@ class Grader:
         raw = cal.mix * whole + (1 - cal.mix) * points
         flags = list(item.flags)
         answer_words = item.answer.words
-        reference_words = item.statements[0].words
         own_words = answer_words - item.question.words
-        if answer_words and len(own_words) <= 0.2 * len(answer_words) and whole < 0.5:
+        if answer_words and len(own_words) <= max(1.0, 0.2 * len(answer_words)) and whole < 0.5:
             flags.append(Flag.REPEATS_QUESTION)
             raw = min(raw, 0.1)
         elif whole < 0.1 and signals[0, FEATURE_RECALL] == 0 and signals[0, FEATURE_USE] < 0.25:
             flags.append(Flag.OFF_TOPIC)
             raw = min(raw, 0.1)
-        ratio = len(answer_words) / max(1, len(reference_words))
+        ratio = item.answer.size / max(1, item.statements[0].size)
         if ratio < TOO_SHORT:
             flags.append(Flag.TOO_SHORT)
         elif ratio > TOO_LONG:

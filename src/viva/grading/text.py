@@ -13,7 +13,7 @@ from functools import cache
 from viva.bank.markdown import plain_text
 from viva.bank.segment import words
 
-_CLAUSE_END = re.compile(r"[。！？!?；;\n]+|[,，、:：](?=\s*\S{8,})|\.(?=\s|$)")
+_CLAUSE_END = re.compile(r"[。！？!?；;\n]+|[,，:：](?=\s*\S{8,})|\.(?=\s|$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _MIN_CLAUSE = 4
@@ -64,13 +64,14 @@ def windows(parts: list[Clause], text: str, size: int = 2) -> list[Clause]:
 def _add(out: list[Clause], text: str, start: int, end: int) -> None:
     piece = text[start:end]
     stripped = piece.strip(" \t-*>•·")
+    if not stripped:
+        return
     if len(stripped) < _MIN_CLAUSE and out:
         previous = out[-1]
         out[-1] = Clause(text[previous.start : end].strip(), previous.start, end)
         return
-    if stripped:
-        offset = start + piece.index(stripped[0])
-        out.append(Clause(stripped, offset, offset + len(stripped)))
+    offset = start + piece.index(stripped[0])
+    out.append(Clause(stripped, offset, offset + len(stripped)))
 
 
 @cache

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -147,4 +147,13 @@ import_runs = sa.Table(
     sa.Column("retired", sa.Integer, nullable=False),
     sa.Column("unchanged", sa.Integer, nullable=False),
     sa.Column("problems", sa.JSON, nullable=False),
+)
+
+embeddings = sa.Table(
+    "embeddings",
+    metadata,
+    sa.Column("model_id", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),  # sha256 of the text
+    sa.Column("dim", sa.Integer, nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, little-endian
 )

@@ -1,0 +1,88 @@
+"""`viva grade` and `viva calibrate`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def grade(
+    question_id: Annotated[
+        str | None, typer.Argument(help="Question id (or its first characters).")
+    ] = None,
+    answer: Annotated[
+        str | None, typer.Argument(help="Your answer; read from standard input when left out.")
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option("--batch", help="Grade a CSV/JSONL file (question, reference, answer)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Where --batch writes its results.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the grade as JSON.")] = False,
+) -> None:
+    """Grade an answer against a question's reference, key point by key point."""
+    from viva.cli import explained_errors, render, service
+    from viva.errors import VivaError
+
+    if batch is not None:
+        with explained_errors():
+            if out is None:
+                raise VivaError("--batch needs --out FILE", hint="e.g. --out graded.csv")
+        with service() as viva, render.count_progress("Grading") as progress:
+            report = viva.grade_batch(batch, out, on_progress=progress)
+        render.batch_report(report)
+        return
+    with explained_errors():
+        if question_id is None:
+            raise VivaError("give a question id", hint="`viva bank list` shows the ids")
+        if answer is None:
+            if sys.stdin.isatty():
+                raise VivaError(
+                    "give the answer after the id, or pipe it in",
+                    hint='viva grade ID "your answer"   or   viva grade ID < answer.txt',
+                )
+            answer = sys.stdin.read()
+    with service() as viva:
+        question, result = viva.grade(question_id, answer)
+    if as_json:
+        from viva.wire import grade_json
+
+        render.print_json({"question_id": question.id, **grade_json(result)})
+    else:
+        render.grade_panel(question, answer, result)
+
+
+def calibrate(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="CSV/JSONL of your graded answers: question, reference, answer, score."
+        ),
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Go back to the calibration Viva ships with.")
+    ] = False,
+) -> None:
+    """Refit the grader's calibration on answers you graded yourself."""
+    from viva.cli import explained_errors, render, service
+    from viva.errors import VivaError
+
+    with service() as viva:
+        if reset:
+            removed = viva.reset_calibration()
+            render.console().print(
+                "Back to the default calibration."
+                if removed
+                else "Already on the default calibration."
+            )
+            return
+        with explained_errors():
+            if file is None:
+                raise VivaError("give a file of graded answers, or --reset")
+        report = viva.calibrate(file)
+    render.calibration_report(report)

@@ -1,0 +1,176 @@
+"""`viva grade`, `viva grade --batch` and `viva calibrate` through the CLI (fake models)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED, Cli, write
+from tests.fakes import fake_models
+
+
+@pytest.fixture(autouse=True)
+def _fakes() -> Iterator[None]:
+    with fake_models():
+        yield
+
+
+def seed_question(cli: Cli, prefix: str) -> dict:  # type: ignore[type-arg]
+    cli("import", str(SEED))
+    questions = json.loads(cli("bank", "list", "--json").stdout)
+    return next(q for q in questions if q["prompt"].startswith(prefix))
+
+
+def test_grade_prints_json_with_key_points_and_evidence(cli: Cli) -> None:
+    q = seed_question(cli, "Transformer 模型如何解决长距离依赖问题")
+    answer = (
+        "自注意力机制直接计算序列中任意两个位置之间的依赖关系，而且可以并行处理所有位置的信息。"
+    )
+    result = cli("grade", q["id"], answer, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["question_id"] == q["id"]
+    assert 0 <= data["score"] <= 100
+    assert data["rating"] in {"again", "hard", "good", "easy"}
+    assert [k["text"] for k in data["key_points"]] == q["key_points"]
+    covered = [k for k in data["key_points"] if k["coverage"] != "missed"]
+    assert covered
+    start, end = covered[0]["evidence"]
+    assert answer[start:end]
+
+
+def test_grade_reads_the_answer_from_stdin_and_renders_a_panel(cli: Cli) -> None:
+    q = seed_question(cli, "Transformer 模型如何解决长距离依赖问题")
+    result = cli("grade", q["id"][:8], input="位置编码把位置信息加到每个输入上。\n")
+    assert result.exit_code == 0, result.output
+    assert "Score " in result.stdout
+    assert "suggested rating" in result.stdout
+
+
+def test_question_without_reference_cannot_be_graded(cli: Cli) -> None:
+    q = seed_question(cli, "在LLM领域，您最感兴趣的研究点是什么")
+    result = cli("grade", q["id"], "大模型的可解释性。")
+    assert result.exit_code == 1
+    assert "has no reference answer yet, so it cannot be graded" in result.stderr
+
+
+def test_link_only_answer_is_graded_against_the_linked_section(cli: Cli) -> None:
+    q = seed_question(cli, "能否详细说明在 Transformer 模型方面的研究")
+    result = cli(
+        "grade", q["id"], "Transformer 由编码器和解码器组成，用多头自注意力和位置编码。", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["score"] > 0
+
+
+def test_batch_grades_csv_and_marks_rows_it_cannot_grade(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "class.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(
+            f, fieldnames=["id", "question", "reference", "answer", "key_points"]
+        )
+        writer.writeheader()
+        writer.writerow(
+            {
+                "id": "s1",
+                "question": "什么是过拟合？",
+                "reference": "模型在训练集上表现好，在测试集上表现差。",
+                "answer": "训练集上好，测试集上差。",
+                "key_points": "训练集上表现好；测试集上表现差",
+            }
+        )
+        writer.writerow(
+            {
+                "id": "s2",
+                "question": "什么是过拟合？",
+                "reference": "",
+                "answer": "不知道",
+                "key_points": "",
+            }
+        )
+        writer.writerow(
+            {
+                "id": "s3",
+                "question": "What is overfitting?",
+                "reference": "Fitting noise in the training data.",
+                "answer": "",
+                "key_points": "",
+            }
+        )
+    out = tmp_path / "graded.csv"
+    result = cli("grade", "--batch", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Graded 2 of 3 answers" in result.stdout
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in rows] == ["s1", "s2", "s3"]
+    assert 0 < float(rows[0]["score"]) <= 1
+    assert json.loads(rows[0]["covered"]) + json.loads(rows[0]["missed"]) == [
+        "训练集上表现好",
+        "测试集上表现差",
+    ]
+    assert rows[1]["error"] == "empty reference: nothing to grade against"
+    assert rows[2]["score"] == "0.0"
+    assert rows[2]["grade"] == "0"
+
+
+def test_batch_reads_jsonl_and_reports_bad_lines(cli: Cli, tmp_path: Path) -> None:
+    good = write(
+        tmp_path / "in.jsonl",
+        json.dumps({"question": "Q?", "reference": "R is right.", "answer": "R is right."}) + "\n",
+    )
+    out = tmp_path / "out.jsonl"
+    assert cli("grade", "--batch", str(good), "--out", str(out)).exit_code == 0
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert set(row) >= {
+        "question",
+        "reference",
+        "answer",
+        "score",
+        "grade",
+        "covered",
+        "missed",
+        "error",
+    }
+    bad = write(tmp_path / "bad.jsonl", '{"question": "Q?"\n')
+    result = cli("grade", "--batch", str(bad), "--out", str(out))
+    assert result.exit_code == 1
+    assert "bad.jsonl:1: not valid JSON" in result.stderr
+    missing = write(tmp_path / "missing.csv", "question,answer\nQ?,A\n")
+    result = cli("grade", "--batch", str(missing), "--out", str(out))
+    assert "expected the columns question, reference, answer (missing: reference)" in result.stderr
+
+
+def test_calibrate_refits_reports_and_resets(cli: Cli, tmp_path: Path, env: dict[str, str]) -> None:
+    lines = []
+    for i in range(30):
+        good = i % 2 == 0
+        lines.append(
+            {
+                "question": f"问题 {i} 是什么？",
+                "reference": f"答案 {i} 包含关键词 甲乙丙丁 和 戊己庚辛。",
+                "answer": f"答案 {i} 包含关键词 甲乙丙丁 和 戊己庚辛。" if good else "我不太清楚。",
+                "score": 1.0 if good else 0.0,
+            }
+        )
+    data = write(
+        tmp_path / "mine.jsonl", "\n".join(json.dumps(x, ensure_ascii=False) for x in lines)
+    )
+    result = cli("calibrate", str(data))
+    assert result.exit_code == 0, result.output
+    assert "Calibration on 30 graded answers" in result.stdout
+    saved = Path(env["VIVA_HOME"]) / "calibration.json"
+    assert json.loads(saved.read_text())["fitted_on"] == "mine.jsonl (30 answers)"
+    assert "Back to the default calibration." in cli("calibrate", "--reset").stdout
+    assert not saved.exists()
+
+
+def test_calibrate_needs_enough_answers(cli: Cli, tmp_path: Path) -> None:
+    data = write(tmp_path / "few.csv", "question,reference,answer,score\nQ?,R,A,1\n")
+    result = cli("calibrate", str(data))
+    assert result.exit_code == 1
+    assert "need at least 10 graded answers to calibrate (got 1)" in result.stderr

@@ -1,0 +1,55 @@
+"""A few checks with the real embedding models (they install from PyPI with Viva)."""
+
+from __future__ import annotations
+
+import pytest
+
+from viva.grading.calibration import default_calibration
+from viva.grading.embedder import MemoryCache
+from viva.grading.models import Coverage
+from viva.grading.scorer import Grader, GradeRequest
+
+pytestmark = pytest.mark.model
+
+QUESTION = "在 Transformer 中，为什么缩放点积注意力要除以 √d_k？"
+REFERENCE = (
+    "点积的方差会随维度 d_k 增大，数值变大会使 softmax 进入饱和区、梯度变得很小；"
+    "除以 √d_k 把方差拉回 1 左右，让训练更稳定。"
+)
+POINTS = ("点积的方差随维度增大", "softmax 饱和导致梯度很小", "除以根号 d_k 使方差约为 1")
+
+
+@pytest.fixture(scope="module")
+def grader() -> Grader:
+    return Grader(default_calibration(), cache=MemoryCache())
+
+
+def score(grader: Grader, answer: str) -> int:
+    return grader.grade(GradeRequest(QUESTION, REFERENCE, answer, POINTS)).score
+
+
+def test_real_models_rank_good_partial_and_off_topic_answers(grader: Grader) -> None:
+    good = score(
+        grader,
+        "因为维度越高，Q 和 K 点积的方差越大，softmax 会饱和，梯度几乎为零；"
+        "除以根号 d_k 后方差大约是 1，训练就稳定了。",
+    )
+    partial = score(grader, "为了让 softmax 不要饱和，不然梯度会很小。")
+    off_topic = score(grader, "我本科的 GPA 不高，但我后来努力补上了数学。")
+    assert good >= 50
+    assert good > partial > off_topic
+    assert off_topic <= 20
+
+
+def test_real_models_mixed_language_answer_covers_its_points(grader: Grader) -> None:
+    result = grader.grade(
+        GradeRequest(
+            QUESTION,
+            REFERENCE,
+            "Dot product 的 variance 随 d_k 变大，softmax 会 saturate，"
+            "gradient 很小，所以要 scale。",
+            POINTS,
+        )
+    )
+    assert result.language == "mixed"
+    assert result.key_points[1].coverage is not Coverage.MISSED

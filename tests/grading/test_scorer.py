@@ -1,0 +1,113 @@
+"""The grader's behaviour, with deterministic fake embedders at the model boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes import BigramEmbedder, fake_models
+from viva.grading.calibration import default_calibration
+from viva.grading.embedder import MemoryCache
+from viva.grading.keypoints import key_points_from_reference
+from viva.grading.models import Coverage, Flag, Rating
+from viva.grading.scorer import MAX_ANSWER_CHARS, Grader, GradeRequest
+
+QUESTION = "TCP 为什么需要三次握手？"
+REFERENCE = (
+    "三次握手确认双方的发送和接收能力都正常，同步双方的初始序列号，并防止已失效的连接请求被误接受。"
+)
+POINTS = ("确认双方的发送和接收能力都正常", "同步双方的初始序列号", "防止已失效的连接请求被误接受")
+
+
+@pytest.fixture
+def models() -> Iterator[tuple[BigramEmbedder, BigramEmbedder]]:
+    with fake_models() as pair:
+        yield pair
+
+
+@pytest.fixture
+def grader(models: tuple[BigramEmbedder, BigramEmbedder]) -> Grader:  # noqa: ARG001 (installs fakes)
+    return Grader(default_calibration(), cache=MemoryCache())
+
+
+def grade(grader: Grader, answer: str, points: tuple[str, ...] = POINTS):  # type: ignore[no-untyped-def]
+    return grader.grade(GradeRequest(QUESTION, REFERENCE, answer, points))
+
+
+def test_empty_answer_scores_zero_with_no_answer_flag(grader: Grader) -> None:
+    result = grade(grader, "   \n")
+    assert result.score == 0
+    assert result.grade == 0
+    assert result.rating is Rating.AGAIN
+    assert result.flags == (Flag.NO_ANSWER,)
+    assert [k.coverage for k in result.key_points] == [Coverage.MISSED] * 3
+    assert result.feedback[0] == "没有作答。"
+
+
+def test_answer_covering_two_points_gets_evidence_spans_for_them(grader: Grader) -> None:
+    answer = "首先是同步双方的初始序列号。另外还能防止已失效的连接请求被误接受，这是主要原因。"
+    result = grade(grader, answer)
+    coverage = {k.text: k for k in result.key_points}
+    assert coverage[POINTS[1]].coverage is not Coverage.MISSED
+    assert coverage[POINTS[2]].coverage is not Coverage.MISSED
+    said = min(coverage[POINTS[1]].confidence, coverage[POINTS[2]].confidence)
+    assert coverage[POINTS[0]].confidence < said
+    span = coverage[POINTS[1]].evidence
+    assert span is not None
+    assert "序列号" in answer[span.start : span.end]
+    assert result.score > grade(grader, "首先是同步双方的初始序列号。").score
+
+
+def test_better_answers_score_higher(grader: Grader) -> None:
+    full = grade(grader, REFERENCE).score
+    half = grade(grader, "三次握手主要是为了同步双方的初始序列号。").score
+    wrong = grade(grader, "因为 UDP 不可靠，所以要用 HTTP 协议传输网页。").score
+    assert full > half > wrong
+
+
+def test_answer_that_only_restates_the_question_is_flagged(grader: Grader) -> None:
+    result = grade(grader, "TCP 为什么需要三次握手呢？TCP 需要三次握手。")
+    assert Flag.REPEATS_QUESTION in result.flags
+    assert result.score <= 10
+
+
+def test_very_long_answer_is_truncated_with_a_notice(grader: Grader) -> None:
+    result = grade(grader, "同步双方的初始序列号。" * 3000)
+    assert len("同步双方的初始序列号。" * 3000) > MAX_ANSWER_CHARS
+    assert Flag.TRUNCATED in result.flags
+    assert Flag.TOO_LONG in result.flags
+
+
+def test_feedback_follows_the_answer_language(grader: Grader) -> None:
+    english = grader.grade(
+        GradeRequest(
+            "Why does TCP use a three-way handshake?",
+            "It synchronises sequence numbers.",
+            "To synchronise the initial sequence numbers of both sides.",
+        )
+    )
+    assert english.language == "en"
+    assert all(not any("\u4e00" <= c <= "\u9fff" for c in line) for line in english.feedback)
+    chinese = grade(grader, "为了同步初始序列号。")
+    assert chinese.language == "zh"
+    assert chinese.feedback[0].startswith("覆盖了")
+
+
+def test_reference_and_key_points_are_embedded_once(
+    grader: Grader, models: tuple[BigramEmbedder, BigramEmbedder]
+) -> None:
+    semantic, _ = models
+    grade(grader, "同步初始序列号。")
+    first = sum(semantic.calls)
+    grade(grader, "确认收发能力。")
+    assert sum(semantic.calls) - first == 1  # only the new answer
+
+
+def test_key_points_from_reference_drop_the_restated_question() -> None:
+    points = key_points_from_reference(
+        "管道运输的优缺点：优点——运费低、可靠性高和持续性长。缺点——产品单一、要大量运输。",
+        "管道运输的优缺点是什么？",
+    )
+    assert points == ("优点——运费低、可靠性高和持续性长", "缺点——产品单一、要大量运输")
+    assert key_points_from_reference("只有一句话的参考答案。", "问题？") == ()
