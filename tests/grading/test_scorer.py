@@ -111,3 +111,11 @@ def test_key_points_from_reference_drop_the_restated_question() -> None:
     )
     assert points == ("优点——运费低、可靠性高和持续性长", "缺点——产品单一、要大量运输")
     assert key_points_from_reference("只有一句话的参考答案。", "问题？") == ()
+
+
+def test_public_grade_function(models: tuple[BigramEmbedder, BigramEmbedder]) -> None:  # noqa: ARG001
+    import viva
+
+    result = viva.grade(QUESTION, "同步双方的初始序列号。", reference=REFERENCE, key_points=POINTS)
+    assert 0 < result.score < 100
+    assert [k.text for k in result.key_points] == list(POINTS)
