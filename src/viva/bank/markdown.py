@@ -34,8 +34,9 @@ _QUESTION_END = ("?", "？")
 _NUMBER = re.compile(r"^\s*(?:[Qq]\s*)?(\d{1,4})\s*(?:[.、．):：）]|\s)\s*(?=\S)")
 _QA_Q = re.compile(r"^\s*(?:Q|q|问|问题)\s*[:：]\s*")
 _QA_A = re.compile(r"^\s*(?:A|a|答|答案)\s*[:：]\s*")
-_WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Obsidian links and Markdown images (vault.py resolves them)
+WIKI_LINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HIGHLIGHT = re.compile(r"==(?=\S)((?:[^=\n]|=(?!=))+?)(?<=\S)==")
 _QUOTE_MARK = re.compile(r"^[ ]{0,3}> ?")
 _LINKS_ONLY = re.compile(
@@ -117,7 +118,7 @@ def parse_note(text: str, rel: str) -> ParsedNote:
 
 def plain_text(markdown: str) -> str:
     """Inline Markdown to the text a person reads: marks removed, link labels kept."""
-    out = _WIKI.sub(_wiki_label, markdown)
+    out = WIKI_LINK.sub(_wiki_label, markdown)
     out = re.sub(r"!?\[([^\]\n]*)\]\([^)\n]*\)", r"\1", out)
     out = re.sub(r"(\*\*|__|==|~~|`)", "", out)
     out = re.sub(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])", r"\1", out)

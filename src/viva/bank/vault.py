@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from viva.bank.ids import question_id
-from viva.bank.markdown import AnswerLine, Heading, ParsedNote, RawQuestion
+from viva.bank.markdown import MD_IMAGE, WIKI_LINK, AnswerLine, Heading, ParsedNote, RawQuestion
 from viva.bank.models import Link, LinkKind, LinkRole, NoteProblem, Question, SourceRef
 
-_WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -148,7 +146,7 @@ class _Resolver:
         masked = _CODE_SPAN.sub(lambda m: "\0" * len(m.group(0)), text)
         pieces: list[str] = []
         cursor = 0
-        for match in _WIKI.finditer(masked):
+        for match in WIKI_LINK.finditer(masked):
             raw = text[match.start() : match.end()]
             link, expansion = self._wiki(
                 raw, match.group(1) == "!", text[match.start(2) : match.end(2)], line.line + 1, role
@@ -158,7 +156,7 @@ class _Resolver:
             pieces.append(expansion if expansion is not None else raw)
             cursor = match.end()
         pieces.append(text[cursor:])
-        for match in _MD_IMAGE.finditer(masked):
+        for match in MD_IMAGE.finditer(masked):
             target = text[match.start(1) : match.end(1)]
             if "://" in target or target.startswith(("data:", "#", "mailto:")):
                 continue
