@@ -25,6 +25,7 @@ class Settings:
     database_url: str | None = None  # None: the SQLite file under `home`
     max_note_bytes: int = int(DEFAULT_MAX_NOTE_MB * 1024 * 1024)
     include_builtin: bool = True
+    desired_retention: float = 0.9  # FSRS: share of questions recalled when they fall due
 
     @property
     def db_path(self) -> Path:
@@ -87,8 +88,21 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
             )
     raw_builtin = env.get("VIVA_BUILTIN_BANK")
     include_builtin = True if raw_builtin is None else _parse_bool("VIVA_BUILTIN_BANK", raw_builtin)
+    raw_retention = env.get("VIVA_DESIRED_RETENTION")
+    retention = 0.9
+    if raw_retention:
+        try:
+            retention = float(raw_retention)
+        except ValueError:
+            retention = -1.0
+        if not 0.7 <= retention <= 0.99:
+            raise ConfigError(
+                f"VIVA_DESIRED_RETENTION must be between 0.70 and 0.99 (not {raw_retention!r})",
+                hint="0.9 means about 90% of questions recalled when they fall due",
+            )
     return Settings(
         home=home,
+        desired_retention=retention,
         database_url=env.get("VIVA_DATABASE_URL") or None,
         max_note_bytes=int(max_mb * 1024 * 1024),
         include_builtin=include_builtin,

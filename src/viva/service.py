@@ -11,7 +11,7 @@ import hashlib
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
     from viva.grading.calibration import Calibration
     from viva.grading.models import Grade
     from viva.grading.scorer import Grader, GradeRequest
+    from viva.practice.planner import Plan
+    from viva.practice.scheduler import Review, Scheduler
+    from viva.store.reviews import StoredReview
 
 BUILTIN_BANK = "builtin"
 DEFAULT_BANK = "default"
@@ -577,6 +580,113 @@ class Viva:
             self.calibration_path.unlink()
             return True
         return False
+
+    # --- practice -----------------------------------------------------------------------
+    def scheduler(self) -> Scheduler:
+        """FSRS with the user's desired retention."""
+        from viva.practice.scheduler import Scheduler
+
+        return Scheduler(self.settings.desired_retention)
+
+    def drill_queue(
+        self,
+        *,
+        banks: Sequence[str] | None = None,
+        section: str | None = None,
+        limit: int | None = None,
+        new: int = 10,
+        cram: bool = False,
+        now: datetime | None = None,
+    ) -> list[Question]:
+        """The questions a drill asks now: due first, then new (see practice.session)."""
+        from viva.practice.session import drill_queue
+        from viva.store.reviews import load_memories
+
+        questions = self.questions(banks=banks, section=section)
+        with self.db.reader() as conn:
+            memories = load_memories(conn, [q.id for q in questions])
+        return drill_queue(
+            questions,
+            memories,
+            self.scheduler(),
+            now=now or _now(),
+            limit=limit,
+            new_limit=new,
+            cram=cram,
+        )
+
+    def review(
+        self,
+        question_id: str,
+        rating: int,
+        *,
+        answer: str | None = None,
+        grade: Grade | None = None,
+        cram: bool = False,
+        now: datetime | None = None,
+    ) -> Review:
+        """Record a review: the log always, the new schedule unless cramming. One transaction."""
+        from viva.grading.models import Rating
+        from viva.store.reviews import load_memories, record_review
+        from viva.wire import grade_json
+
+        at = now or _now()
+        with self.db.transaction() as conn:
+            before = load_memories(conn, [question_id]).get(question_id)
+            result = self.scheduler().review(before, Rating(rating), now=at)
+            record_review(
+                conn,
+                question_id,
+                rating=int(rating),
+                suggested=None if grade is None else int(grade.rating),
+                answer=answer,
+                score=None if grade is None else grade.score,
+                grade=None if grade is None else grade_json(grade),
+                before=before,
+                after=None if cram else result.after,
+                reviewed_at=at,
+            )
+        return result
+
+    def undo_last_review(self, now: datetime | None = None) -> StoredReview | None:
+        """Take back the latest review and restore the schedule it changed."""
+        from viva.store.reviews import undo_last
+
+        with self.db.transaction() as conn:
+            return undo_last(conn, now or _now())
+
+    def due_count(self, *, banks: Sequence[str] | None = None, now: datetime | None = None) -> int:
+        """Questions due now in the named banks."""
+        from viva.practice.session import due_count
+        from viva.store.reviews import load_memories
+
+        ids = [q.id for q in self.questions(banks=banks)]
+        with self.db.reader() as conn:
+            return due_count(load_memories(conn, ids), ids, now or _now())
+
+    def plan(
+        self,
+        exam_day: date,
+        *,
+        banks: Sequence[str] | None = None,
+        minutes_per_day: int | None = None,
+        now: datetime | None = None,
+    ) -> Plan:
+        """Predicted recall per section on the interview day, and the reviews it takes."""
+        from viva.practice.planner import plan_to_date
+        from viva.store.reviews import load_memories
+
+        questions = self.questions(banks=banks)
+        with self.db.reader() as conn:
+            memories = load_memories(conn, [q.id for q in questions])
+        return plan_to_date(
+            questions,
+            memories,
+            self.scheduler(),
+            now=now or _now(),
+            exam_day=exam_day,
+            minutes_per_day=minutes_per_day,
+        )
 
 
 def builtin_dir() -> Path:

@@ -6,6 +6,7 @@ from typing import Any
 
 from viva.bank.models import Link, NoteProblem, Question
 from viva.grading.models import Grade
+from viva.practice.planner import Plan
 
 
 def question_json(question: Question) -> dict[str, Any]:
@@ -71,4 +72,29 @@ def grade_json(grade: Grade) -> dict[str, Any]:
             }
             for k in grade.key_points
         ],
+    }
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """A plan to the interview date as JSON."""
+    return {
+        "exam_date": plan.exam_day.isoformat(),
+        "days_left": plan.days_left,
+        "questions": plan.questions,
+        "studied": plan.studied,
+        "new_per_day": plan.new_per_day,
+        "reviews_per_day": round(plan.reviews_per_day, 1),
+        "recall_if_stopped": round(plan.recall_if_stopped, 3),
+        "recall_with_plan": round(plan.recall_with_plan, 3),
+        "sections": [
+            {
+                "section": list(s.section),
+                "questions": s.questions,
+                "studied": s.studied,
+                "recall_if_stopped": round(s.recall_if_stopped, 3),
+                "recall_with_plan": round(s.recall_with_plan, 3),
+            }
+            for s in plan.sections
+        ],
+        "daily_load": [{"date": d.isoformat(), "reviews": n} for d, n in plan.daily_load],
     }

@@ -76,12 +76,14 @@ def _root(
 
 
 def _register() -> None:
-    from viva.cli import bank, grading, importing, paths
+    from viva.cli import bank, grading, importing, paths, practice
 
     app.add_typer(bank.app, name="bank")
     app.command("import")(importing.import_notes)
     app.command("grade")(grading.grade)
     app.command("calibrate")(grading.calibrate)
+    app.command("drill")(practice.drill)
+    app.command("plan")(practice.plan)
     app.command("paths")(paths.show_paths)
 
 

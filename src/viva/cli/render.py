@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
 
     from viva.bank.search import SearchHit
     from viva.grading.models import Grade
+    from viva.practice.planner import Plan
     from viva.service import BatchReport, CalibrationReport, ImportProgress, ImportReport, Paths
     from viva.store.questions import BankSummary
 
@@ -313,3 +314,56 @@ def calibration_report(report: CalibrationReport) -> None:
     out = console()
     out.print(table)
     out.print(f"Saved to {report.path}; used from now on. `viva calibrate --reset` undoes it.")
+
+
+def ask(prompt: str) -> str:
+    """One line from the keyboard ('' at end of input)."""
+    import sys
+
+    console().print(prompt, end="")
+    return sys.stdin.readline()
+
+
+def reference_panel(question: Question) -> None:
+    """The reference answer, rendered."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    body: Any = Markdown(question.reference) if question.reference else Text("(none)")
+    console().print(Panel(body, title="Reference", title_align="left"))
+
+
+def plan_report(plan: Plan) -> None:
+    """The forecast per section and the daily load as a bar chart."""
+    out = console()
+    out.print(
+        f"Interview on {plan.exam_day} ({plan.days_left} days). {plan.studied} of "
+        f"{plan.questions} questions studied."
+    )
+    out.print(
+        f"Expected recall on the day: {plan.recall_if_stopped:.0%} if you stop now, "
+        f"{plan.recall_with_plan:.0%} with the plan ({plan.new_per_day} new a day, "
+        f"{plan.reviews_per_day:.0f} reviews a day on average)."
+    )
+    table = Table(
+        title="Recall on the interview day, by section (weakest first)", header_style="bold"
+    )
+    for column in ("section", "questions", "studied", "if stopped", "with plan"):
+        table.add_column(column, justify="left" if column == "section" else "right")
+    for s in plan.sections:
+        table.add_row(
+            " / ".join(s.section),
+            str(s.questions),
+            str(s.studied),
+            f"{s.recall_if_stopped:.0%}",
+            f"{s.recall_with_plan:.0%}",
+        )
+    out.print(table)
+    peak = max((n for _, n in plan.daily_load), default=0) or 1
+    chart = Table(title="Reviews per day", show_header=False, box=None)
+    chart.add_column(no_wrap=True)
+    chart.add_column(justify="right")
+    chart.add_column(no_wrap=True)
+    for day, n in plan.daily_load[:60]:
+        chart.add_row(day.isoformat(), str(n), "█" * max(0, round(40 * n / peak)))
+    out.print(chart)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -156,4 +156,42 @@ embeddings = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),  # sha256 of the text
     sa.Column("dim", sa.Integer, nullable=False),
     sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, little-endian
+)
+
+memories = sa.Table(
+    "memories",
+    metadata,
+    sa.Column(
+        "question_id",
+        sa.String(16),
+        sa.ForeignKey("questions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("card", sa.JSON, nullable=False),  # fsrs Card.to_dict()
+    sa.Column("due", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index("ix_memories_due", "due"),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "question_id",
+        sa.String(16),
+        sa.ForeignKey("questions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("reviewed_at", UTCDateTime, nullable=False),
+    sa.Column("rating", sa.Integer, nullable=False),
+    sa.Column("suggested_rating", sa.Integer),
+    sa.Column("answer", sa.Text),
+    sa.Column("score", sa.Integer),
+    sa.Column("grade", sa.JSON),
+    sa.Column("card_before", sa.JSON),  # None: the first review
+    sa.Column("card_after", sa.JSON),  # None for cram reviews (the schedule is not changed)
+    sa.Column("is_cram", sa.Boolean, nullable=False),
+    sa.Column("undone_at", UTCDateTime),
+    sa.Index("ix_reviews_question", "question_id", "reviewed_at"),
 )

@@ -1,0 +1,115 @@
+"""Memories (fsrs cards) and review logs. A review and its memory change commit together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from viva.practice.scheduler import Memory
+from viva.store.schema import memories, reviews
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReview:
+    """A review as stored (for undo, history and statistics)."""
+
+    id: int
+    question_id: str
+    reviewed_at: datetime
+    rating: int
+    score: int | None
+    is_cram: bool
+
+
+def load_memories(conn: Connection, ids: Sequence[str] | None = None) -> dict[str, Memory]:
+    """Memory of each question that has been reviewed (all, or those in `ids`)."""
+    query = sa.select(memories.c.question_id, memories.c.card)
+    found: dict[str, Memory] = {}
+    if ids is None:
+        return {r.question_id: Memory(r.card) for r in conn.execute(query)}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        for r in conn.execute(query.where(memories.c.question_id.in_(chunk))):
+            found[r.question_id] = Memory(r.card)
+    return found
+
+
+def record_review(
+    conn: Connection,
+    question_id: str,
+    *,
+    rating: int,
+    suggested: int | None,
+    answer: str | None,
+    score: int | None,
+    grade: dict[str, Any] | None,
+    before: Memory | None,
+    after: Memory | None,
+    reviewed_at: datetime,
+) -> int:
+    """Store a review and (unless it was a cram review, `after` None) the new memory."""
+    result = conn.execute(
+        reviews.insert().values(
+            question_id=question_id,
+            reviewed_at=reviewed_at,
+            rating=rating,
+            suggested_rating=suggested,
+            answer=answer,
+            score=score,
+            grade=grade,
+            card_before=None if before is None else before.card,
+            card_after=None if after is None else after.card,
+            is_cram=after is None,
+        )
+    )
+    if after is not None:
+        _put_memory(conn, question_id, after, reviewed_at)
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _put_memory(conn: Connection, question_id: str, memory: Memory, now: datetime) -> None:
+    values = {"card": memory.card, "due": memory.due, "updated_at": now}
+    updated = conn.execute(
+        memories.update().where(memories.c.question_id == question_id).values(**values)
+    )
+    if updated.rowcount == 0:
+        conn.execute(memories.insert().values(question_id=question_id, **values))
+
+
+def undo_last(conn: Connection, now: datetime) -> StoredReview | None:
+    """Mark the latest review undone and put the question's memory back as it was."""
+    row = conn.execute(
+        sa.select(reviews)
+        .where(reviews.c.undone_at.is_(None))
+        .order_by(reviews.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    conn.execute(reviews.update().where(reviews.c.id == row.id).values(undone_at=now))
+    if not row.is_cram:
+        if row.card_before is None:
+            conn.execute(memories.delete().where(memories.c.question_id == row.question_id))
+        else:
+            _put_memory(conn, row.question_id, Memory(row.card_before), now)
+    return StoredReview(
+        row.id, row.question_id, row.reviewed_at, row.rating, row.score, row.is_cram
+    )
+
+
+def review_history(conn: Connection, since: datetime | None = None) -> list[StoredReview]:
+    """Reviews not undone, oldest first."""
+    query = sa.select(reviews).where(reviews.c.undone_at.is_(None)).order_by(reviews.c.id)
+    if since is not None:
+        query = query.where(reviews.c.reviewed_at >= since)
+    return [
+        StoredReview(r.id, r.question_id, r.reviewed_at, r.rating, r.score, r.is_cram)
+        for r in conn.execute(query)
+    ]

@@ -1,0 +1,90 @@
+"""Reviews through the service and `viva drill` / `viva plan` through the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import SEED, Cli
+from tests.fakes import fake_models
+from viva.grading.models import Rating
+from viva.service import Viva
+
+
+@pytest.fixture(autouse=True)
+def _fakes() -> Iterator[None]:
+    with fake_models():
+        yield
+
+
+def test_review_undo_and_cram_keep_the_schedule_right(viva: Viva) -> None:
+    viva.import_notes([SEED])
+    now = datetime(2026, 11, 1, 8, tzinfo=UTC)
+    first = viva.drill_queue(new=2, now=now)
+    assert len(first) == 2
+    qid = first[0].id
+    viva.review(qid, Rating.GOOD, answer="…", now=now)
+    later = now + timedelta(days=1)
+    assert qid in [q.id for q in viva.drill_queue(new=0, now=later)]  # learning step passed
+    viva.review(qid, Rating.GOOD, now=later)
+    assert qid not in [q.id for q in viva.drill_queue(new=0, now=later)]
+    # cram: asked although not due, logged, schedule untouched
+    assert qid in [q.id for q in viva.drill_queue(new=0, cram=True, now=later)]
+    viva.review(qid, Rating.AGAIN, cram=True, now=later)
+    assert qid not in [q.id for q in viva.drill_queue(new=0, now=later)]
+    # undo the cram review, then the real one: due again as after the first review
+    assert viva.undo_last_review(now=later) is not None
+    undone = viva.undo_last_review(now=later)
+    assert undone is not None
+    assert undone.question_id == qid
+    assert qid in [q.id for q in viva.drill_queue(new=0, now=later)]
+
+
+def test_drill_grades_records_and_counts(cli: Cli, env: dict[str, str]) -> None:
+    cli("import", str(SEED))
+    answers = (
+        "我大一不适应大学学习，后来调整了方法。\n\n\n"  # answer, submit, accept suggested rating
+        "?\n3\n"  # reveal at once, override the suggested Again with Good
+    )  # then end of input at the third question: the drill stops, nothing half-recorded
+    result = cli("drill", "--new", "3", "--section", "基本信息", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "3 questions." in result.stdout
+    assert "Score " in result.stdout
+    assert "Reference" in result.stdout
+    assert "Reviewed 2 question(s)." in result.stdout
+    import sqlite3
+    from pathlib import Path
+
+    with sqlite3.connect(Path(env["VIVA_HOME"]) / "viva.db") as conn:
+        rows = conn.execute(
+            "SELECT rating, suggested_rating, answer, score IS NOT NULL FROM reviews ORDER BY id"
+        ).fetchall()
+    assert rows[1] == (3, None, "?", 0)  # revealed: no grade, rated Good by hand
+    assert rows[0][0] == rows[0][1]  # the suggested rating was accepted
+    assert rows[0][3] == 1
+
+
+def test_drill_with_nothing_to_do_says_so(cli: Cli) -> None:
+    cli("import", str(SEED))
+    result = cli("drill", "--new", "0")
+    assert "Nothing to drill now" in result.stdout
+
+
+def test_plan_json_and_bad_dates(cli: Cli) -> None:
+    cli("import", str(SEED))
+    day = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    result = cli("plan", "--exam-date", day, "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["questions"] == 38
+    assert plan["days_left"] == 30
+    assert len(plan["daily_load"]) == 30
+    assert "Reviews per day" in cli("plan", "--exam-date", day).stdout
+    past = cli("plan", "--exam-date", "2020-01-01")
+    assert past.exit_code == 1
+    assert "is not after today" in past.stderr
+    bad = cli("plan", "--exam-date", "next week")
+    assert "must be a date like 2027-03-20 (not 'next week')" in bad.stderr
