@@ -13,7 +13,9 @@ from functools import cache
 from viva.bank.markdown import plain_text
 from viva.bank.segment import words
 
-_CLAUSE_END = re.compile(r"[。！？!?；;\n]+|[,，:：](?=\s*\S{8,})|\.(?=\s|$)")
+# Sentence ends always split; commas, enumeration commas and colons split when a substantial
+# piece follows, so that each item of "运费低、可靠性高和持续性长" is its own checkable point.
+_CLAUSE_END = re.compile(r"[。！？!?；;\n]+|[,，、:：](?=\s*\S{8,})|\.(?=\s|$)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _MIN_CLAUSE = 4
