@@ -6,6 +6,7 @@ from typing import Any
 
 from viva.bank.models import Link, NoteProblem, Question
 from viva.grading.models import Grade
+from viva.practice.interview import Report
 from viva.practice.planner import Plan
 
 
@@ -97,4 +98,31 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             for s in plan.sections
         ],
         "daily_load": [{"date": d.isoformat(), "reviews": n} for d, n in plan.daily_load],
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """A mock-interview report as JSON (also the form it is saved in)."""
+    return {
+        "plan": report.plan,
+        "overall": report.overall,
+        "stages": [{"stage": s, "score": score, "questions": n} for s, score, n in report.stages],
+        "weakest": list(report.weakest),
+        "review_next": list(report.review_next),
+        "turns": [
+            {
+                "stage": t.asked.stage,
+                "question": t.asked.prompt,
+                "question_id": t.asked.question_id,
+                "follow_up_of": t.asked.follow_up_of,
+                "answer": t.answer,
+                "seconds_allowed": t.asked.seconds,
+                "seconds_used": round(t.seconds_used, 1),
+                "score": t.grade.score,
+                "covered": [k.text for k in t.grade.covered],
+                "missed": [k.text for k in t.grade.missed],
+                "flags": [f.value for f in t.grade.flags],
+            }
+            for t in report.turns
+        ],
     }

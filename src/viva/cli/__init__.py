@@ -76,7 +76,7 @@ def _root(
 
 
 def _register() -> None:
-    from viva.cli import bank, grading, importing, paths, practice
+    from viva.cli import bank, grading, importing, interview, paths, practice
 
     app.add_typer(bank.app, name="bank")
     app.command("import")(importing.import_notes)
@@ -84,6 +84,9 @@ def _register() -> None:
     app.command("calibrate")(grading.calibrate)
     app.command("drill")(practice.drill)
     app.command("plan")(practice.plan)
+    app.command("interview")(interview.interview)
+    app.command("report")(interview.report)
+    app.command("history")(interview.history)
     app.command("paths")(paths.show_paths)
 
 

@@ -19,8 +19,10 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
 
     from viva.bank.search import SearchHit
     from viva.grading.models import Grade
+    from viva.practice.interview import Report
     from viva.practice.planner import Plan
     from viva.service import BatchReport, CalibrationReport, ImportProgress, ImportReport, Paths
+    from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
 
 
@@ -367,3 +369,65 @@ def plan_report(plan: Plan) -> None:
     for day, n in plan.daily_load[:60]:
         chart.add_row(day.isoformat(), str(n), "█" * max(0, round(40 * n / peak)))
     out.print(chart)
+
+
+def interview_report(saved: int, report: Report) -> None:
+    """The end-of-interview summary."""
+    out = console()
+    out.print(f"\nInterview #{saved}: overall {report.overall}/100", style="bold")
+    table = Table(header_style="bold")
+    table.add_column("stage")
+    table.add_column("score", justify="right")
+    table.add_column("questions", justify="right")
+    for stage, score, n in report.stages:
+        table.add_row(stage, str(score), str(n))
+    out.print(table)
+    if report.weakest:
+        out.print("Weakest: " + "; ".join(report.weakest))
+    out.print(f"`viva report {saved}` shows every answer; `--format md` exports it.")
+
+
+def report_markdown(saved: int, data: dict[str, Any]) -> str:
+    """A saved report as Markdown."""
+    lines = [f"# Mock interview #{saved} ({data['plan']}): {data['overall']}/100", ""]
+    lines += ["| stage | score | questions |", "|---|---:|---:|"]
+    lines += [f"| {s['stage']} | {s['score']} | {s['questions']} |" for s in data["stages"]]
+    if data["weakest"]:
+        lines += ["", "Weakest topics: " + "; ".join(data["weakest"])]
+    for n, turn in enumerate(data["turns"], 1):
+        kind = "Follow-up" if turn["follow_up_of"] is not None else "Question"
+        lines += [
+            "",
+            f"## {n}. {kind} ({turn['stage']}): {turn['question']}",
+            "",
+            f"Score {turn['score']}/100 · "
+            f"{turn['seconds_used']:.0f} of {turn['seconds_allowed']} s",
+            "",
+            "> " + (turn["answer"] or "(no answer)").replace("\n", "\n> "),
+        ]
+        if turn["covered"]:
+            lines += ["", "Covered: " + "; ".join(turn["covered"])]
+        if turn["missed"]:
+            lines += ["", "Missed: " + "; ".join(turn["missed"])]
+    return "\n".join(lines) + "\n"
+
+
+def history_table(saved: Sequence[SavedInterview]) -> None:
+    """Past interviews, newest first."""
+    if not saved:
+        console().print("No mock interview yet: `viva interview` runs one.")
+        return
+    table = Table(title="Mock interviews", header_style="bold")
+    for column in ("id", "date", "plan", "overall", "questions"):
+        table.add_column(
+            column, justify="right" if column in ("id", "overall", "questions") else "left"
+        )
+    for s in saved:
+        table.add_row(
+            str(s.id),
+            s.started_at.strftime("%Y-%m-%d %H:%M"),
+            s.plan,
+            str(s.overall),
+            str(len(s.report.get("turns", []))),
+        )
+    console().print(table)

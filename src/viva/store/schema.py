@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -194,4 +194,16 @@ reviews = sa.Table(
     sa.Column("is_cram", sa.Boolean, nullable=False),
     sa.Column("undone_at", UTCDateTime),
     sa.Index("ix_reviews_question", "question_id", "reviewed_at"),
+)
+
+interviews = sa.Table(
+    "interviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("plan", sa.String(200), nullable=False),
+    sa.Column("seed", sa.Integer, nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=False),
+    sa.Column("overall", sa.Integer, nullable=False),
+    sa.Column("report", sa.JSON, nullable=False),  # wire.report_json
 )

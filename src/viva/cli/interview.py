@@ -1,0 +1,161 @@
+"""`viva interview` (a timed mock interview), `viva report` and `viva history`."""
+
+from __future__ import annotations
+
+import json
+import select
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from viva.cli.bank import BankOption
+
+
+def _timed_answer(seconds: int) -> tuple[str, float, bool]:
+    """Read lines until an empty line, end of input or the time limit; (answer, used, timed out).
+
+    When time is up, the answer typed so far (complete lines) is taken.
+    """
+    lines: list[str] = []
+    start = time.monotonic()
+    while True:
+        left = seconds - (time.monotonic() - start)
+        if left <= 0:
+            return "\n".join(lines), time.monotonic() - start, True
+        ready, _, _ = select.select([sys.stdin], [], [], left)
+        if not ready:
+            continue
+        line = sys.stdin.readline()
+        if line == "" or (not line.strip() and lines):
+            return "\n".join(lines), time.monotonic() - start, False
+        if line.strip():
+            lines.append(line.rstrip("\n"))
+
+
+def _scripted(path: Path) -> list[str]:
+    from viva.errors import VivaError
+
+    answers = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            raise VivaError(
+                f"{path}:{number}: not valid JSON",
+                hint='each line is a JSON string or {"answer": "..."}',
+            ) from None
+        answers.append(value["answer"] if isinstance(value, dict) else str(value))
+    return answers
+
+
+def interview(
+    plan: Annotated[
+        str,
+        typer.Option("--plan", "-p", help="A built-in plan (kaoyan-cs, tech-job) or a YAML file."),
+    ] = "kaoyan-cs",
+    bank: BankOption = None,
+    minutes: Annotated[
+        float | None, typer.Option("--minutes", min=1, help="Fit the whole panel into this time.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Replay the same draw of questions.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the panel's follow-ups: zh or en.")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", help="JSONL of answers, one per question or follow-up, in order."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """A timed mock interview in the order real panels use, with follow-ups and a report."""
+    from datetime import UTC, datetime
+
+    from viva.cli import explained_errors, render, service
+    from viva.errors import VivaError
+
+    with explained_errors():
+        if lang not in (None, "zh", "en"):
+            raise VivaError(f"--lang must be zh or en (not {lang!r})")
+        scripted = _scripted(answers) if answers is not None else None
+        if scripted is None and not sys.stdin.isatty():
+            raise VivaError(
+                "an interview needs a keyboard, or the answers in a file",
+                hint="run it in a terminal, or: viva interview --answers answers.jsonl --json",
+            )
+    out = render.console()
+    with service() as viva:
+        started = datetime.now(UTC)
+        session, used_seed = viva.start_interview(
+            plan, banks=bank, seed=seed, minutes=minutes, lang=lang
+        )
+        if not as_json:
+            out.print(f"{session.plan.title} · seed {used_seed} (replay with --seed {used_seed})")
+        stage = None
+        while (asked := session.next()) is not None:
+            if not as_json and asked.stage != stage:
+                stage = asked.stage
+                out.print(f"\n── {stage} ──", style="bold")
+            if not as_json:
+                label = (
+                    "追问"
+                    if asked.follow_up_of is not None and asked.lang != "en"
+                    else ("Follow-up" if asked.follow_up_of is not None else "Q")
+                )
+                out.print(f"{label}: {asked.prompt}", style="bold")
+                out.print(f"({asked.seconds} s; an empty line submits)", style="dim")
+            if scripted is not None:
+                text = scripted.pop(0) if scripted else ""
+                used, timed_out = 0.0, False
+            else:
+                text, used, timed_out = _timed_answer(asked.seconds)
+                if timed_out:
+                    out.print("Time is up: your answer so far is taken.", style="yellow")
+            grade = viva.grade_asked(asked, text)
+            session.answer(text, used, grade)
+            if not as_json:
+                out.print(f"→ {grade.score}/100  " + " ".join(grade.feedback[:2]), style="dim")
+        saved, report = viva.finish_interview(session, seed=used_seed, started_at=started)
+    if as_json:
+        from viva.wire import report_json
+
+        render.print_json({"id": saved, "seed": used_seed, **report_json(report)})
+    else:
+        render.interview_report(saved, report)
+
+
+def report(
+    session: Annotated[
+        int | None, typer.Argument(help="Interview id (default: the latest).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (Markdown) or json.")] = "md",
+) -> None:
+    """Show or export a mock-interview report."""
+    from viva.cli import explained_errors, render, service
+    from viva.errors import VivaError
+
+    with explained_errors():
+        if fmt not in ("md", "json"):
+            raise VivaError(f"--format must be md or json (not {fmt!r})")
+    with service() as viva:
+        saved = viva.interview(session)
+    if fmt == "json":
+        render.print_json({"id": saved.id, "seed": saved.seed, **saved.report})
+    else:
+        render.console().out(render.report_markdown(saved.id, saved.report), highlight=False)
+
+
+def history() -> None:
+    """Past mock interviews with their overall scores."""
+    from viva.cli import render, service
+
+    with service() as viva:
+        render.history_table(viva.interviews())

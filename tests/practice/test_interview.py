@@ -1,0 +1,146 @@
+"""Mock interviews: plans, the draw, follow-ups, the report; scripted through the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED, Cli, write
+from tests.fakes import fake_models
+from viva.practice.interview import PlanError, follow_up_prompt, load_plan, parse_plan
+from viva.service import Viva
+
+NOW = datetime(2026, 11, 1, 8, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fakes() -> Iterator[None]:
+    with fake_models():
+        yield
+
+
+def test_builtin_plans_load() -> None:
+    kaoyan = load_plan("kaoyan-cs")
+    assert [s.name for s in kaoyan.stages] == [
+        "自我介绍",
+        "英文问答",
+        "基本情况",
+        "专业知识",
+        "项目经历",
+        "科研规划",
+    ]
+    assert 15 * 60 <= sum(s.count * s.seconds for s in kaoyan.stages) <= 25 * 60
+    assert load_plan("tech-job").stages[0].name == "自我介绍"
+
+
+def test_plan_errors_name_every_bad_line() -> None:
+    text = "name: x\nstages:\n  - name: A\n    sections: [S]\n    count: 0\n  - sections: []\n"
+    with pytest.raises(PlanError) as err:
+        parse_plan(text, "my-plan.yaml")
+    message = err.value.message
+    assert "my-plan.yaml:3: `count` must be a whole number >= 1 (not 0)" in message
+    assert "my-plan.yaml:6: stage 2 needs a name" in message
+    with pytest.raises(PlanError, match=r"my-plan\.yaml:3: not valid YAML"):
+        parse_plan("name: x\nstages: [\n", "my-plan.yaml")
+
+
+def test_unknown_plan_is_explained() -> None:
+    from viva.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="no interview plan called 'nope'"):
+        load_plan("nope")
+
+
+def test_follow_up_templates_vary_and_never_repeat_the_question() -> None:
+    rng = random.Random(1)
+    prompts = {follow_up_prompt("zh", "除以根号 d_k", "点积", rng) for _ in range(20)}
+    assert len(prompts) >= 2
+    assert all("除以根号 d_k" in p for p in prompts)
+    english = follow_up_prompt("en", "the scaling factor", None, rng)
+    assert "the scaling factor" in english
+    assert english.isascii() or "“" in english
+
+
+def test_incomplete_answer_triggers_a_graded_follow_up_and_a_saved_report(viva: Viva) -> None:
+    viva.import_notes([SEED])
+    plan = write_plan = Path(__file__).parent / "_plan.yaml"
+    write_plan.write_text(
+        "name: seed\nstages:\n  - name: 专业知识\n    sections: [注意力机制]\n    count: 2\n"
+        "    seconds: 60\n    follow_ups: 1\n",
+        encoding="utf-8",
+    )
+    try:
+        session, seed = viva.start_interview(str(plan), seed=3, now=NOW)
+    finally:
+        write_plan.unlink()
+    first = session.next()
+    assert first is not None
+    assert first.follow_up_of is None
+    grade = viva.grade_asked(first, "嗯，这个我只知道一点点。")
+    session.answer("嗯，这个我只知道一点点。", 12.0, grade)
+    follow = session.next()
+    assert follow is not None
+    assert follow.follow_up_of == 0
+    assert follow.prompt != first.prompt
+    not_covered = [k.text for k in grade.key_points if k.coverage.value != "covered"]
+    # the point chased is one the answer did not cover (the whole reference if none is marked)
+    assert follow.key_points[0] in (not_covered or [first.reference.strip()])
+    assert follow.key_points[0] in follow.prompt or "…" in follow.prompt
+    session.answer("", 0.0, viva.grade_asked(follow, ""))
+    second = session.next()
+    assert second is not None
+    assert second.follow_up_of is None
+    assert second.question_id != first.question_id
+    session.answer(second.reference, 30.0, viva.grade_asked(second, second.reference))
+    while (extra := session.next()) is not None:
+        session.answer("", 0.0, viva.grade_asked(extra, ""))
+    saved, report = viva.finish_interview(session, seed=seed, started_at=NOW)
+    assert report.stages[0][0] == "专业知识"
+    assert len(report.turns) >= 3
+    assert report.review_next[0] == first.question_id
+    assert viva.interview(saved).report["turns"][1]["follow_up_of"] == 0
+
+
+def test_same_seed_draws_the_same_interview(viva: Viva) -> None:
+    viva.import_notes([SEED])
+    a, _ = viva.start_interview("kaoyan-cs", seed=11, now=NOW)
+    b, _ = viva.start_interview("kaoyan-cs", seed=11, now=NOW)
+    assert [q.id for _, q in a.queue] == [q.id for _, q in b.queue]
+    assert len({q.id for _, q in a.queue}) == len(a.queue)  # no repeats
+
+
+def test_scripted_interview_report_history_and_export(cli: Cli, tmp_path: Path) -> None:
+    cli("import", str(SEED))
+    answers = write(
+        tmp_path / "a.jsonl", '"Transformer 用自注意力并行处理序列。"\n{"answer": "不清楚"}\n'
+    )
+    result = cli("interview", "--answers", str(answers), "--seed", "5", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["seed"] == 5
+    assert report["turns"][0]["answer"] == "Transformer 用自注意力并行处理序列。"
+    assert report["turns"][1]["answer"] == "不清楚"
+    assert {s["stage"] for s in report["stages"]} <= {
+        "自我介绍",
+        "英文问答",
+        "基本情况",
+        "专业知识",
+        "项目经历",
+        "科研规划",
+    }
+    history = cli("history")
+    assert "Mock interviews" in history.stdout
+    markdown = cli("report", "--format", "md")
+    assert markdown.stdout.startswith(f"# Mock interview #{report['id']}")
+    assert json.loads(cli("report", str(report["id"]), "--format", "json").stdout)["seed"] == 5
+
+
+def test_interview_without_keyboard_or_answers_says_how(cli: Cli) -> None:
+    result = cli("interview")
+    assert result.exit_code == 1
+    assert "--answers answers.jsonl --json" in result.stderr
