@@ -32,6 +32,7 @@ fix: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/cli_bench.py
+	$(BIN)/python bench/practice_bench.py
 	$(BIN)/python bench/grading.py
 
 docs: $(STAMP)

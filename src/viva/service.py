@@ -600,21 +600,28 @@ class Viva:
         cram: bool = False,
         now: datetime | None = None,
     ) -> list[Question]:
-        """The questions a drill asks now: due first, then new (see practice.session)."""
-        from viva.practice.session import drill_queue
-        from viva.store.reviews import load_memories
+        """The questions a drill asks now: due first, then new (see practice.session).
 
-        questions = self.questions(banks=banks, section=section)
+        Only the candidates are loaded in full: a bank of 20,000 questions is filtered on ids,
+        due dates and sections straight from the database.
+        """
+        from viva.practice.session import drill_queue
+        from viva.store.reviews import due_times, load_memories
+
+        at = now or _now()
+        names = self._bank_names(banks)
         with self.db.reader() as conn:
-            memories = load_memories(conn, [q.id for q in questions])
+            index = repo.question_index(conn, bank_names=names, section=section)
+            due = due_times(conn)
+            fresh = [qid for qid, has_reference, _ in index if has_reference and qid not in due]
+            studied = [qid for qid, _, _ in index if qid in due]
+            if not cram:
+                studied = [qid for qid in studied if due[qid] <= at]
+            wanted = studied + fresh[: max(0, new)]
+            questions = repo.load_questions(conn, bank_names=names, ids=wanted)
+            memories = load_memories(conn, studied)
         return drill_queue(
-            questions,
-            memories,
-            self.scheduler(),
-            now=now or _now(),
-            limit=limit,
-            new_limit=new,
-            cram=cram,
+            questions, memories, self.scheduler(), now=at, limit=limit, new_limit=new, cram=cram
         )
 
     def review(
@@ -678,11 +685,13 @@ class Viva:
         from viva.practice.planner import plan_to_date
         from viva.store.reviews import load_memories
 
-        questions = self.questions(banks=banks)
+        names = self._bank_names(banks)
         with self.db.reader() as conn:
-            memories = load_memories(conn, [q.id for q in questions])
+            index = repo.question_index(conn, bank_names=names)
+            items = [(qid, section) for qid, has_reference, section in index if has_reference]
+            memories = load_memories(conn)
         return plan_to_date(
-            questions,
+            items,
             memories,
             self.scheduler(),
             now=now or _now(),

@@ -56,7 +56,8 @@ def test_plan_forecasts_recall_and_load(scheduler: Scheduler) -> None:
         question(f"n{i}", "网络") for i in range(6)
     ]
     memories = {f"m{i}": studied(scheduler, NOW - timedelta(days=5)) for i in range(4)}
-    plan = plan_to_date(qs, memories, scheduler, now=NOW, exam_day=date(2026, 11, 21))
+    items = [(q.id, q.section) for q in qs]
+    plan = plan_to_date(items, memories, scheduler, now=NOW, exam_day=date(2026, 11, 21))
     assert plan.days_left == 20
     assert plan.questions == 10
     assert plan.studied == 4
@@ -73,4 +74,4 @@ def test_plan_forecasts_recall_and_load(scheduler: Scheduler) -> None:
 
 def test_plan_refuses_a_past_exam_date(scheduler: Scheduler) -> None:
     with pytest.raises(ExamDateError, match="is not after today"):
-        plan_to_date([question("a")], {}, scheduler, now=NOW, exam_day=date(2026, 10, 1))
+        plan_to_date([("a", ("S",))], {}, scheduler, now=NOW, exam_day=date(2026, 10, 1))

@@ -13,9 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from viva.bank.models import Question
 from viva.errors import VivaError
-from viva.grading.models import Rating
 from viva.practice.scheduler import Memory, Scheduler
 
 
@@ -56,7 +54,7 @@ class ExamDateError(VivaError):
 
 
 def plan_to_date(
-    questions: Sequence[Question],
+    questions: Sequence[tuple[str, tuple[str, ...]]],
     memories: Mapping[str, Memory],
     scheduler: Scheduler,
     *,
@@ -67,7 +65,8 @@ def plan_to_date(
 ) -> Plan:
     """Forecast recall on `exam_day` and the daily reviews that get there.
 
-    `minutes_per_day` caps new questions per day to what fits after the due reviews.
+    `questions` are the gradable questions as (id, section). `minutes_per_day` caps new
+    questions per day to what fits after the due reviews.
     """
     days_left = (exam_day - now.date()).days
     if days_left < 1:
@@ -76,35 +75,36 @@ def plan_to_date(
             hint="give a future date, e.g. --exam-date 2027-03-20",
         )
     exam_at = datetime.combine(exam_day, time(9, 0), tzinfo=now.tzinfo)
-    gradable = [q for q in questions if q.has_reference]
-    new = [q for q in gradable if q.id not in memories]
+    gradable = list(questions)
+    new = [qid for qid, _ in gradable if qid not in memories]
     load: Counter[date] = Counter()
     with_plan: dict[str, float] = {}
     stopped: dict[str, float] = {}
-    for q in gradable:
-        memory = memories.get(q.id)
+    paths: dict[object, object] = {}
+    for qid, _ in gradable:
+        memory = memories.get(qid)
         if memory is not None:
-            stopped[q.id] = scheduler.recall(memory, exam_at)
-            with_plan[q.id] = _follow(scheduler, memory, now, exam_at, load)
+            stopped[qid] = scheduler.recall(memory, exam_at)
+            times, with_plan[qid] = scheduler.follow_good(memory, now, exam_at, paths)
+            load.update(t.date() for t in times)
         else:
-            stopped[q.id] = 0.0
+            stopped[qid] = 0.0
     study_days = max(1, days_left - 1)  # nothing new on the last day
     new_per_day = math.ceil(len(new) / study_days) if new else 0
     if minutes_per_day is not None and new:
         busiest = max(load.values(), default=0)
         budget = max(0, minutes_per_day * 60 // seconds_per_review - busiest)
         new_per_day = min(new_per_day, max(1, budget // 4))  # a new card costs ~4 early reviews
-    for index, q in enumerate(new):
+    for index, qid in enumerate(new):
         day = now + timedelta(days=index // max(1, new_per_day))
         if day >= exam_at:
-            with_plan[q.id] = 0.0
+            with_plan[qid] = 0.0
             continue
-        first = scheduler.review(None, Rating.GOOD, now=day).after
-        load[day.date()] += 1
-        with_plan[q.id] = _follow(scheduler, first, day, exam_at, load)
+        times, with_plan[qid] = scheduler.follow_good(None, day, exam_at, paths)
+        load.update(t.date() for t in times)
     by_section: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for q in gradable:
-        by_section[q.section].append(q.id)
+    for qid, section in gradable:
+        by_section[section].append(qid)
     sections = sorted(
         (
             SectionForecast(
@@ -132,19 +132,6 @@ def plan_to_date(
         sections=tuple(sections),
         daily_load=daily,
     )
-
-
-def _follow(
-    scheduler: Scheduler, memory: Memory, start: datetime, exam_at: datetime, load: Counter[date]
-) -> float:
-    """Review at every due date before the exam (rated Good); recall at the exam."""
-    while True:
-        due = max(memory.due, start)
-        if due >= exam_at:
-            return scheduler.recall(memory, exam_at)
-        load[due.date()] += 1
-        memory = scheduler.review(memory, Rating.GOOD, now=due).after
-        start = due
 
 
 def _mean(values: Iterable[float]) -> float:

@@ -7,7 +7,7 @@ and the optimizer see exactly what fsrs wrote.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import fsrs
@@ -63,6 +63,8 @@ class Scheduler:
             )
         self.desired_retention = desired_retention
         self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz)
+        # forecasts must not depend on the random fuzz spreading real due dates
+        self._plain = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
 
     def review(self, memory: Memory | None, rating: Rating, *, now: datetime) -> Review:
         """Apply a rating given at `now`; returns the new memory (the old one is not changed)."""
@@ -73,6 +75,61 @@ class Scheduler:
         )
         after, _log = self._fsrs.review_card(card, fsrs.Rating(int(rating)), now)
         return Review(rating, now, memory, Memory(dict(after.to_dict())))
+
+    def follow_good(
+        self, memory: Memory | None, start: datetime, end: datetime, cache: dict[Any, Any]
+    ) -> tuple[list[datetime], float]:
+        """Review at every due date from `start` until `end`, always rated Good.
+
+        Returns the review times and the predicted recall at `end`. A memory (or a new
+        question, `memory` None, first seen at `start`) always takes the same path relative to
+        its first review, so paths are computed once per distinct state and shifted (`cache`).
+        """
+        if memory is None:
+            key: Any = "new"
+            first = start
+            card = fsrs.Card(card_id=1, due=start)
+        else:
+            c = memory.card
+            key = (
+                c["state"],
+                c["step"],
+                round(c["stability"] or 0, 3),
+                round(c["difficulty"] or 0, 3),
+            )
+            first = max(memory.due, start)
+            card = fsrs.Card.from_dict(cast(Any, c))
+        path = cache.get(key)
+        if path is None:
+            path = self._path(card, first, end - start)
+            cache[key] = path
+        times = [first + offset for offset, _ in path]
+        taken = [t for t in times if t < end]
+        if not taken:
+            return [], self.recall(memory, end) if memory is not None else 0.0
+        offset, last = path[len(taken) - 1]
+        shift = first + offset - cast(datetime, last.last_review)
+        moved = fsrs.Card(
+            card_id=1,
+            state=last.state,
+            step=last.step,
+            stability=last.stability,
+            difficulty=last.difficulty,
+            due=last.due + shift,
+            last_review=cast(datetime, last.last_review) + shift,
+        )
+        return taken, float(self._plain.get_card_retrievability(moved, end))
+
+    def _path(self, card: fsrs.Card, first: datetime, span: timedelta) -> list[tuple[Any, Any]]:
+        """Good reviews from `first` on, over `span`: (offset from first, card after)."""
+        path = []
+        at = first
+        horizon = first + span
+        while at < horizon:
+            card, _ = self._plain.review_card(card, fsrs.Rating.Good, at)
+            path.append((at - first, card))
+            at = card.due
+        return path
 
     def recall(self, memory: Memory | None, at: datetime) -> float:
         """Predicted probability of recalling the question at `at` (0 for a question never

@@ -507,3 +507,26 @@ def find_question_ids(conn: Connection, prefix: str) -> list[str]:
         sa.select(questions.c.id).where(questions.c.id.like(f"{escaped}%", escape="\\")).limit(5)
     )
     return [r.id for r in rows]
+
+
+def question_index(
+    conn: Connection, *, bank_names: Sequence[str], section: str | None = None
+) -> list[tuple[str, bool, tuple[str, ...]]]:
+    """(id, has a reference, section) of the active questions, in bank, note and file order.
+
+    A light listing for choosing what to load: no answers, key points or links.
+    """
+    q = questions.c
+    rows = conn.execute(
+        sa.select(q.id, q.section, q.reference.is_not(None))
+        .join(banks, banks.c.id == q.bank_id)
+        .join(notes, notes.c.id == q.note_id)
+        .where(q.is_active, banks.c.name.in_(list(bank_names)))
+        .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
+    )
+    wanted = section.strip().casefold() if section else None
+    return [
+        (str(r[0]), bool(r[2]), tuple(r[1]))
+        for r in rows
+        if wanted is None or _section_matches(r[1], wanted)
+    ]

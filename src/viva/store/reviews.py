@@ -113,3 +113,8 @@ def review_history(conn: Connection, since: datetime | None = None) -> list[Stor
         StoredReview(r.id, r.question_id, r.reviewed_at, r.rating, r.score, r.is_cram)
         for r in conn.execute(query)
     ]
+
+
+def due_times(conn: Connection) -> dict[str, datetime]:
+    """When each studied question is due (from the indexed column: no card is parsed)."""
+    return {r[0]: r[1] for r in conn.execute(sa.select(memories.c.question_id, memories.c.due))}
