@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
     from viva.practice.interview import Asked, MockInterview, Report
     from viva.practice.planner import Plan
     from viva.practice.scheduler import Review, Scheduler
+    from viva.practice.stats import Stats
     from viva.store.interviews import SavedInterview
     from viva.store.reviews import StoredReview
 
@@ -697,6 +698,23 @@ class Viva:
             now=now or _now(),
             exam_day=exam_day,
             minutes_per_day=minutes_per_day,
+        )
+
+    def stats(self, *, banks: Sequence[str] | None = None, now: datetime | None = None) -> Stats:
+        """Reviews per day, retention achieved vs desired, mastery per section, interview trend."""
+        from viva.practice.stats import compute_stats
+        from viva.store.interviews import list_interviews
+        from viva.store.reviews import load_memories, review_events
+
+        names = self._bank_names(banks)
+        with self.db.reader() as conn:
+            index = repo.question_index(conn, bank_names=names)
+            items = [(qid, section) for qid, has_reference, section in index if has_reference]
+            memories = load_memories(conn)
+            events = review_events(conn)
+            interviews = [(i.finished_at, i.overall) for i in list_interviews(conn)]
+        return compute_stats(
+            events, memories, items, interviews, self.scheduler(), now=now or _now()
         )
 
     # --- mock interviews -----------------------------------------------------------------

@@ -8,6 +8,7 @@ from viva.bank.models import Link, NoteProblem, Question
 from viva.grading.models import Grade
 from viva.practice.interview import Report
 from viva.practice.planner import Plan
+from viva.practice.stats import Stats
 
 
 def question_json(question: Question) -> dict[str, Any]:
@@ -125,4 +126,20 @@ def report_json(report: Report) -> dict[str, Any]:
             }
             for t in report.turns
         ],
+    }
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """Progress statistics as JSON."""
+    return {
+        "reviews_per_day": [
+            {"date": d.isoformat(), "reviews": n} for d, n in stats.reviews_per_day
+        ],
+        "retention_achieved": stats.retention_achieved,
+        "retention_desired": stats.retention_desired,
+        "mastery": [
+            {"section": list(s), "questions": n, "studied": k, "recall": round(r, 3)}
+            for s, n, k, r in stats.mastery
+        ],
+        "interviews": [{"at": t.isoformat(), "overall": o} for t, o in stats.interview_trend],
     }

@@ -88,3 +88,22 @@ def test_plan_json_and_bad_dates(cli: Cli) -> None:
     assert "is not after today" in past.stderr
     bad = cli("plan", "--exam-date", "next week")
     assert "must be a date like 2027-03-20 (not 'next week')" in bad.stderr
+
+
+def test_stats_and_png_charts(cli: Cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli("import", str(SEED))
+    cli("drill", "--new", "2", input="答案。\n\n3\n?\n1\n")
+    result = cli("stats", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sum(d["reviews"] for d in data["reviews_per_day"]) == 2
+    assert data["retention_achieved"] is None  # only first reviews so far
+    assert data["retention_desired"] == 0.9
+    assert sum(m["studied"] for m in data["mastery"]) == 2
+    png = tmp_path / "stats.png"
+    assert cli("stats", "--png", str(png)).exit_code == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    day = (datetime.now(UTC).date() + timedelta(days=10)).isoformat()
+    plan_png = tmp_path / "plan.png"
+    assert cli("plan", "--exam-date", day, "--png", str(plan_png)).exit_code == 0
+    assert plan_png.read_bytes().startswith(b"\x89PNG")

@@ -84,6 +84,7 @@ def _register() -> None:
     app.command("calibrate")(grading.calibrate)
     app.command("drill")(practice.drill)
     app.command("plan")(practice.plan)
+    app.command("stats")(practice.stats)
     app.command("interview")(interview.interview)
     app.command("report")(interview.report)
     app.command("history")(interview.history)

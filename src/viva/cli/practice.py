@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -102,6 +103,9 @@ def plan(
     minutes_per_day: Annotated[
         int | None, typer.Option("--minutes-per-day", min=5, help="Time you can give a day.")
     ] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also draw the daily load into this PNG file.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Predicted recall per section on the interview day, reviews a day, weakest sections."""
@@ -117,9 +121,37 @@ def plan(
             ) from None
     with service() as viva:
         result = viva.plan(day, banks=bank, minutes_per_day=minutes_per_day)
+    if png is not None:
+        from viva.cli.charts import plan_png
+
+        plan_png(result, png)
     if as_json:
         from viva.wire import plan_json
 
         render.print_json(plan_json(result))
     else:
         render.plan_report(result)
+
+
+def stats(
+    bank: BankOption = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also draw the charts into this PNG file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Reviews per day, retention achieved vs desired, mastery per section, interview scores."""
+    from viva.cli import render, service
+
+    with service() as viva:
+        result = viva.stats(banks=bank)
+    if png is not None:
+        from viva.cli.charts import stats_png
+
+        stats_png(result, png)
+    if as_json:
+        from viva.wire import stats_json
+
+        render.print_json(stats_json(result))
+    else:
+        render.stats_report(result)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
     from viva.grading.models import Grade
     from viva.practice.interview import Report
     from viva.practice.planner import Plan
+    from viva.practice.stats import Stats
     from viva.service import BatchReport, CalibrationReport, ImportProgress, ImportReport, Paths
     from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
@@ -431,3 +432,27 @@ def history_table(saved: Sequence[SavedInterview]) -> None:
             str(len(s.report.get("turns", []))),
         )
     console().print(table)
+
+
+def stats_report(stats: Stats) -> None:
+    """Progress in the terminal."""
+    out = console()
+    total = sum(n for _, n in stats.reviews_per_day)
+    achieved = (
+        "no recall reviews yet"
+        if stats.retention_achieved is None
+        else f"{stats.retention_achieved:.0%}"
+    )
+    out.print(
+        f"{total} reviews in the last {len(stats.reviews_per_day)} days. Retention achieved: "
+        f"{achieved} (desired {stats.retention_desired:.0%})."
+    )
+    table = Table(title="Mastery by section (weakest first)", header_style="bold")
+    for column in ("section", "questions", "studied", "recall now"):
+        table.add_column(column, justify="left" if column == "section" else "right")
+    for section, n, studied, recall in stats.mastery:
+        table.add_row(" / ".join(section), str(n), str(studied), f"{recall:.0%}")
+    out.print(table)
+    if stats.interview_trend:
+        scores = " → ".join(str(s) for _, s in stats.interview_trend[-10:])
+        out.print(f"Mock interview scores: {scores}")

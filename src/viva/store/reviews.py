@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from viva.practice.scheduler import Memory
+from viva.practice.stats import ReviewEvent
 from viva.store.schema import memories, reviews
 
 
@@ -118,3 +119,19 @@ def review_history(conn: Connection, since: datetime | None = None) -> list[Stor
 def due_times(conn: Connection) -> dict[str, datetime]:
     """When each studied question is due (from the indexed column: no card is parsed)."""
     return {r[0]: r[1] for r in conn.execute(sa.select(memories.c.question_id, memories.c.due))}
+
+
+def review_events(conn: Connection) -> list[ReviewEvent]:
+    """Every review not undone, for statistics."""
+    rows = conn.execute(
+        sa.select(
+            reviews.c.question_id,
+            reviews.c.reviewed_at,
+            reviews.c.rating,
+            reviews.c.card_before.is_(None),
+            reviews.c.is_cram,
+        )
+        .where(reviews.c.undone_at.is_(None))
+        .order_by(reviews.c.id)
+    )
+    return [ReviewEvent(r[0], r[1], r[2], bool(r[3]), bool(r[4])) for r in rows]

@@ -188,9 +188,10 @@ reviews = sa.Table(
     sa.Column("suggested_rating", sa.Integer),
     sa.Column("answer", sa.Text),
     sa.Column("score", sa.Integer),
-    sa.Column("grade", sa.JSON),
-    sa.Column("card_before", sa.JSON),  # None: the first review
-    sa.Column("card_after", sa.JSON),  # None for cram reviews (the schedule is not changed)
+    # none_as_null: a Python None is SQL NULL, not JSON 'null', so IS NULL finds it
+    sa.Column("grade", sa.JSON(none_as_null=True)),
+    sa.Column("card_before", sa.JSON(none_as_null=True)),  # NULL: the first review
+    sa.Column("card_after", sa.JSON(none_as_null=True)),  # NULL: cram (schedule unchanged)
     sa.Column("is_cram", sa.Boolean, nullable=False),
     sa.Column("undone_at", UTCDateTime),
     sa.Index("ix_reviews_question", "question_id", "reviewed_at"),
