@@ -585,11 +585,45 @@ class Viva:
         return False
 
     # --- practice -----------------------------------------------------------------------
+    @property
+    def fsrs_parameters_path(self) -> Path:
+        """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
+        return self.settings.home / "fsrs-parameters.json"
+
     def scheduler(self) -> Scheduler:
-        """FSRS with the user's desired retention."""
+        """FSRS with the user's desired retention (and fitted parameters, if any)."""
+        import json
+
         from viva.practice.scheduler import Scheduler
 
-        return Scheduler(self.settings.desired_retention)
+        parameters = None
+        if self.fsrs_parameters_path.exists():
+            data = json.loads(self.fsrs_parameters_path.read_text("utf-8"))
+            parameters = tuple(float(w) for w in data["parameters"])
+        return Scheduler(self.settings.desired_retention, parameters=parameters)
+
+    def optimize(self, *, min_reviews: int = 100) -> tuple[float, ...]:
+        """Fit FSRS parameters to the review history and use them from now on."""
+        import json
+
+        from viva.practice.scheduler import optimize_parameters
+        from viva.store.reviews import review_events
+
+        with self.db.reader() as conn:
+            events = [e for e in review_events(conn) if not e.is_cram]
+        if len(events) < min_reviews:
+            raise VivaError(
+                f"only {len(events)} reviews so far: fitting FSRS needs at least {min_reviews}",
+                hint="keep drilling; fsrs' defaults serve well until then",
+            )
+        parameters = optimize_parameters([(e.question_id, e.rating, e.reviewed_at) for e in events])
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        partial = self.fsrs_parameters_path.with_suffix(".part")
+        partial.write_text(
+            json.dumps({"parameters": parameters, "reviews": len(events)}, indent=2), "utf-8"
+        )
+        partial.replace(self.fsrs_parameters_path)
+        return parameters
 
     def drill_queue(
         self,

@@ -107,3 +107,22 @@ def test_stats_and_png_charts(cli: Cli, tmp_path) -> None:  # type: ignore[no-un
     plan_png = tmp_path / "plan.png"
     assert cli("plan", "--exam-date", day, "--png", str(plan_png)).exit_code == 0
     assert plan_png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_optimize_explains_what_it_needs(cli: Cli) -> None:
+    result = cli("optimize")
+    assert result.exit_code == 1
+    assert "only 0 reviews so far: fitting FSRS needs at least 100" in result.stderr
+
+
+def test_optimizer_without_pytorch_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from viva.errors import VivaError
+    from viva.practice.scheduler import optimize_parameters
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # not installed (the default install)
+    with pytest.raises(VivaError, match="runs on PyTorch") as err:
+        optimize_parameters([("q", 3, datetime(2026, 11, 1, tzinfo=UTC))])
+    assert err.value.hint is not None
+    assert "viva-coach[optimizer]" in err.value.hint

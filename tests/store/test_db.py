@@ -43,3 +43,40 @@ def test_database_from_a_newer_viva_is_refused(tmp_path: Path) -> None:
 def test_unusable_database_url_is_explained() -> None:
     with pytest.raises(DatabaseError, match="cannot use database URL"):
         _ = Database("nosuchdialect://x").engine
+
+
+def test_database_from_an_older_viva_is_migrated_with_its_data(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+
+    from tests.conftest import SEED
+    from viva.config import load_settings
+    from viva.service import Viva
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:  # a database as the first release left it
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            sa.text(
+                "INSERT INTO banks (name, is_builtin, is_enabled, created_at, updated_at) "
+                "VALUES ('old-notes', 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+    viva = Viva(
+        load_settings(
+            {"VIVA_DATABASE_URL": url, "VIVA_HOME": str(tmp_path), "VIVA_BUILTIN_BANK": "0"}
+        )
+    )
+    viva.import_notes([SEED])  # opening it migrates to the newest schema
+    with viva.db.reader() as conn:
+        assert Database.current_revision(conn) == HEAD_REVISION
+    assert {b.name for b in viva.banks()} == {"old-notes", "default"}  # the old data survived
+    question = viva.questions()[0]
+    viva.review(question.id, 3)  # tables from later migrations work
+    assert viva.stats().retention_achieved is None
+    viva.close()

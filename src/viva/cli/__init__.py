@@ -85,6 +85,7 @@ def _register() -> None:
     app.command("drill")(practice.drill)
     app.command("plan")(practice.plan)
     app.command("stats")(practice.stats)
+    app.command("optimize")(practice.optimize)
     app.command("interview")(interview.interview)
     app.command("report")(interview.report)
     app.command("history")(interview.history)

@@ -155,3 +155,14 @@ def stats(
         render.print_json(stats_json(result))
     else:
         render.stats_report(result)
+
+
+def optimize() -> None:
+    """Fit the FSRS scheduler's parameters to your own review history (needs PyTorch)."""
+    from viva.cli import render, service
+
+    with service() as viva:
+        parameters = viva.optimize()
+    render.console().print(
+        f"Fitted {len(parameters)} FSRS parameters to your reviews; used from now on."
+    )

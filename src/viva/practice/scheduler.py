@@ -6,6 +6,7 @@ and the optimizer see exactly what fsrs wrote.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -53,7 +54,13 @@ class Review:
 class Scheduler:
     """FSRS scheduling with a desired retention (default 0.9)."""
 
-    def __init__(self, desired_retention: float = DEFAULT_RETENTION, *, fuzz: bool = True) -> None:
+    def __init__(
+        self,
+        desired_retention: float = DEFAULT_RETENTION,
+        *,
+        fuzz: bool = True,
+        parameters: tuple[float, ...] | None = None,
+    ) -> None:
         if not 0.7 <= desired_retention <= 0.99:
             from viva.errors import VivaError
 
@@ -62,9 +69,14 @@ class Scheduler:
                 hint="0.9 is the usual choice: about 90% of questions recalled when due",
             )
         self.desired_retention = desired_retention
-        self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz)
+        weights = parameters if parameters is not None else fsrs.Scheduler().parameters
+        self._fsrs = fsrs.Scheduler(
+            parameters=weights, desired_retention=desired_retention, enable_fuzzing=fuzz
+        )
         # forecasts must not depend on the random fuzz spreading real due dates
-        self._plain = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+        self._plain = fsrs.Scheduler(
+            parameters=weights, desired_retention=desired_retention, enable_fuzzing=False
+        )
 
     def review(self, memory: Memory | None, rating: Rating, *, now: datetime) -> Review:
         """Apply a rating given at `now`; returns the new memory (the old one is not changed)."""
@@ -138,3 +150,38 @@ class Scheduler:
             return 0.0
         card = fsrs.Card.from_dict(cast(Any, memory.card))
         return float(self._fsrs.get_card_retrievability(card, at))
+
+
+def optimize_parameters(
+    logs: Sequence[tuple[str, int, datetime]],
+) -> tuple[float, ...]:
+    """Fit FSRS parameters to a review history with fsrs' own optimizer.
+
+    `logs` are (question id, rating, reviewed at). Needs fsrs' optional dependencies (PyTorch).
+
+    Raises:
+        VivaError: PyTorch is not installed, or the history is too short to fit.
+    """
+    from viva.errors import VivaError
+
+    try:
+        import torch  # noqa: F401  (fsrs' optimizer is defined only when torch imports)
+    except ImportError:
+        raise VivaError(
+            "FSRS's optimizer runs on PyTorch, which Viva does not install by default "
+            "(it adds hundreds of MB and seconds of start-up to every command)",
+            hint="pip install 'viva-coach[optimizer]', then run `viva optimize` again",
+        ) from None
+    from fsrs import Optimizer, ReviewLog
+
+    ids: dict[str, int] = {}
+    review_logs = [
+        ReviewLog(
+            card_id=ids.setdefault(qid, len(ids) + 1),
+            rating=fsrs.Rating(rating),
+            review_datetime=at,
+            review_duration=None,
+        )
+        for qid, rating, at in logs
+    ]
+    return tuple(float(w) for w in Optimizer(review_logs).compute_optimal_parameters())

@@ -1,0 +1,61 @@
+"""The interactive drill in a real pseudo-terminal (pexpect), with the real models."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.conftest import SEED
+
+pytestmark = [pytest.mark.slow, pytest.mark.model]
+
+
+def test_drill_in_a_terminal_grades_accepts_overrides_and_undoes(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "VIVA_HOME": str(tmp_path / "home"),
+        "VIVA_BUILTIN_BANK": "0",
+        "COLUMNS": "100",
+        "NO_COLOR": "1",
+    }
+    viva = [sys.executable, "-m", "viva"]
+    imported = pexpect.run(" ".join([*viva, "import", str(SEED)]), env=env, encoding="utf-8")
+    assert "added" in imported
+    child = pexpect.spawn(
+        viva[0],
+        [*viva[1:], "drill", "--new", "3", "--section", "基本信息"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect("3 questions")
+    child.expect("你的GPA 有点低，为什么？")
+    child.expect("Your answer")
+    child.sendline("大一时不适应大学的学习方式，后来我调整方法，成绩逐步提高，")
+    child.sendline("我会全身心投入研究。")
+    child.sendline("")
+    child.expect(r"Score \d+/100")
+    child.expect(r"Rating \[(Again|Hard|Good|Easy)\]: ")
+    child.sendline("")  # accept the suggested rating
+    child.expect("你的数学成绩非常低")
+    child.sendline("?")  # reveal: suggested Again
+    child.expect("Reference")
+    child.expect(r"Rating \[Again\]: ")
+    child.sendline("u")  # undo the first review
+    child.expect("Undid the last review.")
+    child.expect("你的GPA 有点低")  # asked again
+    child.sendline("?")
+    child.expect(r"Rating \[Again\]: ")
+    child.sendline("4")  # override with Easy
+    child.expect("你的数学成绩非常低")
+    child.sendline("?")
+    child.expect(r"Rating \[Again\]: ")
+    child.sendline("q")
+    child.expect(r"Reviewed \d+ question\(s\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
