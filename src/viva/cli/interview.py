@@ -6,6 +6,7 @@ import json
 import select
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -14,10 +15,11 @@ import typer
 from viva.cli.bank import BankOption
 
 
-def _timed_answer(seconds: int) -> tuple[str, float, bool]:
+def _timed_answer(seconds: int, tick: Callable[[float], None]) -> tuple[str, float, bool]:
     """Read lines until an empty line, end of input or the time limit; (answer, used, timed out).
 
-    When time is up, the answer typed so far (complete lines) is taken.
+    After each line the time left is shown (`tick`); when time is up, the answer typed so far
+    (its complete lines) is taken.
     """
     lines: list[str] = []
     start = time.monotonic()
@@ -33,6 +35,7 @@ def _timed_answer(seconds: int) -> tuple[str, float, bool]:
             return "\n".join(lines), time.monotonic() - start, False
         if line.strip():
             lines.append(line.rstrip("\n"))
+            tick(seconds - (time.monotonic() - start))
 
 
 def _scripted(path: Path) -> list[str]:
@@ -116,7 +119,9 @@ def interview(
                 text = scripted.pop(0) if scripted else ""
                 used, timed_out = 0.0, False
             else:
-                text, used, timed_out = _timed_answer(asked.seconds)
+                text, used, timed_out = _timed_answer(
+                    asked.seconds, lambda left: out.print(f"  ⏱ {left:.0f} s left", style="dim")
+                )
                 if timed_out:
                     out.print("Time is up: your answer so far is taken.", style="yellow")
             grade = viva.grade_asked(asked, text)

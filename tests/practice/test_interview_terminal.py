@@ -1,0 +1,51 @@
+"""A timed interview in a real pseudo-terminal: the countdown, and time running out."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.conftest import SEED, write
+
+pytestmark = [pytest.mark.slow, pytest.mark.model]
+
+
+def test_time_up_takes_the_answer_so_far(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "VIVA_HOME": str(tmp_path / "home"),
+        "VIVA_BUILTIN_BANK": "0",
+        "COLUMNS": "100",
+        "NO_COLOR": "1",
+    }
+    plan = write(
+        tmp_path / "short.yaml",
+        "name: short\nstages:\n  - name: 专业知识\n    sections: [Transformer]\n    count: 1\n"
+        "    seconds: 10\n    follow_ups: 0\n",
+    )
+    pexpect.run(f"{sys.executable} -m viva import {SEED}", env=env)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "viva", "interview", "--plan", str(plan), "--seed", "1"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect("── 专业知识 ──")
+    child.expect(r"\(10 s; an empty line submits\)")
+    child.sendline("Transformer 用自注意力并行处理整个序列，")
+    child.expect(r"⏱ \d+ s left")
+    # no empty line: the clock runs out and the line typed so far is the answer
+    child.expect("Time is up: your answer so far is taken.", timeout=20)
+    child.expect(r"Interview #1: overall \d+/100")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    report = pexpect.run(
+        f"{sys.executable} -m viva report --format json", env=env, encoding="utf-8"
+    )
+    assert "Transformer 用自注意力并行处理整个序列" in report
