@@ -98,7 +98,9 @@ class UseEmbedder(Embedder):
             tokenizer = sentencepiece.SentencePieceProcessor(
                 model_file=os.path.join(resources, "sp.model")
             )
-            self._model = NumpyBackend(os.path.join(resources, "weights.npz"), tokenizer, threads=2)
+            # one BLAS thread: OpenBLAS threads keep spinning after a call and starve e5's engine
+            # on a 2-core laptop (measured: one graded answer 181 ms with 2 threads, 87 ms with 1)
+            self._model = NumpyBackend(os.path.join(resources, "weights.npz"), tokenizer, threads=1)
         except Exception as err:
             raise ModelNotInstalled(
                 f"the USE model could not be loaded ({err})",
