@@ -103,11 +103,14 @@ class Scheduler:
             card = fsrs.Card(card_id=1, due=start)
         else:
             c = memory.card
+            # states this close follow the same path for a forecast's purpose: stability to
+            # two significant digits, difficulty to 0.1 (of 1-10)
+            stability = float(c["stability"] or 0)
             key = (
                 c["state"],
                 c["step"],
-                round(c["stability"] or 0, 3),
-                round(c["difficulty"] or 0, 3),
+                float(f"{stability:.2g}"),
+                round(float(c["difficulty"] or 0), 1),
             )
             first = max(memory.due, start)
             card = fsrs.Card.from_dict(cast(Any, c))

@@ -514,19 +514,21 @@ def question_index(
 ) -> list[tuple[str, bool, tuple[str, ...]]]:
     """(id, has a reference, section) of the active questions, in bank, note and file order.
 
-    A light listing for choosing what to load: no answers, key points or links.
+    A light listing for choosing what to load: no answers, key points or links; the section
+    comes from its text key (no JSON to decode for 20,000 rows).
     """
     q = questions.c
     rows = conn.execute(
-        sa.select(q.id, q.section, q.reference.is_not(None))
+        sa.select(q.id, q.section_key, q.reference.is_not(None))
         .join(banks, banks.c.id == q.bank_id)
         .join(notes, notes.c.id == q.note_id)
         .where(q.is_active, banks.c.name.in_(list(bank_names)))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )
     wanted = section.strip().casefold() if section else None
-    return [
-        (str(r[0]), bool(r[2]), tuple(r[1]))
-        for r in rows
-        if wanted is None or _section_matches(r[1], wanted)
-    ]
+    out = []
+    for qid, key, has_reference in rows:
+        path = tuple(key.split(SECTION_SEPARATOR)) if key else ()
+        if wanted is None or _section_matches(path, wanted):
+            out.append((str(qid), bool(has_reference), path))
+    return out
