@@ -144,3 +144,31 @@ def test_interview_without_keyboard_or_answers_says_how(cli: Cli) -> None:
     result = cli("interview")
     assert result.exit_code == 1
     assert "--answers answers.jsonl --json" in result.stderr
+
+
+def test_interview_with_no_matching_questions_is_explained(cli: Cli, tmp_path: Path) -> None:
+    write(tmp_path / "v" / "n.md", "## 杂项\n\n1. 你好吗？\n> 很好。\n")
+    cli("import", str(tmp_path / "v"))
+    result = cli("interview", "--answers", str(write(tmp_path / "a.jsonl", '"x"\n')))
+    assert result.exit_code == 1
+    assert "no question of the banks matches any stage of this plan" in result.stderr
+
+
+def test_good_answers_sometimes_go_deeper_into_the_section(viva: Viva, tmp_path: Path) -> None:
+    viva.import_notes([SEED])
+    plan = write(
+        tmp_path / "plan.yaml",
+        "name: deep\nstages:\n  - name: 专业知识\n    sections: [Transformer]\n    count: 1\n"
+        "    seconds: 60\n    follow_ups: 1\n",
+    )
+    deeper = 0
+    for seed in range(12):
+        session, _ = viva.start_interview(str(plan), seed=seed, now=NOW)
+        first = session.next()
+        assert first is not None
+        session.answer(first.reference, 30.0, viva.grade_asked(first, first.reference))
+        nxt = session.next()
+        if nxt is not None and nxt.follow_up_of == 0 and nxt.question_id != first.question_id:
+            deeper += 1
+            assert nxt.prompt != first.prompt
+    assert 0 < deeper < 12  # sometimes, not always

@@ -395,6 +395,10 @@ def report_markdown(saved: int, data: dict[str, Any]) -> str:
     lines += [f"| {s['stage']} | {s['score']} | {s['questions']} |" for s in data["stages"]]
     if data["weakest"]:
         lines += ["", "Weakest topics: " + "; ".join(data["weakest"])]
+    prompts = {t["question_id"]: t["question"] for t in data["turns"] if t["follow_up_of"] is None}
+    review = [prompts[q] for q in data["review_next"] if q in prompts]
+    if review:
+        lines += ["", "Review next:", *(f"- {p}" for p in review)]
     for n, turn in enumerate(data["turns"], 1):
         kind = "Follow-up" if turn["follow_up_of"] is not None else "Question"
         lines += [

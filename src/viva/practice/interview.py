@@ -290,15 +290,24 @@ class MockInterview:
                 )
             )
         if not out and grade.score >= GOOD_SCORE and asked.question_id:
-            # a good answer: sometimes follow the thread the note links to
+            # a good answer: sometimes follow the thread the note links to, or else go one
+            # level deeper in the same section
             source = self._by_id.get(asked.question_id)
+            asked_ids = {t.asked.question_id for t in self.turns}
+            queued = {q.id for _, q in self.queue}
             linked = [
                 self._by_id[link.question_id]
                 for link in (source.links if source else ())
                 if link.role is LinkRole.FOLLOW_UP and link.question_id in self._by_id
             ]
-            if linked and self._rng.random() < 0.5:
-                q = self._rng.choice(linked)
+            same_section = [
+                q
+                for q in self._by_id.values()
+                if source is not None and q.section == source.section and q.id != source.id
+            ]
+            candidates = [q for q in (linked or same_section) if q.id not in asked_ids | queued]
+            if candidates and self._rng.random() < 0.5:
+                q = self._rng.choice(candidates)
                 out.append(
                     Asked(
                         stage.name,
