@@ -1,0 +1,366 @@
+"""Banks: importing notes, the built-in bank, listing and searching questions."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from viva.bank.models import BankBuild, NoteProblem, Question, Severity
+from viva.bank.sync import IMPORTER_VERSION, SyncPlan, is_within, plan_sync
+from viva.errors import BankNotFound, ImportFailed, QuestionNotFound, VivaError
+from viva.service._core import Core, now_utc
+from viva.store import questions as repo
+
+if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
+    from viva.bank.reader import NoteText
+    from viva.bank.search import SearchHit
+
+
+BUILTIN_BANK = "builtin"
+DEFAULT_BANK = "default"
+
+#: Called with (stage, done, total) while an import runs; stages: read, parse, write.
+ImportProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did (or, with --dry-run, would do)."""
+
+    bank: str
+    is_dry_run: bool
+    notes: int
+    questions: int
+    with_reference: int
+    plan: SyncPlan
+    problems: tuple[NoteProblem, ...] = ()
+    is_unchanged_vault: bool = False  # every note identical to the last import: nothing parsed
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """added / updated / retired / unchanged."""
+        return self.plan.counts()
+
+    @property
+    def skipped(self) -> tuple[NoteProblem, ...]:
+        """Files that were not imported."""
+        return tuple(p for p in self.problems if p.severity is Severity.SKIPPED)
+
+    @property
+    def warnings(self) -> tuple[NoteProblem, ...]:
+        """Imported, but something was missing or unresolved."""
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Where Viva keeps each thing (for `viva paths`)."""
+
+    home: Path
+    database: str
+    assets: Path
+    models: Path
+    recordings: Path
+    builtin_bank: Path
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class BankService(Core):
+    """Banks: importing notes, the built-in bank, listing and searching questions."""
+
+    # --- paths --------------------------------------------------------------------------
+    def paths(self) -> Paths:
+        """Every place Viva reads or writes."""
+        s = self.settings
+        return Paths(
+            home=s.home,
+            database=str(s.db_path) if s.database_url is None else _hide_password(s.database_url),
+            assets=s.assets_dir,
+            models=s.models_dir,
+            recordings=s.recordings_dir,
+            builtin_bank=builtin_dir(),
+        )
+
+    # --- importing ----------------------------------------------------------------------
+    def import_notes(
+        self,
+        paths: Sequence[Path],
+        *,
+        bank: str = DEFAULT_BANK,
+        dry_run: bool = False,
+        on_progress: ImportProgress | None = None,
+        now: datetime | None = None,
+    ) -> ImportReport:
+        """Import note files or vault folders into `bank`, in one transaction.
+
+        Raises:
+            ImportFailed: nothing importable, or a named file cannot be read (nothing written).
+        """
+        if bank == BUILTIN_BANK:
+            raise ImportFailed(
+                f"the bank name {bank!r} is reserved for Viva's built-in questions",
+                hint="import into another bank, e.g. --bank my-notes",
+            )
+        return self._import(paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now)
+
+    def _import(
+        self,
+        paths: Sequence[Path],
+        *,
+        bank: str,
+        dry_run: bool,
+        on_progress: ImportProgress | None,
+        now: datetime | None,
+        is_builtin: bool = False,
+    ) -> ImportReport:
+        from viva.bank.importer import build_bank, read_notes
+        from viva.bank.reader import discover
+
+        started = now or now_utc()
+        files, others, roots = discover(paths)
+
+        def progress(stage: str) -> Callable[[int, int], None] | None:
+            if on_progress is None:
+                return None
+            return lambda done, total: on_progress(stage, done, total)
+
+        texts, skipped = read_notes(
+            files, max_bytes=self.settings.max_note_bytes, on_progress=progress("read")
+        )
+        with self.db.reader() as conn:
+            bank_id = repo.find_bank_id(conn, bank)
+            stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
+            unchanged = bank_id is not None and _is_unchanged(texts, stored_notes, roots)
+            if unchanged:
+                assert bank_id is not None
+                stored = repo.stored_questions(conn, bank_id)
+        if unchanged:
+            ids = tuple(
+                qid for qid, q in stored.items() if q.is_active and is_within(q.note_source, roots)
+            )
+            return ImportReport(
+                bank=bank,
+                is_dry_run=dry_run,
+                notes=len(texts),
+                questions=len(ids),
+                with_reference=-1,
+                plan=SyncPlan(unchanged=ids),
+                problems=tuple(skipped) + self._last_problems(bank_id),
+                is_unchanged_vault=True,
+            )
+        build = build_bank(
+            bank,
+            texts,
+            other_files=others,
+            roots=roots,
+            problems=skipped,
+            on_progress=progress("parse"),
+        )
+        with self.db.reader() as conn:
+            stored = repo.stored_questions(conn, bank_id) if bank_id is not None else {}
+        plan = plan_sync(build.questions, stored, build.roots)
+        report = ImportReport(
+            bank=bank,
+            is_dry_run=dry_run,
+            notes=len(build.notes),
+            questions=len(build.questions),
+            with_reference=sum(1 for q in build.questions if q.has_reference),
+            plan=plan,
+            problems=build.problems,
+        )
+        if dry_run:
+            return report
+        if on_progress is not None:
+            on_progress("write", 0, len(build.questions))
+        asset_names = self._copy_assets(build)
+        with self.db.transaction() as conn:
+            bank_id = repo.ensure_bank(conn, bank, is_builtin=is_builtin, now=started)
+            repo.apply_import(conn, bank_id, build, plan, now=started, asset_names=asset_names)
+            repo.record_run(
+                conn,
+                bank_id,
+                build,
+                report.counts,
+                started_at=started,
+                finished_at=now or now_utc(),
+            )
+        if on_progress is not None:
+            on_progress("write", len(build.questions), len(build.questions))
+        return report
+
+    def _last_problems(self, bank_id: int | None) -> tuple[NoteProblem, ...]:
+        if bank_id is None:
+            return ()
+        with self.db.reader() as conn:
+            return tuple(repo.last_run_problems(conn, bank_id))
+
+    def _copy_assets(self, build: BankBuild) -> dict[str, str]:
+        """Copy the images notes embed into the data dir, named by content (deduplicated)."""
+        names: dict[str, str] = {}
+        files = {link.file for q in build.questions for link in q.links if link.file}
+        for file in sorted(files):
+            source = Path(file)
+            try:
+                data = source.read_bytes()
+            except OSError:
+                continue
+            name = hashlib.sha256(data).hexdigest()[:24] + source.suffix.lower()
+            target = self.settings.assets_dir / name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_suffix(target.suffix + ".part")
+                shutil.copyfile(source, partial)
+                partial.replace(target)
+            names[file] = name
+        return names
+
+    # --- the built-in bank --------------------------------------------------------------
+    def ensure_builtin(self) -> None:
+        """Load or refresh the built-in bank when the installed copy differs from the stored one."""
+        if self._builtin_checked or not self.settings.include_builtin:
+            return
+        self._builtin_checked = True
+        folder = builtin_dir()
+        if not any(folder.glob("*.md")):
+            return
+        # another process may load it at the same moment: its copy is as good as ours
+        with contextlib.suppress(sa.exc.IntegrityError):
+            self._import(
+                [folder],
+                bank=BUILTIN_BANK,
+                dry_run=False,
+                on_progress=None,
+                now=None,
+                is_builtin=True,
+            )
+
+    def set_bank_enabled(self, name: str, enabled: bool) -> None:
+        """Include or exclude a bank (e.g. the built-in one) from listings and practice."""
+        self.ensure_builtin()
+        with self.db.transaction() as conn:
+            bank_id = repo.find_bank_id(conn, name)
+            if bank_id is None:
+                raise self._bank_not_found(conn, name)
+            repo.set_bank_enabled(conn, bank_id, enabled, now_utc())
+
+    def export_builtin(self, target: Path) -> list[Path]:
+        """Copy the built-in bank's notes to `target` as Markdown the user can edit and import."""
+        target = target.expanduser()
+        if target.exists() and any(target.iterdir()):
+            raise VivaError(
+                f"{str(target)!r} is not empty",
+                hint="choose a new or empty folder, so no note of yours is overwritten",
+            )
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        for source in sorted(builtin_dir().glob("*.md")):
+            destination = target / source.name
+            shutil.copyfile(source, destination)
+            written.append(destination)
+        return written
+
+    # --- reading ------------------------------------------------------------------------
+    def banks(self) -> list[repo.BankSummary]:
+        """Every bank with its counts."""
+        self.ensure_builtin()
+        with self.db.reader() as conn:
+            return repo.bank_summaries(conn)
+
+    def default_banks(self) -> list[str]:
+        """The banks a listing shows when none is named: the user's own, else the built-in."""
+        summaries = [b for b in self.banks() if b.is_enabled]
+        own = [b.name for b in summaries if not b.is_builtin]
+        return own or [b.name for b in summaries if b.is_builtin]
+
+    def questions(
+        self, *, banks: Sequence[str] | None = None, section: str | None = None
+    ) -> list[Question]:
+        """Active questions of the named banks (default: see `default_banks`)."""
+        names = self._bank_names(banks)
+        with self.db.reader() as conn:
+            return repo.load_questions(conn, bank_names=names, section=section)
+
+    def question(self, id_or_prefix: str) -> Question:
+        """One question by id (or an unambiguous prefix of at least 4 characters)."""
+        self.ensure_builtin()
+        wanted = id_or_prefix.strip().lower()
+        with self.db.reader() as conn:
+            found = repo.load_questions(conn, ids=[wanted], include_retired=True)
+            if found:
+                return found[0]
+            matches = repo.find_question_ids(conn, wanted) if len(wanted) >= 4 else []
+            if len(matches) == 1:
+                return repo.load_questions(conn, ids=matches, include_retired=True)[0]
+        if len(matches) > 1:
+            raise QuestionNotFound(
+                f"{id_or_prefix!r} matches {len(matches)} questions",
+                hint="type more characters of the id",
+            )
+        raise QuestionNotFound(
+            f"no question has the id {id_or_prefix!r}",
+            hint="`viva bank list` shows the ids; `viva bank search TEXT` finds a question",
+        )
+
+    def search(
+        self, text: str, *, banks: Sequence[str] | None = None, limit: int = 10
+    ) -> list[SearchHit]:
+        """BM25 search over the questions and answers of the named banks."""
+        from viva.bank.search import search_questions
+
+        return search_questions(self.questions(banks=banks), text, limit=limit)
+
+    def _bank_names(self, banks: Sequence[str] | None) -> list[str]:
+        if not banks:
+            return self.default_banks()
+        known = {b.name: b for b in self.banks()}
+        if "all" in banks:
+            return [b.name for b in known.values() if b.is_enabled]
+        for name in banks:
+            if name not in known:
+                with self.db.reader() as conn:
+                    raise self._bank_not_found(conn, name)
+        return list(banks)
+
+    def _bank_not_found(self, conn: sa.Connection, name: str) -> BankNotFound:
+        names = [b.name for b in repo.bank_summaries(conn)]
+        shown = ", ".join(names) if names else "none yet"
+        return BankNotFound(
+            f"no bank is called {name!r} (banks: {shown})",
+            hint="`viva import PATH --bank NAME` creates a bank",
+        )
+
+
+def builtin_dir() -> Path:
+    """The folder of the built-in bank's notes inside the installed package."""
+    return Path(str(resources.files("viva.bank").joinpath("builtin")))
+
+
+def _is_unchanged(
+    texts: Sequence[NoteText], stored: dict[str, repo.StoredNote], roots: Sequence[str]
+) -> bool:
+    """True when every note is byte-identical to the last import and none vanished or appeared."""
+    current = {t.file.rel: t.sha256 for t in texts}
+    in_scope = {
+        path: note
+        for path, note in stored.items()
+        if note.is_active and is_within(note.source, roots)
+    }
+    if set(current) != set(in_scope):
+        return False
+    return all(
+        in_scope[path].sha256 == sha and in_scope[path].importer_version == IMPORTER_VERSION
+        for path, sha in current.items()
+    )
+
+
+def _hide_password(url: str) -> str:
+    return sa.make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,240 @@
+"""Grading answers, batches of them, and the user's calibration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from viva.bank.models import Question
+from viva.errors import VivaError
+from viva.service.bank import BankService
+
+if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
+    from viva.grading.calibration import Calibration
+    from viva.grading.models import Grade
+    from viva.grading.scorer import Grader, GradeRequest
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """What `viva grade --batch` did."""
+
+    rows: int
+    graded: int
+    errors: int
+    output: Path
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationReport:
+    """Agreement with the user's own grades before and after refitting."""
+
+    answers: int
+    pearson_before: float
+    pearson_after: float  # 5-fold cross-validated: measured on answers the fit did not see
+    rmse_before: float
+    rmse_after: float
+    path: Path
+
+
+class QuestionNotGradable(VivaError):
+    """The question has no reference answer to grade against."""
+
+
+class GradingService(BankService):
+    """Grading answers, batches of them, and the user's calibration."""
+
+    # --- grading ------------------------------------------------------------------------
+    @property
+    def calibration_path(self) -> Path:
+        """The user's own calibration (absent: the shipped default is used)."""
+        return self.settings.home / "calibration.json"
+
+    def calibration(self) -> Calibration:
+        """The calibration in use: the user's if they made one, else the default."""
+        import json
+
+        from viva.grading.calibration import Calibration, CalibrationError, default_calibration
+
+        if not self.calibration_path.exists():
+            return default_calibration()
+        try:
+            data = json.loads(self.calibration_path.read_text("utf-8"))
+        except (OSError, ValueError) as err:
+            raise CalibrationError(
+                f"cannot read {self.calibration_path}: {err}",
+                hint="run `viva calibrate --reset` to go back to the default",
+            ) from None
+        return Calibration.from_dict(data)
+
+    def grader(self) -> Grader:
+        """The grader (models load on the first answer), with the database as its cache."""
+        if self._grader is None:
+            from viva.grading.scorer import Grader
+            from viva.store.vectors import SqlEmbeddingCache
+
+            self._grader = Grader(self.calibration(), cache=SqlEmbeddingCache(self.db))
+        return self._grader
+
+    def grade_request(self, question: Question) -> GradeRequest:
+        """What the grader needs of a bank question (an answer filled in later)."""
+        from viva.grading.scorer import GradeRequest
+        from viva.grading.text import to_plain
+
+        reference = question.reference
+        link = question.answered_by
+        if link is not None and link.question_id is None:
+            # "[[#Transformer]]": the questions of that section are the answer
+            parts = [
+                q.reference
+                for q in self.questions(banks=[question.bank])
+                if q.source.file == link.note
+                and q.section[: len(link.section)] == link.section
+                and q.reference
+                and q.id != question.id
+            ]
+            reference = "\n".join(p for p in parts if p) or reference
+        if not reference or not to_plain(reference).strip():
+            raise QuestionNotGradable(
+                f"question {question.id} has no reference answer yet, so it cannot be graded",
+                hint="write its answer in your note and re-import it",
+            )
+        points = tuple(k.text for k in question.key_points)
+        return GradeRequest(question.prompt, to_plain(reference), "", points)
+
+    def grade(self, id_or_prefix: str, answer: str) -> tuple[Question, Grade]:
+        """Grade an answer to a bank question."""
+        from dataclasses import replace
+
+        question = self.question(id_or_prefix)
+        request = replace(self.grade_request(question), answer=answer)
+        return question, self.grader().grade(request)
+
+    def grade_batch(
+        self,
+        source: Path,
+        output: Path,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+        chunk: int = 32,
+    ) -> BatchReport:
+        """Grade every row of a CSV/JSONL file; rows that cannot be graded get an `error`."""
+        from viva.grading.batch import key_points_of, read_rows, write_rows
+        from viva.grading.scorer import GradeRequest
+        from viva.grading.text import to_plain
+
+        rows, fmt = read_rows(source)
+        out: list[dict[str, object]] = [dict(r) for r in rows]
+        todo: list[tuple[int, GradeRequest]] = []
+        for index, row in enumerate(rows):
+            reference = to_plain(str(row.get("reference") or ""))
+            if not reference.strip():
+                out[index]["error"] = "empty reference: nothing to grade against"
+                continue
+            todo.append(
+                (
+                    index,
+                    GradeRequest(
+                        str(row.get("question") or ""),
+                        reference,
+                        str(row.get("answer") or ""),
+                        key_points_of(row),
+                    ),
+                )
+            )
+        grader = self.grader()
+        done = len(rows) - len(todo)
+        for start in range(0, len(todo), chunk):
+            part = todo[start : start + chunk]
+            for (index, _), grade in zip(
+                part, grader.grade_many([r for _, r in part]), strict=True
+            ):
+                out[index].update(
+                    score=round(grade.score / 100, 3),
+                    grade=grade.grade,
+                    covered=[k.text for k in grade.covered],
+                    missed=[k.text for k in grade.missed],
+                    flags=[f.value for f in grade.flags],
+                )
+            done += len(part)
+            if on_progress is not None:
+                on_progress(done, len(rows))
+        for row in out:
+            row.setdefault("error", "")
+        write_rows(output, out, fmt)
+        errors = sum(1 for r in out if r["error"])
+        return BatchReport(rows=len(rows), graded=len(rows) - errors, errors=errors, output=output)
+
+    def calibrate(self, source: Path) -> CalibrationReport:
+        """Refit the calibration on the user's graded answers and use it from now on."""
+        import json
+
+        import numpy as np
+
+        from viva.grading.batch import key_points_of, read_rows
+        from viva.grading.calibration import CalibrationError, fit_weights, with_weights
+        from viva.grading.scorer import GradeRequest, signals_for_fitting
+        from viva.grading.text import to_plain
+
+        rows, _ = read_rows(source, (*("question", "reference", "answer"), "score"))
+        try:
+            targets = np.asarray([float(r["score"]) for r in rows])
+        except (TypeError, ValueError):
+            raise CalibrationError(
+                f"{source}: the score column must hold numbers (0-1, or 0-100)"
+            ) from None
+        if targets.max() > 1.0:
+            targets = targets / 100.0
+        requests = [
+            GradeRequest(
+                str(r["question"]),
+                to_plain(str(r["reference"])),
+                str(r["answer"]),
+                key_points_of(r),
+            )
+            for r in rows
+        ]
+        grader = self.grader()
+        base = grader.calibration
+        before = np.asarray([g.score / 100 for g in grader.grade_many(requests)])
+        signals = signals_for_fitting(grader, requests)
+        weights, bias = fit_weights(signals, targets)
+        folds = np.arange(len(rows)) % 5
+        after = np.zeros(len(rows))
+        for fold in range(5):
+            train, test = folds != fold, folds == fold
+            if not test.any():
+                continue
+            fold_weights, fold_bias = fit_weights(signals[train], targets[train], min_rows=2)
+            after[test] = with_weights(base, fold_weights, fold_bias, "").probability(signals[test])
+        fitted = with_weights(base, weights, bias, f"{source.name} ({len(rows)} answers)")
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        partial = self.calibration_path.with_suffix(".part")
+        partial.write_text(json.dumps(fitted.to_dict(), indent=2, ensure_ascii=False), "utf-8")
+        partial.replace(self.calibration_path)
+        self._grader = None
+
+        def pearson(a: np.ndarray, b: np.ndarray) -> float:
+            return float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0
+
+        def rmse(a: np.ndarray, b: np.ndarray) -> float:
+            return float(np.sqrt(np.mean((a - b) ** 2)))
+
+        return CalibrationReport(
+            answers=len(rows),
+            pearson_before=pearson(before, targets),
+            pearson_after=pearson(after, targets),
+            rmse_before=rmse(before, targets),
+            rmse_after=rmse(after, targets),
+            path=self.calibration_path,
+        )
+
+    def reset_calibration(self) -> bool:
+        """Go back to the shipped calibration; True when a user calibration was removed."""
+        self._grader = None
+        if self.calibration_path.exists():
+            self.calibration_path.unlink()
+            return True
+        return False

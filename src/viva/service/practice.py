@@ -1,0 +1,192 @@
+"""Practice: scheduling, drills, the plan to the interview date, statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from viva.bank.models import Question
+from viva.errors import VivaError
+from viva.service._core import now_utc
+from viva.service.grading import GradingService
+from viva.store import questions as repo
+
+if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
+    from viva.grading.models import Grade
+    from viva.practice.planner import Plan
+    from viva.practice.scheduler import Review, Scheduler
+    from viva.practice.stats import Stats
+    from viva.store.reviews import StoredReview
+
+
+class PracticeService(GradingService):
+    """Practice: scheduling, drills, the plan to the interview date, statistics."""
+
+    # --- practice -----------------------------------------------------------------------
+    @property
+    def fsrs_parameters_path(self) -> Path:
+        """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
+        return self.settings.home / "fsrs-parameters.json"
+
+    def scheduler(self) -> Scheduler:
+        """FSRS with the user's desired retention (and fitted parameters, if any)."""
+        import json
+
+        from viva.practice.scheduler import Scheduler
+
+        parameters = None
+        if self.fsrs_parameters_path.exists():
+            data = json.loads(self.fsrs_parameters_path.read_text("utf-8"))
+            parameters = tuple(float(w) for w in data["parameters"])
+        return Scheduler(self.settings.desired_retention, parameters=parameters)
+
+    def optimize(self, *, min_reviews: int = 100) -> tuple[float, ...]:
+        """Fit FSRS parameters to the review history and use them from now on."""
+        import json
+
+        from viva.practice.scheduler import optimize_parameters
+        from viva.store.reviews import review_events
+
+        with self.db.reader() as conn:
+            events = [e for e in review_events(conn) if not e.is_cram]
+        if len(events) < min_reviews:
+            raise VivaError(
+                f"only {len(events)} reviews so far: fitting FSRS needs at least {min_reviews}",
+                hint="keep drilling; fsrs' defaults serve well until then",
+            )
+        parameters = optimize_parameters([(e.question_id, e.rating, e.reviewed_at) for e in events])
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        partial = self.fsrs_parameters_path.with_suffix(".part")
+        partial.write_text(
+            json.dumps({"parameters": parameters, "reviews": len(events)}, indent=2), "utf-8"
+        )
+        partial.replace(self.fsrs_parameters_path)
+        return parameters
+
+    def drill_queue(
+        self,
+        *,
+        banks: Sequence[str] | None = None,
+        section: str | None = None,
+        limit: int | None = None,
+        new: int = 10,
+        cram: bool = False,
+        now: datetime | None = None,
+    ) -> list[Question]:
+        """The questions a drill asks now: due first, then new (see practice.session).
+
+        Only the candidates are loaded in full: a bank of 20,000 questions is filtered on ids,
+        due dates and sections straight from the database.
+        """
+        from viva.practice.session import drill_queue
+        from viva.store.reviews import due_times, load_memories
+
+        at = now or now_utc()
+        names = self._bank_names(banks)
+        with self.db.reader() as conn:
+            index = repo.question_index(conn, bank_names=names, section=section)
+            due = due_times(conn)
+            fresh = [qid for qid, has_reference, _ in index if has_reference and qid not in due]
+            studied = [qid for qid, _, _ in index if qid in due]
+            if not cram:
+                studied = [qid for qid in studied if due[qid] <= at]
+            wanted = studied + fresh[: max(0, new)]
+            questions = repo.load_questions(conn, bank_names=names, ids=wanted)
+            memories = load_memories(conn, studied)
+        return drill_queue(
+            questions, memories, self.scheduler(), now=at, limit=limit, new_limit=new, cram=cram
+        )
+
+    def review(
+        self,
+        question_id: str,
+        rating: int,
+        *,
+        answer: str | None = None,
+        grade: Grade | None = None,
+        cram: bool = False,
+        now: datetime | None = None,
+    ) -> Review:
+        """Record a review: the log always, the new schedule unless cramming. One transaction."""
+        from viva.grading.models import Rating
+        from viva.store.reviews import load_memories, record_review
+        from viva.wire import grade_json
+
+        at = now or now_utc()
+        with self.db.transaction() as conn:
+            before = load_memories(conn, [question_id]).get(question_id)
+            result = self.scheduler().review(before, Rating(rating), now=at)
+            record_review(
+                conn,
+                question_id,
+                rating=int(rating),
+                suggested=None if grade is None else int(grade.rating),
+                answer=answer,
+                score=None if grade is None else grade.score,
+                grade=None if grade is None else grade_json(grade),
+                before=before,
+                after=None if cram else result.after,
+                reviewed_at=at,
+            )
+        return result
+
+    def undo_last_review(self, now: datetime | None = None) -> StoredReview | None:
+        """Take back the latest review and restore the schedule it changed."""
+        from viva.store.reviews import undo_last
+
+        with self.db.transaction() as conn:
+            return undo_last(conn, now or now_utc())
+
+    def due_count(self, *, banks: Sequence[str] | None = None, now: datetime | None = None) -> int:
+        """Questions due now in the named banks."""
+        from viva.practice.session import due_count
+        from viva.store.reviews import load_memories
+
+        ids = [q.id for q in self.questions(banks=banks)]
+        with self.db.reader() as conn:
+            return due_count(load_memories(conn, ids), ids, now or now_utc())
+
+    def plan(
+        self,
+        exam_day: date,
+        *,
+        banks: Sequence[str] | None = None,
+        minutes_per_day: int | None = None,
+        now: datetime | None = None,
+    ) -> Plan:
+        """Predicted recall per section on the interview day, and the reviews it takes."""
+        from viva.practice.planner import plan_to_date
+        from viva.store.reviews import load_memories
+
+        names = self._bank_names(banks)
+        with self.db.reader() as conn:
+            index = repo.question_index(conn, bank_names=names)
+            items = [(qid, section) for qid, has_reference, section in index if has_reference]
+            memories = load_memories(conn)
+        return plan_to_date(
+            items,
+            memories,
+            self.scheduler(),
+            now=now or now_utc(),
+            exam_day=exam_day,
+            minutes_per_day=minutes_per_day,
+        )
+
+    def stats(self, *, banks: Sequence[str] | None = None, now: datetime | None = None) -> Stats:
+        """Reviews per day, retention achieved vs desired, mastery per section, interview trend."""
+        from viva.practice.stats import compute_stats
+        from viva.store.interviews import list_interviews
+        from viva.store.reviews import load_memories, review_events
+
+        names = self._bank_names(banks)
+        with self.db.reader() as conn:
+            index = repo.question_index(conn, bank_names=names)
+            items = [(qid, section) for qid, has_reference, section in index if has_reference]
+            memories = load_memories(conn)
+            events = review_events(conn)
+            interviews = [(i.finished_at, i.overall) for i in list_interviews(conn)]
+        return compute_stats(
+            events, memories, items, interviews, self.scheduler(), now=now or now_utc()
+        )
