@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from viva.bank.models import Link, NoteProblem, Question
-from viva.grading.models import Grade
-from viva.practice.interview import Report
-from viva.practice.planner import Plan
-from viva.practice.stats import Stats
+if TYPE_CHECKING:  # annotations only: `--json` output must not load fsrs or the grader
+    from viva.bank.models import Link, NoteProblem, Question
+    from viva.grading.models import Grade
+    from viva.practice.interview import Report
+    from viva.practice.planner import Plan
+    from viva.practice.stats import Stats
 
 
 def question_json(question: Question) -> dict[str, Any]:
