@@ -39,6 +39,16 @@ class Calibration:
     version: int = CALIBRATION_VERSION
     fitted_on: str = ""
     features: tuple[str, ...] = field(default=FEATURES)
+    # with graded exemplars of the question: weights over FEATURES + EXEMPLAR_FEATURES
+    exemplar_weights: tuple[float, ...] | None = None
+    exemplar_bias: float = 0.0
+
+    def exemplar_probability(self, signals: npt.NDArray[np.float64]) -> float | None:
+        """P(answer matches) from the signals and exemplar signals; None without that model."""
+        if self.exemplar_weights is None:
+            return None
+        z = float(signals @ np.asarray(self.exemplar_weights) + self.exemplar_bias)
+        return 1.0 / (1.0 + float(np.exp(-np.clip(z, -30, 30))))
 
     def probability(self, signals: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """P(statement covered by the answer) for each row of signals (columns: FEATURES)."""
@@ -69,6 +79,12 @@ class Calibration:
                 version=int(data["version"]),
                 fitted_on=str(data.get("fitted_on", "")),
                 features=tuple(data["features"]),
+                exemplar_weights=(
+                    None
+                    if data.get("exemplar_weights") is None
+                    else tuple(float(w) for w in data["exemplar_weights"])
+                ),
+                exemplar_bias=float(data.get("exemplar_bias", 0.0)),
             )
         except (KeyError, TypeError, ValueError) as err:
             raise CalibrationError(

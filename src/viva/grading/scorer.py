@@ -25,7 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from viva.grading.calibration import Calibration
-from viva.grading.embedder import EmbeddingCache, Vectors, embed_cached, get_embedder
+from viva.grading.embedder import Embedder, EmbeddingCache, Vectors, embed_cached, get_embedder
+from viva.grading.exemplars import MIN_EXEMPLARS, ExemplarSource, exemplar_signals
 from viva.grading.feedback import feedback_lines
 from viva.grading.keypoints import key_points_from_reference
 from viva.grading.models import Coverage, Flag, Grade, KeyPointResult, Rating, Span
@@ -67,11 +68,13 @@ class Grader:
         calibration: Calibration,
         *,
         cache: EmbeddingCache | None = None,
+        exemplars: ExemplarSource | None = None,
         semantic: str = "e5",
         fast: str = "use",
     ) -> None:
         self.calibration = calibration
         self.cache = cache
+        self.exemplars = exemplars
         self._semantic_name = semantic
         self._fast_name = fast
 
@@ -115,6 +118,32 @@ class Grader:
             )
             s_at += n
             w_at += m
+        if self.exemplars is not None and self.calibration.exemplar_weights is not None:
+            self._exemplar_signals(items, semantic, fast, sem_answers, fast_answers)
+
+    def _exemplar_signals(
+        self,
+        items: Sequence[_Prepared],
+        semantic: Embedder,
+        fast: Embedder,
+        sem_answers: Vectors,
+        fast_answers: Vectors,
+    ) -> None:
+        assert self.exemplars is not None
+        for i, item in enumerate(items):
+            found = [
+                e
+                for e in self.exemplars.exemplars_for(item.request.question)
+                if e.answer.strip() != item.answer_text
+            ]
+            if len(found) < MIN_EXEMPLARS:
+                continue
+            texts = [e.answer for e in found]
+            item.exemplar = exemplar_signals(
+                (sem_answers[i], fast_answers[i]),
+                (embed_cached(semantic, texts, self.cache), embed_cached(fast, texts, self.cache)),
+                [e.score for e in found],
+            )
 
     def _finish(self, item: _Prepared) -> Grade:
         cal = self.calibration
@@ -131,6 +160,10 @@ class Grader:
         signals, best = item.signals
         probability = cal.probability(signals)
         whole = float(probability[0])
+        if item.exemplar is not None:
+            with_exemplars = cal.exemplar_probability(np.concatenate([signals[0], item.exemplar]))
+            if with_exemplars is not None:
+                whole = with_exemplars
         results: list[KeyPointResult] = []
         for k, statement in enumerate(item.statements[1:], start=1):
             p = float(probability[k])
@@ -251,6 +284,7 @@ class _Prepared:
         self.windows = pieces
         self.flags = flags
         self.signals: tuple[npt.NDArray[np.float64], list[Clause | None]] | None = None
+        self.exemplar: npt.NDArray[np.float64] | None = None
 
     @classmethod
     def make(cls, request: GradeRequest) -> _Prepared:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from viva.bank.models import Question
 from viva.errors import VivaError
+from viva.service._core import now_utc
 from viva.service.bank import BankService
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
@@ -73,9 +74,14 @@ class GradingService(BankService):
         """The grader (models load on the first answer), with the database as its cache."""
         if self._grader is None:
             from viva.grading.scorer import Grader
+            from viva.store.exemplars import SqlExemplars
             from viva.store.vectors import SqlEmbeddingCache
 
-            self._grader = Grader(self.calibration(), cache=SqlEmbeddingCache(self.db))
+            self._grader = Grader(
+                self.calibration(),
+                cache=SqlEmbeddingCache(self.db),
+                exemplars=SqlExemplars(self.db),
+            )
         return self._grader
 
     def grade_request(self, question: Question) -> GradeRequest:
@@ -210,6 +216,17 @@ class GradingService(BankService):
             fold_weights, fold_bias = fit_weights(signals[train], targets[train], min_rows=2)
             after[test] = with_weights(base, fold_weights, fold_bias, "").probability(signals[test])
         fitted = with_weights(base, weights, bias, f"{source.name} ({len(rows)} answers)")
+        # the graded answers also become exemplars of their questions for later grading
+        from viva.store.exemplars import SqlExemplars
+
+        SqlExemplars(self.db).save(
+            [
+                (str(r["question"]), str(r["answer"]), float(t))
+                for r, t in zip(rows, targets, strict=True)
+            ],
+            source=source.name,
+            now=now_utc(),
+        )
         self.settings.home.mkdir(parents=True, exist_ok=True)
         partial = self.calibration_path.with_suffix(".part")
         partial.write_text(json.dumps(fitted.to_dict(), indent=2, ensure_ascii=False), "utf-8")

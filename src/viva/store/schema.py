@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -207,4 +207,16 @@ interviews = sa.Table(
     sa.Column("finished_at", UTCDateTime, nullable=False),
     sa.Column("overall", sa.Integer, nullable=False),
     sa.Column("report", sa.JSON, nullable=False),  # wire.report_json
+)
+
+exemplars = sa.Table(
+    "exemplars",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(32), nullable=False),  # grading.exemplars.exemplar_key(question)
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),  # 0-1
+    sa.Column("source", sa.Text, nullable=False),  # the file it came from
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("key", "answer"),
 )
