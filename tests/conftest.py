@@ -71,6 +71,18 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 @pytest.fixture
+def process_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for a `viva` subprocess: isolated data dir, plain fixed-width output."""
+    return {
+        **os.environ,
+        "VIVA_HOME": str(tmp_path / "home"),
+        "VIVA_BUILTIN_BANK": "0",
+        "COLUMNS": "100",
+        "NO_COLOR": "1",
+    }
+
+
+@pytest.fixture
 def vault(tmp_path: Path) -> Path:
     """An empty vault folder."""
     folder = tmp_path / "vault"

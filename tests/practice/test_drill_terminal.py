@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import pexpect
 import pytest
@@ -14,14 +12,10 @@ from tests.conftest import SEED
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 
-def test_drill_in_a_terminal_grades_accepts_overrides_and_undoes(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "VIVA_HOME": str(tmp_path / "home"),
-        "VIVA_BUILTIN_BANK": "0",
-        "COLUMNS": "100",
-        "NO_COLOR": "1",
-    }
+def test_drill_in_a_terminal_grades_accepts_overrides_and_undoes(
+    process_env: dict[str, str],
+) -> None:
+    env = process_env
     viva = [sys.executable, "-m", "viva"]
     imported = pexpect.run(" ".join([*viva, "import", str(SEED)]), env=env, encoding="utf-8")
     assert "added" in imported

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,14 +13,8 @@ from tests.conftest import SEED, write
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 
-def test_time_up_takes_the_answer_so_far(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "VIVA_HOME": str(tmp_path / "home"),
-        "VIVA_BUILTIN_BANK": "0",
-        "COLUMNS": "100",
-        "NO_COLOR": "1",
-    }
+def test_time_up_takes_the_answer_so_far(tmp_path: Path, process_env: dict[str, str]) -> None:
+    env = process_env
     plan = write(
         tmp_path / "short.yaml",
         "name: short\nstages:\n  - name: 专业知识\n    sections: [Transformer]\n    count: 1\n"
