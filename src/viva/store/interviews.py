@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from viva.store.db import new_id
 from viva.store.schema import interviews
 
 
@@ -46,9 +47,7 @@ def save_interview(
             report=report,
         )
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return new_id(result)
 
 
 def list_interviews(conn: Connection) -> list[SavedInterview]:

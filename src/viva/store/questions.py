@@ -24,6 +24,7 @@ from viva.bank.models import (
     SourceRef,
 )
 from viva.bank.sync import IMPORTER_VERSION, StoredQuestion, SyncPlan, fingerprint, is_within
+from viva.store.db import new_id
 from viva.store.schema import banks, import_runs, key_points, links, notes, questions, sections
 
 SECTION_SEPARATOR = " / "
@@ -73,7 +74,7 @@ def ensure_bank(conn: Connection, name: str, *, is_builtin: bool, now: datetime)
             name=name, is_builtin=is_builtin, is_enabled=True, created_at=now, updated_at=now
         )
     )
-    return _new_id(result)
+    return new_id(result)
 
 
 def set_bank_enabled(conn: Connection, bank_id: int, enabled: bool, now: datetime) -> None:
@@ -269,7 +270,7 @@ def _upsert_notes(
             ids[note.path] = existing[note.path]
         else:
             result = conn.execute(notes.insert().values(bank_id=bank_id, path=note.path, **values))
-            ids[note.path] = _new_id(result)
+            ids[note.path] = new_id(result)
     vanished = [
         r.id
         for r in conn.execute(
@@ -391,12 +392,6 @@ def _link_row(
         "target_question_id": link.question_id,
         "asset": asset_names.get(link.file) if link.file else None,
     }
-
-
-def _new_id(result: sa.CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:

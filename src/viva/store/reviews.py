@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from viva.practice.scheduler import Memory
 from viva.practice.stats import ReviewEvent
+from viva.store.db import new_id
 from viva.store.schema import memories, reviews
 
 
@@ -70,9 +71,7 @@ def record_review(
     )
     if after is not None:
         _put_memory(conn, question_id, after, reviewed_at)
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    return new_id(result)
 
 
 def _put_memory(conn: Connection, question_id: str, memory: Memory, now: datetime) -> None:
