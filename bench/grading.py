@@ -33,7 +33,7 @@ from viva.grading.calibration import default_calibration, fit_weights, with_weig
 from viva.grading.embedder import MemoryCache, get_embedder
 from viva.grading.exemplars import Exemplar, MemoryExemplars
 from viva.grading.models import Coverage
-from viva.grading.scorer import Grader, GradeRequest, signals_for_fitting
+from viva.grading.scorer import Grader, GradeRequest
 
 KEYPOINTS = Path(__file__).parent / "data" / "keypoint_coverage.jsonl"
 
@@ -76,24 +76,28 @@ class Bench:
         self.grader = Grader(default_calibration(), cache=self.cache)
 
     def scores(self, rows: Sequence[Row], *, best_reference: bool = False) -> list[float]:
-        if not best_reference:
-            grades = self.grader.grade_many(
-                [GradeRequest(r.question, r.reference, r.answer) for r in rows]
-            )
-            return [g.score / 100 for g in grades]
-        flat = [(i, ref) for i, r in enumerate(rows) for ref in r.references]
-        grades = self.grader.grade_many(
+        return self.graded(rows, best_reference=best_reference)[0]
+
+    def signals(self, rows: Sequence[Row]) -> np.ndarray:
+        return self.graded(rows)[1]
+
+    def graded(
+        self, rows: Sequence[Row], *, best_reference: bool = False
+    ) -> tuple[list[float], np.ndarray]:
+        """Scores (against the best-matching reference, if asked) and each row's signals
+        against its main reference, from one grading pass."""
+        refs = [r.references if best_reference else (r.reference,) for r in rows]
+        flat = [(i, ref) for i, r in enumerate(refs) for ref in r]
+        grades, signals = self.grader.grade_with_signals(
             [GradeRequest(rows[i].question, ref, rows[i].answer) for i, ref in flat]
         )
         best = [0.0] * len(rows)
-        for (i, _), g in zip(flat, grades, strict=True):
+        main = np.zeros((len(rows), signals.shape[1]))
+        for k, ((i, ref), g) in enumerate(zip(flat, grades, strict=True)):
             best[i] = max(best[i], g.score / 100)
-        return best
-
-    def signals(self, rows: Sequence[Row]) -> np.ndarray:
-        return signals_for_fitting(
-            self.grader, [GradeRequest(r.question, r.reference, r.answer) for r in rows]
-        )
+            if ref == rows[i].reference or ref == refs[i][0]:
+                main[i] = signals[k]
+        return best, main
 
     def e5_cosine(self, rows: Sequence[Row], *, best_reference: bool = False) -> list[float]:
         from viva.grading.embedder import embed_cached
@@ -147,12 +151,12 @@ def report_semeval(bench: Bench, quick: bool) -> None:
         train = semeval(corpus, "train")
         if quick:
             train = train[::4]
-        train_scores = bench.scores(train, best_reference=best)
+        train_scores, train_signals = bench.graded(train, best_reference=best)
         train_e5 = bench.e5_cosine(train, best_reference=best)
         threshold = best_threshold(train_scores, [r.score for r in train])
         e5_threshold = best_threshold(train_e5, [r.score for r in train])
         three = LogisticRegression(max_iter=2000).fit(
-            np.column_stack([train_scores, bench.signals(train)]), [r.label3 for r in train]
+            np.column_stack([train_scores, train_signals]), [r.label3 for r in train]
         )
         # graded exemplars: the train answers to the same question (an answer is never its own)
         exemplars = MemoryExemplars((r.question, Exemplar(r.answer, r.score)) for r in train)
@@ -178,10 +182,10 @@ def report_semeval(bench: Bench, quick: bool) -> None:
             pred = ["correct" if s >= e5_threshold else "incorrect" for s in e5]
             a = f1s(gold2, pred)
             print(f"{split:24s} {'baseline e5 cosine':22s} {a[0]:9.3f} {a[1]:6.3f} {a[2]:6.3f}")
-            scores = bench.scores(test, best_reference=best)
+            scores, test_signals = bench.graded(test, best_reference=best)
             pred = ["correct" if s >= threshold else "incorrect" for s in scores]
             a = f1s(gold2, pred)
-            p3 = list(three.predict(np.column_stack([scores, bench.signals(test)])))
+            p3 = list(three.predict(np.column_stack([scores, test_signals])))
             b = f1s(gold3, p3)
             print(
                 f"{split:24s} {'viva':22s} {a[0]:9.3f} {a[1]:6.3f} {a[2]:6.3f}"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from viva.grading.calibration import Calibration
+from viva.grading.calibration import FEATURES, Calibration
 from viva.grading.embedder import Embedder, EmbeddingCache, Vectors, embed_cached, get_embedder
 from viva.grading.exemplars import MIN_EXEMPLARS, ExemplarSource, exemplar_signals
 from viva.grading.feedback import feedback_lines
@@ -84,11 +84,21 @@ class Grader:
 
     def grade_many(self, requests: Sequence[GradeRequest]) -> list[Grade]:
         """Grade answers together (embeddings are computed in batches)."""
+        return self.grade_with_signals(requests)[0]
+
+    def grade_with_signals(
+        self, requests: Sequence[GradeRequest]
+    ) -> tuple[list[Grade], npt.NDArray[np.float64]]:
+        """Grades, and each answer's whole-reference signal row (what calibration is fitted
+        on; zeros for an empty answer), from one embedding pass."""
         prepared = [_Prepared.make(r) for r in requests]
         live = [p for p in prepared if p.answer_text]
         if live:
             self._embed(live)
-        return [self._finish(p) for p in prepared]
+        rows = [
+            p.signals[0][0] if p.signals is not None else np.zeros(len(FEATURES)) for p in prepared
+        ]
+        return [self._finish(p) for p in prepared], np.asarray(rows, dtype=np.float64)
 
     # --- signals --------------------------------------------------------------------------
     def _embed(self, items: Sequence[_Prepared]) -> None:
@@ -238,8 +248,8 @@ class Grader:
         )
 
 
-FEATURE_USE = 1
-FEATURE_RECALL = 3
+FEATURE_USE = FEATURES.index("use")
+FEATURE_RECALL = FEATURES.index("recall")
 
 
 def _keywords(statement: _Text) -> tuple[str, ...]:
@@ -362,13 +372,4 @@ def signals_for_fitting(
     grader: Grader, requests: Sequence[GradeRequest]
 ) -> npt.NDArray[np.float64]:
     """The whole-reference signal row of each request (what calibration is fitted on)."""
-    prepared = [_Prepared.make(r) for r in requests]
-    live = [p for p in prepared if p.answer_text]
-    grader._embed(live)
-    rows = []
-    for p in prepared:
-        if p.signals is None:
-            rows.append(np.zeros(7))
-        else:
-            rows.append(p.signals[0][0])
-    return np.asarray(rows)
+    return grader.grade_with_signals(requests)[1]

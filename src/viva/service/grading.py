@@ -181,7 +181,7 @@ class GradingService(BankService):
 
         from viva.grading.batch import key_points_of, read_rows
         from viva.grading.calibration import CalibrationError, fit_weights, with_weights
-        from viva.grading.scorer import GradeRequest, signals_for_fitting
+        from viva.grading.scorer import GradeRequest
         from viva.grading.text import to_plain
 
         rows, _ = read_rows(source, (*("question", "reference", "answer"), "score"))
@@ -204,8 +204,8 @@ class GradingService(BankService):
         ]
         grader = self.grader()
         base = grader.calibration
-        before = np.asarray([g.score / 100 for g in grader.grade_many(requests)])
-        signals = signals_for_fitting(grader, requests)
+        graded, signals = grader.grade_with_signals(requests)  # one embedding pass for both
+        before = np.asarray([g.score / 100 for g in graded])
         weights, bias = fit_weights(signals, targets)
         folds = np.arange(len(rows)) % 5
         after = np.zeros(len(rows))
