@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[postgres]" --group dev
+	$(BIN)/python -m pip install --quiet -e ".[postgres,voice]" --group dev
 	touch $(STAMP)
 
 run: $(STAMP)
