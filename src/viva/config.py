@@ -15,6 +15,8 @@ from viva.errors import ConfigError
 
 APP_NAME = "viva"
 DEFAULT_MAX_NOTE_MB = 10.0
+DEFAULT_MAX_UPLOAD_MB = 50.0
+DEFAULT_MAX_AUDIO_MINUTES = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,8 @@ class Settings:
     max_note_bytes: int = int(DEFAULT_MAX_NOTE_MB * 1024 * 1024)
     include_builtin: bool = True
     desired_retention: float = 0.9  # FSRS: share of questions recalled when they fall due
+    max_upload_bytes: int = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)  # web uploads, unpacked too
+    max_audio_seconds: float = DEFAULT_MAX_AUDIO_MINUTES * 60  # longer recordings are refused
 
     @property
     def db_path(self) -> Path:
@@ -65,6 +69,22 @@ def _parse_bool(name: str, raw: str) -> bool:
     )
 
 
+def _positive(env: Mapping[str, str], name: str, default: float, unit: str, example: str) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(
+            f"{name} must be a positive number of {unit} (not {raw!r})",
+            hint=f"for example {name}={example}",
+        )
+    return value
+
+
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     """Build the settings from environment variables (the only reader of the environment)."""
     raw_home = env.get("VIVA_HOME")
@@ -74,18 +94,11 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         import platformdirs  # deferred: only needed when no override is given
 
         home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    raw_limit = env.get("VIVA_MAX_NOTE_MB")
-    max_mb = DEFAULT_MAX_NOTE_MB
-    if raw_limit:
-        try:
-            max_mb = float(raw_limit)
-        except ValueError:
-            max_mb = -1.0
-        if max_mb <= 0:
-            raise ConfigError(
-                f"VIVA_MAX_NOTE_MB must be a positive number of megabytes (not {raw_limit!r})",
-                hint="for example VIVA_MAX_NOTE_MB=20",
-            )
+    max_mb = _positive(env, "VIVA_MAX_NOTE_MB", DEFAULT_MAX_NOTE_MB, "megabytes", "20")
+    upload_mb = _positive(env, "VIVA_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB, "megabytes", "100")
+    audio_minutes = _positive(
+        env, "VIVA_MAX_AUDIO_MINUTES", DEFAULT_MAX_AUDIO_MINUTES, "minutes", "15"
+    )
     raw_builtin = env.get("VIVA_BUILTIN_BANK")
     include_builtin = True if raw_builtin is None else _parse_bool("VIVA_BUILTIN_BANK", raw_builtin)
     raw_retention = env.get("VIVA_DESIRED_RETENTION")
@@ -105,5 +118,7 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         desired_retention=retention,
         database_url=env.get("VIVA_DATABASE_URL") or None,
         max_note_bytes=int(max_mb * 1024 * 1024),
+        max_upload_bytes=int(upload_mb * 1024 * 1024),
+        max_audio_seconds=audio_minutes * 60,
         include_builtin=include_builtin,
     )

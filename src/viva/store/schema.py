@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -219,4 +219,12 @@ exemplars = sa.Table(
     sa.Column("source", sa.Text, nullable=False),  # the file it came from
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("key", "answer"),
+)
+
+preferences = sa.Table(
+    "preferences",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )
