@@ -13,9 +13,8 @@ from viva.store.schema import preferences
 
 def load_preferences(conn: sa.Connection) -> dict[str, Any]:
     """Every stored preference."""
-    return {
-        key: value for key, value in conn.execute(sa.select(preferences.c.key, preferences.c.value))
-    }
+    rows = conn.execute(sa.select(preferences.c.key, preferences.c.value))
+    return {row.key: row.value for row in rows}
 
 
 def save_preferences(conn: sa.Connection, values: Mapping[str, Any], *, now: datetime) -> None:
