@@ -76,7 +76,7 @@ def _root(
 
 
 def _register() -> None:
-    from viva.cli import bank, grading, importing, interview, paths, practice
+    from viva.cli import bank, grading, importing, interview, paths, practice, serve
 
     app.add_typer(bank.app, name="bank")
     app.command("import")(importing.import_notes)
@@ -90,6 +90,7 @@ def _register() -> None:
     app.command("report")(interview.report)
     app.command("history")(interview.history)
     app.command("paths")(paths.show_paths)
+    app.command("serve")(serve.serve)
 
 
 _register()

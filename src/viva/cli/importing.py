@@ -24,21 +24,8 @@ def import_notes(
     with service() as viva, render.import_progress(not as_json) as progress:
         report = viva.import_notes(paths, bank=bank, dry_run=dry_run, on_progress=progress)
     if as_json:
-        from viva.wire import problem_json
+        from viva.wire import import_report_json
 
-        plan = report.plan
-        render.print_json(
-            {
-                "bank": report.bank,
-                "dry_run": report.is_dry_run,
-                "notes": report.notes,
-                "questions": report.questions,
-                "counts": report.counts,
-                "added": [*plan.added, *plan.restored],
-                "updated": list(plan.updated),
-                "retired": list(plan.retired),
-                "problems": [problem_json(p) for p in report.problems],
-            }
-        )
+        render.print_json(import_report_json(report))
     else:
         render.import_report(report)

@@ -39,7 +39,10 @@ def drill(
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="At most this many questions.")
     ] = None,
-    new: Annotated[int, typer.Option("--new", min=0, help="New questions to add.")] = 10,
+    new: Annotated[
+        int | None,
+        typer.Option("--new", min=0, help="New questions to add (default: today's limit left)."),
+    ] = None,
     cram: Annotated[
         bool,
         typer.Option("--cram", help="Review ahead of schedule without changing it (night before)."),

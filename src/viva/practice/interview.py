@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -220,6 +220,71 @@ class MockInterview:
             )
         return cls(plan=plan, queue=queue, _rng=rng, _by_id={q.id: q for q in gradable})
 
+    def snapshot(self, encode: Callable[[Grade], dict[str, Any]]) -> dict[str, Any]:
+        """The whole state as JSON values, so an interview can go on in another request."""
+        stages = list(self.plan.stages)
+        return {
+            "plan": {
+                "name": self.plan.name,
+                "title": self.plan.title,
+                "stages": [asdict(s) for s in stages],
+            },
+            "queue": [[stages.index(stage), q.id] for stage, q in self.queue],
+            "turns": [
+                {
+                    "asked": asdict(t.asked),
+                    "answer": t.answer,
+                    "seconds_used": t.seconds_used,
+                    "grade": encode(t.grade),
+                }
+                for t in self.turns
+            ],
+            "pending": None if self._pending is None else asdict(self._pending),
+            "follow_ups": [asdict(a) for a in self._follow_ups],
+            "rng": _jsonable(self._rng.getstate()),
+            "stage_of": None if self._stage_of is None else stages.index(self._stage_of),
+        }
+
+    @classmethod
+    def restore(
+        cls,
+        state: Mapping[str, Any],
+        questions: Sequence[Question],
+        decode: Callable[[dict[str, Any]], Grade],
+    ) -> MockInterview:
+        """The interview a `snapshot` was taken of (`questions`: the banks' questions now;
+        a queued question deleted since is skipped)."""
+        raw_plan = state["plan"]
+        stages = tuple(Stage(**{**s, "sections": tuple(s["sections"])}) for s in raw_plan["stages"])
+        plan = InterviewPlan(raw_plan["name"], raw_plan["title"], stages)
+        by_id = {q.id: q for q in questions if q.has_reference}
+        rng = random.Random()
+        rng.setstate(_tupled(state["rng"]))
+        stage_of = state["stage_of"]
+        return cls(
+            plan=plan,
+            queue=[(stages[i], by_id[qid]) for i, qid in state["queue"] if qid in by_id],
+            turns=[
+                Turn(_asked(t["asked"]), t["answer"], float(t["seconds_used"]), decode(t["grade"]))
+                for t in state["turns"]
+            ],
+            _pending=None if state["pending"] is None else _asked(state["pending"]),
+            _follow_ups=[_asked(a) for a in state["follow_ups"]],
+            _rng=rng,
+            _by_id=by_id,
+            _stage_of=None if stage_of is None else stages[stage_of],
+        )
+
+    @property
+    def asked_count(self) -> int:
+        """Questions answered so far (follow-ups included)."""
+        return len(self.turns)
+
+    @property
+    def remaining(self) -> int:
+        """Drawn questions not yet asked (follow-ups not counted: they depend on the answers)."""
+        return len(self.queue)
+
     def next(self) -> Asked | None:
         """The next question (a pending follow-up first), or None when the interview is over."""
         if self._pending is not None:
@@ -321,6 +386,18 @@ class MockInterview:
                     )
                 )
         return out[: stage.follow_ups]
+
+
+def _asked(data: Mapping[str, Any]) -> Asked:
+    return Asked(**{**data, "key_points": tuple(data["key_points"])})
+
+
+def _jsonable(value: Any) -> Any:
+    return [_jsonable(v) for v in value] if isinstance(value, tuple | list) else value
+
+
+def _tupled(value: Any) -> Any:
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
 
 
 _TEMPLATES_ZH = (

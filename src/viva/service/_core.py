@@ -1,20 +1,103 @@
-"""The base of the service: settings, the database, the clock."""
+"""The base of the service: settings, the database, the clock, the user's preferences."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+import threading
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
 from viva.config import Settings
+from viva.errors import VivaError
 from viva.store.db import Database
 
 if TYPE_CHECKING:
+    from viva.grading.models import Grade
     from viva.grading.scorer import Grader
+
+UI_LANGUAGES = ("zh", "en")
 
 
 def now_utc() -> datetime:
     """The current time (the service's only clock; core code takes `now` as an argument)."""
     return datetime.now(UTC)
+
+
+def start_of_day(at: datetime) -> datetime:
+    """Midnight of `at`'s day in this machine's time zone (daily limits follow the wall clock)."""
+    local = at.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+class PreferenceError(VivaError):
+    """A preference value out of range."""
+
+    http_status = 422
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """What the student sets in the app (stored in the database, so every front end shares it)."""
+
+    interview_date: date | None = None
+    desired_retention: float = 0.9  # default: VIVA_DESIRED_RETENTION
+    new_per_day: int = 10  # new questions a drill introduces per day
+    reviews_per_day: int = 0  # 0: no limit on due reviews per day
+    ui_lang: str = "zh"  # the web interface: zh or en
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON values, as stored and as the API shows them."""
+        return {
+            "interview_date": None
+            if self.interview_date is None
+            else self.interview_date.isoformat(),
+            "desired_retention": self.desired_retention,
+            "new_per_day": self.new_per_day,
+            "reviews_per_day": self.reviews_per_day,
+            "ui_lang": self.ui_lang,
+        }
+
+
+def _checked(base: Preferences, values: dict[str, Any]) -> Preferences:
+    """Apply `values` (JSON-ish) to `base`, every bad value reported at once."""
+    problems: list[str] = []
+    changes: dict[str, Any] = {}
+    for key, raw in values.items():
+        if key == "interview_date":
+            if raw in (None, ""):
+                changes[key] = None
+            else:
+                try:
+                    changes[key] = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+                except ValueError:
+                    problems.append(f"interview date {raw!r} is not a date like 2027-03-20")
+        elif key == "desired_retention":
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                value = -1.0
+            if not 0.7 <= value <= 0.99:
+                problems.append(f"desired retention must be between 0.70 and 0.99 (not {raw!r})")
+            changes[key] = value
+        elif key in ("new_per_day", "reviews_per_day"):
+            try:
+                number = int(raw)
+            except (TypeError, ValueError):
+                number = -1
+            if not 0 <= number <= 9999:
+                problems.append(
+                    f"{key.replace('_', ' ')} must be a whole number 0-9999 (not {raw!r})"
+                )
+            changes[key] = number
+        elif key == "ui_lang":
+            if raw not in UI_LANGUAGES:
+                problems.append(f"interface language must be zh or en (not {raw!r})")
+            changes[key] = raw
+        else:
+            problems.append(f"unknown preference {key!r}")
+    if problems:
+        raise PreferenceError("; ".join(problems), hint="fix the values and save again")
+    return replace(base, **changes)
 
 
 class Core:
@@ -25,7 +108,34 @@ class Core:
         self.db = Database(settings.effective_database_url)
         self._builtin_checked = False
         self._grader: Grader | None = None
+        # The models are not known to be safe to call from several threads at once (the web
+        # app serves requests from a pool): grading holds this lock.
+        self._model_lock = threading.Lock()
+        self._recent_grades: dict[tuple[str, str], Grade] = {}  # insertion order: oldest first
 
     def close(self) -> None:
         """Release the database connections."""
         self.db.dispose()
+
+    def preferences(self) -> Preferences:
+        """The stored preferences over the defaults (the retention default comes from Settings)."""
+        from viva.store.preferences import load_preferences
+
+        base = Preferences(desired_retention=self.settings.desired_retention)
+        with self.db.reader() as conn:
+            stored = load_preferences(conn)
+        known = {k: v for k, v in stored.items() if k in Preferences.__slots__}
+        try:
+            return _checked(base, known)
+        except PreferenceError:
+            return base  # a value stored by an older version that no longer validates
+
+    def set_preferences(self, **values: Any) -> Preferences:
+        """Validate and store preferences (all or nothing); returns the result."""
+        from viva.store.preferences import save_preferences
+
+        updated = _checked(self.preferences(), values)
+        stored = {k: v for k, v in updated.to_json().items() if k in values}
+        with self.db.transaction() as conn:
+            save_preferences(conn, stored, now=now_utc())
+        return updated

@@ -3,21 +3,139 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from viva.errors import NotFoundError
-from viva.service._core import now_utc
+from viva.errors import NotFoundError, VivaError
+from viva.service._core import now_utc, start_of_day
 from viva.service.practice import PracticeService
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
+    import sqlalchemy as sa
+
     from viva.grading.models import Grade
-    from viva.practice.interview import Asked, MockInterview, Report
+    from viva.practice.interview import Asked, InterviewPlan, MockInterview, Report, Turn
     from viva.store.interviews import SavedInterview
 
 
+@dataclass(frozen=True, slots=True)
+class SectionRecall:
+    """How well one section is known."""
+
+    section: tuple[str, ...]
+    questions: int
+    studied: int
+    recall: float  # mean predicted recall now (a question never studied counts 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The home page: what to do today and how ready the student is."""
+
+    due_now: int
+    new_available: int  # new questions today's limit still allows
+    reviews_today: int
+    questions: int  # gradable questions in the banks
+    studied: int
+    interview_date: date | None
+    days_left: int | None
+    readiness: float  # mean predicted recall now over every gradable question
+    readiness_on_day: float | None  # ... on the interview day if nothing more is done
+    weakest: tuple[SectionRecall, ...]  # the three sections with the lowest recall
+    recent: tuple[SavedInterview, ...]  # the latest mock interviews
+
+
+class InterviewConflict(VivaError):
+    """The interview went on elsewhere (another tab answered first)."""
+
+    http_status = 409
+
+
+@dataclass
+class LiveInterview:
+    """An interview in progress that is answered one request at a time (the web app)."""
+
+    token: str
+    version: int  # send it back with the answer: a stale tab is told, not double-counted
+    seed: int
+    banks: tuple[str, ...]
+    started_at: datetime
+    interview: MockInterview
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """What an answer to a live interview led to."""
+
+    turn: Turn
+    live: LiveInterview | None  # None once the interview is over
+    saved_id: int | None  # the saved report, once over
+
+
 class InterviewService(PracticeService):
-    """Mock interviews: drawing, grading turns, saving reports."""
+    """Mock interviews: drawing, grading turns, saving reports; the home page's summary."""
+
+    def dashboard(
+        self, *, banks: Sequence[str] | None = None, now: datetime | None = None
+    ) -> Dashboard:
+        """Due and new counts, readiness now and on the interview day, weakest sections."""
+        from collections import defaultdict
+
+        from viva.store import questions as repo
+        from viva.store.interviews import list_interviews
+        from viva.store.reviews import counts_since, load_memories
+
+        at = now or now_utc()
+        prefs = self.preferences()
+        names = self._bank_names(banks)
+        with self.db.reader() as conn:
+            index = [
+                (qid, section)
+                for qid, has_reference, section in repo.question_index(conn, bank_names=names)
+                if has_reference
+            ]
+            memories = load_memories(conn, [qid for qid, _ in index])
+            reviewed_today, new_today = counts_since(conn, start_of_day(at))
+            recent = tuple(list_interviews(conn)[:5])
+        scheduler = self.scheduler()
+        due = sum(1 for m in memories.values() if m.due <= at)
+        fresh = len(index) - len(memories)
+        by_section: dict[tuple[str, ...], list[float]] = defaultdict(list)
+        studied_in: dict[tuple[str, ...], int] = defaultdict(int)
+        for qid, section in index:
+            memory = memories.get(qid)
+            by_section[section].append(scheduler.recall(memory, at) if memory else 0.0)
+            studied_in[section] += memory is not None
+        sections = sorted(
+            (
+                SectionRecall(s, len(r), studied_in[s], sum(r) / len(r))
+                for s, r in by_section.items()
+            ),
+            key=lambda s: (s.recall, s.section),
+        )
+        total = len(index) or 1
+        readiness = sum(sum(r) for r in by_section.values()) / total
+        on_day = None
+        days_left = None
+        if prefs.interview_date is not None:
+            days_left = (prefs.interview_date - at.astimezone().date()).days
+            day = datetime.combine(prefs.interview_date, time(9), tzinfo=at.astimezone().tzinfo)
+            if day > at:
+                on_day = sum(scheduler.recall(m, day) for m in memories.values()) / total
+        return Dashboard(
+            due_now=due,
+            new_available=min(fresh, max(0, prefs.new_per_day - new_today)),
+            reviews_today=reviewed_today,
+            questions=len(index),
+            studied=len(memories),
+            interview_date=prefs.interview_date,
+            days_left=days_left,
+            readiness=readiness,
+            readiness_on_day=on_day,
+            weakest=tuple(sections[:3]),
+            recent=recent,
+        )
 
     # --- mock interviews -----------------------------------------------------------------
     def start_interview(
@@ -72,14 +190,132 @@ class InterviewService(PracticeService):
         )
         return interview, chosen_seed
 
+    def interview_plans(self) -> list[InterviewPlan]:
+        """The built-in interview plans."""
+        from viva.practice.interview import builtin_plans, load_plan
+
+        return [load_plan(name) for name in builtin_plans()]
+
+    # --- interviews answered one request at a time (the web app) -------------------------
+    def begin_interview(
+        self,
+        plan: str = "kaoyan-cs",
+        *,
+        banks: Sequence[str] | None = None,
+        minutes: float | None = None,
+        lang: str | None = None,
+        seed: int | None = None,
+        now: datetime | None = None,
+    ) -> LiveInterview:
+        """Draw an interview and store it in progress; its first question is waiting."""
+        import secrets
+
+        from viva.store.live_interviews import create_live, purge_stale
+        from viva.wire import grade_json
+
+        at = now or now_utc()
+        names = tuple(self._bank_names(banks))
+        interview, used_seed = self.start_interview(
+            plan, banks=names, seed=seed, minutes=minutes, lang=lang, now=at
+        )
+        interview.next()
+        token = secrets.token_urlsafe(16)
+        with self.db.transaction() as conn:
+            purge_stale(conn, at - timedelta(days=7))
+            create_live(
+                conn,
+                token=token,
+                seed=used_seed,
+                banks=names,
+                started_at=at,
+                state=interview.snapshot(grade_json),
+            )
+        return LiveInterview(token, 1, used_seed, names, at, interview)
+
+    def live_interview(self, token: str) -> LiveInterview:
+        """An interview in progress, as it was left."""
+        from viva.practice.interview import MockInterview
+        from viva.store.live_interviews import get_live
+        from viva.wire import grade_from_json
+
+        with self.db.reader() as conn:
+            stored = get_live(conn, token)
+        if stored is None:
+            raise NotFoundError(
+                "this mock interview is over or was never started",
+                hint="finished interviews are under history; start a new one",
+            )
+        questions = self.questions(banks=[b for b in stored.banks if b in self._known_banks()])
+        interview = MockInterview.restore(stored.state, questions, grade_from_json)
+        return LiveInterview(
+            stored.token, stored.version, stored.seed, stored.banks, stored.started_at, interview
+        )
+
+    def _known_banks(self) -> set[str]:
+        return {b.name for b in self.banks() if b.is_enabled}
+
+    def answer_interview(
+        self,
+        token: str,
+        answer: str,
+        *,
+        version: int,
+        seconds_used: float,
+        now: datetime | None = None,
+    ) -> AnswerOutcome:
+        """Grade the answer to the waiting question and move on; the last one saves the report.
+
+        `version` is the one the answer was given against: if the interview moved on since
+        (another tab), nothing is recorded and InterviewConflict says so.
+        """
+        from viva.store.live_interviews import delete_live, update_live
+        from viva.wire import grade_json
+
+        at = now or now_utc()
+        live = self.live_interview(token)
+        if live.version != version:
+            raise self._conflict()
+        asked = live.interview.next()
+        if asked is None:  # cannot happen for a stored one, but never grade into the void
+            raise self._conflict()
+        grade = self.grade_asked(asked, answer)
+        turn = live.interview.answer(answer, max(0.0, seconds_used), grade)
+        following = live.interview.next()
+        if following is not None:
+            with self.db.transaction() as conn:
+                if not update_live(
+                    conn,
+                    token,
+                    version=version,
+                    state=live.interview.snapshot(grade_json),
+                    now=at,
+                ):
+                    raise self._conflict()
+            live.version += 1
+            return AnswerOutcome(turn, live, None)
+        with self.db.transaction() as conn:
+            if not delete_live(conn, token, version=version):
+                raise self._conflict()
+            saved, _ = self._save_report(
+                conn, live.interview, seed=live.seed, started_at=live.started_at, now=at
+            )
+        return AnswerOutcome(turn, None, saved)
+
+    @staticmethod
+    def _conflict() -> InterviewConflict:
+        return InterviewConflict(
+            "this interview went on in another tab: that answer was not recorded",
+            hint="reload the page to see where the interview is now",
+        )
+
     def grade_asked(self, asked: Asked, answer: str) -> Grade:
         """Grade an answer to an interview question or follow-up."""
         from viva.grading.scorer import GradeRequest
         from viva.grading.text import to_plain
 
-        return self.grader().grade(
-            GradeRequest(asked.prompt, to_plain(asked.reference), answer, asked.key_points)
-        )
+        request = GradeRequest(asked.prompt, to_plain(asked.reference), answer, asked.key_points)
+        with self._model_lock:
+            return self.grader().grade(request)
 
     def finish_interview(
         self,
@@ -90,23 +326,35 @@ class InterviewService(PracticeService):
         now: datetime | None = None,
     ) -> tuple[int, Report]:
         """Build the report and save it; returns its id."""
+        with self.db.transaction() as conn:
+            return self._save_report(conn, interview, seed=seed, started_at=started_at, now=now)
+
+    def _save_report(
+        self,
+        conn: sa.Connection,
+        interview: MockInterview,
+        *,
+        seed: int,
+        started_at: datetime,
+        now: datetime | None,
+    ) -> tuple[int, Report]:
         from viva.practice.interview import build_report
+        from viva.store import questions as repo
         from viva.store.interviews import save_interview
         from viva.wire import report_json
 
         ids = [t.asked.question_id for t in interview.turns if t.asked.question_id]
-        sections = {q.id: q.section for q in self.questions(banks=["all"]) if q.id in ids}
+        sections = {q.id: q.section for q in repo.load_questions(conn, ids=ids)}
         report = build_report(interview, sections)
-        with self.db.transaction() as conn:
-            saved = save_interview(
-                conn,
-                plan=report.plan,
-                seed=seed,
-                started_at=started_at,
-                finished_at=now or now_utc(),
-                overall=report.overall,
-                report=report_json(report),
-            )
+        saved = save_interview(
+            conn,
+            plan=report.plan,
+            seed=seed,
+            started_at=started_at,
+            finished_at=now or now_utc(),
+            overall=report.overall,
+            report=report_json(report),
+        )
         return saved, report
 
     def interviews(self) -> list[SavedInterview]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from viva.bank.models import Question
 from viva.errors import VivaError
-from viva.service._core import now_utc
+from viva.service._core import now_utc, start_of_day
 from viva.service.grading import GradingService
 from viva.store import questions as repo
 
@@ -40,7 +40,7 @@ class PracticeService(GradingService):
         if self.fsrs_parameters_path.exists():
             data = json.loads(self.fsrs_parameters_path.read_text("utf-8"))
             parameters = tuple(float(w) for w in data["parameters"])
-        return Scheduler(self.settings.desired_retention, parameters=parameters)
+        return Scheduler(self.preferences().desired_retention, parameters=parameters)
 
     def optimize(self, *, min_reviews: int = 100) -> tuple[float, ...]:
         """Fit FSRS parameters to the review history and use them from now on."""
@@ -71,21 +71,31 @@ class PracticeService(GradingService):
         banks: Sequence[str] | None = None,
         section: str | None = None,
         limit: int | None = None,
-        new: int = 10,
+        new: int | None = None,
         cram: bool = False,
         now: datetime | None = None,
     ) -> list[Question]:
         """The questions a drill asks now: due first, then new (see practice.session).
 
+        `new=None` takes what is left of today's limits in the preferences (new questions per
+        day, due reviews per day); a number overrides the new-question limit for this drill.
+
         Only the candidates are loaded in full: a bank of 20,000 questions is filtered on ids,
         due dates and sections straight from the database.
         """
         from viva.practice.session import drill_queue
-        from viva.store.reviews import due_times, load_memories
+        from viva.store.reviews import counts_since, due_times, load_memories
 
         at = now or now_utc()
         names = self._bank_names(banks)
+        prefs = self.preferences()
         with self.db.reader() as conn:
+            reviewed_today, new_today = counts_since(conn, start_of_day(at))
+            if new is None:
+                new = max(0, prefs.new_per_day - new_today)
+                if prefs.reviews_per_day and not cram:
+                    left = max(0, prefs.reviews_per_day - reviewed_today)
+                    limit = left if limit is None else min(limit, left)
             index = repo.question_index(conn, bank_names=names, section=section)
             due = due_times(conn)
             fresh = [qid for qid, has_reference, _ in index if has_reference and qid not in due]

@@ -134,3 +134,20 @@ def review_events(conn: Connection) -> list[ReviewEvent]:
         .order_by(reviews.c.id)
     )
     return [ReviewEvent(r[0], r[1], r[2], bool(r[3]), bool(r[4])) for r in rows]
+
+
+def counts_since(conn: Connection, since: datetime) -> tuple[int, int]:
+    """(reviews, first reviews) recorded since `since`, not undone and not cramming."""
+    row = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((reviews.c.card_before.is_(None), 1), else_=0)), 0
+            ),
+        ).where(
+            reviews.c.undone_at.is_(None),
+            reviews.c.is_cram.is_(False),
+            reviews.c.reviewed_at >= since,
+        )
+    ).one()
+    return int(row[0]), int(row[1])

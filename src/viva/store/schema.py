@@ -228,3 +228,16 @@ preferences = sa.Table(
     sa.Column("value", sa.JSON, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+live_interviews = sa.Table(
+    "live_interviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(32), nullable=False, unique=True),  # in URLs: not guessable
+    sa.Column("version", sa.Integer, nullable=False),  # bumped by each answer (two tabs)
+    sa.Column("seed", sa.Integer, nullable=False),
+    sa.Column("banks", sa.JSON, nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("state", sa.JSON, nullable=False),  # MockInterview.snapshot
+)

@@ -1,0 +1,265 @@
+"""The JSON API under /api/: every action the pages take, for scripts and other front ends.
+
+Unsafe requests need the `X-CSRF-Token` header equal to the `viva_csrf` cookie (any GET sets
+it). Errors are `{"error": ..., "hint": ...}` with the status of the problem.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from viva import wire
+from viva.web.app import viva_of
+from viva.web.render import question_html
+from viva.web.uploads import Upload, UploadTooLarge, store_uploads
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class GradeBody(BaseModel):
+    question_id: str = Field(description="The question's id (or a unique prefix).")
+    answer: str = Field(description="The answer as typed or transcribed.")
+
+
+class ReviewBody(BaseModel):
+    question_id: str
+    rating: int = Field(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy.")
+    answer: str | None = Field(default=None, description="Graded again to store with the review.")
+    cram: bool = Field(default=False, description="Log without changing the schedule.")
+
+
+class StartBody(BaseModel):
+    plan: str = Field(default="kaoyan-cs", description="A built-in plan name.")
+    minutes: float | None = Field(default=None, gt=0, le=240)
+    lang: str | None = Field(default=None, pattern="^(zh|en)$")
+    seed: int | None = None
+    banks: list[str] | None = None
+
+
+class AnswerBody(BaseModel):
+    answer: str
+    version: int = Field(description="The `version` of the interview the answer was given to.")
+    seconds_used: float = Field(default=0.0, ge=0)
+
+
+class PreferencesBody(BaseModel):
+    interview_date: date | None = None
+    desired_retention: float | None = None
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+    ui_lang: str | None = None
+
+
+def question_summary(question: Any) -> dict[str, Any]:
+    """A question in a list: what a row shows."""
+    return {
+        "id": question.id,
+        "bank": question.bank,
+        "section": list(question.section),
+        "number": question.number,
+        "prompt": question.prompt,
+        "has_reference": question.has_reference,
+    }
+
+
+@router.get("/home", summary="Due and new counts, readiness, weakest sections")
+def home(request: Request) -> dict[str, Any]:
+    return wire.dashboard_json(viva_of(request).dashboard())
+
+
+@router.get("/banks", summary="Every bank with its counts")
+def banks(request: Request) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": b.name,
+            "builtin": b.is_builtin,
+            "enabled": b.is_enabled,
+            "questions": b.active,
+            "with_reference": b.with_reference,
+            "notes": b.notes,
+        }
+        for b in viva_of(request).banks()
+    ]
+
+
+@router.get("/questions", summary="List or search questions")
+def questions(
+    request: Request,
+    q: Annotated[
+        str | None, Query(description="Search text (BM25, as `viva bank search`).")
+    ] = None,
+    section: Annotated[str | None, Query(description="A section name or path 'A / B'.")] = None,
+    bank: Annotated[list[str] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict[str, Any]:
+    viva = viva_of(request)
+    if q and q.strip():
+        hits = viva.search(q, banks=bank, limit=limit)
+        return {
+            "total": len(hits),
+            "questions": [{**question_summary(h.question), "score": h.score} for h in hits],
+        }
+    found = viva.questions(banks=bank, section=section)
+    return {"total": len(found), "questions": [question_summary(x) for x in found[:limit]]}
+
+
+@router.get("/questions/{question_id}", summary="One question, its reference rendered as HTML")
+def question(request: Request, question_id: str) -> dict[str, Any]:
+    found = viva_of(request).question(question_id)
+    return {**wire.question_json(found), "html": question_html(found)}
+
+
+async def read_uploads(files: list[UploadFile], limit: int) -> list[Upload]:
+    """The uploaded files, refused as soon as they pass the size limit."""
+    out: list[Upload] = []
+    total = 0
+    for file in files:
+        chunks = []
+        while chunk := await file.read(1 << 20):
+            total += len(chunk)
+            if total > limit:
+                raise UploadTooLarge(
+                    f"the upload is over {limit // (1024 * 1024)} MB",
+                    hint="upload fewer files, or raise VIVA_MAX_UPLOAD_MB",
+                )
+            chunks.append(chunk)
+        out.append(Upload(file.filename or "", b"".join(chunks)))
+    return out
+
+
+def import_uploads(request: Request, uploads: list[Upload], bank: str) -> Any:
+    """Place the uploads under the data dir and import them."""
+    viva = viva_of(request)
+    folder = viva.settings.home / "uploads" / _folder_name(bank)
+    paths = store_uploads(uploads, folder, viva.settings.max_upload_bytes)
+    return viva.import_notes(paths, bank=bank)
+
+
+def _folder_name(bank: str) -> str:
+    import hashlib
+    import re
+
+    safe = re.sub(r"[^\w.-]+", "_", bank).strip("._") or "bank"
+    return f"{safe[:40]}-{hashlib.sha256(bank.encode()).hexdigest()[:8]}"
+
+
+@router.post("/import", summary="Import uploaded notes or a zipped vault")
+async def import_notes(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description=".md/.txt notes or .zip vaults")],
+    bank: Annotated[str, Form()] = "my-notes",
+) -> dict[str, Any]:
+    uploads = await read_uploads(files, viva_of(request).settings.max_upload_bytes)
+    from starlette.concurrency import run_in_threadpool
+
+    report = await run_in_threadpool(import_uploads, request, uploads, bank)
+    return wire.import_report_json(report)
+
+
+@router.get("/drill/next", summary="The next question a drill asks, with today's counts")
+def drill_next(request: Request, section: str | None = None) -> dict[str, Any]:
+    viva = viva_of(request)
+    queue = viva.drill_queue(section=section, limit=1)
+    board = viva.dashboard()
+    return {
+        "question": None if not queue else question_summary(queue[0]),
+        "due": board.due_now,
+        "new": board.new_available,
+    }
+
+
+@router.post("/grade", summary="Grade an answer to a bank question")
+def grade(request: Request, body: GradeBody) -> dict[str, Any]:
+    found, result = viva_of(request).grade(body.question_id, body.answer)
+    return {"question_id": found.id, **wire.grade_json(result)}
+
+
+@router.post("/reviews", summary="Record a review (the answer is graded and stored with it)")
+def review(request: Request, body: ReviewBody) -> dict[str, Any]:
+    viva = viva_of(request)
+    result = None
+    if body.answer is not None and body.answer.strip():
+        _, result = viva.grade(body.question_id, body.answer)
+    found = viva.question(body.question_id)
+    done = viva.review(found.id, body.rating, answer=body.answer, grade=result, cram=body.cram)
+    return {
+        "question_id": found.id,
+        "rating": int(done.rating),
+        "due": done.after.due.isoformat(),
+        "suggested": None if result is None else int(result.rating),
+    }
+
+
+@router.post("/reviews/undo", summary="Take back the latest review")
+def undo(request: Request) -> dict[str, Any]:
+    undone = viva_of(request).undo_last_review()
+    return {"undone": None if undone is None else undone.question_id}
+
+
+@router.get("/plans", summary="The built-in interview plans")
+def plans(request: Request) -> list[dict[str, Any]]:
+    return [wire.plan_info_json(p) for p in viva_of(request).interview_plans()]
+
+
+@router.post("/interviews", summary="Start a mock interview (answered one request at a time)")
+def start_interview(request: Request, body: StartBody) -> dict[str, Any]:
+    live = viva_of(request).begin_interview(
+        body.plan, banks=body.banks, minutes=body.minutes, lang=body.lang, seed=body.seed
+    )
+    return wire.live_json(live)
+
+
+@router.get("/interviews/live/{token}", summary="An interview in progress")
+def live_interview(request: Request, token: str) -> dict[str, Any]:
+    return wire.live_json(viva_of(request).live_interview(token))
+
+
+@router.post("/interviews/live/{token}/answer", summary="Answer the waiting question")
+def answer_interview(request: Request, token: str, body: AnswerBody) -> dict[str, Any]:
+    outcome = viva_of(request).answer_interview(
+        token, body.answer, version=body.version, seconds_used=body.seconds_used
+    )
+    return {
+        "grade": wire.grade_json(outcome.turn.grade),
+        "interview": None if outcome.live is None else wire.live_json(outcome.live),
+        "report_id": outcome.saved_id,
+    }
+
+
+@router.get("/interviews", summary="Past mock interviews")
+def interviews(request: Request) -> list[dict[str, Any]]:
+    return [
+        {"id": i.id, "plan": i.plan, "finished_at": i.finished_at.isoformat(), "overall": i.overall}
+        for i in viva_of(request).interviews()
+    ]
+
+
+@router.get("/interviews/{interview_id}", summary="One mock-interview report")
+def interview_report(request: Request, interview_id: int) -> dict[str, Any]:
+    saved = viva_of(request).interview(interview_id)
+    return {"id": saved.id, "seed": saved.seed, **saved.report}
+
+
+@router.get("/progress", summary="Statistics, and the plan to the interview date when set")
+def progress(request: Request) -> dict[str, Any]:
+    viva = viva_of(request)
+    day = viva.preferences().interview_date
+    plan = None
+    if day is not None and day > date.today():
+        plan = wire.plan_json(viva.plan(day))
+    return {"plan": plan, "stats": wire.stats_json(viva.stats())}
+
+
+@router.get("/preferences", summary="Interview date, retention, daily limits, language")
+def get_preferences(request: Request) -> dict[str, Any]:
+    return viva_of(request).preferences().to_json()
+
+
+@router.put("/preferences", summary="Change preferences (only the fields given)")
+def put_preferences(request: Request, body: PreferencesBody) -> dict[str, Any]:
+    values = body.model_dump(exclude_unset=True)
+    return viva_of(request).set_preferences(**values).to_json()

@@ -1,0 +1,213 @@
+"""The FastAPI application: one `Viva` per process, security headers, CSRF, errors, languages."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from viva import __version__
+from viva.errors import VivaError
+from viva.web.i18n import translator
+
+if TYPE_CHECKING:
+    from viva.config import Settings
+    from viva.service import Viva
+
+HERE = Path(__file__).parent
+CSRF_COOKIE = "viva_csrf"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+log = logging.getLogger("viva.web")
+
+# Scripts only from our own origin (no inline script), so even a sanitiser miss could not run
+# code; KaTeX sets inline styles; recorded answers are played from blob: URLs.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; media-src 'self' blob:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def viva_of(request: Request) -> Viva:
+    """The service the app was built with."""
+    viva: Viva = request.app.state.viva
+    return viva
+
+
+def ui_lang(request: Request) -> str:
+    """The interface language: the stored preference (one per data dir)."""
+    cached = getattr(request.state, "lang", None)
+    if cached is None:
+        cached = viva_of(request).preferences().ui_lang
+        request.state.lang = cached
+    return str(cached)
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template with what every page needs (language, CSRF token, features)."""
+    lang = ui_lang(request)
+    viva = viva_of(request)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "t": translator(lang),
+            "lang": lang,
+            "csrf": request.state.csrf,
+            "version": __version__,
+            "has_stt": _has_stt(viva),
+            **context,
+        },
+        status_code=status,
+    )
+
+
+def _has_stt(viva: Viva) -> bool:
+    check = getattr(viva, "speech_to_text_available", None)
+    return bool(check()) if callable(check) else False
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, message: str, hint: str | None) -> Response:
+    """`{"error", "hint"}` for the API, a friendly page (or fragment, for HTMX) otherwise."""
+    if _wants_json(request):
+        return JSONResponse({"error": message, "hint": hint}, status_code=status)
+    template = "_error.html" if request.headers.get("hx-request") else "error.html"
+    if not hasattr(request.state, "csrf"):
+        request.state.csrf = request.cookies.get(CSRF_COOKIE, "")
+    try:
+        return page(
+            request, template, status=status, message=message, hint=hint, status_code=status
+        )
+    except Exception:  # the error page itself failed (e.g. the database is down)
+        text = f"{message}\n{hint or ''}"
+        return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
+
+
+def create_app(settings: Settings | None = None, *, viva: Viva | None = None) -> FastAPI:
+    """The web app over a `Viva` (built from `settings`, or the environment)."""
+    if viva is None:
+        from viva.config import load_settings
+        from viva.service import Viva as Service
+
+        viva = Service(settings or load_settings())
+    service = viva
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:  # noqa: ARG001
+        service.ensure_builtin()
+        yield
+        service.close()
+
+    app = FastAPI(
+        title="Viva",
+        version=__version__,
+        description="Offline coach for oral technical interviews: the JSON API the pages use.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.viva = service
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        token = request.cookies.get(CSRF_COOKIE) or ""
+        fresh = not token
+        if fresh:
+            token = secrets.token_urlsafe(24)
+        request.state.csrf = token
+        if request.method in UNSAFE:
+            problem = _csrf_problem(request, token, fresh)
+            if problem is not None:
+                response = error_response(
+                    request,
+                    403,
+                    problem,
+                    "reload the page and try again; requests from other sites are refused",
+                )
+                return _secured(response, token, fresh)
+        return _secured(await call_next(request), token, fresh)
+
+    @app.exception_handler(VivaError)
+    async def viva_error(request: Request, error: VivaError) -> Response:
+        return error_response(request, error.http_status, error.message, error.hint)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        lang = translator(ui_lang(request)) if error.status_code == 404 else None
+        message = (
+            lang("error.not_found")
+            if lang is not None and error.detail == "Not Found"
+            else str(error.detail)
+        )
+        return error_response(request, error.status_code, message, None)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
+            for e in error.errors()
+        )
+        return error_response(
+            request, 422, f"the request is not valid ({problems})", "see /api/docs for the fields"
+        )
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+        return error_response(
+            request,
+            500,
+            "Viva hit an internal error; nothing was changed",
+            "the details are in the server's log",
+        )
+
+    from viva.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+def _csrf_problem(request: Request, token: str, fresh: bool) -> str | None:
+    """Why an unsafe request is refused (None: it is fine)."""
+    origin = request.headers.get("origin")
+    host = request.headers.get("host", "")
+    if origin and origin != "null" and origin.split("://", 1)[-1] != host:
+        return "a request from another site was refused"
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return "a request from another site was refused"
+    sent = request.headers.get(CSRF_HEADER, "")
+    if fresh or not sent or not secrets.compare_digest(sent, token):
+        return "the form's security token is missing or out of date"
+    return None
+
+
+def _secured(response: Response, token: str, fresh: bool) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if fresh:
+        response.set_cookie(CSRF_COOKIE, token, samesite="strict", httponly=False, path="/")
+    return response

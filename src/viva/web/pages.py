@@ -1,0 +1,364 @@
+"""The HTML pages (Jinja2 + HTMX). Each handler: parse, one service call, render."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from viva import wire
+from viva.errors import NotFoundError, VivaError
+from viva.web.api import import_uploads, read_uploads
+from viva.web.app import page, viva_of
+from viva.web.i18n import translator
+from viva.web.render import bar_chart, column_chart, evidence_html, question_html
+
+router = APIRouter(include_in_schema=False)
+
+
+def _redirect(url: str) -> Response:
+    """Send HTMX (and plain browsers) to another page."""
+    return Response(status_code=204, headers={"HX-Redirect": url})
+
+
+def _refresh() -> Response:
+    return Response(status_code=204, headers={"HX-Refresh": "true"})
+
+
+# --- home --------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    board = viva_of(request).dashboard()
+    return page(request, "home.html", nav="home", board=board)
+
+
+# --- bank --------------------------------------------------------------------------------
+def _section_tree(questions: list[Any]) -> list[tuple[int, str, str, int]]:
+    """(depth, name, path, count) rows in note order: the sections as an indented tree."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    order: list[tuple[str, ...]] = []
+    for q in questions:
+        for depth in range(1, len(q.section) + 1):
+            prefix = tuple(q.section[:depth])
+            if prefix not in counts:
+                order.append(prefix)
+            counts[prefix] += 1
+    return [(len(p) - 1, p[-1], " / ".join(p), counts[p]) for p in order]
+
+
+@router.get("/bank", response_class=HTMLResponse)
+def bank(
+    request: Request, q: str | None = None, section: str | None = None, bank: str | None = None
+) -> HTMLResponse:
+    viva = viva_of(request)
+    names = [bank] if bank else None
+    everything = viva.questions(banks=names)
+    rows = _question_rows(request, q, section, names)
+    context: dict[str, Any] = {
+        "nav": "bank",
+        "tree": _section_tree(everything),
+        "total": len(everything),
+        "rows": rows,
+        "query": q or "",
+        "section": section or "",
+        "bank_name": bank or "",
+        "banks": viva.banks(),
+        "limit": viva.settings.max_upload_bytes // (1024 * 1024),
+    }
+    if request.headers.get("hx-request") and request.headers.get("hx-target") == "question-list":
+        return page(request, "_question_list.html", **context)
+    return page(request, "bank.html", **context)
+
+
+def _question_rows(
+    request: Request, q: str | None, section: str | None, names: list[str] | None
+) -> list[Any]:
+    viva = viva_of(request)
+    if q and q.strip():
+        return [hit.question for hit in viva.search(q, banks=names, limit=50)]
+    return viva.questions(banks=names, section=section)[:500]
+
+
+@router.get("/bank/q/{question_id}", response_class=HTMLResponse)
+def question_page(request: Request, question_id: str) -> HTMLResponse:
+    viva = viva_of(request)
+    found = viva.question(question_id)
+    follow = [link for link in found.links if link.role.value == "follow_up"]
+    return page(
+        request,
+        "question.html",
+        nav="bank",
+        q=found,
+        body=question_html(found),
+        follow=follow,
+    )
+
+
+@router.post("/bank/import", response_class=HTMLResponse)
+async def import_page(
+    request: Request,
+    files: Annotated[list[UploadFile], File()],
+    bank: Annotated[str, Form()] = "my-notes",
+) -> HTMLResponse:
+    from starlette.concurrency import run_in_threadpool
+
+    uploads = await read_uploads(files, viva_of(request).settings.max_upload_bytes)
+    report = await run_in_threadpool(import_uploads, request, uploads, bank.strip() or "my-notes")
+    return page(request, "_import_report.html", report=report)
+
+
+@router.get("/assets/{name}")
+def asset(request: Request, name: str) -> FileResponse:
+    """An image a note embeds (copied into the data dir on import, named by its hash)."""
+    folder = viva_of(request).settings.assets_dir
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise NotFoundError(f"no asset called {name!r}")
+    path = folder / name
+    if not path.is_file():
+        raise NotFoundError(f"no asset called {name!r}")
+    return FileResponse(
+        path, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+    )
+
+
+# --- drill -------------------------------------------------------------------------------
+def _drill_card(request: Request, section: str | None, **extra: Any) -> HTMLResponse:
+    viva = viva_of(request)
+    queue = viva.drill_queue(section=section, limit=1)
+    board = viva.dashboard()
+    template = "_drill_card.html" if request.headers.get("hx-request") else "drill.html"
+    return page(
+        request,
+        template,
+        nav="drill",
+        q=queue[0] if queue else None,
+        due=board.due_now,
+        new=board.new_available,
+        section=section or "",
+        **extra,
+    )
+
+
+@router.get("/drill", response_class=HTMLResponse)
+def drill(request: Request, section: str | None = None) -> HTMLResponse:
+    return _drill_card(request, section)
+
+
+@router.get("/drill/q/{question_id}", response_class=HTMLResponse)
+def drill_one(request: Request, question_id: str) -> HTMLResponse:
+    """Drill one chosen question (from its page in the bank)."""
+    viva = viva_of(request)
+    board = viva.dashboard()
+    return page(
+        request,
+        "drill.html",
+        nav="drill",
+        q=viva.question(question_id),
+        due=board.due_now,
+        new=board.new_available,
+        section="",
+    )
+
+
+@router.post("/drill/grade", response_class=HTMLResponse)
+def drill_grade(
+    request: Request,
+    question_id: Annotated[str, Form()],
+    answer: Annotated[str, Form()] = "",
+    reveal: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    viva = viva_of(request)
+    found = viva.question(question_id)
+    if reveal:
+        return page(
+            request, "_grade.html", q=found, grade=None, answer="", body=question_html(found)
+        )
+    _, result = viva.grade(found.id, answer)
+    return page(
+        request,
+        "_grade.html",
+        q=found,
+        grade=result,
+        answer=answer,
+        marked=evidence_html(answer, result),
+        body=question_html(found),
+    )
+
+
+@router.post("/drill/review", response_class=HTMLResponse)
+def drill_review(
+    request: Request,
+    question_id: Annotated[str, Form()],
+    rating: Annotated[int, Form(ge=1, le=4)],
+    answer: Annotated[str, Form()] = "",
+    section: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    viva = viva_of(request)
+    result = viva.grade(question_id, answer)[1] if answer.strip() else None
+    done = viva.review(question_id, rating, answer=answer or None, grade=result)
+    return _drill_card(request, section or None, recorded=done)
+
+
+@router.post("/drill/undo", response_class=HTMLResponse)
+def drill_undo(request: Request, section: Annotated[str, Form()] = "") -> HTMLResponse:
+    viva_of(request).undo_last_review()
+    return _drill_card(request, section or None)
+
+
+# --- mock interview ------------------------------------------------------------------------
+@router.get("/interview", response_class=HTMLResponse)
+def interview_start(request: Request) -> HTMLResponse:
+    viva = viva_of(request)
+    return page(
+        request,
+        "interview_start.html",
+        nav="interview",
+        plans=[wire.plan_info_json(p) for p in viva.interview_plans()],
+        history=viva.interviews()[:10],
+    )
+
+
+@router.post("/interview/start")
+def interview_begin(
+    request: Request,
+    plan: Annotated[str, Form()] = "kaoyan-cs",
+    minutes: Annotated[str, Form()] = "",
+    lang: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        total = float(minutes) if minutes.strip() else None
+    except ValueError:
+        total = -1.0
+    if total is not None and not 1 <= total <= 240:
+        raise VivaError(f"minutes must be a number from 1 to 240 (not {minutes!r})")
+    live = viva_of(request).begin_interview(plan, minutes=total, lang=lang or None)
+    return _redirect(f"/interview/live/{quote(live.token)}")
+
+
+@router.get("/interview/live/{token}", response_class=HTMLResponse)
+def interview_live(request: Request, token: str) -> HTMLResponse:
+    live = viva_of(request).live_interview(token)
+    last = live.interview.turns[-1] if live.interview.turns else None
+    return page(
+        request,
+        "interview.html",
+        nav="interview",
+        live=live,
+        asked=live.interview.next(),
+        last=last,
+    )
+
+
+@router.post("/interview/live/{token}/answer")
+def interview_answer(
+    request: Request,
+    token: str,
+    version: Annotated[int, Form()],
+    answer: Annotated[str, Form()] = "",
+    seconds_used: Annotated[float, Form(ge=0)] = 0.0,
+) -> Response:
+    outcome = viva_of(request).answer_interview(
+        token, answer, version=version, seconds_used=seconds_used
+    )
+    if outcome.saved_id is not None:
+        return _redirect(f"/interview/report/{outcome.saved_id}")
+    return _redirect(f"/interview/live/{quote(token)}")
+
+
+@router.get("/interview/report/{interview_id}", response_class=HTMLResponse)
+def interview_report(request: Request, interview_id: int) -> HTMLResponse:
+    saved = viva_of(request).interview(interview_id)
+    report = saved.report
+    chart = bar_chart([(s["stage"], s["score"]) for s in report["stages"]], maximum=100)
+    return page(request, "report.html", nav="interview", saved=saved, r=report, chart=chart)
+
+
+# --- progress ------------------------------------------------------------------------------
+@router.get("/progress", response_class=HTMLResponse)
+def progress(request: Request) -> HTMLResponse:
+    viva = viva_of(request)
+    prefs = viva.preferences()
+    stats = viva.stats()
+    plan = None
+    if prefs.interview_date is not None and prefs.interview_date > date.today():
+        plan = viva.plan(prefs.interview_date)
+    charts = {
+        "recall": bar_chart(
+            [(" / ".join(s), r) for s, _, _, r in sorted(stats.mastery, key=lambda m: m[0])],
+            maximum=1.0,
+            percent=True,
+        ),
+        "reviews": column_chart([(d.strftime("%m-%d"), n) for d, n in stats.reviews_per_day]),
+        "trend": column_chart(
+            [(t.strftime("%m-%d"), o) for t, o in stats.interview_trend], line=True
+        ),
+        "load": ""
+        if plan is None
+        else column_chart([(d.strftime("%m-%d"), n) for d, n in plan.daily_load[:60]]),
+        "forecast": ""
+        if plan is None
+        else bar_chart(
+            [(" / ".join(s.section), s.recall_with_plan) for s in plan.sections],
+            maximum=1.0,
+            percent=True,
+        ),
+    }
+    return page(
+        request, "progress.html", nav="progress", prefs=prefs, stats=stats, plan=plan, charts=charts
+    )
+
+
+@router.post("/progress/date")
+def progress_date(request: Request, interview_date: Annotated[str, Form()] = "") -> Response:
+    viva_of(request).set_preferences(interview_date=interview_date or None)
+    return _redirect("/progress")
+
+
+# --- settings ------------------------------------------------------------------------------
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request) -> HTMLResponse:
+    return page(request, "settings.html", nav="settings", prefs=viva_of(request).preferences())
+
+
+@router.post("/settings", response_class=HTMLResponse)
+def settings_save(
+    request: Request,
+    interview_date: Annotated[str, Form()] = "",
+    desired_retention: Annotated[str, Form()] = "0.9",
+    new_per_day: Annotated[str, Form()] = "10",
+    reviews_per_day: Annotated[str, Form()] = "0",
+    ui_lang: Annotated[str, Form()] = "zh",
+) -> Response:
+    viva = viva_of(request)
+    before = viva.preferences().ui_lang
+    prefs = viva.set_preferences(
+        interview_date=interview_date or None,
+        desired_retention=desired_retention,
+        new_per_day=new_per_day,
+        reviews_per_day=reviews_per_day,
+        ui_lang=ui_lang,
+    )
+    if prefs.ui_lang != before:
+        return _refresh()
+    request.state.lang = prefs.ui_lang
+    return page(request, "_saved.html", message=translator(prefs.ui_lang)("settings.saved"))
+
+
+@router.post("/language")
+def switch_language(request: Request) -> Response:
+    viva = viva_of(request)
+    current = viva.preferences().ui_lang
+    viva.set_preferences(ui_lang="en" if current == "zh" else "zh")
+    return _refresh()
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    return FileResponse(
+        Path(__file__).parent / "static" / "favicon.svg", media_type="image/svg+xml"
+    )
