@@ -36,7 +36,11 @@ def new_id(result: sa.CursorResult[Any]) -> int:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A write transaction takes the write lock at once (IMMEDIATE): two writers that both read
+    # first would otherwise deadlock on the upgrade, and SQLite fails one of them at once
+    # ("database is locked") instead of waiting out the busy timeout.
+    writes = conn.get_execution_options().get("viva_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 class Database:
@@ -107,9 +111,14 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A connection in one transaction: committed on success, rolled back on any error."""
-        with self.engine.begin() as conn:
-            yield conn
+        """A connection in one transaction: committed on success, rolled back on any error.
+
+        Writers queue for the write lock (SQLite: up to the busy timeout) rather than fail.
+        """
+        with self.engine.connect() as conn:
+            conn.execution_options(viva_write=True)
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def reader(self) -> Iterator[Connection]:
