@@ -126,7 +126,7 @@ def api(live: LiveServer) -> Iterator[httpx.Client]:
 
 # --- the browser ---------------------------------------------------------------------------
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:  # noqa: ARG001
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report

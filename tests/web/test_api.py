@@ -29,14 +29,16 @@ MALICIOUS = """# 安全
 def test_home_and_bank_listing(api: httpx.Client) -> None:
     home = api.get("/api/home").json()
     assert home["questions"] == 312 - 0  # every built-in question has a reference
-    assert home["due_now"] == 0 and home["new_available"] == 10
+    assert home["due_now"] == 0
+    assert home["new_available"] == 10
     banks = api.get("/api/banks").json()
     assert [b["name"] for b in banks] == ["builtin"]
     found = api.get("/api/questions", params={"q": "过拟合 正则化", "limit": 5}).json()
     assert found["total"] == 5
     assert any("过拟合" in q["prompt"] for q in found["questions"])
     one = api.get(f"/api/questions/{found['questions'][0]['id']}").json()
-    assert one["key_points"] and "<mark>" in one["html"]
+    assert one["key_points"]
+    assert "<mark>" in one["html"]
 
 
 def test_grade_review_and_undo(api: httpx.Client, live: LiveServer) -> None:
@@ -46,12 +48,14 @@ def test_grade_review_and_undo(api: httpx.Client, live: LiveServer) -> None:
     good = api.post("/api/grade", json={"question_id": qid, "answer": reference}).json()
     empty = api.post("/api/grade", json={"question_id": qid, "answer": ""}).json()
     assert good["score"] > empty["score"]
-    assert empty["score"] == 0 and "no_answer" in empty["flags"]
+    assert empty["score"] == 0
+    assert "no_answer" in empty["flags"]
     assert {"covered", "missed", "partial"} >= {k["coverage"] for k in good["key_points"]}
     reviewed = api.post(
         "/api/reviews", json={"question_id": qid, "rating": 3, "answer": reference}
     ).json()
-    assert reviewed["rating"] == 3 and reviewed["suggested"] is not None
+    assert reviewed["rating"] == 3
+    assert reviewed["suggested"] is not None
     assert api.get("/api/home").json()["reviews_today"] == 1
     assert api.post("/api/reviews/undo").json()["undone"] == qid
     assert api.get("/api/home").json()["reviews_today"] == 0
@@ -61,20 +65,24 @@ def test_errors_are_json_with_a_hint(api: httpx.Client) -> None:
     missing = api.get("/api/questions/ffffffffffffffff")
     assert missing.status_code == 404
     body = missing.json()
-    assert set(body) == {"error", "hint"} and "ffffffffffffffff" in body["error"]
+    assert set(body) == {"error", "hint"}
+    assert "ffffffffffffffff" in body["error"]
     assert api.get("/api/nothing-here").status_code == 404
     bad = api.post("/api/reviews", json={"question_id": "x", "rating": 9})
-    assert bad.status_code == 422 and "rating" in bad.json()["error"]
+    assert bad.status_code == 422
+    assert "rating" in bad.json()["error"]
     prefs = api.put("/api/preferences", json={"desired_retention": 2, "new_per_day": -1})
     assert prefs.status_code == 422
-    assert "retention" in prefs.json()["error"] and "new per day" in prefs.json()["error"]
+    assert "retention" in prefs.json()["error"]
+    assert "new per day" in prefs.json()["error"]
     assert "Traceback" not in missing.text + bad.text + prefs.text
 
 
 def test_csrf_and_origin_are_checked(live: LiveServer) -> None:
     with httpx.Client(base_url=live.url) as bare:
         refused = bare.post("/api/reviews/undo")
-        assert refused.status_code == 403 and "token" in refused.json()["error"]
+        assert refused.status_code == 403
+        assert "token" in refused.json()["error"]
         bare.get("/api/home")
         token = bare.cookies["viva_csrf"]
         wrong = bare.post("/api/reviews/undo", headers={"X-CSRF-Token": token + "x"})
@@ -83,7 +91,8 @@ def test_csrf_and_origin_are_checked(live: LiveServer) -> None:
             "/api/reviews/undo",
             headers={"X-CSRF-Token": token, "Origin": "http://evil.example"},
         )
-        assert foreign.status_code == 403 and "another site" in foreign.json()["error"]
+        assert foreign.status_code == 403
+        assert "another site" in foreign.json()["error"]
         fine = bare.post("/api/reviews/undo", headers={"X-CSRF-Token": token})
         assert fine.status_code == 200
     page = httpx.get(live.url + "/")
@@ -96,9 +105,11 @@ def test_preferences_round_trip_and_drive_the_dashboard(api: httpx.Client) -> No
     saved = api.put(
         "/api/preferences", json={"interview_date": day, "new_per_day": 4, "ui_lang": "en"}
     ).json()
-    assert saved["interview_date"] == day and saved["ui_lang"] == "en"
+    assert saved["interview_date"] == day
+    assert saved["ui_lang"] == "en"
     home = api.get("/api/home").json()
-    assert home["new_available"] == 4 and home["days_left"] in (29, 30)
+    assert home["new_available"] == 4
+    assert home["days_left"] in (29, 30)
     progress = api.get("/api/progress").json()
     assert progress["plan"]["exam_date"] == day
     assert (
@@ -118,13 +129,16 @@ def _upload(
 
 def test_upload_the_seed_note(api: httpx.Client) -> None:
     report = _upload(api, [("seed-note.md", SEED.read_bytes())]).json()
-    assert report["questions"] == 41 and report["counts"]["added"] == 41
+    assert report["questions"] == 41
+    assert report["counts"]["added"] == 41
     lines = {(p["file"], p["line"]) for p in report["problems"]}
-    assert ("seed-note.md", 58) in lines and ("seed-note.md", 130) in lines
+    assert ("seed-note.md", 58) in lines
+    assert ("seed-note.md", 130) in lines
     listed = api.get("/api/questions", params={"bank": "mine", "limit": 1000}).json()
     assert listed["total"] == 41
     again = _upload(api, [("seed-note.md", SEED.read_bytes())]).json()
-    assert again["counts"]["unchanged"] == 41 and again["counts"]["added"] == 0
+    assert again["counts"]["unchanged"] == 41
+    assert again["counts"]["added"] == 0
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -146,17 +160,21 @@ def test_upload_a_zipped_vault_and_refuse_bad_archives(api: httpx.Client, live: 
     report = _upload(api, [("vault.zip", vault)], bank="zipped").json()
     assert report["questions"] == 42
     escape = _upload(api, [("evil.zip", _zip({"../../evil.md": b"# x"}))])
-    assert escape.status_code == 400 and "outside" in escape.json()["error"]
+    assert escape.status_code == 400
+    assert "outside" in escape.json()["error"]
     absolute = _upload(api, [("abs.zip", _zip({"/etc/evil.md": b"# x"}))])
     assert absolute.status_code == 400
     bomb = _upload(api, [("bomb.zip", _zip({"big.md": b"0" * (60 * 1024 * 1024)}))])
-    assert bomb.status_code == 413 and "MB" in bomb.json()["error"]
+    assert bomb.status_code == 413
+    assert "MB" in bomb.json()["error"]
     binary = _upload(api, [("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)])
-    assert binary.status_code == 400 and ".md" in binary.json()["error"]
+    assert binary.status_code == 400
+    assert ".md" in binary.json()["error"]
     fake_text = _upload(api, [("notes.md", b"\x00\x01\x02" * 100)])
     assert fake_text.status_code == 400
     broken = _upload(api, [("broken.zip", b"PK\x03\x04 not really")])
-    assert broken.status_code == 400 and "zip" in broken.json()["error"]
+    assert broken.status_code == 400
+    assert "zip" in broken.json()["error"]
     assert not (live.settings.home / "evil.md").exists()
     assert {b["name"] for b in api.get("/api/banks").json()} == {"builtin", "zipped"}
 
@@ -166,7 +184,8 @@ def test_upload_size_limit_is_configurable(tmp_path: Path) -> None:
     try:
         with server.client() as api:
             big = _upload(api, [("big.md", b"# big\n" + b"x" * (2 * 1024 * 1024))])
-            assert big.status_code == 413 and "1 MB" in big.json()["error"]
+            assert big.status_code == 413
+            assert "1 MB" in big.json()["error"]
             assert _upload(api, [("small.md", SEED.read_bytes())]).status_code == 200
     finally:
         stop_server(server)
@@ -180,9 +199,11 @@ def test_notes_render_inert(api: httpx.Client) -> None:
     for forbidden in ("<script", "onerror", "onclick", 'href="javascript', "<iframe", "<style"):
         assert forbidden not in lowered, forbidden
     assert "[点我](javascript:alert(2))" in html  # refused as a link: shown as the text it is
-    assert "<mark>要点一</mark>" in html and 'class="math inline"' in html
+    assert "<mark>要点一</mark>" in html
+    assert 'class="math inline"' in html
     page = api.get(f"/bank/q/{question['id']}").text.lower()
-    assert "alert('x')</script>" not in page and "onerror=" not in page
+    assert "alert('x')</script>" not in page
+    assert "onerror=" not in page
 
 
 def test_mock_interview_over_the_api_with_a_stale_tab(api: httpx.Client) -> None:
@@ -190,7 +211,8 @@ def test_mock_interview_over_the_api_with_a_stale_tab(api: httpx.Client) -> None
     assert {"kaoyan-cs", "tech-job"} <= plans
     live = api.post("/api/interviews", json={"plan": "tech-job", "seed": 7}).json()
     token, version = live["token"], live["version"]
-    assert live["question"]["prompt"] and live["answered"] == 0
+    assert live["question"]["prompt"]
+    assert live["answered"] == 0
     report_id = None
     turns = 0
     while report_id is None:
@@ -207,12 +229,14 @@ def test_mock_interview_over_the_api_with_a_stale_tab(api: httpx.Client) -> None
                 f"/api/interviews/live/{token}/answer",
                 json={"answer": "again", "version": version, "seconds_used": 1},
             )
-            assert stale.status_code == 409 and "another tab" in stale.json()["error"]
+            assert stale.status_code == 409
+            assert "another tab" in stale.json()["error"]
         report_id = body["report_id"]
         if body["interview"] is not None:
             version = body["interview"]["version"]
     report = api.get(f"/api/interviews/{report_id}").json()
-    assert len(report["turns"]) == turns and report["turns"][0]["seconds_used"] == 12.5
+    assert len(report["turns"]) == turns
+    assert report["turns"][0]["seconds_used"] == 12.5
     assert api.get(f"/api/interviews/live/{token}").status_code == 404
     assert api.get("/api/interviews").json()[0]["id"] == report_id
 
