@@ -1,0 +1,158 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import SEED
+from tests.web.conftest import LiveServer
+from tests.web.test_api import MALICIOUS
+
+pytestmark = pytest.mark.slow
+
+
+def upload(page: Any, live: LiveServer, name: str, data: bytes, bank: str) -> None:
+    page.goto(live.url + "/bank")
+    page.get_by_test_id("import-files").set_input_files(
+        {"name": name, "mimeType": "text/markdown", "buffer": data}
+    )
+    page.locator("[data-testid=import-form] input[name=bank]").fill(bank)
+    page.locator("[data-testid=import-form] button[type=submit]").click()
+    page.get_by_test_id("import-report").wait_for()
+
+
+def test_upload_the_seed_note_and_see_41_questions(page: Any, live: LiveServer) -> None:
+    upload(page, live, "seed-note.md", SEED.read_bytes(), "seed")
+    assert page.get_by_test_id("imported-questions").inner_text() == "41"
+    report = page.get_by_test_id("import-report").inner_text()
+    assert "seed-note.md:58" in report  # the unresolved link, with its line
+    page.get_by_role("link", name=re.compile("seed$")).click()
+    page.wait_for_url(re.compile(r"/bank\?bank=seed"))
+    assert page.get_by_test_id("shown").inner_text() == "41"
+    page.locator("ol.questions a").first.click()
+    page.get_by_test_id("reference").wait_for()
+    assert "seed-note.md:" in page.get_by_test_id("source").inner_text()
+
+
+def test_search_filters_the_list(page: Any, live: LiveServer) -> None:
+    page.goto(live.url + "/bank")
+    total = int(page.get_by_test_id("shown").inner_text())
+    page.get_by_test_id("search").fill("过拟合")
+    page.wait_for_function(
+        "total => Number(document.querySelector('[data-testid=shown]').textContent) < total",
+        arg=total,
+    )
+    assert "过拟合" in page.locator("ol.questions").inner_text()
+
+
+def test_drill_three_questions_and_the_due_count_drops(page: Any, live: LiveServer) -> None:
+    with live.service() as viva:
+        chosen = viva.drill_queue(new=3)
+        for question in chosen:  # studied three days ago: due again now
+            viva.review(question.id, 3, now=datetime.now(UTC) - timedelta(days=3))
+        references = {q.prompt: q.reference or "" for q in chosen}
+        assert viva.due_count(banks=["all"]) == 3
+    page.goto(live.url + "/")
+    assert page.get_by_test_id("due-count").inner_text() == "3"
+    page.get_by_test_id("start-drill").click()
+    for done in range(3):
+        prompt = page.get_by_test_id("drill-prompt").inner_text()
+        assert prompt in references  # due questions come first
+        page.get_by_test_id("answer").fill(references[prompt])
+        page.keyboard.press("Control+Enter")
+        page.get_by_test_id("grade-result").wait_for()
+        assert int(page.get_by_test_id("score").inner_text()) > 0
+        if done == 0:
+            assert page.locator("mark.evidence").count() > 0  # evidence highlighted
+        page.keyboard.press("3")  # Good
+        expect(page.get_by_test_id("drill-counts")).to_have_text(
+            re.compile(rf"待复习 {2 - done}\b")
+        )
+    page.goto(live.url + "/")
+    assert page.get_by_test_id("due-count").inner_text() == "0"
+
+
+def test_a_whole_mock_interview_by_typing(page: Any, live: LiveServer) -> None:
+    page.goto(live.url + "/interview")
+    page.get_by_test_id("plan-tech-job").check()
+    page.get_by_test_id("start").click()
+    page.wait_for_url(re.compile(r"/interview/live/"))
+    saw_follow_up = False
+    asked = 0
+    while "/interview/report/" not in page.url:
+        page.get_by_test_id("iv-prompt").wait_for()
+        assert page.get_by_test_id("timer").inner_text()
+        if page.get_by_test_id("follow-up").count():
+            saw_follow_up = True
+        answer = "" if saw_follow_up else "我先讲基本原理，再讲优缺点，最后结合项目里的应用场景。"
+        page.get_by_test_id("iv-answer").fill(answer)
+        with page.expect_navigation():  # the server sends the page on (HX-Redirect)
+            page.get_by_test_id("iv-submit").click()
+        asked += 1
+        assert asked < 40
+    assert saw_follow_up
+    page.get_by_test_id("overall").wait_for()
+    assert page.locator("[data-testid=stage-chart] svg rect").count() == 4  # one bar per stage
+    assert page.locator("[data-testid=turns] > li").count() == asked
+
+
+def test_switch_the_interface_to_english(page: Any, live: LiveServer) -> None:
+    page.goto(live.url + "/settings")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.get_by_test_id("ui-lang").select_option("en")
+    page.get_by_test_id("save-settings").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert page.locator("[data-nav=home]").inner_text() == "Home"
+    for path in ("/", "/bank", "/drill", "/interview", "/progress", "/settings"):
+        page.goto(live.url + path)
+        text = page.locator("main").inner_text() + page.locator("header").inner_text()
+        chrome = re.sub(r"[\u4e00-\u9fff]", "", page.locator("header nav").inner_text())
+        assert chrome == page.locator("header nav").inner_text(), path  # no Chinese in the UI
+        assert text
+    page.get_by_test_id("lang-switch").click()
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    assert page.locator("[data-nav=home]").inner_text() == "首页"
+
+
+def test_a_malicious_note_renders_inert(page: Any, live: LiveServer) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    upload(page, live, "bad.md", MALICIOUS.encode(), "bad")
+    page.goto(live.url + "/bank?bank=bad")
+    page.locator("ol.questions a").first.click()
+    page.get_by_test_id("reference").wait_for()
+    page.wait_for_timeout(300)
+    reference = page.get_by_test_id("reference")
+    assert reference.locator("script, iframe, style").count() == 0
+    assert reference.locator("[onerror], [onclick]").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert reference.locator(".katex").count() == 1  # the formula still renders
+    page.locator("a[href='#']").first.click()
+    assert dialogs == []
+
+
+def test_two_tabs_drilling_lose_no_review(context: Any, live: LiveServer) -> None:
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        tab.goto(live.url + "/drill")
+    for tab in (first, second):
+        tab.get_by_test_id("answer").fill("不太确定。")
+        tab.get_by_test_id("grade-button").click()
+        tab.get_by_test_id("grade-result").wait_for()
+    for tab in (first, second):
+        tab.get_by_test_id("rate-1").click()
+        expect(tab.get_by_test_id("recorded")).to_be_visible()
+    with live.service() as viva:
+        assert viva.dashboard().reviews_today == 2
+
+
+def test_errors_show_a_friendly_page(page: Any, live: LiveServer) -> None:
+    response = page.goto(live.url + "/bank/q/ffffffffffffffff")
+    assert response.status == 404
+    assert "ffffffffffffffff" in page.get_by_test_id("error").inner_text()
+    assert "Traceback" not in page.content()
