@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint fix bench docs clean
 
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers offline);
+# the CJK fonts make failure screenshots legible.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
@@ -14,10 +19,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[postgres,voice]" --group dev
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/viva bank overview
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium fonts-noto-cjk
 
-test: $(STAMP)
+run: $(STAMP)
+	$(BIN)/viva serve
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n auto -q
 
 lint: $(STAMP)
