@@ -1,0 +1,159 @@
+"""Web app speed: time to first byte of the home page and of a drill grade round trip, and the
+grade endpoint's throughput with 8 concurrent clients next to grading in-process.
+
+Starts `viva serve` (uvicorn, one process) on a free loopback port with a temporary data dir and
+the built-in bank, warms the models with one grade, then measures over real HTTP. Every graded
+answer is different, so no request is served from the grade cache. Targets (issue 6): home
+TTFB p50 <= 50 ms, grade round trip <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from viva.config import load_settings
+from viva.service import Viva
+
+REQUESTS = 200
+CLIENTS = 8
+ANSWER = (
+    "过拟合是模型在训练集上表现很好、在测试集上表现差的现象，原因是模型复杂度太高而数据太少，"
+    "学到了噪声。缓解的方法有增加数据、数据增强、正则化（L1、L2）、Dropout、早停，"
+    "以及降低模型复杂度或者用交叉验证选择超参数。第{n}次作答。"
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def ttfb(client: httpx.Client, method: str, url: str, **kwargs: object) -> float:
+    """Seconds until the response's first byte (headers) arrives; the body is then drained."""
+    start = time.perf_counter()
+    with client.stream(method, url, **kwargs) as response:  # type: ignore[arg-type]
+        first = time.perf_counter() - start
+        response.read()
+        response.raise_for_status()
+    return first
+
+
+def line(name: str, values: list[float], target: float | None = None) -> None:
+    p50, p95 = percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000
+    goal = (
+        f"   (target p50 <= {target:.0f} ms: {'met' if p50 <= target else 'MISSED'})"
+        if target
+        else ""
+    )
+    print(f"{name:<34} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms{goal}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "VIVA_HOME": str(Path(tmp) / "home"), "VIVA_BUILTIN_BANK": "1"}
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "viva"), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            run(url, env)
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+
+
+def run(url: str, env: dict[str, str]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url + "/api/preferences", timeout=2)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    viva = Viva(load_settings(env))
+    questions = [q for q in viva.questions() if q.has_reference]
+    target = next(q for q in questions if "过拟合" in q.prompt)
+    print(
+        f"web bench: {len(questions)} built-in questions, {REQUESTS} requests per figure, "
+        f"{os.cpu_count()} cores"
+    )
+    with httpx.Client(base_url=url, timeout=60) as client:
+        client.get("/")
+        token = client.cookies["viva_csrf"]
+        headers = {"X-CSRF-Token": token, "HX-Request": "true"}
+        client.post(
+            "/drill/grade", data={"question_id": target.id, "answer": "warm up"}, headers=headers
+        )
+        home = [ttfb(client, "GET", "/") for _ in range(REQUESTS)]
+        line("home page TTFB", home, 50)
+        grade = [
+            ttfb(
+                client,
+                "POST",
+                "/drill/grade",
+                data={"question_id": target.id, "answer": ANSWER.format(n=n)},
+                headers=headers,
+            )
+            for n in range(REQUESTS)
+        ]
+        line("drill grade round trip TTFB", grade, 150)
+
+    # throughput: 8 clients on loopback vs the same grading in-process
+    answers = [ANSWER.format(n=10_000 + n) for n in range(REQUESTS)]
+    errors: list[str] = []
+
+    def worker(chunk: list[str]) -> None:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            client.get("/api/preferences")
+            client.headers["X-CSRF-Token"] = client.cookies["viva_csrf"]
+            for answer in chunk:
+                response = client.post(
+                    "/api/grade", json={"question_id": target.id, "answer": answer}
+                )
+                if response.status_code != 200:
+                    errors.append(response.text)
+
+    threads = [threading.Thread(target=worker, args=(answers[i::CLIENTS],)) for i in range(CLIENTS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    web_rps = REQUESTS / (time.perf_counter() - start)
+    viva.grade(target.id, "warm up in-process")
+    local = [ANSWER.format(n=20_000 + n) for n in range(REQUESTS)]
+    start = time.perf_counter()
+    for answer in local:
+        viva.grade(target.id, answer)
+    local_rps = REQUESTS / (time.perf_counter() - start)
+    viva.close()
+    print(f"grade endpoint, {CLIENTS} clients          {web_rps:6.1f} req/s ({len(errors)} errors)")
+    print(f"grading in-process, same answers    {local_rps:6.1f} answers/s")
+    print(f"web / in-process                    {web_rps / local_rps:6.2f}x")
+    print(
+        f"median grade latency seen by a client at this load: "
+        f"{CLIENTS / web_rps * 1000:.0f} ms (requests queue for the one model)"
+    )
+
+
+if __name__ == "__main__":
+    main()
