@@ -50,7 +50,7 @@ def test_grade_review_and_undo(api: httpx.Client, live: LiveServer) -> None:
     assert good["score"] > empty["score"]
     assert empty["score"] == 0
     assert "no_answer" in empty["flags"]
-    assert {"covered", "missed", "partial"} >= {k["coverage"] for k in good["key_points"]}
+    assert {"covered", "missed", "partly"} >= {k["coverage"] for k in good["key_points"]}
     reviewed = api.post(
         "/api/reviews", json={"question_id": qid, "rating": 3, "answer": reference}
     ).json()
