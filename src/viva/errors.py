@@ -60,3 +60,29 @@ class DatabaseError(VivaError):
 
     exit_code = 3
     http_status = 500
+
+
+class AudioError(VivaError):
+    """A recording that cannot be used: not audio, damaged, silent, too short or too long."""
+
+    http_status = 422
+
+
+class UploadTooLarge(AudioError):
+    """An uploaded file is over the size limit."""
+
+    http_status = 413
+
+
+class SpeechUnavailable(VivaError):
+    """A speech package or its model files are missing or damaged (reinstall them)."""
+
+    exit_code = 4
+    http_status = 503
+
+
+class AudioDeviceError(VivaError):
+    """No sound device: PortAudio is missing, or there is no microphone or speaker."""
+
+    exit_code = 5
+    http_status = 503

@@ -14,6 +14,15 @@
         el.dataset.rendered = "1";
       } catch (e) { /* leave the TeX source visible */ }
     });
+    // key points and feedback are plain text that may hold $...$: typeset those too
+    if (window.renderMathInElement) {
+      root.querySelectorAll(".points, .key-points, .feedback, .turns").forEach(function (el) {
+        window.renderMathInElement(el, {
+          delimiters: [{left: "$$", right: "$$", display: true}, {left: "$", right: "$", display: false}],
+          throwOnError: false,
+        });
+      });
+    }
   }
 
   // Errors come back as an HTML fragment with the right status: show it instead of nothing.
