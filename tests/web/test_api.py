@@ -260,3 +260,16 @@ def test_concurrent_reviews_are_all_recorded(live: LiveServer) -> None:
     assert not errors
     with live.client() as client:
         assert client.get("/api/home").json()["reviews_today"] == len(ids) == 8
+
+
+def test_the_openapi_document_lists_every_action(api: httpx.Client) -> None:
+    paths = api.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/grade",
+        "/api/reviews",
+        "/api/import",
+        "/api/interviews",
+        "/api/preferences",
+    ):
+        assert path in paths
+    assert not [p for p in paths if not p.startswith("/api/")]  # pages are not in the API

@@ -120,7 +120,7 @@ def create_app(settings: Settings | None = None, *, viva: Viva | None = None) ->
         version=__version__,
         description="Offline coach for oral technical interviews: the JSON API the pages use.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: ours serves it offline
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -181,6 +181,10 @@ def create_app(settings: Settings | None = None, *, viva: Viva | None = None) ->
             "Viva hit an internal error; nothing was changed",
             "the details are in the server's log",
         )
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, "api_docs.html", {})
 
     from viva.web import api, pages
 
