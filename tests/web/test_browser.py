@@ -162,3 +162,36 @@ def test_the_api_reference_works_offline(page: Any, live: LiveServer) -> None:
     page.goto(live.url + "/api/docs")
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() >= 15  # every endpoint, from the package's own copy
+
+
+FAKE_VOICES = """
+(() => {
+  const spoken = [];
+  window.__spoken = spoken;
+  const fake = {
+    getVoices: () => [{lang: "zh-CN", name: "zh"}, {lang: "en-US", name: "en"}],
+    speak: (u) => spoken.push({text: u.text, lang: u.lang}),
+    cancel: () => spoken.push({cancel: true}),
+    addEventListener: () => {}, removeEventListener: () => {},
+  };
+  Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
+  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+})();
+"""
+
+
+def test_the_question_is_read_aloud_unless_muted(context: Any, live: LiveServer) -> None:
+    context.add_init_script(FAKE_VOICES)  # the browser's voices are the external boundary
+    page = context.new_page()
+    page.goto(live.url + "/interview")
+    page.get_by_test_id("start").click()
+    page.wait_for_url(re.compile(r"/interview/live/"))
+    prompt = page.get_by_test_id("iv-prompt").inner_text()
+    page.wait_for_function("() => window.__spoken.some(s => s.text)")
+    first = page.evaluate("() => window.__spoken.find(s => s.text)")
+    assert first == {"text": prompt, "lang": "zh-CN"}
+    page.get_by_test_id("mute").click()
+    page.reload()
+    page.get_by_test_id("iv-prompt").wait_for()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__spoken.filter(s => s.text).length") == 0
