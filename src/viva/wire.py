@@ -12,6 +12,8 @@ if TYPE_CHECKING:  # annotations only: `--json` output must not load fsrs or the
     from viva.practice.stats import Stats
     from viva.service.bank import ImportReport
     from viva.service.interviews import Dashboard, LiveInterview
+    from viva.speech.models import Delivery, Transcript
+    from viva.store.recordings import SavedRecording
 
 
 def question_json(question: Question) -> dict[str, Any]:
@@ -271,4 +273,62 @@ def live_json(live: LiveInterview) -> dict[str, Any]:
         "answered": live.interview.asked_count,
         "remaining": live.interview.remaining,
         "question": None if waiting is None else asked_json(waiting),
+    }
+
+
+def transcript_json(transcript: Transcript) -> dict[str, Any]:
+    """A transcript: text, language, duration and segments with word timings (seconds)."""
+    return {
+        "text": transcript.text,
+        "language": transcript.language,
+        "duration": round(transcript.duration, 2),
+        "segments": [
+            {
+                "text": s.text,
+                "start": s.start,
+                "end": s.end,
+                "words": [[w.text, w.start, w.end] for w in s.words],
+            }
+            for s in transcript.segments
+        ],
+    }
+
+
+def delivery_json(delivery: Delivery) -> dict[str, Any]:
+    """Delivery figures: rate per minute, long pauses, fillers with positions, overtime."""
+    return {
+        "duration": round(delivery.duration, 2),
+        "speaking_seconds": round(delivery.speaking_seconds, 2),
+        "rate": round(delivery.rate, 1),
+        "rate_unit": delivery.unit.value,  # "chars" (Chinese) or "words" (English) per minute
+        "units": delivery.units,
+        "pause_threshold": delivery.pause_threshold,
+        "pauses": [
+            {"start": round(p.start, 2), "end": round(p.end, 2), "seconds": round(p.seconds, 2)}
+            for p in delivery.pauses
+        ],
+        "longest_pause": round(delivery.longest_pause, 2),
+        "fillers": [
+            {"text": f.text, "start": round(f.start, 2), "offset": f.offset}
+            for f in delivery.fillers
+        ],
+        "filler_counts": delivery.filler_counts(),
+        "text": delivery.text,
+        "time_limit": delivery.time_limit,
+        "over_limit": round(delivery.over_limit, 2),
+    }
+
+
+def recording_json(recording: SavedRecording) -> dict[str, Any]:
+    """A stored recording (its path is relative to the recordings dir)."""
+    return {
+        "id": recording.id,
+        "created_at": recording.created_at.isoformat(),
+        "question_id": recording.question_id,
+        "kind": recording.kind,
+        "path": recording.path,
+        "duration": round(recording.duration, 2),
+        "language": recording.language,
+        "transcript": recording.transcript,
+        "delivery": recording.delivery,
     }

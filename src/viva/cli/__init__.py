@@ -76,7 +76,7 @@ def _root(
 
 
 def _register() -> None:
-    from viva.cli import bank, grading, importing, interview, paths, practice, serve
+    from viva.cli import bank, grading, importing, interview, paths, practice, serve, speech
 
     app.add_typer(bank.app, name="bank")
     app.command("import")(importing.import_notes)
@@ -91,6 +91,9 @@ def _register() -> None:
     app.command("history")(interview.history)
     app.command("paths")(paths.show_paths)
     app.command("serve")(serve.serve)
+    app.command("transcribe")(speech.transcribe)
+    app.command("say")(speech.say)
+    app.add_typer(speech.app, name="recordings")
 
 
 _register()

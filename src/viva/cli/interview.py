@@ -8,11 +8,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from viva.cli.bank import BankOption
+
+if TYPE_CHECKING:
+    from viva.practice.interview import Asked
+    from viva.service import Viva
 
 
 def _timed_answer(seconds: int, tick: Callable[[float], None]) -> tuple[str, float, bool]:
@@ -36,6 +40,54 @@ def _timed_answer(seconds: int, tick: Callable[[float], None]) -> tuple[str, flo
         if line.strip():
             lines.append(line.rstrip("\n"))
             tick(seconds - (time.monotonic() - start))
+
+
+def _check_voice(viva: Viva) -> None:
+    """Before the first question: speech models installed, microphone and speaker present."""
+    from viva.errors import SpeechUnavailable
+
+    spoken = viva.text_to_speech_available("zh") and viva.text_to_speech_available("en")
+    if not (viva.speech_to_text_available() and spoken):
+        raise SpeechUnavailable(
+            "the voice packages (speech-to-text, speech synthesis) are not installed",
+            hint="pip install 'viva-coach[voice]'",
+        )
+    viva.check_audio_devices(microphone=True, speaker=True)
+
+
+def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool) -> tuple[str, float]:
+    """Read the question aloud, record the answer, transcribe it; (text, seconds used)."""
+    from viva.cli import render
+    from viva.errors import AudioError
+
+    out = render.console()
+    viva.play(viva.synthesize(asked.prompt, asked.lang))
+    if not quiet:
+        out.print(
+            f"Speak now: up to {asked.seconds} s; 2.5 s of silence ends the answer.",
+            style="dim",
+        )
+    start = time.monotonic()
+    recording = viva.record_answer(asked.seconds)
+    used = time.monotonic() - start
+    try:
+        result = viva.transcribe_bytes(
+            recording,
+            "answer.wav",
+            lang=asked.lang,
+            question_id=asked.question_id,
+            terms=viva.terms_for(asked.prompt, asked.key_points),
+            time_limit=asked.seconds,
+            kind="interview",
+        )
+    except AudioError as err:  # silence or a cough: an empty answer, not the end of the panel
+        if not quiet:
+            out.print(f"No answer recognised ({err.message}).", style="yellow", markup=False)
+        return "", used
+    if not quiet:
+        out.print(result.transcript.text, markup=False)
+        out.print(render.delivery_line(result.delivery), style="dim")
+    return result.transcript.text, used
 
 
 def _scripted(path: Path) -> list[str]:
@@ -78,6 +130,13 @@ def interview(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    voice: Annotated[
+        bool,
+        typer.Option(
+            "--voice",
+            help="Read each question aloud and answer by speaking (microphone; needs PortAudio).",
+        ),
+    ] = False,
 ) -> None:
     """A timed mock interview in the order real panels use, with follow-ups and a report."""
     from datetime import UTC, datetime
@@ -88,14 +147,18 @@ def interview(
     with explained_errors():
         if lang not in (None, "zh", "en"):
             raise VivaError(f"--lang must be zh or en (not {lang!r})")
+        if voice and answers is not None:
+            raise VivaError("--voice answers by speaking: leave out --answers")
         scripted = _scripted(answers) if answers is not None else None
-        if scripted is None and not sys.stdin.isatty():
+        if scripted is None and not voice and not sys.stdin.isatty():
             raise VivaError(
                 "an interview needs a keyboard, or the answers in a file",
                 hint="run it in a terminal, or: viva interview --answers answers.jsonl --json",
             )
     out = render.console()
     with service() as viva:
+        if voice:
+            _check_voice(viva)
         started = datetime.now(UTC)
         session, used_seed = viva.start_interview(
             plan, banks=bank, seed=seed, minutes=minutes, lang=lang
@@ -114,8 +177,12 @@ def interview(
                     else ("Follow-up" if asked.follow_up_of is not None else "Q")
                 )
                 out.print(f"{label}: {asked.prompt}", style="bold")
-                out.print(f"({asked.seconds} s; an empty line submits)", style="dim")
-            if scripted is not None:
+                if not voice:
+                    out.print(f"({asked.seconds} s; an empty line submits)", style="dim")
+            if voice:
+                text, used = _spoken_answer(viva, asked, quiet=as_json)
+                timed_out = False
+            elif scripted is not None:
                 text = scripted.pop(0) if scripted else ""
                 used, timed_out = 0.0, False
             else:

@@ -23,8 +23,10 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
     from viva.service import BatchReport, CalibrationReport, ImportProgress, ImportReport, Paths
+    from viva.speech.models import Delivery, Transcript
     from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
+    from viva.store.recordings import SavedRecording
 
 
 def console() -> Console:
@@ -460,3 +462,133 @@ def stats_report(stats: Stats) -> None:
     if stats.interview_trend:
         scores = " → ".join(str(s) for _, s in stats.interview_trend[-10:])
         out.print(f"Mock interview scores: {scores}")
+
+
+# --- voice --------------------------------------------------------------------------------
+@contextmanager
+def transcribe_progress(enabled: bool) -> Iterator[Callable[[float, float], None] | None]:
+    """A progress bar in seconds of audio for recordings over 30 s (terminal only)."""
+    err = err_console()
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("Transcribing"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("transcribe", total=None, visible=False)
+
+        def update(done: float, total: float) -> None:
+            progress.update(task, completed=done, total=total, visible=total > 30)
+
+        yield update
+
+
+def transcript_panel(transcript: Transcript, recording_id: int | None) -> None:
+    """The transcript, with its language and length."""
+    from rich.panel import Panel
+
+    language = "Chinese" if transcript.language == "zh" else "English"
+    kept = f" · saved as recording {recording_id}" if recording_id is not None else ""
+    console().print(
+        Panel(
+            Text(transcript.text),
+            title=f"Transcript ({language}, {transcript.duration:.1f} s{kept})",
+            title_align="left",
+        )
+    )
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def delivery_table(delivery: Delivery) -> None:
+    """Delivery figures: duration, rate, long pauses, fillers, overtime."""
+    per = "characters" if delivery.unit.value == "chars" else "words"
+    table = Table(title="Delivery", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    length = f"{delivery.duration:.1f} s"
+    if delivery.time_limit is not None:
+        over = delivery.over_limit
+        length += f" (limit {delivery.time_limit:.0f} s" + (
+            f", {over:.1f} s over)" if over > 0 else ", within it)"
+        )
+    table.add_row("duration", length)
+    table.add_row("speaking rate", f"{delivery.rate:.0f} {per}/min")
+    if delivery.pauses:
+        where = ", ".join(_clock(p.start) for p in delivery.pauses)
+        table.add_row(
+            f"pauses > {delivery.pause_threshold:.0f} s",
+            f"{len(delivery.pauses)} (longest {delivery.longest_pause:.1f} s; at {where})",
+        )
+    else:
+        table.add_row(f"pauses > {delivery.pause_threshold:.0f} s", "none")
+    counts = delivery.filler_counts()
+    if counts:
+        listed = ", ".join(f"{name} ×{n}" for name, n in counts.items())
+        where = ", ".join(_clock(f.start) for f in delivery.fillers)
+        table.add_row("fillers", f"{len(delivery.fillers)}: {listed} (at {where})")
+    else:
+        table.add_row("fillers", "none")
+    console().print(table)
+
+
+def delivery_line(delivery: Delivery) -> str:
+    """Delivery in one line (after each spoken answer of an interview)."""
+    per = "字/min" if delivery.unit.value == "chars" else "wpm"
+    parts = [f"{delivery.duration:.0f} s", f"{delivery.rate:.0f} {per}"]
+    if delivery.pauses:
+        parts.append(f"{len(delivery.pauses)} long pause(s)")
+    if delivery.fillers:
+        parts.append(f"{len(delivery.fillers)} filler(s)")
+    if delivery.over_limit > 0:
+        parts.append(f"{delivery.over_limit:.0f} s over time")
+    return " · ".join(parts)
+
+
+def recordings_table(recordings: Sequence[SavedRecording], folder: Any) -> None:
+    """Stored recordings, newest first."""
+    if not recordings:
+        console().print(
+            "No recordings. `viva transcribe FILE --keep` or `viva interview --voice` make them."
+        )
+        return
+    table = Table(title=f"{len(recordings)} recordings in {folder}", header_style="bold")
+    for column in ("id", "date", "kind", "length", "question", "transcript"):
+        table.add_column(column, justify="right" if column in ("id", "length") else "left")
+    for r in recordings:
+        text = r.transcript if len(r.transcript) <= 40 else r.transcript[:39] + "…"
+        table.add_row(
+            str(r.id),
+            r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            r.kind,
+            f"{r.duration:.0f} s",
+            r.question_id or "",
+            text,
+        )
+    console().print(table)
+
+
+def purged(count: int) -> None:
+    """What `viva recordings purge` did."""
+    console().print(f"Deleted {count} recording(s).")
+
+
+def wrote_wav(path: Any) -> None:
+    """Where `viva say -o` wrote its WAV."""
+    console().print(f"Wrote {path}")
+
+
+def could_not_play(reason: str, path: Any) -> None:
+    """`viva say` without a speaker: where the WAV went instead."""
+    err_console().print(f"Cannot play it here ({reason}).", style="yellow", markup=False)
+    console().print(f"Wrote {path}")

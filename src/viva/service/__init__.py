@@ -16,7 +16,7 @@ from viva.service.bank import (
     builtin_dir,
 )
 from viva.service.grading import BatchReport, CalibrationReport, QuestionNotGradable
-from viva.service.interviews import InterviewService
+from viva.service.speech import SpeechService, Transcription
 
 __all__ = [
     "BUILTIN_BANK",
@@ -27,10 +27,11 @@ __all__ = [
     "ImportReport",
     "Paths",
     "QuestionNotGradable",
+    "Transcription",
     "Viva",
     "builtin_dir",
 ]
 
 
-class Viva(InterviewService):
+class Viva(SpeechService):
     """The composition root: settings + database + the core packages."""

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -240,4 +240,20 @@ live_interviews = sa.Table(
     sa.Column("started_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("state", sa.JSON, nullable=False),  # MockInterview.snapshot
+)
+
+recordings = sa.Table(
+    "recordings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    # no foreign key: a recording outlives a question removed from its bank
+    sa.Column("question_id", sa.String(16)),
+    sa.Column("kind", sa.String(20), nullable=False),  # drill, interview, transcribe
+    sa.Column("path", sa.Text, nullable=False),  # relative to Settings.recordings_dir
+    sa.Column("duration", sa.Float, nullable=False),  # seconds
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("transcript", sa.Text, nullable=False),
+    sa.Column("delivery", sa.JSON, nullable=False),  # wire.delivery_json
+    sa.Index("ix_recordings_created", "created_at"),
 )

