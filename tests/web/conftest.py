@@ -133,16 +133,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (no browser download)."""
+def playwright() -> Iterator[Any]:
+    """Playwright (one per process: its sync API cannot be started twice)."""
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install chromium (as .ci/run does)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    expect.set_options(timeout=30_000)  # a shared 2-core machine: patience, not wall-clock limits
+    with sync_playwright() as instance:
         yield instance
-        instance.close()
+
+
+def launch(playwright: Any, *extra: str) -> Any:
+    """Debian's Chromium (no browser download), with extra command-line switches."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """The browser most tests share (each gets a fresh context)."""
+    instance = launch(playwright)
+    yield instance
+    instance.close()
 
 
 @pytest.fixture

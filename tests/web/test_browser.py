@@ -105,8 +105,9 @@ def test_switch_the_interface_to_english(page: Any, live: LiveServer) -> None:
     page.goto(live.url + "/settings")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.get_by_test_id("ui-lang").select_option("en")
-    page.get_by_test_id("save-settings").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    with page.expect_navigation():  # the server asks for a reload (HX-Refresh)
+        page.get_by_test_id("save-settings").click()
+    assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("[data-nav=home]").inner_text() == "Home"
     for path in ("/", "/bank", "/drill", "/interview", "/progress", "/settings"):
         page.goto(live.url + path)
@@ -114,8 +115,9 @@ def test_switch_the_interface_to_english(page: Any, live: LiveServer) -> None:
         chrome = re.sub(r"[\u4e00-\u9fff]", "", page.locator("header nav").inner_text())
         assert chrome == page.locator("header nav").inner_text(), path  # no Chinese in the UI
         assert text
-    page.get_by_test_id("lang-switch").click()
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    with page.expect_navigation():
+        page.get_by_test_id("lang-switch").click()
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.locator("[data-nav=home]").inner_text() == "首页"
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from viva.errors import NotFoundError, VivaError
 from viva.service._core import now_utc, start_of_day
@@ -62,6 +62,16 @@ class LiveInterview:
     banks: tuple[str, ...]
     started_at: datetime
     interview: MockInterview
+    recordings: dict[int, int] = field(default_factory=dict)  # turn index -> recording id
+
+    def state(self) -> dict[str, Any]:
+        """What is stored between requests."""
+        from viva.wire import grade_json
+
+        return {
+            **self.interview.snapshot(grade_json),
+            "recordings": [[turn, rid] for turn, rid in sorted(self.recordings.items())],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +221,6 @@ class InterviewService(PracticeService):
         import secrets
 
         from viva.store.live_interviews import create_live, purge_stale
-        from viva.wire import grade_json
 
         at = now or now_utc()
         names = tuple(self._bank_names(banks))
@@ -219,18 +228,18 @@ class InterviewService(PracticeService):
             plan, banks=names, seed=seed, minutes=minutes, lang=lang, now=at
         )
         interview.next()
-        token = secrets.token_urlsafe(16)
+        live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, names, at, interview)
         with self.db.transaction() as conn:
             purge_stale(conn, at - timedelta(days=7))
             create_live(
                 conn,
-                token=token,
+                token=live.token,
                 seed=used_seed,
                 banks=names,
                 started_at=at,
-                state=interview.snapshot(grade_json),
+                state=live.state(),
             )
-        return LiveInterview(token, 1, used_seed, names, at, interview)
+        return live
 
     def live_interview(self, token: str) -> LiveInterview:
         """An interview in progress, as it was left."""
@@ -247,8 +256,15 @@ class InterviewService(PracticeService):
             )
         questions = self.questions(banks=[b for b in stored.banks if b in self._known_banks()])
         interview = MockInterview.restore(stored.state, questions, grade_from_json)
+        recordings = {int(t): int(r) for t, r in stored.state.get("recordings", [])}
         return LiveInterview(
-            stored.token, stored.version, stored.seed, stored.banks, stored.started_at, interview
+            stored.token,
+            stored.version,
+            stored.seed,
+            stored.banks,
+            stored.started_at,
+            interview,
+            recordings,
         )
 
     def _known_banks(self) -> set[str]:
@@ -261,15 +277,16 @@ class InterviewService(PracticeService):
         *,
         version: int,
         seconds_used: float,
+        recording_id: int | None = None,
         now: datetime | None = None,
     ) -> AnswerOutcome:
         """Grade the answer to the waiting question and move on; the last one saves the report.
 
         `version` is the one the answer was given against: if the interview moved on since
-        (another tab), nothing is recorded and InterviewConflict says so.
+        (another tab), nothing is recorded and InterviewConflict says so. `recording_id`: the
+        spoken answer's recording, whose delivery figures the report shows beside the grade.
         """
         from viva.store.live_interviews import delete_live, update_live
-        from viva.wire import grade_json
 
         at = now or now_utc()
         live = self.live_interview(token)
@@ -280,6 +297,8 @@ class InterviewService(PracticeService):
             raise self._conflict()
         grade = self.grade_asked(asked, answer)
         turn = live.interview.answer(answer, max(0.0, seconds_used), grade)
+        if recording_id is not None:
+            live.recordings[len(live.interview.turns) - 1] = recording_id
         following = live.interview.next()
         if following is not None:
             with self.db.transaction() as conn:
@@ -287,7 +306,7 @@ class InterviewService(PracticeService):
                     conn,
                     token,
                     version=version,
-                    state=live.interview.snapshot(grade_json),
+                    state=live.state(),
                     now=at,
                 ):
                     raise self._conflict()
@@ -297,7 +316,12 @@ class InterviewService(PracticeService):
             if not delete_live(conn, token, version=version):
                 raise self._conflict()
             saved, _ = self._save_report(
-                conn, live.interview, seed=live.seed, started_at=live.started_at, now=at
+                conn,
+                live.interview,
+                seed=live.seed,
+                started_at=live.started_at,
+                now=at,
+                recordings=live.recordings,
             )
         return AnswerOutcome(turn, None, saved)
 
@@ -337,15 +361,24 @@ class InterviewService(PracticeService):
         seed: int,
         started_at: datetime,
         now: datetime | None,
+        recordings: dict[int, int] | None = None,
     ) -> tuple[int, Report]:
         from viva.practice.interview import build_report
         from viva.store import questions as repo
         from viva.store.interviews import save_interview
+        from viva.store.recordings import get_recording
         from viva.wire import report_json
 
         ids = [t.asked.question_id for t in interview.turns if t.asked.question_id]
         sections = {q.id: q.section for q in repo.load_questions(conn, ids=ids)}
         report = build_report(interview, sections)
+        document = report_json(report)
+        for turn, recording_id in (recordings or {}).items():
+            found = get_recording(conn, recording_id)
+            if found is not None and turn < len(document["turns"]):
+                # beside the grade, never in it: the delivery of the spoken answer
+                document["turns"][turn]["recording_id"] = recording_id
+                document["turns"][turn]["delivery"] = found.delivery
         saved = save_interview(
             conn,
             plan=report.plan,
@@ -353,7 +386,7 @@ class InterviewService(PracticeService):
             started_at=started_at,
             finished_at=now or now_utc(),
             overall=report.overall,
-            report=report_json(report),
+            report=document,
         )
         return saved, report
 

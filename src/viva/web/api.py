@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from viva import wire
@@ -44,6 +45,9 @@ class AnswerBody(BaseModel):
     answer: str
     version: int = Field(description="The `version` of the interview the answer was given to.")
     seconds_used: float = Field(default=0.0, ge=0)
+    recording_id: int | None = Field(
+        default=None, description="From /api/transcribe: the report shows its delivery figures."
+    )
 
 
 class PreferencesBody(BaseModel):
@@ -221,7 +225,11 @@ def live_interview(request: Request, token: str) -> dict[str, Any]:
 @router.post("/interviews/live/{token}/answer", summary="Answer the waiting question")
 def answer_interview(request: Request, token: str, body: AnswerBody) -> dict[str, Any]:
     outcome = viva_of(request).answer_interview(
-        token, body.answer, version=body.version, seconds_used=body.seconds_used
+        token,
+        body.answer,
+        version=body.version,
+        seconds_used=body.seconds_used,
+        recording_id=body.recording_id,
     )
     return {
         "grade": wire.grade_json(outcome.turn.grade),
@@ -252,6 +260,57 @@ def progress(request: Request) -> dict[str, Any]:
     if day is not None and day > date.today():
         plan = wire.plan_json(viva.plan(day))
     return {"plan": plan, "stats": wire.stats_json(viva.stats())}
+
+
+@router.post("/transcribe", summary="Transcribe a spoken answer, with delivery figures beside it")
+async def transcribe(
+    request: Request,
+    audio: Annotated[UploadFile, File(description="WAV, MP3, M4A/AAC, WebM/Opus or OGG")],
+    question_id: Annotated[str | None, Form(description="A bank question (drill)")] = None,
+    interview: Annotated[
+        str | None, Form(description="The token of an interview in progress")
+    ] = None,
+    lang: Annotated[str | None, Form(pattern="^(zh|en)$")] = None,
+) -> dict[str, Any]:
+    """The transcript (edit it before grading: recognisers err), the delivery figures (rate,
+    long pauses, fillers, time over the limit) and the id of the stored recording."""
+    from starlette.concurrency import run_in_threadpool
+
+    viva = viva_of(request)
+    (upload,) = await read_uploads([audio], viva.settings.max_upload_bytes)
+    options: dict[str, Any] = {"lang": lang, "question_id": question_id, "kind": "drill"}
+    if interview:
+        asked = viva.live_interview(interview).interview.next()
+        if asked is not None:
+            options = {
+                "lang": lang or asked.lang,
+                "question_id": asked.question_id,
+                "terms": viva.terms_for(asked.prompt, asked.key_points),
+                "time_limit": float(asked.seconds),
+                "kind": "interview",
+            }
+    result = await run_in_threadpool(
+        lambda: viva.transcribe_bytes(upload.data, upload.filename or "answer.webm", **options)
+    )
+    return {
+        "transcript": wire.transcript_json(result.transcript),
+        "delivery": wire.delivery_json(result.delivery),
+        "recording_id": result.recording_id,
+    }
+
+
+@router.get(
+    "/speech/say",
+    summary="The text spoken as a WAV (when the browser has no voice for the language)",
+    response_class=FileResponse,
+)
+def say(
+    request: Request,
+    text: Annotated[str, Query(max_length=2000)],
+    lang: Annotated[str | None, Query(pattern="^(zh|en)$")] = None,
+) -> FileResponse:
+    path = viva_of(request).synthesize(text, lang)
+    return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/preferences", summary="Interview date, retention, daily limits, language")

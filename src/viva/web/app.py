@@ -69,6 +69,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             "csrf": request.state.csrf,
             "version": __version__,
             "has_stt": _has_stt(viva),
+            "has_tts": _has_tts(viva, lang),
             **context,
         },
         status_code=status,
@@ -78,6 +79,11 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
 def _has_stt(viva: Viva) -> bool:
     check = getattr(viva, "speech_to_text_available", None)
     return bool(check()) if callable(check) else False
+
+
+def _has_tts(viva: Viva, lang: str) -> bool:
+    check = getattr(viva, "text_to_speech_available", None)
+    return bool(check(lang)) if callable(check) else False
 
 
 def _wants_json(request: Request) -> bool:

@@ -172,6 +172,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "mic.transcribing": ("正在识别……", "Transcribing…"),
     "mic.edit": ("识别结果可修改后再提交。", "Edit the transcript before grading if needed."),
     "mic.denied": ("无法使用麦克风。", "The microphone is not available."),
+    "delivery.title": ("表达", "Delivery"),
+    "delivery.apart": (
+        "（只反映说得怎么样，不计入内容得分）",
+        "(how it sounded; not part of the content score)",
+    ),
+    "delivery.duration": ("时长", "Duration"),
+    "delivery.rate": ("语速", "Speaking rate"),
+    "delivery.per_min_chars": ("字/分钟", "characters per minute"),
+    "delivery.per_min_words": ("词/分钟", "words per minute"),
+    "delivery.pauses": ("超过 2 秒的停顿", "Pauses over 2 s"),
+    "delivery.longest": ("最长", "longest"),
+    "delivery.fillers": ("口头禅", "Fillers"),
+    "delivery.none": ("无", "none"),
+    "delivery.over": ("超时", "Over time"),
 }
 
 

@@ -261,9 +261,14 @@ def interview_answer(
     version: Annotated[int, Form()],
     answer: Annotated[str, Form()] = "",
     seconds_used: Annotated[float, Form(ge=0)] = 0.0,
+    recording_id: Annotated[str, Form()] = "",
 ) -> Response:
     outcome = viva_of(request).answer_interview(
-        token, answer, version=version, seconds_used=seconds_used
+        token,
+        answer,
+        version=version,
+        seconds_used=seconds_used,
+        recording_id=int(recording_id) if recording_id.isdigit() else None,
     )
     if outcome.saved_id is not None:
         return _redirect(f"/interview/report/{outcome.saved_id}")

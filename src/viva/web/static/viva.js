@@ -159,16 +159,124 @@
         if (!submitted) {
           var notice = form.querySelector("[data-time-up]");
           if (notice) notice.hidden = false;
-          submitForm(form);
+          form.dispatchEvent(new CustomEvent("viva:timeup"));
+          if (!form.dataset.recording) submitForm(form);  // else: once transcribed
         }
       }
     }, 250);
   }
 
+  // --- a spoken answer: record in the browser, transcribe on the server, edit, then grade --
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function showDelivery(box, delivery) {
+    var template = document.getElementById("delivery-template");
+    if (!box || !template) return;
+    var panel = template.content.firstElementChild.cloneNode(true);
+    var slot = function (name) { return panel.querySelector('[data-slot="' + name + '"]'); };
+    var seconds = function (s) { return s.toFixed(1) + " s"; };
+    slot("duration").textContent = seconds(delivery.duration);
+    slot("rate").textContent = Math.round(delivery.rate);
+    var unit = slot("unit");
+    unit.textContent = delivery.rate_unit === "words" ? unit.dataset.words : unit.dataset.chars;
+    var pauses = slot("pauses");
+    pauses.textContent = delivery.pauses.length +
+      (delivery.pauses.length ? " (" + pauses.dataset.longest + " " + seconds(delivery.longest_pause) + ")" : "");
+    var fillers = slot("fillers");
+    var counts = Object.keys(delivery.filler_counts).map(function (word) {
+      return word + " ×" + delivery.filler_counts[word];
+    });
+    fillers.textContent = counts.length ? counts.join("，") : fillers.dataset.none;
+    slot("over").textContent = delivery.time_limit ? seconds(delivery.over_limit) : "—";
+    box.innerHTML = "";
+    box.appendChild(panel);
+  }
+
+  function setupMic(root) {
+    root.querySelectorAll("[data-mic]").forEach(function (button) {
+      if (button.dataset.ready) return;
+      button.dataset.ready = "1";
+      var status = button.parentElement.querySelector("[data-mic-status]");
+      var form = button.closest("form");
+      var card = button.closest(".card") || document;
+      var recorder = null;
+      var chunks = [];
+      var label = function (text, recording) {
+        button.textContent = (recording ? "■ " : "● ") + text;
+        button.classList.toggle("recording", recording);
+      };
+      var upload = async function (blob) {
+        status.textContent = button.dataset.labelBusy;
+        button.disabled = true;
+        var data = new FormData();
+        data.append("audio", blob, blob.type.indexOf("ogg") >= 0 ? "answer.ogg" : "answer.webm");
+        if (button.dataset.question) data.append("question_id", button.dataset.question);
+        if (button.dataset.interview) data.append("interview", button.dataset.interview);
+        try {
+          var response = await fetch("/api/transcribe", {
+            method: "POST", body: data, headers: {"X-CSRF-Token": csrfToken()},
+          });
+          var body = await response.json();
+          if (!response.ok) {
+            status.textContent = body.error + (body.hint ? " — " + body.hint : "");
+            return;
+          }
+          var answer = form.querySelector("textarea");
+          answer.value = body.transcript.text;
+          answer.focus();
+          status.textContent = button.dataset.labelEdit;
+          var link = form.querySelector("[data-recording-id]");
+          if (link && body.recording_id) link.value = body.recording_id;
+          showDelivery(card.querySelector("[data-delivery-box]"), body.delivery);
+          if (form.dataset.submitAfterRecording) submitForm(form);
+        } catch (e) {
+          status.textContent = String(e);
+        } finally {
+          button.disabled = false;
+          delete form.dataset.recording;
+        }
+      };
+      button.addEventListener("click", async function () {
+        if (recorder && recorder.state === "recording") { recorder.stop(); return; }
+        var stream;
+        try {
+          stream = await navigator.mediaDevices.getUserMedia({audio: true});
+        } catch (e) {
+          status.textContent = button.dataset.labelDenied + " (" + e.name + ")";
+          return;
+        }
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.ondataavailable = function (evt) { if (evt.data.size) chunks.push(evt.data); };
+        recorder.onstop = function () {
+          stream.getTracks().forEach(function (track) { track.stop(); });
+          label(button.dataset.labelRecord, false);
+          upload(new Blob(chunks, {type: recorder.mimeType || "audio/webm"}));
+        };
+        recorder.start(250);
+        form.dataset.recording = "1";
+        label(button.dataset.labelStop, true);
+        status.textContent = "";
+      });
+      // time is up while recording: stop, transcribe, then hand the answer in
+      form.addEventListener("viva:timeup", function () {
+        if (recorder && recorder.state === "recording") {
+          form.dataset.submitAfterRecording = "1";
+          recorder.stop();
+        }
+      });
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (evt) { setupMic(evt.detail.target || document); });
   document.addEventListener("DOMContentLoaded", function () {
     renderMath(document);
     setupSpeech();
     setupTimer();
+    setupMic(document);
   });
   window.Viva = { renderMath: renderMath, speak: speak };
 })();
