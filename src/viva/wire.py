@@ -10,8 +10,6 @@ if TYPE_CHECKING:  # annotations only: `--json` output must not load fsrs or the
     from viva.practice.interview import Asked, InterviewPlan, Report
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
-    from viva.service.bank import ImportReport
-    from viva.service.interviews import Dashboard, LiveInterview
     from viva.speech.models import Delivery, Transcript
     from viva.store.recordings import SavedRecording
 
@@ -176,59 +174,6 @@ def grade_from_json(data: dict[str, Any]) -> Grade:
     )
 
 
-def import_report_json(report: ImportReport) -> dict[str, Any]:
-    """What an import did, with every problem's file and line."""
-    plan = report.plan
-    return {
-        "bank": report.bank,
-        "dry_run": report.is_dry_run,
-        "notes": report.notes,
-        "questions": report.questions,
-        "counts": report.counts,
-        "added": [*plan.added, *plan.restored],
-        "updated": list(plan.updated),
-        "retired": list(plan.retired),
-        "problems": [problem_json(p) for p in report.problems],
-    }
-
-
-def dashboard_json(board: Dashboard) -> dict[str, Any]:
-    """The home page's figures."""
-    return {
-        "due_now": board.due_now,
-        "new_available": board.new_available,
-        "reviews_today": board.reviews_today,
-        "questions": board.questions,
-        "studied": board.studied,
-        "interview_date": None
-        if board.interview_date is None
-        else board.interview_date.isoformat(),
-        "days_left": board.days_left,
-        "readiness": round(board.readiness, 3),
-        "readiness_on_day": None
-        if board.readiness_on_day is None
-        else round(board.readiness_on_day, 3),
-        "weakest": [
-            {
-                "section": list(s.section),
-                "questions": s.questions,
-                "studied": s.studied,
-                "recall": round(s.recall, 3),
-            }
-            for s in board.weakest
-        ],
-        "recent_interviews": [
-            {
-                "id": i.id,
-                "plan": i.plan,
-                "finished_at": i.finished_at.isoformat(),
-                "overall": i.overall,
-            }
-            for i in board.recent
-        ],
-    }
-
-
 def plan_info_json(plan: InterviewPlan) -> dict[str, Any]:
     """An interview plan: its stages and their time."""
     return {
@@ -258,21 +203,6 @@ def asked_json(asked: Asked) -> dict[str, Any]:
         "question_id": asked.question_id,
         "follow_up": asked.follow_up_of is not None,
         "lang": asked.lang,
-    }
-
-
-def live_json(live: LiveInterview) -> dict[str, Any]:
-    """An interview in progress: the waiting question and how far it has come."""
-    waiting = live.interview.next()
-    return {
-        "token": live.token,
-        "version": live.version,
-        "seed": live.seed,
-        "plan": live.interview.plan.name,
-        "title": live.interview.plan.title,
-        "answered": live.interview.asked_count,
-        "remaining": live.interview.remaining,
-        "question": None if waiting is None else asked_json(waiting),
     }
 
 

@@ -24,8 +24,6 @@ def import_notes(
     with service() as viva, render.import_progress(not as_json) as progress:
         report = viva.import_notes(paths, bank=bank, dry_run=dry_run, on_progress=progress)
     if as_json:
-        from viva.wire import import_report_json
-
-        render.print_json(import_report_json(report))
+        render.print_json(report.to_json())
     else:
         render.import_report(report)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -59,6 +59,23 @@ class ImportReport:
     def warnings(self) -> tuple[NoteProblem, ...]:
         """Imported, but something was missing or unresolved."""
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    def to_json(self) -> dict[str, Any]:
+        """What the import did, with every problem's file and line (`viva import --json`)."""
+        from viva.wire import problem_json
+
+        plan = self.plan
+        return {
+            "bank": self.bank,
+            "dry_run": self.is_dry_run,
+            "notes": self.notes,
+            "questions": self.questions,
+            "counts": self.counts,
+            "added": [*plan.added, *plan.restored],
+            "updated": list(plan.updated),
+            "retired": list(plan.retired),
+            "problems": [problem_json(p) for p in self.problems],
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,41 @@ class Dashboard:
     weakest: tuple[SectionRecall, ...]  # the three sections with the lowest recall
     recent: tuple[SavedInterview, ...]  # the latest mock interviews
 
+    def to_json(self) -> dict[str, Any]:
+        """The home page's figures as JSON."""
+        on_day = self.readiness_on_day
+        return {
+            "due_now": self.due_now,
+            "new_available": self.new_available,
+            "reviews_today": self.reviews_today,
+            "questions": self.questions,
+            "studied": self.studied,
+            "interview_date": None
+            if self.interview_date is None
+            else self.interview_date.isoformat(),
+            "days_left": self.days_left,
+            "readiness": round(self.readiness, 3),
+            "readiness_on_day": None if on_day is None else round(on_day, 3),
+            "weakest": [
+                {
+                    "section": list(s.section),
+                    "questions": s.questions,
+                    "studied": s.studied,
+                    "recall": round(s.recall, 3),
+                }
+                for s in self.weakest
+            ],
+            "recent_interviews": [
+                {
+                    "id": i.id,
+                    "plan": i.plan,
+                    "finished_at": i.finished_at.isoformat(),
+                    "overall": i.overall,
+                }
+                for i in self.recent
+            ],
+        }
+
 
 class InterviewConflict(VivaError):
     """The interview went on elsewhere (another tab answered first)."""
@@ -63,6 +98,23 @@ class LiveInterview:
     started_at: datetime
     interview: MockInterview
     recordings: dict[int, int] = field(default_factory=dict)  # turn index -> recording id
+
+    def to_json(self) -> dict[str, Any]:
+        """The waiting question and how far the interview has come (the reference stays on
+        the server)."""
+        from viva.wire import asked_json
+
+        waiting = self.interview.next()
+        return {
+            "token": self.token,
+            "version": self.version,
+            "seed": self.seed,
+            "plan": self.interview.plan.name,
+            "title": self.interview.plan.title,
+            "answered": self.interview.asked_count,
+            "remaining": self.interview.remaining,
+            "question": None if waiting is None else asked_json(waiting),
+        }
 
     def state(self) -> dict[str, Any]:
         """What is stored between requests."""

@@ -14,9 +14,9 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from viva import wire
-from viva.web.app import viva_of
+from viva.web.context import viva_of
 from viva.web.render import question_html
-from viva.web.uploads import Upload, UploadTooLarge, store_uploads
+from viva.web.uploads import import_uploads, read_uploads
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -72,7 +72,7 @@ def question_summary(question: Any) -> dict[str, Any]:
 
 @router.get("/home", summary="Due and new counts, readiness, weakest sections")
 def home(request: Request) -> dict[str, Any]:
-    return wire.dashboard_json(viva_of(request).dashboard())
+    return viva_of(request).dashboard().to_json()
 
 
 @router.get("/banks", summary="Every bank with its counts")
@@ -117,40 +117,6 @@ def question(request: Request, question_id: str) -> dict[str, Any]:
     return {**wire.question_json(found), "html": question_html(found)}
 
 
-async def read_uploads(files: list[UploadFile], limit: int) -> list[Upload]:
-    """The uploaded files, refused as soon as they pass the size limit."""
-    out: list[Upload] = []
-    total = 0
-    for file in files:
-        chunks = []
-        while chunk := await file.read(1 << 20):
-            total += len(chunk)
-            if total > limit:
-                raise UploadTooLarge(
-                    f"the upload is over {limit // (1024 * 1024)} MB",
-                    hint="upload fewer files, or raise VIVA_MAX_UPLOAD_MB",
-                )
-            chunks.append(chunk)
-        out.append(Upload(file.filename or "", b"".join(chunks)))
-    return out
-
-
-def import_uploads(request: Request, uploads: list[Upload], bank: str) -> Any:
-    """Place the uploads under the data dir and import them."""
-    viva = viva_of(request)
-    folder = viva.settings.home / "uploads" / _folder_name(bank)
-    paths = store_uploads(uploads, folder, viva.settings.max_upload_bytes)
-    return viva.import_notes(paths, bank=bank)
-
-
-def _folder_name(bank: str) -> str:
-    import hashlib
-    import re
-
-    safe = re.sub(r"[^\w.-]+", "_", bank).strip("._") or "bank"
-    return f"{safe[:40]}-{hashlib.sha256(bank.encode()).hexdigest()[:8]}"
-
-
 @router.post("/import", summary="Import uploaded notes or a zipped vault")
 async def import_notes(
     request: Request,
@@ -161,7 +127,7 @@ async def import_notes(
     from starlette.concurrency import run_in_threadpool
 
     report = await run_in_threadpool(import_uploads, request, uploads, bank)
-    return wire.import_report_json(report)
+    return report.to_json()
 
 
 @router.get("/drill/next", summary="The next question a drill asks, with today's counts")
@@ -214,12 +180,12 @@ def start_interview(request: Request, body: StartBody) -> dict[str, Any]:
     live = viva_of(request).begin_interview(
         body.plan, banks=body.banks, minutes=body.minutes, lang=body.lang, seed=body.seed
     )
-    return wire.live_json(live)
+    return live.to_json()
 
 
 @router.get("/interviews/live/{token}", summary="An interview in progress")
 def live_interview(request: Request, token: str) -> dict[str, Any]:
-    return wire.live_json(viva_of(request).live_interview(token))
+    return viva_of(request).live_interview(token).to_json()
 
 
 @router.post("/interviews/live/{token}/answer", summary="Answer the waiting question")
@@ -233,7 +199,7 @@ def answer_interview(request: Request, token: str, body: AnswerBody) -> dict[str
     )
     return {
         "grade": wire.grade_json(outcome.turn.grade),
-        "interview": None if outcome.live is None else wire.live_json(outcome.live),
+        "interview": None if outcome.live is None else outcome.live.to_json(),
         "report_id": outcome.saved_id,
     }
 

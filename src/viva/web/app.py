@@ -6,26 +6,23 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from viva import __version__
 from viva.errors import VivaError
+from viva.web.context import CSRF_COOKIE, HERE, error_response, templates, ui_lang
 from viva.web.i18n import translator
 
 if TYPE_CHECKING:
     from viva.config import Settings
     from viva.service import Viva
 
-HERE = Path(__file__).parent
-CSRF_COOKIE = "viva_csrf"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 log = logging.getLogger("viva.web")
@@ -37,73 +34,6 @@ CSP = (
     "img-src 'self' data:; font-src 'self'; media-src 'self' blob:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-
-
-def viva_of(request: Request) -> Viva:
-    """The service the app was built with."""
-    viva: Viva = request.app.state.viva
-    return viva
-
-
-def ui_lang(request: Request) -> str:
-    """The interface language: the stored preference (one per data dir)."""
-    cached = getattr(request.state, "lang", None)
-    if cached is None:
-        cached = viva_of(request).preferences().ui_lang
-        request.state.lang = cached
-    return str(cached)
-
-
-def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render a template with what every page needs (language, CSRF token, features)."""
-    lang = ui_lang(request)
-    viva = viva_of(request)
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "t": translator(lang),
-            "lang": lang,
-            "csrf": request.state.csrf,
-            "version": __version__,
-            "has_stt": _has_stt(viva),
-            "has_tts": _has_tts(viva, lang),
-            **context,
-        },
-        status_code=status,
-    )
-
-
-def _has_stt(viva: Viva) -> bool:
-    check = getattr(viva, "speech_to_text_available", None)
-    return bool(check()) if callable(check) else False
-
-
-def _has_tts(viva: Viva, lang: str) -> bool:
-    check = getattr(viva, "text_to_speech_available", None)
-    return bool(check(lang)) if callable(check) else False
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def error_response(request: Request, status: int, message: str, hint: str | None) -> Response:
-    """`{"error", "hint"}` for the API, a friendly page (or fragment, for HTMX) otherwise."""
-    if _wants_json(request):
-        return JSONResponse({"error": message, "hint": hint}, status_code=status)
-    template = "_error.html" if request.headers.get("hx-request") else "error.html"
-    if not hasattr(request.state, "csrf"):
-        request.state.csrf = request.cookies.get(CSRF_COOKIE, "")
-    try:
-        return page(
-            request, template, status=status, message=message, hint=hint, status_code=status
-        )
-    except Exception:  # the error page itself failed (e.g. the database is down)
-        text = f"{message}\n{hint or ''}"
-        return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
 
 
 def create_app(settings: Settings | None = None, *, viva: Viva | None = None) -> FastAPI:

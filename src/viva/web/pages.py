@@ -13,10 +13,10 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from viva import wire
 from viva.errors import NotFoundError, VivaError
-from viva.web.api import import_uploads, read_uploads
-from viva.web.app import page, viva_of
+from viva.web.context import page, viva_of
 from viva.web.i18n import translator
 from viva.web.render import bar_chart, column_chart, evidence_html, question_html
+from viva.web.uploads import import_uploads, read_uploads
 
 router = APIRouter(include_in_schema=False)
 

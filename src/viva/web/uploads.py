@@ -16,8 +16,15 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from fastapi import Request, UploadFile
 
 from viva.errors import VivaError
+from viva.web.context import viva_of
+
+if TYPE_CHECKING:
+    from viva.service import ImportReport
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
@@ -173,3 +180,37 @@ def store_uploads(uploads: list[Upload], folder: Path, limit: int) -> list[Path]
             shutil.rmtree(staging, ignore_errors=True)
         paths.append(target)
     return paths
+
+
+async def read_uploads(files: list[UploadFile], limit: int) -> list[Upload]:
+    """The uploaded files, refused as soon as they pass the size limit."""
+    out: list[Upload] = []
+    total = 0
+    for file in files:
+        chunks = []
+        while chunk := await file.read(1 << 20):
+            total += len(chunk)
+            if total > limit:
+                raise UploadTooLarge(
+                    f"the upload is over {limit // (1024 * 1024)} MB",
+                    hint="upload fewer files, or raise VIVA_MAX_UPLOAD_MB",
+                )
+            chunks.append(chunk)
+        out.append(Upload(file.filename or "", b"".join(chunks)))
+    return out
+
+
+def import_uploads(request: Request, uploads: list[Upload], bank: str) -> ImportReport:
+    """Place the uploads under the data dir and import them."""
+    viva = viva_of(request)
+    folder = viva.settings.home / "uploads" / _folder_name(bank)
+    paths = store_uploads(uploads, folder, viva.settings.max_upload_bytes)
+    return viva.import_notes(paths, bank=bank)
+
+
+def _folder_name(bank: str) -> str:
+    import hashlib
+    import re
+
+    safe = re.sub(r"[^\w.-]+", "_", bank).strip("._") or "bank"
+    return f"{safe[:40]}-{hashlib.sha256(bank.encode()).hexdigest()[:8]}"

@@ -1,0 +1,86 @@
+"""What every route needs: the service, the interface language, page rendering, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from viva import __version__
+from viva.web.i18n import translator
+
+if TYPE_CHECKING:
+    from viva.service import Viva
+
+HERE = Path(__file__).parent
+CSRF_COOKIE = "viva_csrf"
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def viva_of(request: Request) -> Viva:
+    """The service the app was built with."""
+    viva: Viva = request.app.state.viva
+    return viva
+
+
+def ui_lang(request: Request) -> str:
+    """The interface language: the stored preference (one per data dir)."""
+    cached = getattr(request.state, "lang", None)
+    if cached is None:
+        cached = viva_of(request).preferences().ui_lang
+        request.state.lang = cached
+    return str(cached)
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template with what every page needs (language, CSRF token, features)."""
+    lang = ui_lang(request)
+    viva = viva_of(request)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "t": translator(lang),
+            "lang": lang,
+            "csrf": request.state.csrf,
+            "version": __version__,
+            "has_stt": _has_stt(viva),
+            "has_tts": _has_tts(viva, lang),
+            **context,
+        },
+        status_code=status,
+    )
+
+
+def _has_stt(viva: Viva) -> bool:
+    check = getattr(viva, "speech_to_text_available", None)
+    return bool(check()) if callable(check) else False
+
+
+def _has_tts(viva: Viva, lang: str) -> bool:
+    check = getattr(viva, "text_to_speech_available", None)
+    return bool(check(lang)) if callable(check) else False
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, message: str, hint: str | None) -> Response:
+    """`{"error", "hint"}` for the API, a friendly page (or fragment, for HTMX) otherwise."""
+    if _wants_json(request):
+        return JSONResponse({"error": message, "hint": hint}, status_code=status)
+    template = "_error.html" if request.headers.get("hx-request") else "error.html"
+    if not hasattr(request.state, "csrf"):
+        request.state.csrf = request.cookies.get(CSRF_COOKIE, "")
+    try:
+        return page(
+            request, template, status=status, message=message, hint=hint, status_code=status
+        )
+    except Exception:  # the error page itself failed (e.g. the database is down)
+        text = f"{message}\n{hint or ''}"
+        return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
