@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from tests.speech.conftest import wav_samples
+from viva.speech.audio import write_wav
 from viva.speech.synthesizer import (
     KokoroSynthesizer,
     PiperSynthesizer,
     cached_speech,
     language_of,
-    wav_bytes,
 )
 
 
@@ -29,7 +29,7 @@ class CountingVoice:
         import numpy as np
 
         self.calls += 1
-        return wav_bytes(np.zeros(1600 + len(text), np.float32), 16000)
+        return write_wav(np.zeros(1600 + len(text), np.float32), 16000)
 
 
 def test_language_of_counts_chinese_characters() -> None:

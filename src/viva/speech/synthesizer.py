@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from viva.errors import SpeechUnavailable
 from viva.speech.assets import KOKORO, ensure_model
+from viva.speech.audio import write_wav
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
@@ -50,18 +51,6 @@ def language_of(text: str) -> str:
     """ "zh" when Chinese characters outnumber English words (a character is about a word)."""
     cjk = len(_CJK.findall(text))
     return "zh" if cjk > len(_LATIN_WORD.findall(text)) else "en"
-
-
-def wav_bytes(samples: npt.NDArray[np.float32], sample_rate: int) -> bytes:
-    """16-bit mono WAV of float samples in [-1, 1]."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(sample_rate)
-        wav.writeframes(pcm.tobytes())
-    return buffer.getvalue()
 
 
 def _unavailable(what: str, err: Exception) -> SpeechUnavailable:
@@ -182,7 +171,7 @@ class KokoroSynthesizer:
                     if len(audio):
                         pieces.extend((audio, gap))
             samples = np.concatenate(pieces[:-1]) if pieces else np.zeros(0, np.float32)
-            return wav_bytes(samples, self.sample_rate)
+            return write_wav(samples, self.sample_rate)
 
     def _chunks(self, phonemes: str) -> list[list[int]]:
         tokens = [self._vocab[c] for c in phonemes if c in self._vocab]
