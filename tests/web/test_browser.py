@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -197,3 +198,32 @@ def test_the_question_is_read_aloud_unless_muted(context: Any, live: LiveServer)
     page.get_by_test_id("iv-prompt").wait_for()
     page.wait_for_timeout(1000)
     assert page.evaluate("() => window.__spoken.filter(s => s.text).length") == 0
+
+
+NO_VOICES = """
+(() => {
+  window.__played = [];
+  const fake = {getVoices: () => [], speak: () => {}, cancel: () => {},
+                addEventListener: () => {}, removeEventListener: () => {}};
+  Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
+  window.Audio = class { constructor(src) { window.__played.push(src); }
+                         play() { return Promise.resolve(); } };
+})();
+"""
+
+
+def test_the_server_speaks_when_the_browser_has_no_voice(context: Any, live: LiveServer) -> None:
+    context.add_init_script(NO_VOICES)  # a browser without a voice for the language
+    page = context.new_page()
+    page.goto(live.url + "/interview")
+    page.get_by_test_id("start").click()
+    page.wait_for_url(re.compile(r"/interview/live/"))
+    prompt = page.get_by_test_id("iv-prompt").inner_text()
+    page.wait_for_function("() => window.__played.length > 0")
+    src = page.evaluate("() => window.__played[0]")
+    assert src.startswith("/api/speech/say?lang=zh&text=")
+    wav = httpx.get(live.url + src, timeout=120)
+    assert wav.status_code == 200
+    assert wav.headers["content-type"] == "audio/wav"
+    assert wav.content[:4] == b"RIFF"
+    assert prompt

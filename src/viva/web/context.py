@@ -48,22 +48,13 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             "lang": lang,
             "csrf": request.state.csrf,
             "version": __version__,
-            "has_stt": _has_stt(viva),
-            "has_tts": _has_tts(viva, lang),
+            "has_stt": viva.speech_to_text_available(),
+            # the languages the server can speak (the fallback when the browser has no voice)
+            "tts_langs": " ".join(x for x in ("zh", "en") if viva.text_to_speech_available(x)),
             **context,
         },
         status_code=status,
     )
-
-
-def _has_stt(viva: Viva) -> bool:
-    check = getattr(viva, "speech_to_text_available", None)
-    return bool(check()) if callable(check) else False
-
-
-def _has_tts(viva: Viva, lang: str) -> bool:
-    check = getattr(viva, "text_to_speech_available", None)
-    return bool(check(lang)) if callable(check) else False
 
 
 def _wants_json(request: Request) -> bool:

@@ -99,7 +99,7 @@
       utterance.lang = lang === "en" ? "en-US" : "zh-CN";
       utterance.voice = voice;
       window.speechSynthesis.speak(utterance);
-    } else if (document.body.dataset.tts === "1") {
+    } else if ((document.body.dataset.tts || "").split(" ").indexOf(lang) >= 0) {
       // no browser voice for the language: the server synthesises a WAV
       var audio = new Audio("/api/speech/say?lang=" + lang + "&text=" + encodeURIComponent(text));
       audio.play().catch(function () { /* autoplay refused: the button can replay */ });
