@@ -28,7 +28,7 @@ MALICIOUS = """# 安全
 
 def test_home_and_bank_listing(api: httpx.Client) -> None:
     home = api.get("/api/home").json()
-    assert home["questions"] == 312 - 0  # every built-in question has a reference
+    assert home["questions"] == 312  # every built-in question has a reference
     assert home["due_now"] == 0
     assert home["new_available"] == 10
     banks = api.get("/api/banks").json()
@@ -273,3 +273,15 @@ def test_the_openapi_document_lists_every_action(api: httpx.Client) -> None:
     ):
         assert path in paths
     assert not [p for p in paths if not p.startswith("/api/")]  # pages are not in the API
+
+
+def test_the_server_listens_on_loopback_only(live: LiveServer) -> None:
+    port = int(live.url.rsplit(":", 1)[1])
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if int(hex_port, 16) == port and state == "0A":  # LISTEN
+                listening.append(address)
+    assert listening == ["0100007F"]  # 127.0.0.1, and nothing else (no 0.0.0.0, no ::)

@@ -110,12 +110,15 @@ def test_switch_the_interface_to_english(page: Any, live: LiveServer) -> None:
         page.get_by_test_id("save-settings").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("[data-nav=home]").inner_text() == "Home"
+    cjk = re.compile(r"[\u4e00-\u9fff]")
     for path in ("/", "/bank", "/drill", "/interview", "/progress", "/settings"):
         page.goto(live.url + path)
-        text = page.locator("main").inner_text() + page.locator("header").inner_text()
-        chrome = re.sub(r"[\u4e00-\u9fff]", "", page.locator("header nav").inner_text())
-        assert chrome == page.locator("header nav").inner_text(), path  # no Chinese in the UI
-        assert text
+        for part in ("header nav", "footer", "main h1"):
+            assert not cjk.search(page.locator(part).first.inner_text()), (path, part)
+    # a page with no note content in it: every word of the interface is English
+    page.goto(live.url + "/settings")
+    settings_text = page.locator("main").inner_text().replace("中文", "")  # the language's own name
+    assert not cjk.search(settings_text), settings_text
     with page.expect_navigation():
         page.get_by_test_id("lang-switch").click()
     assert page.locator("html").get_attribute("lang") == "zh-CN"
