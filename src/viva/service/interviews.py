@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from viva.errors import NotFoundError, VivaError
 from viva.service._core import now_utc, start_of_day
-from viva.service.practice import PracticeService
+from viva.service.practice import PracticeService, new_allowed
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     import sqlalchemy as sa
@@ -187,7 +187,7 @@ class InterviewService(PracticeService):
                 on_day = sum(scheduler.recall(m, day) for m in memories.values()) / total
         return Dashboard(
             due_now=due,
-            new_available=min(fresh, max(0, prefs.new_per_day - new_today)),
+            new_available=new_allowed(fresh, prefs.new_per_day, new_today),
             reviews_today=reviewed_today,
             questions=len(index),
             studied=len(memories),

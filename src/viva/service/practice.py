@@ -21,6 +21,11 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
     from viva.store.reviews import StoredReview
 
 
+def new_allowed(fresh: int, new_per_day: int, new_today: int) -> int:
+    """New questions a drill may still introduce today."""
+    return min(fresh, max(0, new_per_day - new_today))
+
+
 class PracticeService(GradingService):
     """Practice: scheduling, drills, the plan to the interview date, statistics."""
 
@@ -108,6 +113,29 @@ class PracticeService(GradingService):
         return drill_queue(
             questions, memories, self.scheduler(), now=at, limit=limit, new_limit=new, cram=cram
         )
+
+    def drill_counts(
+        self, *, banks: Sequence[str] | None = None, now: datetime | None = None
+    ) -> tuple[int, int]:
+        """(due now, new questions today's limit still allows): what a drill page shows.
+
+        Read from the indexed due dates alone: no card is parsed, no recall computed.
+        """
+        from viva.store.reviews import counts_since, due_times
+
+        at = now or now_utc()
+        names = self._bank_names(banks)
+        with self.db.reader() as conn:
+            gradable = [
+                qid
+                for qid, has_reference, _ in repo.question_index(conn, bank_names=names)
+                if has_reference
+            ]
+            due = due_times(conn)
+            _, new_today = counts_since(conn, start_of_day(at))
+        due_now = sum(1 for qid in gradable if qid in due and due[qid] <= at)
+        fresh = sum(1 for qid in gradable if qid not in due)
+        return due_now, new_allowed(fresh, self.preferences().new_per_day, new_today)
 
     def review(
         self,

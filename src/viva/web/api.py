@@ -134,12 +134,8 @@ async def import_notes(
 def drill_next(request: Request, section: str | None = None) -> dict[str, Any]:
     viva = viva_of(request)
     queue = viva.drill_queue(section=section, limit=1)
-    board = viva.dashboard()
-    return {
-        "question": None if not queue else question_summary(queue[0]),
-        "due": board.due_now,
-        "new": board.new_available,
-    }
+    due, new = viva.drill_counts()
+    return {"question": None if not queue else question_summary(queue[0]), "due": due, "new": new}
 
 
 @router.post("/grade", summary="Grade an answer to a bank question")

@@ -130,15 +130,15 @@ def asset(request: Request, name: str) -> FileResponse:
 def _drill_card(request: Request, section: str | None, **extra: Any) -> HTMLResponse:
     viva = viva_of(request)
     queue = viva.drill_queue(section=section, limit=1)
-    board = viva.dashboard()
+    due, new = viva.drill_counts()
     template = "_drill_card.html" if request.headers.get("hx-request") else "drill.html"
     return page(
         request,
         template,
         nav="drill",
         q=queue[0] if queue else None,
-        due=board.due_now,
-        new=board.new_available,
+        due=due,
+        new=new,
         section=section or "",
         **extra,
     )
@@ -153,14 +153,14 @@ def drill(request: Request, section: str | None = None) -> HTMLResponse:
 def drill_one(request: Request, question_id: str) -> HTMLResponse:
     """Drill one chosen question (from its page in the bank)."""
     viva = viva_of(request)
-    board = viva.dashboard()
+    due, new = viva.drill_counts()
     return page(
         request,
         "drill.html",
         nav="drill",
         q=viva.question(question_id),
-        due=board.due_now,
-        new=board.new_available,
+        due=due,
+        new=new,
         section="",
     )
 
