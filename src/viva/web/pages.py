@@ -58,7 +58,7 @@ def bank(
     viva = viva_of(request)
     names = [bank] if bank else None
     everything = viva.questions(banks=names)
-    rows = _question_rows(request, q, section, names)
+    rows = _question_rows(request, q, section, names, everything)
     context: dict[str, Any] = {
         "nav": "bank",
         "tree": _section_tree(everything),
@@ -76,11 +76,17 @@ def bank(
 
 
 def _question_rows(
-    request: Request, q: str | None, section: str | None, names: list[str] | None
+    request: Request,
+    q: str | None,
+    section: str | None,
+    names: list[str] | None,
+    everything: list[Any],
 ) -> list[Any]:
     viva = viva_of(request)
     if q and q.strip():
         return [hit.question for hit in viva.search(q, banks=names, limit=50)]
+    if not section:
+        return everything[:500]  # already loaded for the tree
     return viva.questions(banks=names, section=section)[:500]
 
 
