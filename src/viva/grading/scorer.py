@@ -14,6 +14,9 @@ For each statement S (the whole reference, and each key point) and an answer A, 
 A logistic calibration (calibration.py) turns them into P(S is stated by A). The score mixes the
 whole-answer probability with the mean key-point probability. Embeddings of references and key
 points are cached by content, so after the first time only the answer is embedded.
+
+A calibration of the "fast" profile does not use the two e5 signals: e5 is then never loaded or
+run, and the columns are zero.
 """
 
 from __future__ import annotations
@@ -102,15 +105,19 @@ class Grader:
 
     # --- signals --------------------------------------------------------------------------
     def _embed(self, items: Sequence[_Prepared]) -> None:
-        semantic = get_embedder(self._semantic_name)
+        use_semantic = self.calibration.needs_semantic
+        semantic = get_embedder(self._semantic_name) if use_semantic else None
         fast = get_embedder(self._fast_name)
         statements = [s.text for p in items for s in p.statements]
-        questions = [p.question.text for p in items]
         answers = [p.answer_text for p in items]
         pieces = [w.text for p in items for w in p.windows]
-        sem_statements = embed_cached(semantic, statements, self.cache)
-        sem_questions = embed_cached(semantic, questions, self.cache)
-        sem_answers = embed_cached(semantic, answers, None)  # answers rarely repeat: no cache
+        semantic_vectors: tuple[Vectors, Vectors, Vectors] | None = None
+        if semantic is not None:
+            semantic_vectors = (
+                embed_cached(semantic, statements, self.cache),
+                embed_cached(semantic, [p.question.text for p in items], self.cache),
+                embed_cached(semantic, answers, None),  # answers rarely repeat: no cache
+            )
         fast_statements = embed_cached(fast, statements, self.cache)
         fast_all = embed_cached(fast, answers + pieces, None)  # answers rarely repeat
         fast_answers, fast_pieces = fast_all[: len(items)], fast_all[len(items) :]
@@ -119,9 +126,13 @@ class Grader:
             n, m = len(item.statements), len(item.windows)
             item.signals = _signals(
                 item,
-                sem_s=sem_statements[s_at : s_at + n],
-                sem_q=sem_questions[i],
-                sem_a=sem_answers[i],
+                semantic=None
+                if semantic_vectors is None
+                else (
+                    semantic_vectors[0][s_at : s_at + n],
+                    semantic_vectors[1][i],
+                    semantic_vectors[2][i],
+                ),
                 fast_s=fast_statements[s_at : s_at + n],
                 fast_a=fast_answers[i],
                 fast_w=fast_pieces[w_at : w_at + m],
@@ -129,15 +140,13 @@ class Grader:
             s_at += n
             w_at += m
         if self.exemplars is not None and self.calibration.exemplar_weights is not None:
-            self._exemplar_signals(items, semantic, fast, sem_answers, fast_answers)
+            models = [(fast, fast_answers)]
+            if semantic_vectors is not None and semantic is not None:
+                models.insert(0, (semantic, semantic_vectors[2]))
+            self._exemplar_signals(items, models)
 
     def _exemplar_signals(
-        self,
-        items: Sequence[_Prepared],
-        semantic: Embedder,
-        fast: Embedder,
-        sem_answers: Vectors,
-        fast_answers: Vectors,
+        self, items: Sequence[_Prepared], models: Sequence[tuple[Embedder, Vectors]]
     ) -> None:
         assert self.exemplars is not None
         for i, item in enumerate(items):
@@ -150,8 +159,7 @@ class Grader:
                 continue
             texts = [e.answer for e in found]
             item.exemplar = exemplar_signals(
-                (sem_answers[i], fast_answers[i]),
-                (embed_cached(semantic, texts, self.cache), embed_cached(fast, texts, self.cache)),
+                [(answers[i], embed_cached(model, texts, self.cache)) for model, answers in models],
                 [e.score for e in found],
             )
 
@@ -325,21 +333,28 @@ class _Prepared:
 def _signals(
     item: _Prepared,
     *,
-    sem_s: Vectors,
-    sem_q: Vectors,
-    sem_a: Vectors,
+    semantic: tuple[Vectors, Vectors, Vectors] | None,
     fast_s: Vectors,
     fast_a: Vectors,
     fast_w: Vectors,
 ) -> tuple[npt.NDArray[np.float64], list[Clause | None]]:
-    """One row of signals per statement, and the answer piece that best states it."""
+    """One row of signals per statement, and the answer piece that best states it.
+
+    `semantic` holds the e5 vectors of the statements, the question and the answer; without
+    them (the fast profile) the two e5 columns are zero, and its calibration does not use them.
+    """
     rows = []
     best: list[Clause | None] = []
     question_words = item.question.words
     question_grams = item.question.grams
     answer = item.answer
     by_window = fast_s @ fast_w.T if len(item.windows) else np.zeros((len(item.statements), 0))
-    question_e5 = float(sem_q @ sem_a)
+    question_e5 = 0.0
+    statement_e5 = [0.0] * len(item.statements)
+    if semantic is not None:
+        sem_s, sem_q, sem_a = semantic
+        question_e5 = float(sem_q @ sem_a)
+        statement_e5 = [float(v) for v in sem_s @ sem_a]
     for k, statement in enumerate(item.statements):
         content = statement.words - question_words or statement.words
         grams = statement.grams - question_grams or statement.grams
@@ -356,7 +371,7 @@ def _signals(
             best.append(None)
         rows.append(
             [
-                float(sem_s[k] @ sem_a),
+                statement_e5[k],
                 float(fast_s[k] @ fast_a),
                 use_best,
                 recall,

@@ -50,8 +50,10 @@ class GradingService(BankService):
     # --- grading ------------------------------------------------------------------------
     @property
     def calibration_path(self) -> Path:
-        """The user's own calibration (absent: the shipped default is used)."""
-        return self.settings.home / "calibration.json"
+        """The user's own calibration for the grading profile (absent: the shipped default)."""
+        from viva.grading.calibration import calibration_file
+
+        return self.settings.home / calibration_file(self.settings.grading_profile)
 
     def calibration(self) -> Calibration:
         """The calibration in use: the user's if they made one, else the default."""
@@ -59,8 +61,9 @@ class GradingService(BankService):
 
         from viva.grading.calibration import Calibration, CalibrationError, default_calibration
 
+        profile = self.settings.grading_profile
         if not self.calibration_path.exists():
-            return default_calibration()
+            return default_calibration(profile)
         try:
             data = json.loads(self.calibration_path.read_text("utf-8"))
         except (OSError, ValueError) as err:
@@ -68,15 +71,24 @@ class GradingService(BankService):
                 f"cannot read {self.calibration_path}: {err}",
                 hint="run `viva calibrate --reset` to go back to the default",
             ) from None
-        return Calibration.from_dict(data)
+        calibration = Calibration.from_dict(data)
+        if calibration.profile != profile:
+            raise CalibrationError(
+                f"{self.calibration_path} was made for the {calibration.profile!r} grading"
+                f" profile, but {profile!r} is in use",
+                hint="run `viva calibrate --reset`, then calibrate again",
+            )
+        return calibration
 
     def grader(self) -> Grader:
         """The grader (models load on the first answer), with the database as its cache."""
         if self._grader is None:
+            from viva.grading.embedder import set_model_dir
             from viva.grading.scorer import Grader
             from viva.store.exemplars import SqlExemplars
             from viva.store.vectors import SqlEmbeddingCache
 
+            set_model_dir(self.settings.models_dir)
             self._grader = Grader(
                 self.calibration(),
                 cache=SqlEmbeddingCache(self.db),
@@ -189,7 +201,7 @@ class GradingService(BankService):
         import numpy as np
 
         from viva.grading.batch import key_points_of, read_rows
-        from viva.grading.calibration import CalibrationError, fit_weights, with_weights
+        from viva.grading.calibration import CalibrationError, fit_calibration
         from viva.grading.scorer import GradeRequest
         from viva.grading.text import to_plain
 
@@ -215,16 +227,15 @@ class GradingService(BankService):
         base = grader.calibration
         graded, signals = grader.grade_with_signals(requests)  # one embedding pass for both
         before = np.asarray([g.score / 100 for g in graded])
-        weights, bias = fit_weights(signals, targets)
+        fitted = fit_calibration(base, signals, targets, f"{source.name} ({len(rows)} answers)")
         folds = np.arange(len(rows)) % 5
         after = np.zeros(len(rows))
         for fold in range(5):
             train, test = folds != fold, folds == fold
             if not test.any():
                 continue
-            fold_weights, fold_bias = fit_weights(signals[train], targets[train], min_rows=2)
-            after[test] = with_weights(base, fold_weights, fold_bias, "").probability(signals[test])
-        fitted = with_weights(base, weights, bias, f"{source.name} ({len(rows)} answers)")
+            refit = fit_calibration(base, signals[train], targets[train], "", min_rows=2)
+            after[test] = refit.probability(signals[test])
         # the graded answers also become exemplars of their questions for later grading
         from viva.store.exemplars import SqlExemplars
 
