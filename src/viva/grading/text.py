@@ -83,18 +83,29 @@ def _stemmer() -> object:
     return snowballstemmer.stemmer("english")
 
 
-def content_words(text: str) -> list[str]:
-    """Words that carry meaning: no stop words, English stemmed, single Chinese characters kept
-    only when they stand alone as a word (e.g. 快, 慢)."""
+def content_terms(text: str) -> list[tuple[str, str]]:
+    """Words that carry meaning, each as (key, surface): no stop words; an English key is the
+    stem and its surface the lower-cased word; single Chinese characters kept only when they
+    stand alone as a word (e.g. 快, 慢)."""
     stem = _stemmer().stemWord  # type: ignore[attr-defined]
     out = []
     for word in words(text):
         if word.isascii():
             if len(word) > 1 and not word.isdigit():
-                out.append(stem(word))
+                out.append((stem(word), word))
         else:
-            out.append(word)
+            out.append((word, word))
     return out
+
+
+def is_chinese(word: str) -> bool:
+    """Whether a word is written in Chinese characters (the other script is Latin)."""
+    return bool(_CJK.search(word))
+
+
+def content_words(text: str) -> list[str]:
+    """The keys of `content_terms`: what exact word overlap compares."""
+    return [key for key, _ in content_terms(text)]
 
 
 def bigrams(text: str) -> set[str]:
