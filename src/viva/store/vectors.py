@@ -39,15 +39,18 @@ class SqlEmbeddingCache:
         """Store new vectors (a key already stored by another process is left as it is)."""
         if not vectors:
             return
+        keys = list(vectors)
         with self.db.transaction() as conn:
-            existing = set(
-                conn.execute(
-                    sa.select(embeddings.c.key).where(
-                        embeddings.c.model_id == model_id,
-                        embeddings.c.key.in_(list(vectors)),
-                    )
-                ).scalars()
-            )
+            existing: set[str] = set()
+            for start in range(0, len(keys), _CHUNK):  # bound parameters are limited per query
+                existing.update(
+                    conn.execute(
+                        sa.select(embeddings.c.key).where(
+                            embeddings.c.model_id == model_id,
+                            embeddings.c.key.in_(keys[start : start + _CHUNK]),
+                        )
+                    ).scalars()
+                )
             rows = [
                 {
                     "model_id": model_id,

@@ -1,0 +1,26 @@
+"""The embedding cache in a real SQLite file: many keys at once, stored once, read back exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from viva.store.db import Database
+from viva.store.vectors import SqlEmbeddingCache
+
+
+def test_many_vectors_round_trip_and_are_stored_once(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'v.db'}")
+    cache = SqlEmbeddingCache(db)
+    rng = np.random.default_rng(0)
+    # more keys than one query may bind: a batch of answers brings thousands of words
+    vectors = {f"k{i}": rng.random(8, dtype=np.float32) for i in range(40_000)}
+    cache.put_vectors("m", vectors)
+    cache.put_vectors("m", {"k1": np.zeros(8, dtype=np.float32), "new": np.ones(8, np.float32)})
+    found = cache.get_vectors("m", [*vectors, "new", "absent"])
+    assert len(found) == 40_001
+    assert np.array_equal(found["k1"], vectors["k1"])  # the first stored vector is kept
+    assert np.array_equal(found["new"], np.ones(8, np.float32))
+    assert cache.get_vectors("other-model", ["k1"]) == {}
+    db.dispose()
