@@ -39,7 +39,8 @@ class CalibrationError(VivaError):
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """Parameters of the grader (all fitted on data, none tuned by hand to a data set)."""
+    """Parameters of the grader. The weights and biases are fitted on data; `mix`, the two
+    coverage thresholds and the rating cuts are fixed round defaults, tuned to no data set."""
 
     weights: tuple[float, ...]
     bias: float
