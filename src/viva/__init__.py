@@ -19,21 +19,29 @@ __all__ = ["__version__", "grade"]
 
 
 @cache
-def _default_grader() -> Grader:
+def _default_grader(profile: str) -> Grader:
     from viva.grading.calibration import default_calibration
     from viva.grading.embedder import MemoryCache
     from viva.grading.scorer import Grader
 
-    return Grader(default_calibration(), cache=MemoryCache())
+    return Grader(default_calibration(profile), cache=MemoryCache())
 
 
-def grade(question: str, answer: str, *, reference: str, key_points: Sequence[str] = ()) -> Grade:
+def grade(
+    question: str,
+    answer: str,
+    *,
+    reference: str,
+    key_points: Sequence[str] = (),
+    profile: str = "accurate",
+) -> Grade:
     """Grade an answer against a reference, offline (models load on the first call).
 
-    Key points default to the informative clauses of the reference.
+    Key points default to the informative clauses of the reference. `profile="fast"` leaves
+    out the e5 model: about four times faster, about one point less agreement.
     """
     from viva.grading.scorer import GradeRequest
     from viva.grading.text import to_plain
 
     request = GradeRequest(question, to_plain(reference), answer, tuple(key_points))
-    return _default_grader().grade(request)
+    return _default_grader(profile).grade(request)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.fakes import BigramEmbedder, fake_models
-from viva.grading.calibration import default_calibration
+from viva.grading.calibration import CalibrationError, default_calibration
 from viva.grading.embedder import MemoryCache
 from viva.grading.keypoints import key_points_from_reference
 from viva.grading.models import Coverage, Flag, Rating
@@ -120,6 +120,13 @@ def test_public_grade_function(models: tuple[BigramEmbedder, BigramEmbedder]) ->
     result = viva.grade(QUESTION, "同步双方的初始序列号。", reference=REFERENCE, key_points=POINTS)
     assert 0 < result.score < 100
     assert [k.text for k in result.key_points] == list(POINTS)
+    fast = viva.grade(
+        QUESTION, "同步双方的初始序列号。", reference=REFERENCE, key_points=POINTS, profile="fast"
+    )
+    assert [k.text for k in fast.key_points] == list(POINTS)
+    assert fast.score != result.score  # its own calibration, without the e5 signals
+    with pytest.raises(CalibrationError, match="unknown grading profile"):
+        viva.grade(QUESTION, "答案", reference=REFERENCE, profile="quick")
 
 
 def test_missed_points_carry_their_reference_sentence_and_keywords(grader: Grader) -> None:
