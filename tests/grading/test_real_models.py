@@ -110,6 +110,9 @@ def test_use_weights_are_kept_uncompressed_and_a_damaged_copy_is_replaced(tmp_pa
     assert not copy.exists()  # removed, and made again on the next load
     UseEmbedder(tmp_path)
     assert copy.stat().st_size == len(data)
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the models folder should be")
+    assert np.array_equal(UseEmbedder(blocked).embed(texts), packaged)  # the package is read
 
 
 # general computing terms and their translations: what TRANSLATION was chosen on

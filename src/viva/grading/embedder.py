@@ -7,6 +7,7 @@ Tests register deterministic fakes through the same registry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -145,11 +146,11 @@ def _uncompressed_copy(source: Path, folder: Path) -> Path:
         except (OSError, zipfile.BadZipFile):
             target.unlink(missing_ok=True)
             return source
+    partial = target.with_suffix(f".{os.getpid()}.part")  # two processes may race here
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with np.load(source, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
-        partial = target.with_suffix(".part")
         with partial.open("wb") as handle:
             np.savez(handle, **arrays)
             handle.flush()
@@ -159,7 +160,9 @@ def _uncompressed_copy(source: Path, folder: Path) -> Path:
             if old != target:
                 old.unlink(missing_ok=True)
         return target
-    except OSError:
+    except OSError:  # a read-only or full disk: read the packaged file, leave nothing behind
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         return source
 
 
