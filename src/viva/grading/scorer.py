@@ -80,17 +80,19 @@ def _analyse(text: str) -> _Text:
     return _Text(text, frozenset(surfaces), frozenset(bigrams(text)), len(found), surfaces)
 
 
-def _cross_script(statement: _Text, answer: _Text, question: _Text) -> tuple[list[str], list[str]]:
-    """The statement's content words the answer does not use but might have translated, and the
-    answer's words in the other script they could translate to (both as written)."""
+def _cross_script(statement: _Text, answer: _Text, question: _Text) -> dict[str, list[str]]:
+    """Each content word of the statement the answer does not use, with the answer's words in
+    the other script that might translate it (all as written); words with none are left out."""
     content = statement.words - question.words or statement.words
-    missing = content - answer.words
     chinese = [w for w in answer.surfaces.values() if is_chinese(w)]
     latin = [w for w in answer.surfaces.values() if not is_chinese(w)]
-    words = [statement.surfaces[k] for k in sorted(missing)]
-    words = [w for w in words if (latin if is_chinese(w) else chinese)]
-    partners = sorted({p for w in words for p in (latin if is_chinese(w) else chinese)})
-    return words, partners
+    found: dict[str, list[str]] = {}
+    for key in sorted(content - answer.words):
+        word = statement.surfaces[key]
+        partners = latin if is_chinese(word) else chinese
+        if partners:
+            found[word] = partners
+    return found
 
 
 class Grader:
@@ -155,9 +157,9 @@ class Grader:
             {
                 w
                 for p in items
-                for s in p.statements
-                for group in _cross_script(s, p.answer, p.question)
-                for w in group
+                for crossing in p.crossings
+                for word, partners in crossing.items()
+                for w in (word, *partners)
             }
         )
         word_vectors = dict(zip(wanted, embed_cached(fast, wanted, self.cache), strict=True))
@@ -343,6 +345,8 @@ class _Prepared:
         self.offset = offset
         self.windows = pieces
         self.flags = flags
+        # per statement: its words the answer might have said in the other script
+        self.crossings = [_cross_script(st, answer, question) for st in statements]
         self.signals: tuple[npt.NDArray[np.float64], list[Clause | None]] | None = None
         self.exemplar: npt.NDArray[np.float64] | None = None
 
@@ -401,9 +405,7 @@ def _signals(
     for k, statement in enumerate(item.statements):
         content = statement.words - question_words or statement.words
         grams = statement.grams - question_grams or statement.grams
-        stated = len(content & answer.words) + _translated(
-            statement, answer, item.question, word_vectors
-        )
+        stated = len(content & answer.words) + _translated(item.crossings[k], word_vectors)
         recall = stated / len(content) if content else 0.0
         gram_recall = len(grams & answer.grams) / len(grams) if grams else 0.0
         length = min(1.0, len(answer.words) / max(1, len(statement.words)))
@@ -429,21 +431,12 @@ def _signals(
     return np.asarray(rows, dtype=np.float64), best
 
 
-def _translated(
-    statement: _Text, answer: _Text, question: _Text, vectors: dict[str, Vectors]
-) -> int:
-    """How many of the statement's unused content words the answer says in the other script."""
-    words, partners = _cross_script(statement, answer, question)
-    if not words:
-        return 0
-    chinese = [p for p in partners if is_chinese(p)]
-    latin = [p for p in partners if not is_chinese(p)]
-    count = 0
-    for word in words:
-        candidates = latin if is_chinese(word) else chinese
-        best = max(float(vectors[word] @ vectors[c]) for c in candidates)
-        count += best >= TRANSLATION
-    return count
+def _translated(crossing: dict[str, list[str]], vectors: dict[str, Vectors]) -> int:
+    """How many of a statement's unused words the answer says in the other script."""
+    return sum(
+        max(float(vectors[word] @ vectors[p]) for p in partners) >= TRANSLATION
+        for word, partners in crossing.items()
+    )
 
 
 def signals_for_fitting(
