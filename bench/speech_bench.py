@@ -39,7 +39,7 @@ from viva.bank.models import Question
 from viva.grading.text import to_plain
 from viva.service.bank import builtin_dir
 from viva.speech.assets import KOKORO, WHISPER_BASE, ensure_model
-from viva.speech.audio import SAMPLE_RATE, Audio
+from viva.speech.audio import SAMPLE_RATE, Audio, write_wav
 from viva.speech.delivery import measure
 from viva.speech.synthesizer import KokoroSynthesizer, PiperSynthesizer, Synthesizer
 from viva.speech.terms import key_terms
@@ -401,12 +401,7 @@ def main() -> None:
         zh = [i.audio.samples for i in items if i.kind == "zh" and i.audio is not None]
         clip = Path(tmp) / "answer.wav"
         joined = np.concatenate(list(itertools.islice(itertools.cycle(zh), 12)))[: 60 * SAMPLE_RATE]
-        pcm = (np.clip(joined, -1, 1) * 32767).astype("<i2")
-        with wave.open(str(clip), "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(SAMPLE_RATE)
-            wav.writeframes(pcm.tobytes())
+        clip.write_bytes(write_wav(joined))
         peak_rss(models_dir, clip)
         detection(filler_fixture(items, voices, random.Random(7)), transcriber)
     print(f"\nTotal bench time: {time.perf_counter() - began:.0f} s")

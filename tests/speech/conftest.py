@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from viva.speech import audio
 from viva.speech.assets import WHISPER_BASE, ensure_model
 from viva.speech.synthesizer import KokoroSynthesizer, PiperSynthesizer
 from viva.speech.transcriber import WhisperTranscriber
@@ -32,13 +33,8 @@ def wav_samples(data: bytes) -> tuple[np.ndarray, int]:
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
-    """Write float samples as 16-bit mono WAV."""
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(pcm.tobytes())
+    """Write float samples as 16-bit mono WAV (the product's own writer)."""
+    path.write_bytes(audio.write_wav(samples, rate))
     return path
 
 
