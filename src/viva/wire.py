@@ -14,14 +14,25 @@ if TYPE_CHECKING:  # annotations only: `--json` output must not load fsrs or the
     from viva.store.recordings import SavedRecording
 
 
-def question_json(question: Question) -> dict[str, Any]:
-    """A question as JSON: every field a script needs, nothing internal."""
+def _question_heading(question: Question) -> dict[str, Any]:
     return {
         "id": question.id,
         "bank": question.bank,
         "section": list(question.section),
         "number": question.number,
         "prompt": question.prompt,
+    }
+
+
+def question_summary_json(question: Question) -> dict[str, Any]:
+    """A question in a list (the web API's lists): what a row shows."""
+    return {**_question_heading(question), "has_reference": question.has_reference}
+
+
+def question_json(question: Question) -> dict[str, Any]:
+    """A question as JSON: every field a script needs, nothing internal."""
+    return {
+        **_question_heading(question),
         "reference": question.reference,
         "key_points": [k.text for k in question.key_points],
         "tags": list(question.tags),

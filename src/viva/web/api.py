@@ -58,18 +58,6 @@ class PreferencesBody(BaseModel):
     ui_lang: str | None = None
 
 
-def question_summary(question: Any) -> dict[str, Any]:
-    """A question in a list: what a row shows."""
-    return {
-        "id": question.id,
-        "bank": question.bank,
-        "section": list(question.section),
-        "number": question.number,
-        "prompt": question.prompt,
-        "has_reference": question.has_reference,
-    }
-
-
 @router.get("/home", summary="Due and new counts, readiness, weakest sections")
 def home(request: Request) -> dict[str, Any]:
     return viva_of(request).dashboard().to_json()
@@ -105,10 +93,15 @@ def questions(
         hits = viva.search(q, banks=bank, limit=limit)
         return {
             "total": len(hits),
-            "questions": [{**question_summary(h.question), "score": h.score} for h in hits],
+            "questions": [
+                {**wire.question_summary_json(h.question), "score": h.score} for h in hits
+            ],
         }
     found = viva.questions(banks=bank, section=section)
-    return {"total": len(found), "questions": [question_summary(x) for x in found[:limit]]}
+    return {
+        "total": len(found),
+        "questions": [wire.question_summary_json(x) for x in found[:limit]],
+    }
 
 
 @router.get("/questions/{question_id}", summary="One question, its reference rendered as HTML")
@@ -135,7 +128,11 @@ def drill_next(request: Request, section: str | None = None) -> dict[str, Any]:
     viva = viva_of(request)
     queue = viva.drill_queue(section=section, limit=1)
     due, new = viva.drill_counts()
-    return {"question": None if not queue else question_summary(queue[0]), "due": due, "new": new}
+    return {
+        "question": None if not queue else wire.question_summary_json(queue[0]),
+        "due": due,
+        "new": new,
+    }
 
 
 @router.post("/grade", summary="Grade an answer to a bank question")
