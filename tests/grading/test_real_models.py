@@ -32,7 +32,7 @@ def score(grader: Grader, answer: str) -> int:
     return grader.grade(GradeRequest(QUESTION, REFERENCE, answer, POINTS)).score
 
 
-def test_real_models_rank_good_partial_and_off_topic_answers(grader: Grader) -> None:
+def assert_ranks_good_partial_and_off_topic(grader: Grader) -> None:
     good = score(
         grader,
         "因为维度越高，Q 和 K 点积的方差越大，softmax 会饱和，梯度几乎为零；"
@@ -43,6 +43,10 @@ def test_real_models_rank_good_partial_and_off_topic_answers(grader: Grader) -> 
     assert good >= 50
     assert good > partial > off_topic
     assert off_topic <= 20
+
+
+def test_real_models_rank_good_partial_and_off_topic_answers(grader: Grader) -> None:
+    assert_ranks_good_partial_and_off_topic(grader)
 
 
 def test_real_models_mixed_language_answer_covers_its_points(grader: Grader) -> None:
@@ -79,19 +83,11 @@ def test_fast_profile_grades_without_ever_running_e5() -> None:
 
     register_embedder("e5", refuse)
     try:
-        fast = Grader(default_calibration("fast"), cache=MemoryCache())
-        good = score(
-            fast,
-            "因为维度越高，Q 和 K 点积的方差越大，softmax 会饱和，梯度几乎为零；"
-            "除以根号 d_k 后方差大约是 1，训练就稳定了。",
+        assert_ranks_good_partial_and_off_topic(
+            Grader(default_calibration("fast"), cache=MemoryCache())
         )
-        partial = score(fast, "为了让 softmax 不要饱和，不然梯度会很小。")
-        off_topic = score(fast, "我本科的 GPA 不高，但我后来努力补上了数学。")
     finally:
         register_embedder("e5", E5Embedder)
-    assert good >= 50
-    assert good > partial > off_topic
-    assert off_topic <= 20
 
 
 def test_use_weights_are_kept_uncompressed_and_a_damaged_copy_is_replaced(tmp_path: Path) -> None:
