@@ -166,10 +166,10 @@ def _uncompressed_copy(source: Path, folder: Path) -> Path:
         return source
 
 
-_MODEL_DIR: list[Path] = []  # where derived model files live (set by the service; empty: none)
+_model_dir: Path | None = None  # where derived model files live (set by the service)
 _FACTORIES: dict[str, Callable[[], Embedder]] = {
     "e5": E5Embedder,
-    "use": lambda: UseEmbedder(_MODEL_DIR[0] if _MODEL_DIR else None),
+    "use": lambda: UseEmbedder(_model_dir),
 }
 _LOADED: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
@@ -177,8 +177,9 @@ _LOCK = threading.Lock()
 
 def set_model_dir(path: Path) -> None:
     """Where backends may keep files derived from their packages (the data dir's `models/`)."""
+    global _model_dir
     with _LOCK:
-        _MODEL_DIR[:] = [path]
+        _model_dir = path
 
 
 def register_embedder(name: str, factory: Callable[[], Embedder]) -> None:
