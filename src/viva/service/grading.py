@@ -182,7 +182,9 @@ class GradingService(BankService):
                     score=round(grade.score / 100, 3),
                     grade=grade.grade,
                     covered=[k.text for k in grade.covered],
+                    partly=[k.text for k in grade.partly],
                     missed=[k.text for k in grade.missed],
+                    contradicted=[k.text for k in grade.contradicted],
                     flags=[f.value for f in grade.flags],
                 )
             done += len(part)
