@@ -111,7 +111,7 @@ class Core:
         # The models are not known to be safe to call from several threads at once (the web
         # app serves requests from a pool): grading holds this lock.
         self._model_lock = threading.Lock()
-        self._recent_grades: dict[tuple[str, str], Grade] = {}  # insertion order: oldest first
+        self._recent_grades: dict[tuple[str, str, str], Grade] = {}  # insertion order: oldest first
 
     def close(self) -> None:
         """Release the database connections."""

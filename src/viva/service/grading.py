@@ -122,16 +122,19 @@ class GradingService(BankService):
         points = tuple(k.text for k in question.key_points)
         return GradeRequest(question.prompt, to_plain(reference), "", points)
 
-    def grade(self, id_or_prefix: str, answer: str) -> tuple[Question, Grade]:
-        """Grade an answer to a bank question."""
+    def grade(
+        self, id_or_prefix: str, answer: str, *, lang: str | None = None
+    ) -> tuple[Question, Grade]:
+        """Grade an answer to a bank question; feedback in `lang` (default: the interface's)."""
         from dataclasses import replace
 
         question = self.question(id_or_prefix)
-        key = (question.id, answer)
+        lang = lang or self.preferences().ui_lang
+        key = (question.id, answer, lang)
         cached = self._recent_grades.get(key)
         if cached is not None:  # the web app grades, then records the review of the same answer
             return question, cached
-        request = replace(self.grade_request(question), answer=answer)
+        request = replace(self.grade_request(question), answer=answer, lang=lang)
         with self._model_lock:
             grade = self.grader().grade(request)
             self._recent_grades[key] = grade
