@@ -32,6 +32,7 @@ ALIGNED = 0.45
 # a negation flip needs the window to say the point nearly word for word
 SAME_STATEMENT = 0.6
 SAME_WORDS = 0.5
+FLIP_WINDOWS = 1  # the best-matching window only: a flip elsewhere is another statement
 SHARED_GRAMS = 2  # ... or two character bigrams ("做点积" is one word, but says 点积)
 
 _NEGATORS = frozenset(
@@ -39,7 +40,7 @@ _NEGATORS = frozenset(
     "not no never cannot can't isn't aren't doesn't don't won't wasn't without neither nor".split()
 )
 _LATIN = re.compile(r"[a-z]")
-_NUMBER_UNIT = re.compile(r"(?<![\w.^/])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
+_NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
 _COMPLEXITY = re.compile(r"o\([^()]*(?:\([^()]*\))?[^()]*\)")
 
 
@@ -128,7 +129,7 @@ def find_contradiction(
     ]
     aligned.sort(key=lambda i: -similarity[i])
     return (
-        _swapped_term(p, whole, windows, views, aligned, similarity)
+        _swapped_term(p, q, whole, windows, views, aligned, similarity)
         or _wrong_number(point, answer, windows, aligned)
         or _flipped(point, p, q, windows, views, similarity)
     )
@@ -136,6 +137,7 @@ def find_contradiction(
 
 def _swapped_term(
     p: _View,
+    q: _View,
     whole: _View,
     windows: Sequence[Clause],
     views: Sequence[_View],
@@ -148,13 +150,14 @@ def _swapped_term(
         if len(named) != 1:
             continue
         (expected_index, (expected, _)) = next(iter(named.items()))
+        asked = _members(group, q.text, q.tokens)  # the question's own terms are its subject
         if expected_index in _members(group, whole.text, whole.tokens):
             continue  # the answer names the point's term somewhere: no swap
         for i in aligned if group.generic else everywhere:
             said = {
                 k: v
                 for k, v in _members(group, views[i].text, views[i].tokens).items()
-                if k != expected_index
+                if k != expected_index and k not in asked
             }
             if said:
                 spelling, at = next(iter(said.values()))
@@ -221,14 +224,14 @@ def _flipped(
     views: Sequence[_View],
     similarity: Sequence[float],
 ) -> Contradiction | None:
-    best = max(range(len(windows)), key=lambda i: similarity[i])
-    if similarity[best] < SAME_STATEMENT:
-        return None
     own = (p.words - q.words - _NEGATORS) or p.words
-    shared = len(own & views[best].words) / max(1, len(own))
-    if shared < SAME_WORDS:
-        return None
-    if (_negations(p) > 0) == (_negations(views[best]) > 0):
-        return None
-    window = windows[best]
-    return Contradiction(window.text, point, Span(window.start, window.end), "negation")
+    negated = _negations(p) > 0
+    ranked = sorted(range(len(windows)), key=lambda i: -similarity[i])[:FLIP_WINDOWS]
+    for i in ranked:
+        if similarity[i] < SAME_STATEMENT:
+            break
+        shared = len(own & views[i].words) / max(1, len(own))
+        if shared >= SAME_WORDS and negated != (_negations(views[i]) > 0):
+            window = windows[i]
+            return Contradiction(window.text, point, Span(window.start, window.end), "negation")
+    return None

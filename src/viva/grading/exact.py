@@ -124,7 +124,7 @@ def _digits(text: str) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
-    masked = _NOT_NUMBERS.sub(keep, text)
+    masked = re.sub("两(?=[个次位种层条倍遍步轮名字])", "二", _NOT_NUMBERS.sub(keep, text))
     try:
         with warnings.catch_warnings():  # it warns on numerals it leaves alone ("千万")
             warnings.simplefilter("ignore")
@@ -292,7 +292,7 @@ def judge_exact(question: str, reference: str, answer: str) -> Exact | None:
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+|\.(?=\s|$)")
 _ASIDE = re.compile(r"（[^（）]*）|\([^()]*[\u4e00-\u9fff][^()]*\)")
 _CONCLUSION = re.compile(
-    r"所以|因此|因而|故|于是|即|总共|一共|\b(?:so|thus|therefore|hence|gives|giving)\b", re.I
+    r"所以|因此|因而|故|于是|即|总共|一共|总计|最终|综上|总(?=时间|复杂度|的|体)|\b(?:so|thus|therefore|hence|gives|giving)\b", re.I
 )
 _NEGATED = re.compile(r"\s*(?:not\b|rather than|而不是|不是|而非|并非)", re.I)
 
@@ -335,11 +335,30 @@ def result_tokens(question: str, reference: str) -> list[str]:
         markers = list(_CONCLUSION.finditer(sentence))
         tail = sentence[markers[-1].end() :] if markers else ""
         for text in (tail, sentence) if tail else (sentence,):
-            kept = [p for p in re.split(r"[,，、]", text) if not _NEGATED.match(p)]
-            found = [t for t in _sides(" ".join(kept)) if t not in asked]
+            found = _clause_result(text, question, asked)
             if found:
-                return list(dict.fromkeys((found[0], found[-1])))
+                return found
     return []
+
+
+def _clause_result(text: str, question: str, asked: set[str]) -> list[str]:
+    """The result of one sentence: of its clauses that state numbers or formulas (leaving out
+    what it says the result is not), the one that shares most words with the question
+    ("平均时间复杂度为 O(n log n)" rather than "最坏情况为 O(n^2)"); its first and last side."""
+    words = set(content_words(question))
+    best: tuple[int, list[str]] | None = None
+    for clause in re.split(r"[,，、]", text):
+        if _NEGATED.match(clause):
+            continue
+        found = [t for t in _sides(clause) if t not in asked]
+        if not found:
+            continue
+        overlap = len(words & set(content_words(clause)))
+        if best is None or overlap >= best[0]:  # a tie goes to the later clause: the conclusion
+            best = (overlap, found)
+    if best is None:
+        return []
+    return list(dict.fromkeys((best[1][0], best[1][-1])))
 
 
 def _verdict_length(text: str) -> int:

@@ -68,6 +68,7 @@ POINTS_SHARE = 0.8  # the key points' share of the score; the whole-answer match
 HARD_MAX = 64  # a contradicted point keeps the rating at Hard or below
 RESULT_FLOOR = 0.6  # an answer that states the reference's result (and nothing wrong)
 WRONG_RESULT_CAP = 0.3  # an answer whose result is not the reference's
+OTHER_SCRIPT_CHARS = 10  # Chinese characters that make a reference Chinese (beside its terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +276,7 @@ class Grader:
         if (
             not states_result
             and answer_words
-            and len(own_words) <= max(0.0, 0.2 * len(answer_words))
+            and len(own_words) <= max(1.0, 0.2 * len(answer_words))
             and not (math_tokens(item.answer_text) - math_tokens(request.question))
         ):
             flags.append(Flag.REPEATS_QUESTION)
@@ -293,8 +294,8 @@ class Grader:
             flags.append(Flag.TOO_SHORT)
         elif ratio > TOO_LONG:
             flags.append(Flag.TOO_LONG)
-        reference_lang = language(request.reference)
-        if {lang, reference_lang} == {"zh", "en"}:
+        chinese_reference = sum(map(is_chinese, request.reference)) >= OTHER_SCRIPT_CHARS
+        if (lang == "en" and chinese_reference) or (lang == "zh" and not chinese_reference):
             flags.append(Flag.OTHER_LANGUAGE)
         return self._grade(raw, whole, tuple(results), tuple(flags), lang, feedback_lang, item)
 
@@ -553,10 +554,13 @@ def _signals(
         else:
             use_best = 0.0
             best.append(None)
+        # a key point is short: the answer's best-matching window, not the whole answer, is what
+        # compares with it as the whole answer compares with the whole reference
+        use_whole = float(fast_s[k] @ fast_a)
         rows.append(
             [
                 statement_e5[k],
-                float(fast_s[k] @ fast_a),
+                use_whole if k == 0 else max(use_whole, use_best),
                 use_best,
                 recall,
                 gram_recall,

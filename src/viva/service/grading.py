@@ -114,7 +114,19 @@ class GradingService(BankService):
                 and q.id != question.id
             ]
             reference = "\n".join(p for p in parts if p) or reference
+        # an unresolved link or embed is a pointer to text Viva does not have: not reference
+        unresolved = [link for link in question.links if not link.is_resolved]
+        for link in unresolved:
+            reference = (reference or "").replace(link.raw, " ")
         if not reference or not to_plain(reference).strip():
+            if unresolved:
+                targets = ", ".join(link.target for link in unresolved)
+                raise QuestionNotGradable(
+                    f"question {question.id} cannot be graded: its reference answer is only a"
+                    f" link to {targets}, which is not in your notes",
+                    hint="import the note it links to together with this one, or write the"
+                    " answer out in the note",
+                )
             raise QuestionNotGradable(
                 f"question {question.id} has no reference answer yet, so it cannot be graded",
                 hint="write its answer in your note and re-import it",
