@@ -113,7 +113,7 @@ def report_teacher(grader: Grader, cache: MemoryCache) -> None:
     print(f"complete + paraphrase mean: {np.mean(good):.1f}  (target >= 80)")
     baselines = {m: cosine_scores(m, rows, cache) for m in ("e5", "use")}
     print(f"{'':28s} {'viva':>8s} {'e5 cos':>8s} {'USE cos':>8s}")
-    held_all = {name: 0 for name in ("viva", "e5", "use")}
+    held_all = dict.fromkeys(("viva", "e5", "use"), 0)
     total_all = 0
     orders = {
         "viva": order_pairs(rows, scores),
@@ -188,7 +188,7 @@ def report_short(grader: Grader, cache: MemoryCache) -> None:
     grades = grader.grade_many(requests)
     right = [g.score for g in grades[0::2]]
     wrong = [g.score for g in grades[1::2]]
-    print(f"\n== Short exact answers: {len(items)} items, a correct and an incorrect answer each ==")
+    print(f"\n== Short exact answers: {len(items)} items, a correct and an incorrect answer each")
     by_type: dict[str, list[bool]] = defaultdict(list)
     for item, r, w in zip(items, right, wrong, strict=True):
         by_type[item["type"]].append(r >= 60 and w <= 30)

@@ -52,7 +52,8 @@ def test_good_answer_in_own_words_scores_good(grader: Grader) -> None:
 def test_confidently_wrong_answer_names_the_wrong_term(grader: Grader) -> None:
     wrong = sdpa(
         grader,
-        "先把 Query 和 Value 做点积得到分数，再用 ReLU 把分数变成权重，最后乘 d_k 是为了防止梯度太小。",
+        "先把 Query 和 Value 做点积得到分数，再用 ReLU 把分数变成权重，"
+        "最后乘 d_k 是为了防止梯度太小。",
     )
     assert wrong.rating <= Rating.HARD
     said = {k.contradiction.said.lower() for k in wrong.contradicted if k.contradiction}

@@ -292,7 +292,9 @@ def judge_exact(question: str, reference: str, answer: str) -> Exact | None:
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+|\.(?=\s|$)")
 _ASIDE = re.compile(r"（[^（）]*）|\([^()]*[\u4e00-\u9fff][^()]*\)")
 _CONCLUSION = re.compile(
-    r"所以|因此|因而|故|于是|即|总共|一共|总计|最终|综上|总(?=时间|复杂度|的|体)|\b(?:so|thus|therefore|hence|gives|giving)\b", re.I
+    r"所以|因此|因而|故|于是|即|总共|一共|总计|最终|综上|总(?=时间|复杂度|的|体)|"
+    r"\b(?:so|thus|therefore|hence|gives|giving)\b",
+    re.I,
 )
 _NEGATED = re.compile(r"\s*(?:not\b|rather than|而不是|不是|而非|并非)", re.I)
 
