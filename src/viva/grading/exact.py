@@ -95,7 +95,12 @@ _JUDGE = re.compile(
     r"right or wrong|\bT/F\b",
     re.IGNORECASE,
 )
-SHORT_WORDS = 4  # an answer of at most this many content words is "short"
+_LIST_QUESTION = re.compile(
+    r"哪些|有哪|哪几|包括什么|包含什么|几个方面|几方面|几种|几类|\bwhat are\b|\blist\b|\bname (?:the|some)\b",
+    re.IGNORECASE,
+)
+_ENUM_MARK = re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|(?:^|(?<=[\s。；;]))\d{1,2}\s*[.、)）](?!\d)")
+SHORT_WORDS = 4  # an answer adding at most this many content words to the question is short
 
 
 @cache
@@ -109,7 +114,8 @@ def _cn2an() -> object:
 _NOT_NUMBERS = re.compile(
     "一共|一样|一般|一定|一起|一直|一些|一下|一致|统一|唯一|一旦|进一步|一方面|一部分|一切|"
     "一边|万一|一点点|一对一|一对多|多对一|二叉|二分|二维|二元|二进制|二次|一元|三角|四叉|八叉|"
-    "十进制|八进制|十六进制|一阶|二阶|一步|同一|单一|一开始|一遍|一句|一种"
+    "十进制|八进制|十六进制|一阶|二阶|一步|同一|单一|一开始|一遍|一句|一种|一条|一半|一组|一对|"
+    "一边|一棵|一层|一段|一部|一侧"
 )
 
 
@@ -268,9 +274,14 @@ def judge_exact(question: str, reference: str, answer: str) -> Exact | None:
                 "verdict",
                 ("verdict",),
             )
+    short = len(set(content_words(answer)) - set(content_words(question))) <= SHORT_WORDS
+    if not short or _LIST_QUESTION.search(question):
+        # a longer answer is judged point by point, and a list question ("有哪些") has items,
+        # not a result
+        return None
+    answer = _ENUM_MARK.sub(lambda m: " " * len(m.group(0)), answer)  # (1) (2) are not numbers
     asked = math_tokens(question)
     results = result_tokens(question, reference)
-    short = len(content_words(answer)) <= SHORT_WORDS
     if results:
         stated = [t for t in _sides(answer) if t not in asked]
         if any(same_math(t, r) for t in stated for r in results):
@@ -349,7 +360,7 @@ def _clause_result(text: str, question: str, asked: set[str]) -> list[str]:
     ("平均时间复杂度为 O(n log n)" rather than "最坏情况为 O(n^2)"); its first and last side."""
     words = set(content_words(question))
     best: tuple[int, list[str]] | None = None
-    for clause in re.split(r"[,，、]", text):
+    for clause in re.split(r"[,，、：:]", text):
         if _NEGATED.match(clause):
             continue
         found = [t for t in _sides(clause) if t not in asked]

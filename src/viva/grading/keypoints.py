@@ -34,6 +34,24 @@ def enumerated(reference: str) -> list[str]:
     return items
 
 
+_LIST_HEAD = re.compile(r"^[^。！？!?\n]{0,40}?[：:—]+\s*")
+_LIST_SEP = re.compile(r"[、；;，,]|(?<=\S)(?:和|及|与|以及)(?=\S)")
+LIST_ITEM = 14  # characters: longer pieces are clauses, not list items
+
+
+def listed(reference: str) -> list[str]:
+    """The items of a one-sentence list answer ("RFID的组成：标签、阅读器和天线。"), or []."""
+    text = reference.strip().rstrip("。.;；")
+    if re.search(r"[。！？!?\n]", text):
+        return []
+    head = _LIST_HEAD.match(text)
+    body = text[head.end() :] if head else text
+    items = [i.strip(" 等") for i in _LIST_SEP.split(body) if i.strip(" 等")]
+    if len(items) < 3 or any(len(i) > LIST_ITEM for i in items):
+        return []
+    return items
+
+
 def key_points_from_reference(reference: str, question: str) -> tuple[str, ...]:
     """Split a reference into clauses and keep those that say something beyond the question.
 
@@ -42,12 +60,13 @@ def key_points_from_reference(reference: str, question: str) -> tuple[str, ...]:
     merged by `clauses`. At most MAX_POINTS, the most informative kept in their original order.
     """
     asked = set(content_words(question))
-    items = enumerated(reference)
+    items = enumerated(reference) or listed(reference)
     pieces = items if items else [c.text for c in clauses(reference)]
+    least = 1 if items else MIN_WORDS  # an item of a list may be one term ("阅读器")
     scored: list[tuple[int, int, str]] = []
     for index, piece in enumerate(pieces):
         new = set(content_words(piece)) - asked
-        if len(new) >= MIN_WORDS:
+        if len(new) >= least:
             scored.append((len(new), index, piece))
     if len(scored) <= 1:
         return ()  # one statement: the whole reference already is it

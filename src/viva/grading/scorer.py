@@ -23,6 +23,7 @@ run, and the columns are zero.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,10 +65,12 @@ MAX_ANSWER_CHARS = 20_000
 TRANSLATION = 0.65
 TOO_SHORT = 0.15  # answer content words / reference content words
 TOO_LONG = 4.0
-POINTS_SHARE = 0.8  # the key points' share of the score; the whole-answer match has the rest
 HARD_MAX = 64  # a contradicted point keeps the rating at Hard or below
+COVERED_FLOOR = 0.8  # every key point covered, none contradicted: at least Good
 RESULT_FLOOR = 0.6  # an answer that states the reference's result (and nothing wrong)
 WRONG_RESULT_CAP = 0.3  # an answer whose result is not the reference's
+ALIGN_MARGIN = 0.05  # a window counts fully for every key point this close to its best one
+OTHER_LANGUAGE_WORDS = 3  # "O(logn)" is a formula, not an English answer
 OTHER_SCRIPT_CHARS = 10  # Chinese characters that make a reference Chinese (beside its terms)
 
 
@@ -261,7 +264,7 @@ class Grader:
             else self._result_point(item, k + offset, statement, best, exact)
             for k, statement in enumerate(points)
         ]
-        raw = score_from_points(results, whole)
+        raw = score_from_points(results, whole, self.calibration.mix)
         if (
             exact is not None
             and exact.matches
@@ -271,12 +274,12 @@ class Grader:
         if exact is not None and not exact.matches:
             raw = min(raw, WRONG_RESULT_CAP)
         answer_words = item.answer.words
-        own_words = answer_words - item.question.words
+        own_words = answer_words - item.question.words - _PARTICLES
         states_result = exact is not None and exact.matches
         if (
             not states_result
             and answer_words
-            and len(own_words) <= max(1.0, 0.2 * len(answer_words))
+            and not own_words
             and not (math_tokens(item.answer_text) - math_tokens(request.question))
         ):
             flags.append(Flag.REPEATS_QUESTION)
@@ -295,7 +298,10 @@ class Grader:
         elif ratio > TOO_LONG:
             flags.append(Flag.TOO_LONG)
         chinese_reference = sum(map(is_chinese, request.reference)) >= OTHER_SCRIPT_CHARS
-        if (lang == "en" and chinese_reference) or (lang == "zh" and not chinese_reference):
+        english_words = len(_LATIN_WORDS.findall(item.answer_text))
+        if (lang == "en" and chinese_reference and english_words >= OTHER_LANGUAGE_WORDS) or (
+            lang == "zh" and not chinese_reference
+        ):
             flags.append(Flag.OTHER_LANGUAGE)
         return self._grade(raw, whole, tuple(results), tuple(flags), lang, feedback_lang, item)
 
@@ -412,21 +418,18 @@ class Grader:
         )
 
 
-def score_from_points(points: Sequence[KeyPointResult], whole: float) -> float:
-    """The score rule (0-1), documented in the README: each key point earns 1 when covered, 1/2
-    when partly covered, 0 when missed, and costs 1/2 when contradicted; the points' share
-    (at least 0) fills POINTS_SHARE of the score and the whole-answer match the rest. So every
-    point covered gives at least 0.8, and the whole answer moves a score only within its band."""
+def score_from_points(points: Sequence[KeyPointResult], whole: float, mix: float = 0.5) -> float:
+    """The score rule (0-1), documented in the README: the whole answer's match with the
+    reference and the key points' mean match, half each (a contradicted point's match counts 0);
+    at least COVERED_FLOOR when every point is covered, at most HARD_MAX when any point is
+    contradicted (see `_grade`)."""
     if not points:
-        return (1 - POINTS_SHARE) * whole
-    credit = {
-        Coverage.COVERED: 1.0,
-        Coverage.PARTLY: 0.5,
-        Coverage.MISSED: 0.0,
-        Coverage.CONTRADICTED: -0.5,
-    }
-    share = max(0.0, sum(credit[p.coverage] for p in points) / len(points))
-    return POINTS_SHARE * share + (1 - POINTS_SHARE) * whole
+        return whole
+    matches = [0.0 if p.coverage is Coverage.CONTRADICTED else p.confidence for p in points]
+    raw = mix * whole + (1 - mix) * sum(matches) / len(matches)
+    if all(p.coverage is Coverage.COVERED for p in points):
+        raw = max(raw, COVERED_FLOOR)
+    return raw
 
 
 def _shifted(contradiction: Contradiction, offset: int) -> Contradiction:
@@ -437,6 +440,10 @@ def _shifted(contradiction: Contradiction, offset: int) -> Contradiction:
 
 FEATURE_USE = FEATURES.index("use")
 FEATURE_RECALL = FEATURES.index("recall")
+
+
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
+_PARTICLES = frozenset("呢 吗 吧 啊 呀 哦 嘛 啦 么 嗯 呃".split())
 
 
 def _keywords(statement: _Text) -> tuple[str, ...]:
@@ -533,6 +540,7 @@ def _signals(
     question_grams = item.question.grams
     answer = item.answer
     by_window = fast_s @ fast_w.T if len(item.windows) else np.zeros((len(item.statements), 0))
+    aligned = _exclusive(by_window)
     question_e5 = 0.0
     statement_e5 = [0.0] * len(item.statements)
     if semantic is not None:
@@ -546,7 +554,7 @@ def _signals(
         recall = stated / len(content) if content else 0.0
         gram_recall = len(grams & answer.grams) / len(grams) if grams else 0.0
         length = min(1.0, len(answer.words) / max(1, len(statement.words)))
-        window_scores = by_window[k]
+        window_scores = aligned[k]
         if window_scores.size:
             index = int(np.argmax(window_scores))
             use_best = float(window_scores[index])
@@ -569,6 +577,19 @@ def _signals(
             ]
         )
     return (np.asarray(rows, dtype=np.float64), best), np.asarray(by_window, dtype=np.float64)
+
+
+def _exclusive(by_window: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Each key point's window cosines, lowered where another key point matches that window
+    better: a clause is evidence for the point it states, not for every point on its topic
+    (rows: the whole reference, then the key points; the reference row is left as it is)."""
+    out = np.array(by_window, dtype=np.float64)
+    if by_window.shape[0] < 3 or by_window.shape[1] == 0:
+        return out
+    points = by_window[1:]
+    top = points.max(axis=0)
+    out[1:] = points - np.maximum(0.0, top - points - ALIGN_MARGIN)
+    return out
 
 
 def _translated(crossing: dict[str, list[str]], vectors: dict[str, Vectors]) -> int:
