@@ -45,9 +45,7 @@ class Calibration:
     weights: tuple[float, ...]
     bias: float
     mix: float = 0.5  # share of the whole-answer match in the score; the rest is key points
-    # probability at or above which a key point counts as covered: strict, since every point
-    # covered lifts a grade to 80 (at 0.5 that lift cost SAS-LE 0.03 of Pearson, at 0.65 none)
-    covered: float = 0.65
+    covered: float = 0.5  # probability at or above which a key point counts as covered
     partly: float = 0.3  # ... as partly covered
     rating_cuts: tuple[float, float, float] = (40.0, 65.0, 85.0)  # Again | Hard | Good | Easy
     version: int = CALIBRATION_VERSION

@@ -96,10 +96,13 @@ _JUDGE = re.compile(
     re.IGNORECASE,
 )
 _LIST_QUESTION = re.compile(
-    r"哪些|有哪|哪几|包括什么|包含什么|几个方面|几方面|几种|几类|\bwhat are\b|\blist\b|\bname (?:the|some)\b",
+    r"哪些|有哪|哪几|包括什么|包含什么|几个方面|几方面|几种|几类|"
+    r"\bwhat are\b|\blist\b|\bname (?:the|some)\b",
     re.IGNORECASE,
 )
-_ENUM_MARK = re.compile(r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|(?:^|(?<=[\s。；;]))\d{1,2}\s*[.、)）](?!\d)")
+_ENUM_MARK = re.compile(
+    r"[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|(?:^|(?<=[\s。；;]))\d{1,2}\s*[.、)）](?!\d)"
+)
 SHORT_WORDS = 4  # an answer adding at most this many content words to the question is short
 
 

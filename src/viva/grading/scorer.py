@@ -67,6 +67,7 @@ TOO_SHORT = 0.15  # answer content words / reference content words
 TOO_LONG = 4.0
 HARD_MAX = 64  # a contradicted point keeps the rating at Hard or below
 COVERED_FLOOR = 0.8  # every key point covered, none contradicted: at least Good
+MARKED_SHARE = 0.8  # the note's own key points: their share of the score
 RESULT_FLOOR = 0.6  # an answer that states the reference's result (and nothing wrong)
 WRONG_RESULT_CAP = 0.3  # an answer whose result is not the reference's
 ALIGN_MARGIN = 0.05  # a window counts fully for every key point this close to its best one
@@ -264,7 +265,9 @@ class Grader:
             else self._result_point(item, k + offset, statement, best, exact)
             for k, statement in enumerate(points)
         ]
-        raw = score_from_points(results, whole, self.calibration.mix)
+        raw = score_from_points(
+            results, whole, marked=bool(item.request.key_points), mix=self.calibration.mix
+        )
         if (
             exact is not None
             and exact.matches
@@ -411,25 +414,43 @@ class Grader:
             key_points=results,
             flags=flags,
             feedback=feedback_lines(
-                score, results, flags, feedback_lang, item.statements[0].text, lang
+                score, results, flags, feedback_lang, item.request.reference, lang
             ),
             language=lang,
             similarity=round(whole, 3),
         )
 
 
-def score_from_points(points: Sequence[KeyPointResult], whole: float, mix: float = 0.5) -> float:
-    """The score rule (0-1), documented in the README: the whole answer's match with the
-    reference and the key points' mean match, half each (a contradicted point's match counts 0);
-    at least COVERED_FLOOR when every point is covered, at most HARD_MAX when any point is
-    contradicted (see `_grade`)."""
+def score_from_points(
+    points: Sequence[KeyPointResult], whole: float, *, marked: bool, mix: float = 0.5
+) -> float:
+    """The score rule (0-1), documented in the README.
+
+    When the note marks its key points (`marked`), they are the teacher's checklist: each earns
+    1 covered, 1/2 partly, 0 missed, -1/2 contradicted, and their mean share (at least 0) makes
+    80% of the score, the whole answer's match the other 20%. When Viva derived the points from
+    a plain reference, they are its guess at the checklist, so the score is half the whole
+    answer's match and half the points' mean match (a contradicted point's counts 0). Either
+    way, every point covered gives at least 0.8 and any contradicted point caps the grade at
+    Hard (see `_grade`)."""
     if not points:
         return whole
+    if marked:
+        share = sum(_CREDIT[p.coverage] for p in points) / len(points)
+        return MARKED_SHARE * max(0.0, share) + (1 - MARKED_SHARE) * whole
     matches = [0.0 if p.coverage is Coverage.CONTRADICTED else p.confidence for p in points]
     raw = mix * whole + (1 - mix) * sum(matches) / len(matches)
     if all(p.coverage is Coverage.COVERED for p in points):
         raw = max(raw, COVERED_FLOOR)
     return raw
+
+
+_CREDIT = {
+    Coverage.COVERED: 1.0,
+    Coverage.PARTLY: 0.5,
+    Coverage.MISSED: 0.0,
+    Coverage.CONTRADICTED: -0.5,
+}
 
 
 def _shifted(contradiction: Contradiction, offset: int) -> Contradiction:
@@ -505,7 +526,10 @@ class _Prepared:
         points = usable_key_points(
             request.key_points, request.reference, request.question
         ) or key_points_from_reference(request.reference, request.question)
-        statements = [_analyse(request.reference), *(_analyse(k) for k in points)]
+        # the whole answer is matched with what the note marks as mattering (its key points,
+        # when it marks them), not with every aside of a long reference
+        whole = "；".join(points) if request.key_points and points else request.reference
+        statements = [_analyse(whole), *(_analyse(k) for k in points)]
         parts = clauses(text) if text else []
         return cls(
             request,
@@ -540,7 +564,7 @@ def _signals(
     question_grams = item.question.grams
     answer = item.answer
     by_window = fast_s @ fast_w.T if len(item.windows) else np.zeros((len(item.statements), 0))
-    aligned = _exclusive(by_window)
+    aligned = _exclusive(np.asarray(by_window, dtype=np.float64))
     question_e5 = 0.0
     statement_e5 = [0.0] * len(item.statements)
     if semantic is not None:
