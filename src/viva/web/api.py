@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from viva import wire
-from viva.web.context import viva_of
+from viva.web.context import MAX_ANSWER, MAX_ID, viva_of
 from viva.web.render import question_html
 from viva.web.uploads import import_uploads, read_uploads
 
@@ -22,14 +22,16 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 class GradeBody(BaseModel):
-    question_id: str = Field(description="The question's id (or a unique prefix).")
-    answer: str = Field(description="The answer as typed or transcribed.")
+    question_id: str = Field(max_length=MAX_ID, description="The question's id (or a prefix).")
+    answer: str = Field(max_length=MAX_ANSWER, description="The answer as typed or transcribed.")
 
 
 class ReviewBody(BaseModel):
-    question_id: str
+    question_id: str = Field(max_length=MAX_ID)
     rating: int = Field(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy.")
-    answer: str | None = Field(default=None, description="Graded again to store with the review.")
+    answer: str | None = Field(
+        default=None, max_length=MAX_ANSWER, description="Graded again to store with the review."
+    )
     cram: bool = Field(default=False, description="Log without changing the schedule.")
 
 
@@ -42,7 +44,7 @@ class StartBody(BaseModel):
 
 
 class AnswerBody(BaseModel):
-    answer: str
+    answer: str = Field(max_length=MAX_ANSWER)
     version: int = Field(description="The `version` of the interview the answer was given to.")
     seconds_used: float = Field(default=0.0, ge=0)
     recording_id: int | None = Field(

@@ -69,6 +69,9 @@ def create_app(
     app.state.viva = service
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
+    # inside `checks` (middleware added later wraps what was added before)
+    app.add_middleware(guard.BodyLimit, settings=service.settings)
+
     @app.middleware("http")
     async def checks(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -136,7 +139,6 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.add_middleware(guard.BodyLimit, settings=service.settings)
     return app
 
 

@@ -19,6 +19,7 @@ import socket
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from viva.errors import VivaError
@@ -40,12 +41,6 @@ class Refused(VivaError):
     """A request the server does not serve: a foreign host or another site (403)."""
 
     http_status = 403
-
-
-class BodyTooLarge(VivaError):
-    """A request body over the limit (413)."""
-
-    http_status = 413
 
 
 def allowed_hosts(settings: Settings, bound: Iterable[str] = ()) -> frozenset[str]:
@@ -189,10 +184,9 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise BodyTooLarge(
-                        f"the request is larger than {size_text(limit)}",
-                        hint="send less: an answer is graded on its first 20,000 characters",
-                    )
+                    # an HTTPException, because FastAPI turns anything else raised while it
+                    # reads the body into "400 There was an error parsing the body"
+                    raise HTTPException(413, f"the request is larger than {size_text(limit)}")
             return message
 
         await self.app(scope, counted, send)
