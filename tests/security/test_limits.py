@@ -45,7 +45,7 @@ def test_a_chunked_body_is_counted_as_it_arrives(api: httpx.Client) -> None:
 
 @pytest.mark.parametrize("where", ["grade", "review", "page"])
 def test_an_answer_over_20000_characters_is_refused_and_not_stored(
-    api: httpx.Client, shared: LiveServer, where: str
+    api: httpx.Client, where: str
 ) -> None:
     qid = _question(api)
     answer = "过拟合" * 6667  # 20,001 characters, 60 KB: under the body limit
