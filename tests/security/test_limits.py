@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.web.conftest import LiveServer
 from viva.grading.scorer import MAX_ANSWER_CHARS
 from viva.web.context import MAX_ANSWER
 
