@@ -39,6 +39,11 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # Host names the web app answers besides loopback
 
     @property
+    def plans_dir(self) -> Path:
+        """Interview plans of the user's own, chosen by name like the built-in ones."""
+        return self.home / "plans"
+
+    @property
     def tts_cache_dir(self) -> Path:
         """Spoken questions, kept so a question is synthesised once (a size-capped LRU)."""
         return self.home / "tts-cache"
