@@ -128,12 +128,15 @@ def size_problem(request: Request, settings: Settings) -> tuple[str, int] | None
     declared = request.headers.get("content-length")
     if declared is None:
         return None
-    limit = body_limit(request.headers.get("content-type", ""), settings)
+    content_type = request.headers.get("content-type", "")
+    limit = body_limit(content_type, settings)
+    is_upload = content_type.lower().startswith("multipart/")
+    key, shown = ("guard.upload", settings.max_upload_bytes) if is_upload else ("guard.body", limit)
     try:
         length = int(declared)
     except ValueError:
-        return ("guard.body", limit)
-    return ("guard.body", limit) if length > limit else None
+        return (key, shown)
+    return (key, shown) if length > limit else None
 
 
 def body_limit(content_type: str, settings: Settings) -> int:
@@ -176,17 +179,21 @@ class BodyLimit:
             if name == b"content-type":
                 content_type = value.decode("latin-1")
         limit = body_limit(content_type, self.settings)
+        if content_type.lower().startswith("multipart/"):
+            key, shown = "guard.upload", self.settings.max_upload_bytes
+        else:
+            key, shown = "guard.body", limit
         seen = 0
 
         async def counted() -> Message:
             nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+            received = await receive()
+            if received["type"] == "http.request":
+                seen += len(received.get("body", b""))
                 if seen > limit:
                     # an HTTPException, because FastAPI turns anything else raised while it
                     # reads the body into "400 There was an error parsing the body"
-                    raise HTTPException(413, f"the request is larger than {size_text(limit)}")
-            return message
+                    raise HTTPException(413, message(key, "en", limit=size_text(shown)))
+            return received
 
         await self.app(scope, counted, send)

@@ -195,6 +195,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "use the app's own pages; other sites cannot act on it",
     ),
     "guard.body": ("请求超过了 {limit} 的上限。", "the request is larger than {limit}"),
+    "guard.upload": ("上传超过了 {limit} 的上限。", "the upload is over {limit}"),
+    "guard.upload.hint": (
+        "请少传一些文件，或提高 VIVA_MAX_UPLOAD_MB。",
+        "upload fewer files, or raise VIVA_MAX_UPLOAD_MB",
+    ),
     "guard.body.hint": (
         "回答只评前 20000 字；上传文件的上限由 VIVA_MAX_UPLOAD_MB 设置。",
         "an answer is graded on its first 20,000 characters; uploads: VIVA_MAX_UPLOAD_MB",
