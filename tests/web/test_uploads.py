@@ -38,11 +38,14 @@ def test_notes_and_vaults_are_staged_each_in_a_folder_of_its_own(tmp_path: Path)
     vault, note = store_uploads(
         [Upload("vault.zip", first), Upload("one.md", b"# one")], folder, LIMIT
     )
-    assert vault.final.parent == folder and vault.final.name.startswith("vault.zip-")
+    assert vault.final.parent == folder
+    assert vault.final.name.startswith("vault.zip-")
     assert vault.prefix == "vault.zip"
     assert sorted(p.name for p in vault.staged.rglob("*") if p.is_file()) == ["a.md", "img.png"]
-    assert note.final.parent.parent == folder and note.final.name == "one.md"
-    assert note.staged.read_bytes() == b"# one" and note.prefix == ""
+    assert note.final.parent.parent == folder
+    assert note.final.name == "one.md"
+    assert note.staged.read_bytes() == b"# one"
+    assert note.prefix == ""
     assert not folder.exists()  # nothing is placed before the import is committed
 
 
