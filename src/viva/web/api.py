@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from viva import wire
-from viva.web.context import MAX_ANSWER, MAX_ID, viva_of
+from viva.web.context import MAX_ANSWER, MAX_ID, MAX_SPOKEN, viva_of
 from viva.web.render import question_html
 from viva.web.uploads import import_uploads, read_uploads
 
@@ -267,10 +267,10 @@ async def transcribe(
 )
 def say(
     request: Request,
-    text: Annotated[str, Query(max_length=2000)],
+    text: Annotated[str, Query(max_length=MAX_SPOKEN, description="A question to read out.")],
     lang: Annotated[str | None, Query(pattern="^(zh|en)$")] = None,
 ) -> FileResponse:
-    path = viva_of(request).synthesize(text, lang)
+    path = viva_of(request).synthesize(text, lang, max_chars=MAX_SPOKEN)
     return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
 
 

@@ -21,6 +21,7 @@ CSRF_COOKIE = "viva_csrf"
 #: a longer one is refused at the edge rather than stored whole and graded truncated.
 MAX_ANSWER = 20_000
 MAX_ID = 64  # a question id is 16 hex digits; a prefix is shorter
+MAX_SPOKEN = 300  # characters the server reads out: a question (the built-in ones are under 80)
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
