@@ -195,6 +195,7 @@ class BankService(Core):
         texts, skipped = read_notes(
             files, max_bytes=self.settings.max_note_bytes, on_progress=progress("read")
         )
+        skipped.extend(_damaged_warnings(texts))
         with self.db.reader() as conn:
             bank_id = repo.find_bank_id(conn, bank)
             stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
@@ -457,6 +458,28 @@ def _is_unchanged(
 
 def _hide_password(url: str) -> str:
     return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def _damaged_warnings(texts: Sequence[NoteText]) -> list[NoteProblem]:
+    """A warning, with its line, for each note whose invalid UTF-8 was replaced by U+FFFD."""
+    from viva.bank.reader import DAMAGED_UTF8
+
+    found = []
+    for text in texts:
+        if text.encoding != DAMAGED_UTF8:
+            continue
+        line = text.text.count("\n", 0, text.text.index("\ufffd")) + 1
+        damaged = text.text.count("\ufffd")
+        found.append(
+            NoteProblem(
+                text.file.rel,
+                line,
+                f"not valid UTF-8: {damaged} damaged byte sequence(s) shown as \ufffd "
+                "(the first on this line); save the note as UTF-8 again",
+                Severity.WARNING,
+            )
+        )
+    return found
 
 
 def _prefixed(file: NoteFile, staged: Sequence[StagedNotes]) -> NoteFile:
