@@ -249,3 +249,38 @@ def test_a_killed_web_import_keeps_the_old_files_with_the_old_bank(tmp_path: Pat
         assert not _holds(home / "uploads", "版本 A".encode())
     finally:
         stop_server(restarted)
+
+
+# --- item 5 (the part that is web work): imports run off the server's process ------------------
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _workers(pid: int) -> set[int]:
+    """The server's child processes that run Python work (not multiprocessing's tracker)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return {c for c in found if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()}
+
+
+def test_an_import_is_parsed_in_a_worker_process_not_the_server(tmp_path: Path) -> None:
+    server = start_server(tmp_path)
+    pid = server.process.pid
+    try:
+        before = _cpu_seconds(pid)
+        with server.client() as api:
+            assert _upload(api, [("vault.zip", _vault("A"))], bank="big").status_code == 200
+            served = _cpu_seconds(pid) - before
+            (worker,) = _workers(pid)  # one worker, kept for the next upload
+            worked = _cpu_seconds(worker)
+            # the 7,500 questions were parsed and written by the worker: the server only
+            # received, unpacked and waited (CPU time, not wall-clock time)
+            assert served < worked
+            assert api.get("/api/banks").status_code == 200
+            assert _upload(api, [("vault.zip", _vault("B"))], bank="big").status_code == 200
+            assert _workers(pid) == {worker}
+    finally:
+        stop_server(server)
+    assert _versions(server.settings.home / "viva.db") == {"B"}

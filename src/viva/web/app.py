@@ -19,6 +19,7 @@ from viva.errors import VivaError
 from viva.web import guard
 from viva.web.context import CSRF_COOKIE, HERE, error_response, templates, ui_lang
 from viva.web.i18n import translator
+from viva.web.imports import ImportWorker
 
 if TYPE_CHECKING:
     from viva.config import Settings
@@ -52,9 +53,10 @@ def create_app(
     known_hosts = guard.allowed_hosts(service.settings, hosts)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:  # noqa: ARG001
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.ensure_builtin()
         yield
+        app.state.import_worker.close()
         service.close()
 
     app = FastAPI(
@@ -67,6 +69,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.viva = service
+    app.state.import_worker = ImportWorker(service.settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # inside `checks` (middleware added later wraps what was added before)

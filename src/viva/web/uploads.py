@@ -33,6 +33,7 @@ from fastapi import Request, UploadFile
 from viva.errors import VivaError
 from viva.service.bank import StagedNotes
 from viva.web.context import viva_of
+from viva.web.imports import ImportWorker
 
 if TYPE_CHECKING:
     from viva.service import ImportReport
@@ -240,7 +241,8 @@ async def read_uploads(files: list[UploadFile], limit: int) -> list[Upload]:
 
 
 def import_uploads(request: Request, uploads: list[Upload], bank: str) -> ImportReport:
-    """Stage the uploads, import them, and move them under `uploads/` once committed."""
+    """Stage the uploads, import them in the worker process, and move them under `uploads/`
+    once committed."""
     viva = viva_of(request)
     staging = viva.settings.home / STAGING
     staged = stage_uploads(
@@ -250,7 +252,8 @@ def import_uploads(request: Request, uploads: list[Upload], bank: str) -> Import
         limit=viva.settings.max_upload_bytes,
     )
     try:
-        return viva.import_staged(staged, bank=bank)
+        worker: ImportWorker = request.app.state.import_worker
+        return worker.run(staged, bank)
     finally:  # the batch's folder (the service removed or moved what was in it)
         for batch in {staging / item.staged.relative_to(staging).parts[0] for item in staged}:
             shutil.rmtree(batch, ignore_errors=True)
