@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from viva.errors import VivaError
 from viva.web.i18n import translator
 
 if TYPE_CHECKING:
@@ -35,12 +34,6 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 WILDCARDS = frozenset({"0.0.0.0", "::", ""})
 MULTIPART_SLACK = 1024 * 1024  # the multipart envelope around the files of an upload
-
-
-class Refused(VivaError):
-    """A request the server does not serve: a foreign host or another site (403)."""
-
-    http_status = 403
 
 
 def allowed_hosts(settings: Settings, bound: Iterable[str] = ()) -> frozenset[str]:
