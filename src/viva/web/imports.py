@@ -2,16 +2,18 @@
 
 Parsing is CPU work, and in a thread it shares the interpreter lock with every request (a
 regular expression holds it for as long as it runs). A single spawned worker imports one upload
-at a time with its own `Viva` on the same data; the server only waits for its answer. On Linux
-the worker dies with the server (a killed server must not leave an import running behind it).
+at a time with its own `Viva` on the same data; the server only waits for its answer. The worker
+exits when the server is gone (a killed server must not leave an import running behind it).
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import signal
-import sys
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,7 +60,16 @@ class ImportWorker:
                 initializer=_start,
                 initargs=(self.settings,),
             )
-        outcome = self._pool.submit(_import, list(items), bank).result()
+        try:
+            outcome = self._pool.submit(_import, list(items), bank).result()
+        except BrokenProcessPool:
+            self._pool = None  # the next upload starts a new worker
+            raise ImportRefused(
+                "the import stopped before it finished (its worker process died): "
+                "nothing was imported",
+                hint="try again; a note far over the limits may have exhausted the memory",
+                status=500,
+            ) from None
         if isinstance(outcome, _Failure):
             raise ImportRefused(outcome.message, hint=outcome.hint, status=outcome.status)
         return outcome
@@ -87,14 +98,16 @@ def _import(items: list[StagedNotes], bank: str) -> ImportReport | _Failure:
 
 
 def _die_with_parent() -> None:
-    """Ask Linux to kill this process when the server dies (elsewhere: best effort)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
+    """Exit as soon as the server is gone (killed, or crashed), abandoning the import.
 
-    pr_set_pdeathsig = 1
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
+    A watcher thread rather than Linux's PR_SET_PDEATHSIG: that signal follows the *thread*
+    that started the worker, and the request threads that start it are retired when idle.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.1)
+        os._exit(1)  # the transaction under way rolls back; the staged copy stays in .staging
+
+    threading.Thread(target=watch, name="viva-parent-watch", daemon=True).start()
