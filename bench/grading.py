@@ -1,6 +1,8 @@
 """Grading quality and speed, with the baselines computed in the same run.
 
-Quality (the shipped calibration was fitted on SciEntsBank train only: see fit_calibration.py):
+Quality. The shipped calibration was fitted on SciEntsBank train only (fit_calibration.py), so
+every other corpus below is reported zero-shot, leave-one-corpus-out:
+- the teacher-ordered set and the short-exact set (bench/teacher.py, bench/data/);
 - SAS-LE (Chinese) eval: Pearson, Spearman, RMSE of the score, zero-shot; then after refitting
   the calibration on le_train (what `viva calibrate` does); baselines: character tf-idf cosine and
   e5 cosine.
@@ -32,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from datasets import SEMEVAL_SPLITS, Row, sas_le, semeval
+from teacher import report_short, report_teacher
 from viva.grading.calibration import PROFILES, default_calibration, fit_calibration
 from viva.grading.embedder import MemoryCache, get_embedder
 from viva.grading.exemplars import Exemplar, MemoryExemplars
@@ -337,6 +340,8 @@ def main() -> None:
     for profile in profiles:
         print(f"\n######## grading profile: {profile} ########")
         bench = Bench(profile, cache)
+        report_teacher(bench.grader, cache)
+        report_short(bench.grader, cache)
         report_le(bench)
         report_keypoints(bench)
         report_semeval(bench, quick)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: `--json` output must not load fsrs or the grader
     from viva.bank.models import Link, NoteProblem, Question
-    from viva.grading.models import Grade
+    from viva.grading.models import Contradiction, Grade, KeyPointResult
     from viva.practice.interview import Asked, InterviewPlan, Report
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
@@ -68,7 +68,8 @@ def problem_json(problem: NoteProblem) -> dict[str, Any]:
 
 
 def grade_json(grade: Grade) -> dict[str, Any]:
-    """A grade as JSON: score 0-100, grade 0-5, rating, key points with evidence offsets."""
+    """A grade as JSON: score 0-100, grade 0-5, rating, key points with evidence offsets and,
+    for a contradicted point, what the answer said instead of the reference's statement."""
     return {
         "score": grade.score,
         "grade": grade.grade,
@@ -85,9 +86,31 @@ def grade_json(grade: Grade) -> dict[str, Any]:
                 "evidence": None if k.evidence is None else [k.evidence.start, k.evidence.end],
                 "keywords": list(k.keywords),
                 "reference": k.context,
+                "contradiction": _contradiction_json(k.contradiction),
             }
             for k in grade.key_points
         ],
+    }
+
+
+def _contradiction_json(found: Contradiction | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "said": found.said,
+        "expected": found.expected,
+        "span": [found.span.start, found.span.end],
+        "kind": found.kind,
+    }
+
+
+def _contradicted_json(point: KeyPointResult) -> dict[str, Any]:
+    """A contradicted point in a report: the point, what was said and what is right instead."""
+    found = point.contradiction
+    return {
+        "text": point.text,
+        "said": found.said if found else "",
+        "expected": found.expected if found else point.context,
     }
 
 
@@ -135,7 +158,9 @@ def report_json(report: Report) -> dict[str, Any]:
                 "seconds_used": round(t.seconds_used, 1),
                 "score": t.grade.score,
                 "covered": [k.text for k in t.grade.covered],
+                "partly": [k.text for k in t.grade.partly],
                 "missed": [k.text for k in t.grade.missed],
+                "contradicted": [_contradicted_json(k) for k in t.grade.contradicted],
                 "flags": [f.value for f in t.grade.flags],
             }
             for t in report.turns
@@ -160,8 +185,29 @@ def stats_json(stats: Stats) -> dict[str, Any]:
 
 
 def grade_from_json(data: dict[str, Any]) -> Grade:
-    """The inverse of `grade_json` (a saved interview in progress is resumed from it)."""
-    from viva.grading.models import Coverage, Flag, Grade, KeyPointResult, Rating, Span
+    """The inverse of `grade_json` (a saved interview in progress is resumed from it).
+
+    Grades saved before contradictions were detected have no `contradiction` key: read as None.
+    """
+    from viva.grading.models import (
+        Contradiction,
+        Coverage,
+        Flag,
+        Grade,
+        KeyPointResult,
+        Rating,
+        Span,
+    )
+
+    def contradiction(data: dict[str, Any] | None) -> Contradiction | None:
+        if data is None:
+            return None
+        return Contradiction(
+            said=str(data["said"]),
+            expected=str(data["expected"]),
+            span=Span(*data["span"]),
+            kind=str(data["kind"]),
+        )
 
     return Grade(
         score=int(data["score"]),
@@ -179,6 +225,7 @@ def grade_from_json(data: dict[str, Any]) -> Grade:
                 evidence=None if k["evidence"] is None else Span(*k["evidence"]),
                 keywords=tuple(k["keywords"]),
                 context=str(k["reference"]),
+                contradiction=contradiction(k.get("contradiction")),
             )
             for k in data["key_points"]
         ),

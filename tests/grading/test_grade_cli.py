@@ -11,6 +11,9 @@ import pytest
 
 from tests.conftest import SEED, Cli, write
 from tests.fakes import fake_models
+from tests.grades import ANSWER, four_states
+from viva.bank.models import Question, SourceRef
+from viva.cli import render
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +52,36 @@ def test_grade_reads_the_answer_from_stdin_and_renders_a_panel(cli: Cli) -> None
     assert result.exit_code == 0, result.output
     assert "Score " in result.stdout
     assert "suggested rating" in result.stdout
+
+
+def test_grade_panel_puts_what_was_wrong_first(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    question = Question(
+        "abcd1234abcd1234", "b", ("ML",), None, "缩放点积注意力怎么算？", "…", SourceRef("a.md", 1)
+    )
+    render.grade_panel(question, ANSWER, four_states())
+    assert capsys.readouterr().out == (
+        "╭─ 缩放点积注意力怎么算？ ─────────────────────────────────────────────────────╮\n"
+        "│ Score 38/100 · grade 2/5 · suggested rating: Hard                            │\n"
+        "│    key point                  evidence in your answer                        │\n"
+        "│ ≠  用 softmax 得到注意力权重  you said “ReLU” — the reference says “softmax” │\n"
+        "│ ✓  Query 与 Key 做点积        Query 和 Key 做点积                            │\n"
+        "│ ~  除以根号 d_k               归一化                                         │\n"
+        "│ ✗  对 Value 加权求和                                                         │\n"
+        "│ ≠ wrong · ✓ covered · ~ partly · ✗ missed                                    │\n"
+        "│ 你说 ReLU，参考答案是 softmax。                                              │\n"
+        "╰─ abcd1234abcd1234 ───────────────────────────────────────────────────────────╯\n"
+    )
+
+
+def test_grade_lang_must_be_zh_or_en(cli: Cli) -> None:
+    q = seed_question(cli, "Transformer 模型如何解决长距离依赖问题")
+    result = cli("grade", q["id"], "自注意力。", "--lang", "fr")
+    assert result.exit_code == 1
+    assert "--lang must be zh or en (not 'fr')" in result.stderr
+    assert cli("grade", q["id"], "自注意力。", "--lang", "en", "--json").exit_code == 0
 
 
 def test_question_without_reference_cannot_be_graded(cli: Cli) -> None:
@@ -109,10 +142,12 @@ def test_batch_grades_csv_and_marks_rows_it_cannot_grade(cli: Cli, tmp_path: Pat
         rows = list(csv.DictReader(f))
     assert [r["id"] for r in rows] == ["s1", "s2", "s3"]
     assert 0 < float(rows[0]["score"]) <= 1
-    assert json.loads(rows[0]["covered"]) + json.loads(rows[0]["missed"]) == [
-        "训练集上表现好",
-        "测试集上表现差",
-    ]
+    states = ("covered", "partly", "missed", "contradicted")
+    # the four columns split the key points: each point is in exactly one of them
+    assert sorted(p for s in states for p in json.loads(rows[0][s])) == sorted(
+        ["训练集上表现好", "测试集上表现差"]
+    )
+    assert all(rows[1][s] == "" for s in states)  # not graded: no lists at all
     assert rows[1]["error"] == "empty reference: nothing to grade against"
     assert rows[2]["score"] == "0.0"
     assert rows[2]["grade"] == "0"
@@ -133,9 +168,12 @@ def test_batch_reads_jsonl_and_reports_bad_lines(cli: Cli, tmp_path: Path) -> No
         "score",
         "grade",
         "covered",
+        "partly",
         "missed",
+        "contradicted",
         "error",
     }
+    assert all(isinstance(row[s], list) for s in ("covered", "partly", "missed", "contradicted"))
     bad = write(tmp_path / "bad.jsonl", '{"question": "Q?"\n')
     result = cli("grade", "--batch", str(bad), "--out", str(out))
     assert result.exit_code == 1

@@ -12,8 +12,21 @@ import pytest
 
 from tests.conftest import SEED, Cli, write
 from tests.fakes import fake_models
-from viva.practice.interview import PlanError, follow_up_prompt, load_plan, parse_plan
+from tests.grades import ANSWER, four_states
+from viva.cli.render import report_markdown
+from viva.grading.models import Contradiction, Span
+from viva.practice.interview import (
+    Asked,
+    PlanError,
+    Report,
+    Turn,
+    challenge_prompt,
+    follow_up_prompt,
+    load_plan,
+    parse_plan,
+)
 from viva.service import Viva
+from viva.wire import report_json
 
 NOW = datetime(2026, 11, 1, 8, tzinfo=UTC)
 
@@ -172,3 +185,59 @@ def test_good_answers_sometimes_go_deeper_into_the_section(viva: Viva, tmp_path:
             deeper += 1
             assert nxt.prompt != first.prompt
     assert 0 < deeper < 12  # sometimes, not always
+
+
+def test_contradicted_point_is_challenged_before_missed_ones(viva: Viva, tmp_path: Path) -> None:
+    viva.import_notes([SEED])
+    plan = write(
+        tmp_path / "plan.yaml",
+        "name: wrong\nstages:\n  - name: 专业知识\n    sections: [注意力机制]\n    count: 1\n"
+        "    seconds: 60\n    follow_ups: 2\n",
+    )
+    session, _ = viva.start_interview(str(plan), seed=1, now=NOW)
+    first = session.next()
+    assert first is not None
+    grade = (
+        four_states()
+    )  # one point each: covered, contradicted (ReLU for softmax), partly, missed
+    session.answer(ANSWER, 30.0, grade)
+    challenge, missed = session.next(), None
+    assert challenge is not None
+    assert challenge.prompt == "你刚才说“ReLU”，再想想，这一步用的真的是它吗？应该是什么？"
+    assert "softmax" not in challenge.prompt  # the answer is not given away
+    assert challenge.key_points == ("用 softmax 得到注意力权重",)
+    assert challenge.reference == "点积结果经 softmax 得到注意力权重。"
+    session.answer("是 softmax。", 10.0, viva.grade_asked(challenge, "是 softmax。"))
+    missed = session.next()
+    assert missed is not None
+    assert missed.follow_up_of == 0
+    assert missed.key_points == ("对 Value 加权求和",)
+
+
+def test_challenge_prompts_name_what_was_said_in_both_languages() -> None:
+    relu = Contradiction("ReLU", "softmax", Span(0, 4), "term")
+    assert (
+        challenge_prompt("en", relu) == "You said “ReLU” — are you sure? What is used at that step?"
+    )
+    three = Contradiction("3", "2", Span(0, 1), "number")
+    assert challenge_prompt("zh", three) == "你刚才说是“3”，再算一下，这个数对吗？"
+    verdict = Contradiction("错误", "正确", Span(0, 2), "verdict")
+    assert "“错误”" in challenge_prompt("zh", verdict)
+
+
+def test_markdown_report_lists_the_four_states_and_reads_old_reports() -> None:
+    asked = Asked("专业知识", "缩放点积注意力怎么算？", "参考", ("点积",), 60, "q1")
+    turn = Turn(asked, ANSWER, 41.5, four_states())
+    report = Report("kaoyan-cs", 38, (("专业知识", 38, 1),), (turn,), (), ())
+    data = report_json(report)
+    text = report_markdown(5, data)
+    assert (
+        "Got wrong: 用 softmax 得到注意力权重 (you said “ReLU”; the reference says “softmax”)"
+        "\n\nCovered: Query 与 Key 做点积\n\nPartly: 除以根号 d_k\n\nMissed: 对 Value 加权求和\n"
+    ) in text
+    for key in ("partly", "contradicted"):  # saved before the four states were told apart
+        del data["turns"][0][key]
+    old = report_markdown(5, data)
+    assert "Got wrong" not in old
+    assert "Partly" not in old
+    assert "Covered: Query 与 Key 做点积\n\nMissed: 对 Value 加权求和\n" in old

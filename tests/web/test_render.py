@@ -1,9 +1,16 @@
-"""Rendering untrusted notes and answers (no server needed)."""
+"""Rendering untrusted notes, answers and grades (no server needed)."""
 
 from __future__ import annotations
 
-from viva.bank.models import Link, LinkKind
-from viva.grading.models import Coverage, Flag, Grade, KeyPointResult, Rating, Span
+import html
+import re
+from dataclasses import replace
+
+from tests.grades import ANSWER, four_states
+from viva.bank.models import Link, LinkKind, Question, SourceRef
+from viva.grading.models import Contradiction, Coverage, Flag, Grade, KeyPointResult, Rating, Span
+from viva.web.context import templates
+from viva.web.i18n import translator
 from viva.web.render import bar_chart, column_chart, evidence_html, markdown_html, sanitise
 
 
@@ -65,3 +72,99 @@ def test_charts_escape_labels() -> None:
     assert svg.count("<rect") == 2
     assert column_chart([]) == ""
     assert column_chart([("11-01", 3), ("11-02", 0)], line=True).count("<circle") == 2
+
+
+def test_wrong_statements_are_marked_apart_from_evidence() -> None:
+    marked = evidence_html(ANSWER, four_states())
+    assert marked == (
+        '先把 <mark class="evidence" title="1. Query 与 Key 做点积">'
+        "Query 和 Key 做点积</mark>，再用 "
+        '<mark class="evidence wrong" title="2. 用 softmax 得到注意力权重">ReLU</mark> '
+        '<mark class="evidence" title="3. 除以根号 d_k">归一化</mark>。'
+    )
+
+
+def test_a_wrong_statement_inside_evidence_cuts_the_evidence_mark() -> None:
+    answer = "先用 <b>ReLU</b> 再加权"
+    start = answer.index("ReLU")
+    points = (
+        KeyPointResult("加权", Coverage.COVERED, 0.9, Span(0, len(answer))),
+        KeyPointResult(
+            "softmax",
+            Coverage.CONTRADICTED,
+            0.8,
+            contradiction=Contradiction("ReLU", "softmax", Span(start, start + 4), "term"),
+        ),
+    )
+    marked = evidence_html(answer, _grade(points))
+    assert marked == (
+        '<mark class="evidence" title="1. 加权">先用 &lt;b&gt;</mark>'
+        '<mark class="evidence wrong" title="2. softmax">ReLU</mark>'
+        '<mark class="evidence" title="1. 加权">&lt;/b&gt; 再加权</mark>'
+    )
+
+
+def _fragment(lang: str, grade: Grade, answer: str) -> str:
+    question = Question("abcd1234abcd1234", "b", ("ML",), None, "Q?", "R", SourceRef("a.md", 1))
+    return templates.env.get_template("_grade.html").render(
+        t=translator(lang),
+        lang=lang,
+        q=question,
+        grade=grade,
+        answer=answer,
+        marked=evidence_html(answer, grade),
+        body="",
+    )
+
+
+def _text(fragment: str) -> str:
+    """The fragment's visible text, one line per block, whitespace collapsed."""
+    no_tags = re.sub(r"<(h3|li|div|p)\b", "\n<\\1", fragment)
+    no_tags = html.unescape(re.sub(r"<[^>]+>", "", no_tags))
+    return "\n".join(" ".join(line.split()) for line in no_tags.splitlines() if line.strip())
+
+
+def test_grade_fragment_shows_what_was_wrong_first_in_chinese() -> None:
+    text = _text(_fragment("zh", four_states(), ANSWER))
+    assert (
+        "你的回答（绿色为依据，红色为答错之处）\n"
+        "先把 Query 和 Key 做点积，再用 ReLU 归一化。\n"
+        "✗ 答错的要点\n"
+        "用 softmax 得到注意力权重\n"
+        "你说“ReLU”，参考答案是“softmax”\n"
+        "参考答案：点积结果经 softmax 得到注意力权重。\n"
+        "✓ 答到的要点\n"
+        "Query 与 Key 做点积 92%\n"
+        "◐ 部分答到\n"
+        "除以根号 d_k\n"
+        "○ 遗漏的要点\n"
+        "对 Value 加权求和\n"
+        "参考：再对 V 加权求和。\n"
+    ) in text + "\n"
+    assert "作答语言与参考答案不同（仍按内容评分）" in text
+
+
+def test_grade_fragment_in_english_escapes_what_the_student_said() -> None:
+    grade = four_states()
+    wrong = replace(
+        grade.key_points[1],
+        contradiction=Contradiction("<script>x</script>", "softmax", Span(0, 4), "term"),
+    )
+    grade = replace(grade, key_points=(grade.key_points[0], wrong, *grade.key_points[2:]))
+    fragment = _fragment("en", grade, ANSWER)
+    assert "<script>" not in fragment
+    text = _text(fragment)
+    assert "✗ Points you got wrong\n用 softmax 得到注意力权重\n" in text
+    assert "You said “<script>x</script>”; the reference says “softmax”" in text
+    assert "○ Points you missed\n对 Value 加权求和\nRead: 再对 V 加权求和。" in text
+    assert "Not in the reference's language (still graded on content)" in text
+    # missed points are read, not skimmed: no small grey text around them
+    missed = fragment[fragment.index('data-testid="missed"') :]
+    assert "muted" not in missed.split("</ul>")[0]
+
+
+def test_grade_fragment_without_contradictions_keeps_the_plain_heading() -> None:
+    grade = _grade((KeyPointResult("Dropout", Coverage.COVERED, 0.9, Span(0, 3)),))
+    text = _text(_fragment("en", grade, "Dropout"))
+    assert "Your answer (evidence highlighted)" in text
+    assert "got wrong" not in text

@@ -24,6 +24,12 @@ def grade(
         Path | None, typer.Option("--out", "-o", help="Where --batch writes its results.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the grade as JSON.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of the feedback: zh or en (default: the interface's)."
+        ),
+    ] = None,
 ) -> None:
     """Grade an answer against a question's reference, key point by key point."""
     from viva.cli import explained_errors, render, service
@@ -38,6 +44,8 @@ def grade(
         render.batch_report(report)
         return
     with explained_errors():
+        if lang not in (None, "zh", "en"):
+            raise VivaError(f"--lang must be zh or en (not {lang!r})")
         if question_id is None:
             raise VivaError("give a question id", hint="`viva bank list` shows the ids")
         if answer is None:
@@ -48,7 +56,7 @@ def grade(
                 )
             answer = sys.stdin.read()
     with service() as viva:
-        question, result = viva.grade(question_id, answer)
+        question, result = viva.grade(question_id, answer, lang=lang)
     if as_json:
         from viva.wire import grade_json
 

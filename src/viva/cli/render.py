@@ -262,11 +262,16 @@ def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-_MARK = {"covered": "✓", "partly": "~", "missed": "✗"}
+# contradicted first (a wrong statement matters most), then what was right, then what is missing
+_MARK = {"contradicted": "≠", "covered": "✓", "partly": "~", "missed": "✗"}
+_ORDER = tuple(_MARK)
 
 
 def grade_panel(question: Question, answer: str, grade: Grade) -> None:
-    """The grade: score, key points with the evidence from the answer, flags and feedback."""
+    """The grade: score, key points with the evidence from the answer, flags and feedback.
+
+    A contradicted point shows what the answer said against what the reference says.
+    """
     from rich.console import Group
     from rich.panel import Panel
 
@@ -282,12 +287,25 @@ def grade_panel(question: Question, answer: str, grade: Grade) -> None:
         table.add_column("")
         table.add_column("key point")
         table.add_column("evidence in your answer")
-        for point in grade.key_points:
+        points = sorted(grade.key_points, key=lambda k: _ORDER.index(k.coverage.value))
+        for point in points:
             evidence = ""
-            if point.evidence is not None:
+            if point.contradiction is not None:
+                found = point.contradiction
+                evidence = f"you said “{found.said}” — the reference says “{found.expected}”"
+            elif point.evidence is not None:
                 evidence = answer[point.evidence.start : point.evidence.end]
-            table.add_row(_MARK[point.coverage.value], point.text, evidence)
+            style = "red" if point.contradiction is not None else None
+            table.add_row(_MARK[point.coverage.value], point.text, evidence, style=style)
         parts.append(table)
+        shown = [c for c in _ORDER if any(k.coverage.value == c for k in grade.key_points)]
+        legend = {"contradicted": "wrong", "covered": "covered", "partly": "partly"}
+        parts.append(
+            Text(
+                " · ".join(f"{_MARK[c]} {legend.get(c, c)}" for c in shown),
+                style="dim",
+            )
+        )
     parts.extend(Text(line) for line in grade.feedback)
     console().print(
         Panel(
@@ -412,10 +430,19 @@ def report_markdown(saved: int, data: dict[str, Any]) -> str:
             "",
             "> " + (turn["answer"] or "(no answer)").replace("\n", "\n> "),
         ]
-        if turn["covered"]:
-            lines += ["", "Covered: " + "; ".join(turn["covered"])]
-        if turn["missed"]:
-            lines += ["", "Missed: " + "; ".join(turn["missed"])]
+        # reports saved before partly and contradicted were told apart list them under covered
+        wrong = [
+            f"{c['text']} (you said “{c['said']}”; the reference says “{c['expected']}”)"
+            for c in turn.get("contradicted", ())
+        ]
+        for label, items in (
+            ("Got wrong", wrong),
+            ("Covered", turn["covered"]),
+            ("Partly", turn.get("partly", ())),
+            ("Missed", turn["missed"]),
+        ):
+            if items:
+                lines += ["", f"{label}: " + "; ".join(items)]
     return "\n".join(lines) + "\n"
 
 

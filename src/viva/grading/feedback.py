@@ -1,4 +1,4 @@
-"""Feedback sentences in the answer's language (Chinese for Chinese and mixed answers)."""
+"""Feedback sentences in the interface's language: what was wrong first, then what was missed."""
 
 from __future__ import annotations
 
@@ -23,11 +23,34 @@ _FLAG_TEXT = {
         "回答超过 20000 字，只评了前面部分。",
         "Only the first 20,000 characters were graded.",
     ),
+    Flag.OTHER_LANGUAGE: (
+        "你用另一种语言作答，已按中英对照评分。",
+        "You answered in another language than the reference; it was graded across languages.",
+    ),
 }
 
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _wrong_line(point: KeyPointResult, zh: bool) -> str:
+    """ "你说 ReLU，参考答案是 softmax。" for a contradicted point."""
+    found = point.contradiction
+    if found is None:
+        return f"答错了：{_short(point.text)}。" if zh else f"Wrong: {_short(point.text)}."
+    said, expected = _short(found.said, 30), _short(found.expected, 50)
+    if found.kind == "negation":
+        return (
+            f"你说“{said}”，参考答案正相反：{expected}。"
+            if zh
+            else f"You said “{said}”, but the reference says the opposite: {expected}."
+        )
+    return (
+        f"你说“{said}”，参考答案是“{expected}”。"
+        if zh
+        else f"You said “{said}”; the reference says “{expected}”."
+    )
 
 
 def feedback_lines(
@@ -36,10 +59,15 @@ def feedback_lines(
     flags: tuple[Flag, ...],
     lang: str,
     reference: str,
+    answer_lang: str = "",
 ) -> tuple[str, ...]:
-    """A few sentences: the verdict, what was missed, what to do next."""
+    """A few sentences in `lang` ("zh" or "en"): the wrong statements, the verdict, what was
+    missed, what to do next. `answer_lang` is the answer's (kept for callers that show it)."""
+    del answer_lang  # the flag OTHER_LANGUAGE says it
     zh = lang != "en"
-    lines = [_FLAG_TEXT[f][0 if zh else 1] for f in flags]
+    wrong = [p for p in points if p.coverage is Coverage.CONTRADICTED]
+    lines = [_wrong_line(p, zh) for p in wrong]
+    lines += [_FLAG_TEXT[f][0 if zh else 1] for f in flags]
     if Flag.NO_ANSWER in flags:
         lines.append(
             "参考答案：" + _short(reference, 80) if zh else "Reference: " + _short(reference, 80)
@@ -52,12 +80,16 @@ def feedback_lines(
         if zh:
             lines.append(
                 f"覆盖了 {len(covered)}/{len(points)} 个要点"
-                + (f"，{len(partly)} 个只提到一部分。" if partly else "。")
+                + (f"，{len(partly)} 个只提到一部分" if partly else "")
+                + (f"，{len(wrong)} 个说错了" if wrong else "")
+                + "。"
             )
         else:
             lines.append(
                 f"You covered {len(covered)} of {len(points)} key points"
-                + (f"; {len(partly)} only in part." if partly else ".")
+                + (f"; {len(partly)} only in part" if partly else "")
+                + (f"; {len(wrong)} stated wrongly" if wrong else "")
+                + "."
             )
     if missed:
         first = _short(missed[0].text)
@@ -66,7 +98,13 @@ def feedback_lines(
             if zh
             else f"Missed: {first}" + (" and more." if len(missed) > 1 else ".")
         )
-    if score >= 85:
+    if wrong:
+        lines.append(
+            "先把说错的地方对照参考答案改正，再复述一遍。"
+            if zh
+            else "Correct what was wrong against the reference, then say it again."
+        )
+    elif score >= 85:
         lines.append("回答完整，继续保持。" if zh else "A complete answer: keep it up.")
     elif score < 40 and not flags:
         lines.append(

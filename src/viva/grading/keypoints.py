@@ -1,27 +1,93 @@
-"""Key points for grading when the note marks none: the reference's informative clauses."""
+"""Key points for grading: the note's own (cleaned), else the reference's informative clauses.
+
+A note's highlights are not always checkable statements: a bare formula (`$O(n)$`), a comma
+fragment ("实现状态的更新") or a whole paragraph. A fragment is read in its reference sentence; a
+paragraph is split into its clauses. A reference written as an enumeration ("（1）…（2）…",
+"①…②…", "1) … 2) …") gives one point per item.
+"""
 
 from __future__ import annotations
+
+import re
 
 from viva.grading.text import clauses, content_words
 
 MAX_POINTS = 8
 MIN_WORDS = 2
+FRAGMENT_WORDS = 4  # fewer new content words than this: read the point in its sentence
+LONG_POINT = 90  # characters: a highlight longer than this is a paragraph, split it
+# an enumeration marker inside a line: （1） (2) ① 1) 1、 — each item is a point of its own
+_ITEM = re.compile(r"(?:[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|(?<![\w.])\d{1,2}\s*[)）、](?!\d))")
+
+
+def enumerated(reference: str) -> list[str]:
+    """The items of a reference written as an enumeration, or [] when it is not one."""
+    marks = list(_ITEM.finditer(reference))
+    if len(marks) < 2:
+        return []
+    items = []
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(reference)
+        item = reference[mark.end() : end].strip(" \n;；，,。")
+        if item:
+            items.append(item)
+    return items
 
 
 def key_points_from_reference(reference: str, question: str) -> tuple[str, ...]:
     """Split a reference into clauses and keep those that say something beyond the question.
 
-    A clause that only restates the question ("管道运输的优缺点：") or is too short to check is
-    dropped; neighbouring short clauses are merged by `clauses`. At most MAX_POINTS, the most
-    informative kept in their original order.
+    An enumerated reference gives its items. A clause that only restates the question
+    ("管道运输的优缺点：") or is too short to check is dropped; neighbouring short clauses are
+    merged by `clauses`. At most MAX_POINTS, the most informative kept in their original order.
     """
     asked = set(content_words(question))
+    items = enumerated(reference)
+    pieces = items if items else [c.text for c in clauses(reference)]
     scored: list[tuple[int, int, str]] = []
-    for index, clause in enumerate(clauses(reference)):
-        new = set(content_words(clause.text)) - asked
+    for index, piece in enumerate(pieces):
+        new = set(content_words(piece)) - asked
         if len(new) >= MIN_WORDS:
-            scored.append((len(new), index, clause.text))
+            scored.append((len(new), index, piece))
     if len(scored) <= 1:
         return ()  # one statement: the whole reference already is it
     kept = sorted(sorted(scored, reverse=True)[:MAX_POINTS], key=lambda s: s[1])
     return tuple(text for _, _, text in kept)
+
+
+def usable_key_points(points: tuple[str, ...], reference: str, question: str) -> tuple[str, ...]:
+    """The note's key points made checkable: a fragment or a bare formula becomes the reference
+    sentence that contains it, a paragraph its clauses; duplicates go."""
+    asked = set(content_words(question))
+    out: list[str] = []
+    for point in points:
+        point = point.strip()
+        if not point:
+            continue
+        new = set(content_words(point)) - asked
+        if len(point) > LONG_POINT:
+            split = key_points_from_reference(point, question)
+            out.extend(split or (point,))
+        elif len(new) < FRAGMENT_WORDS:
+            # a bare formula or a piece of a sentence: checkable only in its sentence
+            sentence = _sentence_of(point, reference)
+            if sentence and len(set(content_words(sentence)) - asked) >= MIN_WORDS:
+                out.append(sentence)
+            elif len(new) >= MIN_WORDS:
+                out.append(point)
+        else:
+            out.append(point)
+    return tuple(dict.fromkeys(out))[: MAX_POINTS + 4]
+
+
+def _sentence_of(point: str, reference: str) -> str:
+    """The sentence of the reference that contains `point` ("" when it is not there, or the
+    sentence is too long to be one point)."""
+    at = reference.find(point)
+    if at < 0:
+        return ""
+    start = max(reference.rfind(c, 0, at) for c in "。！？；\n") + 1
+    ends = [i for i in (reference.find(c, at + len(point)) for c in "。！？；\n") if i >= 0]
+    end = min(ends) + 1 if ends else len(reference)
+    sentence = reference[start:end].strip()
+    return sentence if len(sentence) <= 2 * LONG_POINT else ""

@@ -7,11 +7,13 @@ from enum import IntEnum, StrEnum
 
 
 class Coverage(StrEnum):
-    """How much of a key point the answer states."""
+    """What the answer does with a key point: states it, states half of it, leaves it out, or
+    states something that contradicts it (a swapped term, a wrong number, the opposite verdict)."""
 
     COVERED = "covered"
     PARTLY = "partly"
     MISSED = "missed"
+    CONTRADICTED = "contradicted"
 
 
 class Rating(IntEnum):
@@ -32,6 +34,7 @@ class Flag(StrEnum):
     TOO_SHORT = "too_short"
     TOO_LONG = "too_long"
     TRUNCATED = "truncated"
+    OTHER_LANGUAGE = "other_language"  # answered in another language than the reference's
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,16 @@ class Span:
 
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Where the answer says something that the reference corrects."""
+
+    said: str  # what the answer says, as written ("ReLU", "3", "错误", or the clause)
+    expected: str  # what the reference says instead ("softmax", "2", "正确", or its statement)
+    span: Span  # where `said` is in the answer
+    kind: str  # "term", "number", "negation" or "verdict"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +65,17 @@ class KeyPointResult:
     evidence: Span | None = None  # when covered or partly covered
     keywords: tuple[str, ...] = ()  # the point's content words (segmented, stemmed)
     context: str = ""  # the reference sentence that states the point: what to read if missed
+    contradiction: Contradiction | None = None  # when contradicted: what was said instead
 
     @property
     def is_missed(self) -> bool:
         """True when the answer does not state this point."""
         return self.coverage is Coverage.MISSED
+
+    @property
+    def is_stated(self) -> bool:
+        """True when the answer states the point correctly, fully or in part."""
+        return self.coverage in (Coverage.COVERED, Coverage.PARTLY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +91,25 @@ class Grade:
     language: str  # "zh", "en" or "mixed": the answer's, for feedback
     similarity: float  # calibrated probability the whole answer matches the reference
 
+    def _with(self, coverage: Coverage) -> tuple[KeyPointResult, ...]:
+        return tuple(k for k in self.key_points if k.coverage is coverage)
+
     @property
     def covered(self) -> tuple[KeyPointResult, ...]:
-        """Key points covered fully or partly."""
-        return tuple(k for k in self.key_points if not k.is_missed)
+        """Key points stated fully."""
+        return self._with(Coverage.COVERED)
+
+    @property
+    def partly(self) -> tuple[KeyPointResult, ...]:
+        """Key points stated in part."""
+        return self._with(Coverage.PARTLY)
 
     @property
     def missed(self) -> tuple[KeyPointResult, ...]:
         """Key points the answer did not state."""
-        return tuple(k for k in self.key_points if k.is_missed)
+        return self._with(Coverage.MISSED)
+
+    @property
+    def contradicted(self) -> tuple[KeyPointResult, ...]:
+        """Key points the answer states wrongly."""
+        return self._with(Coverage.CONTRADICTED)

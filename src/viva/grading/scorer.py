@@ -30,11 +30,21 @@ import numpy as np
 import numpy.typing as npt
 
 from viva.grading.calibration import FEATURES, Calibration
+from viva.grading.contrast import find_contradiction
 from viva.grading.embedder import Embedder, EmbeddingCache, Vectors, embed_cached, get_embedder
+from viva.grading.exact import Exact, judge_exact, math_tokens
 from viva.grading.exemplars import MIN_EXEMPLARS, ExemplarSource, exemplar_signals
 from viva.grading.feedback import feedback_lines
-from viva.grading.keypoints import key_points_from_reference
-from viva.grading.models import Coverage, Flag, Grade, KeyPointResult, Rating, Span
+from viva.grading.keypoints import key_points_from_reference, usable_key_points
+from viva.grading.models import (
+    Contradiction,
+    Coverage,
+    Flag,
+    Grade,
+    KeyPointResult,
+    Rating,
+    Span,
+)
 from viva.grading.text import (
     Clause,
     bigrams,
@@ -42,6 +52,7 @@ from viva.grading.text import (
     content_terms,
     content_words,
     is_chinese,
+    is_no_answer,
     language,
     windows,
 )
@@ -53,6 +64,11 @@ MAX_ANSWER_CHARS = 20_000
 TRANSLATION = 0.65
 TOO_SHORT = 0.15  # answer content words / reference content words
 TOO_LONG = 4.0
+POINTS_SHARE = 0.8  # the key points' share of the score; the whole-answer match has the rest
+HARD_MAX = 64  # a contradicted point keeps the rating at Hard or below
+RESULT_FLOOR = 0.6  # an answer that states the reference's result (and nothing wrong)
+WRONG_RESULT_CAP = 0.3  # an answer whose result is not the reference's
+OTHER_SCRIPT_CHARS = 10  # Chinese characters that make a reference Chinese (beside its terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +79,7 @@ class GradeRequest:
     reference: str
     answer: str
     key_points: tuple[str, ...] = ()  # empty: derived from the reference
+    lang: str | None = None  # the feedback's language ("zh"/"en"); None: the answer's
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +184,7 @@ class Grader:
         s_at = w_at = 0
         for i, item in enumerate(items):
             n, m = len(item.statements), len(item.windows)
-            item.signals = _signals(
+            item.signals, item.window_sims = _signals(
                 item,
                 semantic=None
                 if semantic_vectors is None
@@ -208,65 +225,155 @@ class Grader:
             )
 
     def _finish(self, item: _Prepared) -> Grade:
-        cal = self.calibration
-        lang = language(item.answer_text or item.request.question)
-        if not item.answer_text:
+        request = item.request
+        lang = language(item.answer_text or request.question)
+        feedback_lang = request.lang or ("en" if lang == "en" else "zh")
+        points = item.statements[1:] or item.statements[:1]  # no key points: the reference is one
+        offset = 1 if len(item.statements) > 1 else 0
+        flags = list(item.flags)
+        if not item.answer_text or is_no_answer(item.answer_text):
             unanswered = tuple(
                 KeyPointResult(
                     s.text, Coverage.MISSED, 0.0, None, _keywords(s), _context(s.text, item)
                 )
-                for s in item.statements[1:]
+                for s in points
             )
-            return self._grade(0.0, 0.0, unanswered, (Flag.NO_ANSWER,), lang, item)
+            flags.insert(0, Flag.NO_ANSWER)
+            return self._grade(0.0, 0.0, unanswered, tuple(flags), lang, feedback_lang, item)
         assert item.signals is not None
+        assert item.window_sims is not None
         signals, best = item.signals
-        probability = cal.probability(signals)
+        probability = self.calibration.probability(signals)
         whole = float(probability[0])
         if item.exemplar is not None:
-            with_exemplars = cal.exemplar_probability(np.concatenate([signals[0], item.exemplar]))
+            with_exemplars = self.calibration.exemplar_probability(
+                np.concatenate([signals[0], item.exemplar])
+            )
             if with_exemplars is not None:
                 whole = with_exemplars
-        results: list[KeyPointResult] = []
-        for k, statement in enumerate(item.statements[1:], start=1):
-            p = float(probability[k])
-            coverage = (
-                Coverage.COVERED
-                if p >= cal.covered
-                else Coverage.PARTLY
-                if p >= cal.partly
-                else Coverage.MISSED
-            )
-            evidence = None
-            clause = best[k]
-            if coverage is not Coverage.MISSED and clause is not None:
-                evidence = Span(clause.start + item.offset, clause.end + item.offset)
-            results.append(
-                KeyPointResult(
-                    statement.text,
-                    coverage,
-                    round(p, 3),
-                    evidence,
-                    _keywords(statement),
-                    _context(statement.text, item),
-                )
-            )
-        points = float(np.mean(probability[1:])) if len(probability) > 1 else whole
-        raw = cal.mix * whole + (1 - cal.mix) * points
-        flags = list(item.flags)
+        exact = judge_exact(request.question, request.reference, item.answer_text)
+        holders = [exact is not None and exact.in_statement(s.text) for s in points]
+        if exact is not None and not any(holders):
+            holders[0] = True  # the result is the reference's: its first point carries it
+        results = [
+            self._point(item, k + offset, statement, float(probability[k + offset]), best)
+            if not holders[k]
+            else self._result_point(item, k + offset, statement, best, exact)
+            for k, statement in enumerate(points)
+        ]
+        raw = score_from_points(results, whole)
+        if (
+            exact is not None
+            and exact.matches
+            and not any(r.coverage is Coverage.CONTRADICTED for r in results)
+        ):
+            raw = max(raw, RESULT_FLOOR)
+        if exact is not None and not exact.matches:
+            raw = min(raw, WRONG_RESULT_CAP)
         answer_words = item.answer.words
         own_words = answer_words - item.question.words
-        if answer_words and len(own_words) <= max(1.0, 0.2 * len(answer_words)) and whole < 0.5:
+        states_result = exact is not None and exact.matches
+        if (
+            not states_result
+            and answer_words
+            and len(own_words) <= max(1.0, 0.2 * len(answer_words))
+            and not (math_tokens(item.answer_text) - math_tokens(request.question))
+        ):
             flags.append(Flag.REPEATS_QUESTION)
             raw = min(raw, 0.1)
-        elif whole < 0.1 and signals[0, FEATURE_RECALL] == 0 and signals[0, FEATURE_USE] < 0.25:
+        elif (
+            not states_result
+            and whole < 0.1
+            and signals[0, FEATURE_RECALL] == 0
+            and signals[0, FEATURE_USE] < 0.25
+        ):
             flags.append(Flag.OFF_TOPIC)
             raw = min(raw, 0.1)
         ratio = item.answer.size / max(1, item.statements[0].size)
-        if ratio < TOO_SHORT:
+        if ratio < TOO_SHORT and not states_result:
             flags.append(Flag.TOO_SHORT)
         elif ratio > TOO_LONG:
             flags.append(Flag.TOO_LONG)
-        return self._grade(raw, whole, tuple(results), tuple(flags), lang, item)
+        chinese_reference = sum(map(is_chinese, request.reference)) >= OTHER_SCRIPT_CHARS
+        if (lang == "en" and chinese_reference) or (lang == "zh" and not chinese_reference):
+            flags.append(Flag.OTHER_LANGUAGE)
+        return self._grade(raw, whole, tuple(results), tuple(flags), lang, feedback_lang, item)
+
+    def _point(
+        self,
+        item: _Prepared,
+        index: int,
+        statement: _Text,
+        p: float,
+        best: list[Clause | None],
+    ) -> KeyPointResult:
+        """A key point's state from its probability and the contradiction checks."""
+        cal = self.calibration
+        assert item.window_sims is not None
+        contradiction = find_contradiction(
+            statement.text,
+            item.request.question,
+            item.answer_text,
+            item.windows,
+            [float(v) for v in item.window_sims[index]],
+        )
+        if contradiction is not None:
+            contradiction = _shifted(contradiction, item.offset)
+            coverage = Coverage.CONTRADICTED
+        elif p >= cal.covered:
+            coverage = Coverage.COVERED
+        elif p >= cal.partly:
+            coverage = Coverage.PARTLY
+        else:
+            coverage = Coverage.MISSED
+        evidence = None
+        clause = best[index]
+        if contradiction is not None:
+            evidence = contradiction.span
+        elif coverage is not Coverage.MISSED and clause is not None:
+            evidence = Span(clause.start + item.offset, clause.end + item.offset)
+        return KeyPointResult(
+            statement.text,
+            coverage,
+            round(p, 3),
+            evidence,
+            _keywords(statement),
+            _context(statement.text, item),
+            contradiction,
+        )
+
+    def _result_point(
+        self,
+        item: _Prepared,
+        index: int,
+        statement: _Text,
+        best: list[Clause | None],
+        exact: Exact | None,
+    ) -> KeyPointResult:
+        """A key point that holds the reference's result, judged by the result the answer
+        states (the same number, formula, term or verdict, or another one)."""
+        assert exact is not None
+        context = _context(statement.text, item)
+        if exact.matches:
+            clause = best[index]
+            evidence = (
+                Span(clause.start + item.offset, clause.end + item.offset) if clause else None
+            )
+            return KeyPointResult(
+                statement.text, Coverage.COVERED, 1.0, evidence, _keywords(statement), context
+            )
+        span = exact.span or Span(0, len(item.answer_text))
+        contradiction = Contradiction(exact.said, exact.expected, span, exact.kind)
+        contradiction = _shifted(contradiction, item.offset)
+        return KeyPointResult(
+            statement.text,
+            Coverage.CONTRADICTED,
+            0.0,
+            contradiction.span,
+            _keywords(statement),
+            context,
+            contradiction,
+        )
 
     def _grade(
         self,
@@ -275,9 +382,12 @@ class Grader:
         results: tuple[KeyPointResult, ...],
         flags: tuple[Flag, ...],
         lang: str,
+        feedback_lang: str,
         item: _Prepared,
     ) -> Grade:
         score = round(100 * min(1.0, max(0.0, raw)))
+        if any(r.coverage is Coverage.CONTRADICTED for r in results):
+            score = min(score, HARD_MAX)
         cuts = self.calibration.rating_cuts
         rating = (
             Rating.AGAIN
@@ -294,10 +404,35 @@ class Grader:
             rating=rating,
             key_points=results,
             flags=flags,
-            feedback=feedback_lines(score, results, flags, lang, item.statements[0].text),
+            feedback=feedback_lines(
+                score, results, flags, feedback_lang, item.statements[0].text, lang
+            ),
             language=lang,
             similarity=round(whole, 3),
         )
+
+
+def score_from_points(points: Sequence[KeyPointResult], whole: float) -> float:
+    """The score rule (0-1), documented in the README: each key point earns 1 when covered, 1/2
+    when partly covered, 0 when missed, and costs 1/2 when contradicted; the points' share
+    (at least 0) fills POINTS_SHARE of the score and the whole-answer match the rest. So every
+    point covered gives at least 0.8, and the whole answer moves a score only within its band."""
+    if not points:
+        return (1 - POINTS_SHARE) * whole
+    credit = {
+        Coverage.COVERED: 1.0,
+        Coverage.PARTLY: 0.5,
+        Coverage.MISSED: 0.0,
+        Coverage.CONTRADICTED: -0.5,
+    }
+    share = max(0.0, sum(credit[p.coverage] for p in points) / len(points))
+    return POINTS_SHARE * share + (1 - POINTS_SHARE) * whole
+
+
+def _shifted(contradiction: Contradiction, offset: int) -> Contradiction:
+    """The contradiction with its span in the answer as given (before stripping)."""
+    span = Span(contradiction.span.start + offset, contradiction.span.end + offset)
+    return Contradiction(contradiction.said, contradiction.expected, span, contradiction.kind)
 
 
 FEATURE_USE = FEATURES.index("use")
@@ -348,6 +483,7 @@ class _Prepared:
         # per statement: its words the answer might have said in the other script
         self.crossings = [_cross_script(st, answer, question) for st in statements]
         self.signals: tuple[npt.NDArray[np.float64], list[Clause | None]] | None = None
+        self.window_sims: npt.NDArray[np.float64] | None = None  # statements x windows (USE)
         self.exemplar: npt.NDArray[np.float64] | None = None
 
     @classmethod
@@ -359,9 +495,9 @@ class _Prepared:
             flags = (Flag.TRUNCATED,)
         text = raw.strip()
         offset = raw.find(text[0]) if text else 0
-        points = request.key_points or key_points_from_reference(
-            request.reference, request.question
-        )
+        points = usable_key_points(
+            request.key_points, request.reference, request.question
+        ) or key_points_from_reference(request.reference, request.question)
         statements = [_analyse(request.reference), *(_analyse(k) for k in points)]
         parts = clauses(text) if text else []
         return cls(
@@ -384,8 +520,9 @@ def _signals(
     fast_a: Vectors,
     fast_w: Vectors,
     word_vectors: dict[str, Vectors],
-) -> tuple[npt.NDArray[np.float64], list[Clause | None]]:
-    """One row of signals per statement, and the answer piece that best states it.
+) -> tuple[tuple[npt.NDArray[np.float64], list[Clause | None]], npt.NDArray[np.float64]]:
+    """One row of signals per statement, the answer piece that best states it, and the USE
+    cosine of each statement with each answer window.
 
     `semantic` holds the e5 vectors of the statements, the question and the answer; without
     them (the fast profile) the two e5 columns are zero, and its calibration does not use them.
@@ -417,10 +554,13 @@ def _signals(
         else:
             use_best = 0.0
             best.append(None)
+        # a key point is short: the answer's best-matching window, not the whole answer, is what
+        # compares with it as the whole answer compares with the whole reference
+        use_whole = float(fast_s[k] @ fast_a)
         rows.append(
             [
                 statement_e5[k],
-                float(fast_s[k] @ fast_a),
+                use_whole if k == 0 else max(use_whole, use_best),
                 use_best,
                 recall,
                 gram_recall,
@@ -428,7 +568,7 @@ def _signals(
                 question_e5,
             ]
         )
-    return np.asarray(rows, dtype=np.float64), best
+    return (np.asarray(rows, dtype=np.float64), best), np.asarray(by_window, dtype=np.float64)
 
 
 def _translated(crossing: dict[str, list[str]], vectors: dict[str, Vectors]) -> int:

@@ -120,3 +120,29 @@ def to_plain(markdown: str) -> str:
     text = re.sub(r"^\s*>\s?", "", text, flags=re.M)
     text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text, flags=re.M)
     return "\n".join(plain_text(line) for line in text.split("\n")).strip()
+
+
+# "I don't know" in its common forms; an answer that says only this (and fillers) is no answer
+_DONT_KNOW = re.compile(
+    r"不知道|不会|不太会|不[太大]?清楚|不[太大]?了解|不[太大]?懂|不[太大]?记得|没学过|没有?复习到?|"
+    r"忘了|忘记了|记不清|想不起来|答不上来|答不出来|跳过|没有?思路|"
+    r"i\s*(?:do\s*n[o']t|dont)\s*know|no\s*idea|not\s*sure|(?:can't|cannot|don't)\s*remember|"
+    r"\bskip\b|\bpass\b|no\s*clue|i\s*forgot|i\s*have\s*forgotten",
+    re.IGNORECASE,
+)
+_FILLERS = re.compile(
+    r"嗯+|呃+|啊+|额+|那个|这个|就是|抱歉|对不起|老师|说实话|实在|确实|真的|暂时|目前|还|"
+    r"这道题|这个问题|这题|我|sorry|um+|uh+|er+|well|honestly|really|actually|"
+    r"i'?m|i\s*am|afraid|this|question|the|that|it|yet|at\s*all",
+    re.IGNORECASE,
+)
+NO_ANSWER_CHARS = 40
+
+
+def is_no_answer(text: str) -> bool:
+    """Whether an answer only says "I don't know" (不知道, 不会, I don't know, 没复习到 …)."""
+    text = text.strip()
+    if len(text) > NO_ANSWER_CHARS or not _DONT_KNOW.search(text):
+        return False
+    rest = _FILLERS.sub(" ", _DONT_KNOW.sub(" ", text))
+    return not content_words(rest)

@@ -18,7 +18,7 @@ from typing import Any
 
 from viva.bank.models import LinkRole, Question
 from viva.errors import NotFoundError, VivaError
-from viva.grading.models import Coverage, Flag, Grade, KeyPointResult
+from viva.grading.models import Contradiction, Coverage, Flag, Grade, KeyPointResult
 from viva.practice.scheduler import Memory, Scheduler
 
 GOOD_SCORE = 70
@@ -330,16 +330,20 @@ class MockInterview:
             points = [
                 KeyPointResult(reference, Coverage.MISSED, grade.similarity, context=reference)
             ]
-        # what the answer missed first, then what it said only in part
+        # what the answer got wrong first, then what it missed, then what it said only in part
+        order = (Coverage.CONTRADICTED, Coverage.MISSED, Coverage.PARTLY)
         missed = sorted(
-            (k for k in points if k.coverage is not Coverage.COVERED),
-            key=lambda k: (k.coverage is not Coverage.MISSED, k.confidence),
+            (k for k in points if k.coverage in order),
+            key=lambda k: (order.index(k.coverage), k.confidence),
         )
         covered = [k for k in points if k.coverage is Coverage.COVERED]
         for point in missed[: stage.follow_ups]:
-            prompt = follow_up_prompt(
-                asked.lang, point.text, covered[0].text if covered else None, self._rng
-            )
+            if point.contradiction is not None:
+                prompt = challenge_prompt(asked.lang, point.contradiction)
+            else:
+                prompt = follow_up_prompt(
+                    asked.lang, point.text, covered[0].text if covered else None, self._rng
+                )
             if _normal(prompt) == _normal(asked.prompt):
                 continue
             out.append(
@@ -418,6 +422,28 @@ _TEMPLATES_EN_NONE = (
     "Let me ask it differently: what can you tell me about “{missed}”?",
     "Could you explain “{missed}”?",
 )
+
+
+# a contradicted point is challenged, not corrected: the student gets a chance to fix it
+_CHALLENGE_ZH = {
+    "term": "你刚才说“{said}”，再想想，这一步用的真的是它吗？应该是什么？",
+    "number": "你刚才说是“{said}”，再算一下，这个数对吗？",
+    "negation": "你刚才说“{said}”，再想想，真的是这样吗？",
+    "verdict": "你的判断是“{said}”，再想想，理由站得住吗？",
+}
+_CHALLENGE_EN = {
+    "term": "You said “{said}” — are you sure? What is used at that step?",
+    "number": "You said “{said}” — could you check that number again?",
+    "negation": "You said “{said}” — are you sure that holds?",
+    "verdict": "Your verdict was “{said}” — are you sure? Walk me through why.",
+}
+
+
+def challenge_prompt(lang: str, contradiction: Contradiction) -> str:
+    """A follow-up that questions what the answer got wrong (without giving the answer away)."""
+    pool = _CHALLENGE_EN if lang == "en" else _CHALLENGE_ZH
+    template = pool.get(contradiction.kind, pool["negation"])
+    return template.format(said=_clip(contradiction.said))
 
 
 def follow_up_prompt(lang: str, missed: str, covered: str | None, rng: random.Random) -> str:

@@ -129,7 +129,7 @@ class Core:
         # app serves requests from a pool): grading holds this lock.
         self._model_lock = threading.Lock()
         self._upload_lock = threading.Lock()  # web uploads: staged, imported, moved one at a time
-        self._recent_grades: dict[tuple[str, str], Grade] = {}  # insertion order: oldest first
+        self._recent_grades: dict[tuple[str, str, str], Grade] = {}  # insertion order: oldest first
 
     def close(self) -> None:
         """Release the database connections."""

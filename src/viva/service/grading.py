@@ -114,7 +114,19 @@ class GradingService(BankService):
                 and q.id != question.id
             ]
             reference = "\n".join(p for p in parts if p) or reference
+        # an unresolved link or embed is a pointer to text Viva does not have: not reference
+        unresolved = [link for link in question.links if not link.is_resolved]
+        for link in unresolved:
+            reference = (reference or "").replace(link.raw, " ")
         if not reference or not to_plain(reference).strip():
+            if unresolved:
+                targets = ", ".join(link.target for link in unresolved)
+                raise QuestionNotGradable(
+                    f"question {question.id} cannot be graded: its reference answer is only a"
+                    f" link to {targets}, which is not in your notes",
+                    hint="import the note it links to together with this one, or write the"
+                    " answer out in the note",
+                )
             raise QuestionNotGradable(
                 f"question {question.id} has no reference answer yet, so it cannot be graded",
                 hint="write its answer in your note and re-import it",
@@ -122,16 +134,19 @@ class GradingService(BankService):
         points = tuple(k.text for k in question.key_points)
         return GradeRequest(question.prompt, to_plain(reference), "", points)
 
-    def grade(self, id_or_prefix: str, answer: str) -> tuple[Question, Grade]:
-        """Grade an answer to a bank question."""
+    def grade(
+        self, id_or_prefix: str, answer: str, *, lang: str | None = None
+    ) -> tuple[Question, Grade]:
+        """Grade an answer to a bank question; feedback in `lang` (default: the interface's)."""
         from dataclasses import replace
 
         question = self.question(id_or_prefix)
-        key = (question.id, answer)
+        lang = lang or self.preferences().ui_lang
+        key = (question.id, answer, lang)
         cached = self._recent_grades.get(key)
         if cached is not None:  # the web app grades, then records the review of the same answer
             return question, cached
-        request = replace(self.grade_request(question), answer=answer)
+        request = replace(self.grade_request(question), answer=answer, lang=lang)
         with self._model_lock:
             grade = self.grader().grade(request)
             self._recent_grades[key] = grade
@@ -182,7 +197,9 @@ class GradingService(BankService):
                     score=round(grade.score / 100, 3),
                     grade=grade.grade,
                     covered=[k.text for k in grade.covered],
+                    partly=[k.text for k in grade.partly],
                     missed=[k.text for k in grade.missed],
+                    contradicted=[k.text for k in grade.contradicted],
                     flags=[f.value for f in grade.flags],
                 )
             done += len(part)

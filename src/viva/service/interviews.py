@@ -435,7 +435,13 @@ class InterviewService(PracticeService):
         from viva.grading.scorer import GradeRequest
         from viva.grading.text import to_plain
 
-        request = GradeRequest(asked.prompt, to_plain(asked.reference), answer, asked.key_points)
+        request = GradeRequest(
+            asked.prompt,
+            to_plain(asked.reference),
+            answer,
+            asked.key_points,
+            lang=self.preferences().ui_lang,
+        )
         with self._model_lock:
             return self.grader().grade(request)
 

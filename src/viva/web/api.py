@@ -24,6 +24,11 @@ router = APIRouter(prefix="/api", tags=["api"])
 class GradeBody(BaseModel):
     question_id: str = Field(max_length=MAX_ID, description="The question's id (or a prefix).")
     answer: str = Field(max_length=MAX_ANSWER, description="The answer as typed or transcribed.")
+    lang: str | None = Field(
+        default=None,
+        pattern="^(zh|en)$",
+        description="The feedback's language (default: the interface's).",
+    )
 
 
 class ReviewBody(BaseModel):
@@ -139,7 +144,7 @@ def drill_next(request: Request, section: str | None = None) -> dict[str, Any]:
 
 @router.post("/grade", summary="Grade an answer to a bank question")
 def grade(request: Request, body: GradeBody) -> dict[str, Any]:
-    found, result = viva_of(request).grade(body.question_id, body.answer)
+    found, result = viva_of(request).grade(body.question_id, body.answer, lang=body.lang)
     return {"question_id": found.id, **wire.grade_json(result)}
 
 

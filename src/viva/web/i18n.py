@@ -84,11 +84,21 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "drill.reviewed": ("已记录：下次复习 {when}", "Recorded: next review {when}"),
     "grade.score": ("得分", "Score"),
+    "grade.contradicted": ("答错的要点", "Points you got wrong"),
+    "grade.you_said": (
+        "你说“{said}”，参考答案是“{expected}”",
+        "You said “{said}”; the reference says “{expected}”",
+    ),
+    "grade.reference_says": ("参考答案：", "The reference: "),  # the statement follows
     "grade.covered": ("答到的要点", "Points you covered"),
     "grade.partial": ("部分答到", "Partly covered"),
     "grade.missed": ("遗漏的要点", "Points you missed"),
-    "grade.read": ("参考：", "Read:"),
+    "grade.read": ("参考：", "Read: "),  # the reference sentence follows
     "grade.your_answer": ("你的回答（高亮为依据）", "Your answer (evidence highlighted)"),
+    "grade.your_answer_wrong": (
+        "你的回答（绿色为依据，红色为答错之处）",
+        "Your answer (evidence in green, wrong statements in red)",
+    ),
     "grade.suggested": ("建议评分", "Suggested rating"),
     "grade.rate": ("选择评分", "Your rating"),
     "rating.1": ("重来", "Again"),
@@ -101,6 +111,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "flag.too_short": ("太短", "Far too short"),
     "flag.too_long": ("太长", "Far too long"),
     "flag.truncated": ("回答过长，已截断", "Answer truncated"),
+    "flag.other_language": (
+        "作答语言与参考答案不同（仍按内容评分）",
+        "Not in the reference's language (still graded on content)",
+    ),
+    "iv.last_points": ("要点", "Key points"),
     "iv.title": ("模拟面试", "Mock interview"),
     "iv.choose": ("选择面试流程", "Choose a plan"),
     "iv.minutes": ("总时长（分钟，可选）", "Total minutes (optional)"),

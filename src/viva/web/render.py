@@ -8,6 +8,7 @@ through nh3 (ammonia) with a short allow-list, so a `<script>`, an `onerror=` or
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -97,36 +98,55 @@ def question_html(question: Question) -> str:
 
 
 def evidence_html(answer: str, grade: Grade) -> str:
-    """The student's answer, escaped, with each covered point's evidence marked.
+    """The student's answer, escaped, with each stated point's evidence marked and each
+    contradicted point's wrong statement marked apart (`<mark class="evidence wrong">`).
 
-    Overlapping spans merge; each mark names the key points it supports (title attribute).
+    Overlapping spans of one kind merge; each mark names the key points it concerns (title
+    attribute). Where a wrong statement overlaps evidence, the wrong statement shows.
     """
-    spans: list[tuple[int, int, str]] = []
+    stated: list[tuple[int, int, str]] = []
+    wrong: list[tuple[int, int, str]] = []
     for number, point in enumerate(grade.key_points, 1):
-        if point.evidence is not None and not point.is_missed:
-            start = max(0, min(len(answer), point.evidence.start))
-            end = max(start, min(len(answer), point.evidence.end))
-            if end > start:
-                spans.append((start, end, f"{number}. {point.text}"))
-    spans.sort()
+        found = point.contradiction
+        span = found.span if found is not None else point.evidence
+        if span is None or point.is_missed:
+            continue
+        start = max(0, min(len(answer), span.start))
+        end = max(start, min(len(answer), span.end))
+        if end > start:
+            kind = wrong if found is not None or not point.is_stated else stated
+            kind.append((start, end, f"{number}. {point.text}"))
+    regions = [(*r, "evidence") for r in _merged(stated)]
+    regions += [(*r, "evidence wrong") for r in _merged(wrong)]
+    cuts = sorted({0, len(answer), *(r[0] for r in regions), *(r[1] for r in regions)})
+    pieces: list[tuple[int, int, tuple[int, int, list[str], str] | None]] = []
+    for start, end in itertools.pairwise(cuts):
+        inside = [r for r in regions if r[0] <= start and end <= r[1]]
+        region = max(inside, key=lambda r: r[3] == "evidence wrong", default=None)
+        if pieces and pieces[-1][2] is region:
+            pieces[-1] = (pieces[-1][0], end, region)
+        else:
+            pieces.append((start, end, region))
+    out: list[str] = []
+    for start, end, region in pieces:
+        text = html.escape(answer[start:end])
+        if region is None:
+            out.append(text)
+            continue
+        title = html.escape("; ".join(region[2]), quote=True)
+        out.append(f'<mark class="{region[3]}" title="{title}">{text}</mark>')
+    return "".join(out)
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, list[str]]]:
     merged: list[tuple[int, int, list[str]]] = []
-    for start, end, label in spans:
+    for start, end, label in sorted(spans):
         if merged and start <= merged[-1][1]:
             last = merged[-1]
             merged[-1] = (last[0], max(last[1], end), [*last[2], label])
         else:
             merged.append((start, end, [label]))
-    out: list[str] = []
-    position = 0
-    for start, end, labels in merged:
-        out.append(html.escape(answer[position:start]))
-        title = html.escape("; ".join(labels), quote=True)
-        out.append(
-            f'<mark class="evidence" title="{title}">{html.escape(answer[start:end])}</mark>'
-        )
-        position = end
-    out.append(html.escape(answer[position:]))
-    return "".join(out)
+    return merged
 
 
 # --- charts: small server-side SVGs (no chart library to vendor, readable without JS) -----

@@ -1,0 +1,237 @@
+"""Contradictions: where an answer states a key point wrongly.
+
+Similarity cannot tell "除以根号 d_k 防止 softmax 饱和" from "乘 d_k，再用 ReLU": the words
+around the mistake are the point's own. Real students get points wrong in a few recurring ways,
+and each is checked on the part of the answer that talks about the point (a window that matches
+it, or shares its words):
+
+- a swapped term: the point names one member of a group of mutually exclusive terms
+  (contrasts.txt: softmax/ReLU, encoder/decoder, 栈/队列, 增大/减小 …) and the answer names another
+  member there, and never the point's;
+- a flipped polarity: the answer's window says the point almost word for word, with a negation
+  the point does not have (能 → 不能, is → isn't), or without the one it has;
+- a wrong number: the point says "三次握手" and the answer "两次握手" (same unit, another number,
+  and the point's number nowhere in the answer); complexities alike (O(1) against O(n)).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from viva.bank.segment import words
+from viva.grading.exact import math_form, same_math
+from viva.grading.models import Contradiction, Span
+from viva.grading.text import Clause, content_words
+
+# a window is about the point when their USE cosine reaches this, or they share a content word
+ALIGNED = 0.45
+# a negation flip needs the window to say the point nearly word for word
+SAME_STATEMENT = 0.6
+SAME_WORDS = 0.5
+FLIP_WINDOWS = 1  # the best-matching window only: a flip elsewhere is another statement
+SHARED_GRAMS = 2  # ... or two character bigrams ("做点积" is one word, but says 点积)
+
+_NEGATORS = frozenset(
+    "不 没 没有 无法 不能 不会 不是 不可 不再 不必 无需 无须 并非 未 不用 不要 不应 不该 别 "
+    "not no never cannot can't isn't aren't doesn't don't won't wasn't without neither nor".split()
+)
+_LATIN = re.compile(r"[a-z]")
+_NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
+_COMPLEXITY = re.compile(r"o\([^()]*(?:\([^()]*\))?[^()]*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    alternatives: tuple[tuple[str, ...], ...]
+    generic: bool  # everyday words (增大/减小): a swap counts only where the answer is on the point
+
+
+@cache
+def contrast_groups() -> tuple[_Group, ...]:
+    """The groups of mutually exclusive terms shipped in contrasts.txt."""
+    text = resources.files("viva.grading").joinpath("contrasts.txt").read_text("utf-8")
+    groups = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        generic = line.startswith("~")
+        alternatives = tuple(
+            tuple(s.strip().lower() for s in alt.split(",") if s.strip())
+            for alt in line.lstrip("~").split("|")
+        )
+        groups.append(_Group(alternatives, generic))
+    return tuple(groups)
+
+
+def _has(spelling: str, text: str, tokens: frozenset[str]) -> int:
+    """Where `spelling` occurs in the lower-cased text as a term, or -1."""
+    if _LATIN.search(spelling):
+        match = re.search(rf"(?<![a-z0-9]){re.escape(spelling)}(?![a-z0-9])", text)
+        return match.start() if match else -1
+    if len(spelling) >= 3 or spelling in tokens:
+        return text.find(spelling)
+    return -1
+
+
+def _members(group: _Group, text: str, tokens: frozenset[str]) -> dict[int, tuple[str, int]]:
+    """The group's alternatives a text names: index -> (spelling, offset)."""
+    found: dict[int, tuple[str, int]] = {}
+    for index, spellings in enumerate(group.alternatives):
+        for spelling in sorted(spellings, key=len, reverse=True):
+            at = _has(spelling, text, tokens)
+            if at >= 0:
+                found[index] = (spelling, at)
+                break
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    text: str  # lower-cased
+    tokens: frozenset[str]
+    words: frozenset[str]  # content words
+
+    @classmethod
+    def of(cls, text: str) -> _View:
+        return cls(
+            text.lower(),
+            frozenset(words(text, keep_stopwords=True)),
+            frozenset(content_words(text)),
+        )
+
+
+def find_contradiction(
+    point: str,
+    question: str,
+    answer: str,
+    windows: Sequence[Clause],
+    similarity: Sequence[float],
+) -> Contradiction | None:
+    """The first way the answer contradicts the point (term, number, negation), or None.
+
+    `windows` are the answer's clauses and clause pairs (offsets into `answer`), `similarity`
+    their USE cosine with the point.
+    """
+    if not windows:
+        return None
+    p = _View.of(point)
+    q = _View.of(question)
+    whole = _View.of(answer)
+    views = [_View.of(w.text) for w in windows]
+    own = p.words - q.words
+    aligned = [
+        i for i, v in enumerate(views) if similarity[i] >= ALIGNED or (own and own & v.words)
+    ]
+    aligned.sort(key=lambda i: -similarity[i])
+    return (
+        _swapped_term(p, q, whole, windows, views, aligned, similarity)
+        or _wrong_number(point, answer, windows, aligned)
+        or _flipped(point, p, q, windows, views, similarity)
+    )
+
+
+def _swapped_term(
+    p: _View,
+    q: _View,
+    whole: _View,
+    windows: Sequence[Clause],
+    views: Sequence[_View],
+    aligned: Sequence[int],
+    similarity: Sequence[float],
+) -> Contradiction | None:
+    everywhere = sorted(range(len(windows)), key=lambda i: -similarity[i])
+    for group in contrast_groups():
+        named = _members(group, p.text, p.tokens)
+        if len(named) != 1:
+            continue
+        (expected_index, (expected, _)) = next(iter(named.items()))
+        asked = _members(group, q.text, q.tokens)  # the question's own terms are its subject
+        if expected_index in _members(group, whole.text, whole.tokens):
+            continue  # the answer names the point's term somewhere: no swap
+        for i in aligned if group.generic else everywhere:
+            said = {
+                k: v
+                for k, v in _members(group, views[i].text, views[i].tokens).items()
+                if k != expected_index and k not in asked
+            }
+            if said:
+                spelling, at = next(iter(said.values()))
+                start = windows[i].start + at
+                return Contradiction(
+                    windows[i].text[at : at + len(spelling)],
+                    expected,
+                    Span(start, start + len(spelling)),
+                    "term",
+                )
+    return None
+
+
+def _numbers(text: str) -> list[tuple[str, str]]:
+    """(number, unit) pairs of a text in canonical form, and complexities as ("o(...)", "o")."""
+    form = math_form(text)
+    found = [(m.group(1), m.group(2)) for m in _NUMBER_UNIT.finditer(form)]
+    found += [(m.group(0), "o") for m in _COMPLEXITY.finditer(form)]
+    return found
+
+
+def _wrong_number(
+    point: str, answer: str, windows: Sequence[Clause], aligned: Sequence[int]
+) -> Contradiction | None:
+    expected = _numbers(point)
+    if not expected:
+        return None
+    stated = {n for n, _ in _numbers(answer)}
+    for number, unit in expected:
+        if any(same_math(number, s) for s in stated):
+            continue
+        for i in aligned:
+            for said, said_unit in _numbers(windows[i].text):
+                if said_unit == unit and not same_math(said, number):
+                    at = _find_number(windows[i].text, said)
+                    start = windows[i].start + max(at, 0)
+                    size = len(said) if at >= 0 else len(windows[i].text)
+                    return Contradiction(
+                        answer[start : start + size],
+                        f"{number}{'' if unit == 'o' else unit}",
+                        Span(start, start + size),
+                        "number",
+                    )
+    return None
+
+
+def _find_number(text: str, canonical: str) -> int:
+    """Where a canonical number is written in `text` (digits as written), or -1."""
+    if canonical.startswith("o("):
+        match = re.search(r"[OoΘθ]\s*\(", text)
+        return match.start() if match else -1
+    return text.find(canonical)
+
+
+def _negations(view: _View) -> int:
+    return sum(1 for t in view.tokens if t in _NEGATORS)
+
+
+def _flipped(
+    point: str,
+    p: _View,
+    q: _View,
+    windows: Sequence[Clause],
+    views: Sequence[_View],
+    similarity: Sequence[float],
+) -> Contradiction | None:
+    own = (p.words - q.words - _NEGATORS) or p.words
+    negated = _negations(p) > 0
+    ranked = sorted(range(len(windows)), key=lambda i: -similarity[i])[:FLIP_WINDOWS]
+    for i in ranked:
+        if similarity[i] < SAME_STATEMENT:
+            break
+        shared = len(own & views[i].words) / max(1, len(own))
+        if shared >= SAME_WORDS and negated != (_negations(views[i]) > 0):
+            window = windows[i]
+            return Contradiction(window.text, point, Span(window.start, window.end), "negation")
+    return None

@@ -1,0 +1,115 @@
+"""Numbers, formulas, terms and verdicts in one canonical form (no models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from viva.grading.contrast import find_contradiction
+from viva.grading.exact import judge_exact, math_tokens, same_math, verdict
+from viva.grading.keypoints import usable_key_points
+from viva.grading.text import clauses, is_no_answer
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("$2^{h}-1$", "2 的 h 次方减 1"),
+        ("2^h - 1", "2^h-1"),
+        ("O(n \\log n)", "O(nlogn)"),
+        ("Θ(n log n)", "O(n log n)"),
+        ("$\\frac{n(n-1)}{2}$", "n 乘 n 减 1 除以 2"),
+        ("0.75", "百分之七十五"),
+        ("三分之一", "1/3"),
+        ("O(n²)", "O(n^2)"),
+    ],
+)
+def test_same_formula_written_differently(a: str, b: str) -> None:
+    assert any(same_math(x, y) for x in math_tokens(a) for y in math_tokens(b))
+
+
+@pytest.mark.parametrize(("a", "b"), [("2^(h-1)", "2^h-1"), ("O(n)", "O(n^2)"), ("7", "8")])
+def test_different_formulas_stay_apart(a: str, b: str) -> None:
+    assert not any(same_math(x, y) for x in math_tokens(a) for y in math_tokens(b))
+
+
+def test_words_with_numerals_are_not_numbers() -> None:
+    assert math_tokens("平衡二叉树一共有几种") == set()
+
+
+def test_result_is_the_conclusion_not_the_aside() -> None:
+    question = "一个前缀长度为 /26 的子网，可分配给主机的地址有多少个？"
+    reference = "主机号 6 位，共 $2^6=64$ 个地址，去掉网络地址和广播地址，所以可分配 62 个。"
+    assert judge_exact(question, reference, "62 个").matches  # type: ignore[union-attr]
+    wrong = judge_exact(question, reference, "64 个")
+    assert wrong is not None
+    assert not wrong.matches
+
+
+def test_verdicts() -> None:
+    assert verdict("错误。因为……") is False
+    assert verdict("不正确，应该是") is False
+    assert verdict("正确，TCP 面向连接") is True
+    assert verdict("True. It is") is True
+    assert verdict("TCP 是面向连接的") is None
+
+
+def test_term_answer_matches_the_reference_lead() -> None:
+    question = "用于实现广度优先搜索的数据结构是什么？"
+    reference = "队列。BFS 按层扩展，先访问的结点先出队，与栈实现的 DFS 不同。"
+    assert judge_exact(question, reference, "队列").matches  # type: ignore[union-attr]
+    assert judge_exact(question, reference, "栈") is None
+
+
+def test_swapped_term_is_a_contradiction() -> None:
+    point = "除以根号 d_k 防止 softmax 饱和"
+    answer = "先点积，再用 ReLU 归一化，乘 d_k 防止梯度太小。"
+    parts = clauses(answer)
+    found = find_contradiction(point, "为什么要缩放？", answer, parts, [0.3] * len(parts))
+    assert found is not None
+    assert (found.said, found.expected, found.kind) == ("ReLU", "softmax", "term")
+    assert answer[found.span.start : found.span.end] == "ReLU"
+
+
+def test_no_contradiction_when_the_answer_also_names_the_right_term() -> None:
+    point = "输出层用 softmax 得到概率"
+    answer = "隐藏层用 ReLU，输出层用 softmax 得到概率。"
+    parts = clauses(answer)
+    assert (
+        find_contradiction(point, "分类网络怎么输出？", answer, parts, [0.5] * len(parts)) is None
+    )
+
+
+def test_wrong_number_with_the_same_unit() -> None:
+    point = "TCP 建立连接需要三次握手"
+    answer = "TCP 建立连接要两次握手就够了。"
+    parts = clauses(answer)
+    found = find_contradiction(point, "TCP 如何建立连接？", answer, parts, [0.8] * len(parts))
+    assert found is not None
+    assert found.kind == "number"
+
+
+def test_flipped_negation() -> None:
+    point = "数组支持下标随机访问"
+    answer = "数组不支持下标随机访问，只能顺序找。"
+    parts = clauses(answer)
+    found = find_contradiction(point, "数组和链表的区别？", answer, parts, [0.9] * len(parts))
+    assert found is not None
+    assert found.kind == "negation"
+
+
+@pytest.mark.parametrize(
+    "text", ["不知道", "嗯……不会", "I don't know.", "抱歉老师，这道题我没复习到"]
+)
+def test_no_answer_phrases(text: str) -> None:
+    assert is_no_answer(text)
+
+
+@pytest.mark.parametrize("text", ["不会饱和", "TCP 不会丢包", "不知道为什么，但要除以根号 d_k"])
+def test_answers_with_content_are_answers(text: str) -> None:
+    assert not is_no_answer(text)
+
+
+def test_fragment_key_point_is_read_in_its_sentence() -> None:
+    reference = "GRU 用更新门决定保留多少旧状态，从而实现状态的更新。复杂度是 $O(n)$。"
+    points = usable_key_points(("实现状态的更新", "$O(n)$"), reference, "GRU 是什么？")
+    assert points == ("GRU 用更新门决定保留多少旧状态，从而实现状态的更新。",)
