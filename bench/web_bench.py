@@ -96,7 +96,7 @@ def run(url: str, env: dict[str, str]) -> None:
         f"web bench: {len(questions)} built-in questions, {REQUESTS} requests per figure, "
         f"{os.cpu_count()} cores"
     )
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with httpx.Client(base_url=url, timeout=60, headers={"Origin": url}) as client:
         client.get("/")
         token = client.cookies["viva_csrf"]
         headers = {"X-CSRF-Token": token, "HX-Request": "true"}
@@ -122,7 +122,7 @@ def run(url: str, env: dict[str, str]) -> None:
     errors: list[str] = []
 
     def worker(chunk: list[str]) -> None:
-        with httpx.Client(base_url=url, timeout=120) as client:
+        with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as client:
             client.get("/api/preferences")
             client.headers["X-CSRF-Token"] = client.cookies["viva_csrf"]
             for answer in chunk:

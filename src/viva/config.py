@@ -17,6 +17,8 @@ APP_NAME = "viva"
 DEFAULT_MAX_NOTE_MB = 10.0
 DEFAULT_MAX_UPLOAD_MB = 50.0
 DEFAULT_MAX_AUDIO_MINUTES = 10.0
+DEFAULT_MAX_BODY_KB = 512.0  # a JSON or form request (an answer is at most 20,000 characters)
+DEFAULT_TTS_CACHE_MB = 200.0
 GRADING_PROFILES = ("accurate", "fast")  # the grader's profiles (viva.grading.calibration)
 
 
@@ -32,6 +34,19 @@ class Settings:
     max_upload_bytes: int = int(DEFAULT_MAX_UPLOAD_MB * 1024 * 1024)  # web uploads, unpacked too
     max_audio_seconds: float = DEFAULT_MAX_AUDIO_MINUTES * 60  # longer recordings are refused
     grading_profile: str = "accurate"  # "fast": no e5 on answers (about 3x faster, ~1 point less)
+    max_body_bytes: int = int(DEFAULT_MAX_BODY_KB * 1024)  # web requests other than uploads
+    tts_cache_bytes: int = int(DEFAULT_TTS_CACHE_MB * 1024 * 1024)  # spoken questions kept
+    allowed_hosts: tuple[str, ...] = ()  # Host names the web app answers besides loopback
+
+    @property
+    def plans_dir(self) -> Path:
+        """Interview plans of the user's own, chosen by name like the built-in ones."""
+        return self.home / "plans"
+
+    @property
+    def tts_cache_dir(self) -> Path:
+        """Spoken questions, kept so a question is synthesised once (a size-capped LRU)."""
+        return self.home / "tts-cache"
 
     @property
     def db_path(self) -> Path:
@@ -115,6 +130,11 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
                 f"VIVA_DESIRED_RETENTION must be between 0.70 and 0.99 (not {raw_retention!r})",
                 hint="0.9 means about 90% of questions recalled when they fall due",
             )
+    body_kb = _positive(env, "VIVA_MAX_BODY_KB", DEFAULT_MAX_BODY_KB, "kilobytes", "1024")
+    cache_mb = _positive(env, "VIVA_TTS_CACHE_MB", DEFAULT_TTS_CACHE_MB, "megabytes", "500")
+    hosts = tuple(
+        h.strip().lower() for h in (env.get("VIVA_ALLOWED_HOSTS") or "").split(",") if h.strip()
+    )
     profile = (env.get("VIVA_GRADER") or "accurate").strip().lower()
     if profile not in GRADING_PROFILES:
         raise ConfigError(
@@ -131,4 +151,7 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         max_upload_bytes=int(upload_mb * 1024 * 1024),
         max_audio_seconds=audio_minutes * 60,
         include_builtin=include_builtin,
+        max_body_bytes=int(body_kb * 1024),
+        tts_cache_bytes=int(cache_mb * 1024 * 1024),
+        allowed_hosts=hosts,
     )

@@ -65,8 +65,8 @@ class LiveServer:
 
     @contextmanager
     def client(self) -> Iterator[httpx.Client]:
-        """An API client holding the CSRF cookie and sending its header."""
-        with httpx.Client(base_url=self.url, timeout=60) as client:
+        """An API client holding the CSRF cookie and sending its header and the Origin."""
+        with httpx.Client(base_url=self.url, timeout=60, headers={"Origin": self.url}) as client:
             client.get("/api/preferences").raise_for_status()
             client.headers["X-CSRF-Token"] = client.cookies["viva_csrf"]
             yield client

@@ -93,7 +93,7 @@ def test_csrf_and_origin_are_checked(live: LiveServer) -> None:
         )
         assert foreign.status_code == 403
         assert "another site" in foreign.json()["error"]
-        fine = bare.post("/api/reviews/undo", headers={"X-CSRF-Token": token})
+        fine = bare.post("/api/reviews/undo", headers={"X-CSRF-Token": token, "Origin": live.url})
         assert fine.status_code == 200
     page = httpx.get(live.url + "/")
     assert "script-src 'self'" in page.headers["content-security-policy"]

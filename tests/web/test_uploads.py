@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from viva.web.uploads import Upload, UploadError, UploadTooLarge, store_uploads
+from viva.service.bank import StagedNotes
+from viva.web.uploads import Upload, UploadError, UploadTooLarge, stage_uploads
 
 LIMIT = 1024 * 1024
+
+
+def store_uploads(uploads: list[Upload], folder: Path, limit: int) -> list[StagedNotes]:
+    """Stage under `folder`'s parent, bound for `folder` (nothing is written there)."""
+    return stage_uploads(uploads, staging=folder.parent / ".staging", folder=folder, limit=limit)
 
 
 def make_zip(entries: dict[str, bytes], symlink: str | None = None) -> bytes:
@@ -26,19 +32,21 @@ def make_zip(entries: dict[str, bytes], symlink: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def test_notes_and_vaults_are_placed_and_replaced(tmp_path: Path) -> None:
+def test_notes_and_vaults_are_staged_each_in_a_folder_of_its_own(tmp_path: Path) -> None:
     folder = tmp_path / "uploads"
     first = make_zip({"v/a.md": b"# A", "v/img.png": b"png", "v/run.sh": b"rm -rf /"})
-    paths = store_uploads([Upload("vault.zip", first), Upload("one.md", b"# one")], folder, LIMIT)
-    assert paths == [folder / "vault", folder / "one.md"]
-    assert sorted(p.name for p in (folder / "vault").rglob("*") if p.is_file()) == [
-        "a.md",
-        "img.png",
-    ]
-    second = make_zip({"v/b.md": b"# B"})
-    store_uploads([Upload("vault.zip", second)], folder, LIMIT)
-    assert [p.name for p in (folder / "vault").rglob("*.md")] == ["b.md"]  # a.md is gone
-    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no staging left
+    vault, note = store_uploads(
+        [Upload("vault.zip", first), Upload("one.md", b"# one")], folder, LIMIT
+    )
+    assert vault.final.parent == folder
+    assert vault.final.name.startswith("vault.zip-")
+    assert vault.prefix == "vault.zip"
+    assert sorted(p.name for p in vault.staged.rglob("*") if p.is_file()) == ["a.md", "img.png"]
+    assert note.final.parent.parent == folder
+    assert note.final.name == "one.md"
+    assert note.staged.read_bytes() == b"# one"
+    assert note.prefix == ""
+    assert not folder.exists()  # nothing is placed before the import is committed
 
 
 @pytest.mark.parametrize(
@@ -62,7 +70,8 @@ def test_bad_archives_write_nothing(
             folder,
             LIMIT,
         )
-    assert not (folder / "fine.md").exists() or message == "no Markdown"
+    assert not folder.exists()
+    assert not any((tmp_path / ".staging").rglob("*.md"))  # the staged note went too
     assert not (tmp_path / "evil.md").exists()
 
 
@@ -87,4 +96,4 @@ def test_binary_pretending_to_be_a_note(tmp_path: Path) -> None:
     with pytest.raises(UploadError, match="not a text file"):
         store_uploads([Upload("x.md", b"\x00\x01" * 100)], tmp_path, LIMIT)
     utf16 = "# 标题\n".encode("utf-16")
-    assert store_uploads([Upload("u16.md", utf16)], tmp_path, LIMIT)[0].read_bytes() == utf16
+    assert store_uploads([Upload("u16.md", utf16)], tmp_path, LIMIT)[0].staged.read_bytes() == utf16

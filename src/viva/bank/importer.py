@@ -58,7 +58,7 @@ def build_bank(
         found.extend(note.problems)
         if on_progress is not None:
             on_progress(done, len(texts))
-    vault = Vault(parsed, other_files)
+    vault = Vault(parsed, other_files, roots=roots)
     questions, counts, link_problems = build_questions(vault, bank)
     found.extend(link_problems)
     notes = tuple(

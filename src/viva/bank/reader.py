@@ -18,6 +18,7 @@ from viva.bank.models import NoteProblem, Severity
 from viva.errors import ImportFailed
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+DAMAGED_UTF8 = "utf-8 (invalid bytes replaced)"  # the encoding of a note decoded with U+FFFD
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,12 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
         return _normalise(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    if sum(1 for c in replaced if ord(c) > 127) - bad >= 10 * bad:
+        # UTF-8 with a few broken bytes (a cut copy, a bad sync): other codecs would turn
+        # every Chinese character into garbage; the importer warns where the bytes were
+        return _normalise(replaced), DAMAGED_UTF8
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from viva.bank.ids import question_id
 from viva.bank.markdown import MD_IMAGE, WIKI_LINK, AnswerLine, Heading, ParsedNote, RawQuestion
@@ -36,8 +36,18 @@ def _norm(text: str) -> str:
 class Vault:
     """Name and heading indexes over the notes (and other files) of one import."""
 
-    def __init__(self, notes: Sequence[VaultNote], other_files: Iterable[Path] = ()) -> None:
+    def __init__(
+        self,
+        notes: Sequence[VaultNote],
+        other_files: Iterable[Path] = (),
+        *,
+        roots: Sequence[str] = (),
+    ) -> None:
         self.notes = list(notes)
+        # Assets are read only from inside what was imported: a folder root, or the folder of
+        # a note imported on its own (no roots given: each note's folder).
+        folders = [Path(r) for r in roots] or [n.source.parent for n in self.notes]
+        self._areas = tuple((f.parent if f.is_file() else f).resolve() for f in folders if str(f))
         self._by_name: dict[str, VaultNote] = {}
         for note in sorted(self.notes, key=lambda n: (n.parsed.rel.count("/"), n.parsed.rel)):
             rel = note.parsed.rel
@@ -67,12 +77,22 @@ class Vault:
         return found
 
     def find_file(self, name: str, near: Path) -> Path | None:
-        """An asset: relative to the note first, then anywhere in the vault by file name."""
-        candidate = (near.parent / name).resolve()
-        if candidate.is_file():
-            return candidate
+        """An asset: relative to the note first, then anywhere in the vault by file name.
+
+        Only a file inside the imported vault counts: an absolute path, a `..` that climbs
+        out, or a symlink that points out is not found (a note must not read the disk).
+        """
+        if not PurePosixPath(name).is_absolute() and not PureWindowsPath(name).drive:
+            candidate = (near.parent / name).resolve()
+            if candidate.is_file() and self.is_inside(candidate):
+                return candidate
         matches = self._files_by_name.get(PurePosixPath(name).name.casefold(), [])
-        return matches[0] if matches else None
+        inside = [m for m in matches if self.is_inside(m.resolve())]
+        return inside[0] if inside else None
+
+    def is_inside(self, path: Path) -> bool:
+        """True when a resolved path lies in the imported vault."""
+        return any(path.is_relative_to(area) for area in self._areas)
 
 
 def build_questions(

@@ -58,4 +58,4 @@ def serve(
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(create_app(viva=viva), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(viva=viva, hosts=[host]), host=host, port=port, log_level="warning")

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from viva.grading.scorer import Grader
 
 UI_LANGUAGES = ("zh", "en")
+PLAN_YEARS = 3  # an interview date further ahead than this is a typo (and no plan reaches it)
 
 
 def now_utc() -> datetime:
@@ -58,6 +59,14 @@ class Preferences:
         }
 
 
+def _years_ahead(years: int) -> date:
+    today = now_utc().astimezone().date()
+    try:
+        return today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + years, day=28)
+
+
 def _checked(base: Preferences, values: dict[str, Any]) -> Preferences:
     """Apply `values` (JSON-ish) to `base`, every bad value reported at once."""
     problems: list[str] = []
@@ -68,9 +77,17 @@ def _checked(base: Preferences, values: dict[str, Any]) -> Preferences:
                 changes[key] = None
             else:
                 try:
-                    changes[key] = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+                    day = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
                 except ValueError:
                     problems.append(f"interview date {raw!r} is not a date like 2027-03-20")
+                else:
+                    latest = _years_ahead(PLAN_YEARS)
+                    if day > latest:
+                        problems.append(
+                            f"the interview date must be within {PLAN_YEARS} years, by "
+                            f"{latest.isoformat()} (not {day.isoformat()})"
+                        )
+                    changes[key] = day
         elif key == "desired_retention":
             try:
                 value = float(raw)
@@ -111,6 +128,7 @@ class Core:
         # The models are not known to be safe to call from several threads at once (the web
         # app serves requests from a pool): grading holds this lock.
         self._model_lock = threading.Lock()
+        self._upload_lock = threading.Lock()  # web uploads: staged, imported, moved one at a time
         self._recent_grades: dict[tuple[str, str, str], Grade] = {}  # insertion order: oldest first
 
     def close(self) -> None:

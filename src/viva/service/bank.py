@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import shutil
+import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,7 @@ from viva.service._core import Core, now_utc
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
-    from viva.bank.reader import NoteText
+    from viva.bank.reader import NoteFile, NoteText
     from viva.bank.search import SearchHit
 
 
@@ -79,6 +80,20 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
+class StagedNotes:
+    """Notes unpacked in a staging folder, moved to `final` once their import is committed.
+
+    The database records `final` (where the notes will be), and only a later import of the same
+    `final` updates or retires their questions. `prefix` starts every vault-relative path (and
+    so every question id): two archives that both hold `ML.md` stay apart.
+    """
+
+    staged: Path  # a note file or a folder, as unpacked: what is read
+    final: Path  # where it lives once imported
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Paths:
     """Where Viva keeps each thing (for `viva paths`)."""
 
@@ -122,12 +137,34 @@ class BankService(Core):
         Raises:
             ImportFailed: nothing importable, or a named file cannot be read (nothing written).
         """
-        if bank == BUILTIN_BANK:
-            raise ImportFailed(
-                f"the bank name {bank!r} is reserved for Viva's built-in questions",
-                hint="import into another bank, e.g. --bank my-notes",
-            )
+        _check_bank_name(bank)
         return self._import(paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now)
+
+    def import_staged(self, items: Sequence[StagedNotes], *, bank: str) -> ImportReport:
+        """Import staged uploads, then move them into place (web uploads).
+
+        Read from the staging folder, committed, and only then moved: an import that fails or
+        is killed leaves the previous files and the previous bank, never new files beside an old
+        bank. The staged copies are removed whatever happens.
+        """
+        try:
+            _check_bank_name(bank)
+            with self._upload_lock:
+                report = self._import(
+                    [item.staged for item in items],
+                    bank=bank,
+                    dry_run=False,
+                    on_progress=None,
+                    now=None,
+                    staged=items,
+                )
+                if not report.is_unchanged_vault:
+                    for item in items:
+                        _swap_into_place(item.staged, item.final)
+                return report
+        finally:
+            for item in items:
+                _remove(item.staged)
 
     def _import(
         self,
@@ -138,12 +175,17 @@ class BankService(Core):
         on_progress: ImportProgress | None,
         now: datetime | None,
         is_builtin: bool = False,
+        staged: Sequence[StagedNotes] = (),
     ) -> ImportReport:
         from viva.bank.importer import build_bank, read_notes
         from viva.bank.reader import discover
 
         started = now or now_utc()
-        files, others, roots = discover(paths)
+        files, others, read_roots = discover(paths)
+        roots = read_roots  # what this import covers (and may retire)
+        if staged:
+            files = [_prefixed(f, staged) for f in files]
+            roots = [str(item.final.resolve()) for item in staged]
 
         def progress(stage: str) -> Callable[[int, int], None] | None:
             if on_progress is None:
@@ -153,6 +195,7 @@ class BankService(Core):
         texts, skipped = read_notes(
             files, max_bytes=self.settings.max_note_bytes, on_progress=progress("read")
         )
+        skipped.extend(_damaged_warnings(texts))
         with self.db.reader() as conn:
             bank_id = repo.find_bank_id(conn, bank)
             stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
@@ -178,10 +221,12 @@ class BankService(Core):
             bank,
             texts,
             other_files=others,
-            roots=roots,
+            roots=read_roots,
             problems=skipped,
             on_progress=progress("parse"),
         )
+        if staged:
+            build = _relocated(build, staged, roots)
         with self.db.reader() as conn:
             stored = repo.stored_questions(conn, bank_id) if bank_id is not None else {}
         plan = plan_sync(build.questions, stored, build.roots)
@@ -198,7 +243,7 @@ class BankService(Core):
             return report
         if on_progress is not None:
             on_progress("write", 0, len(build.questions))
-        asset_names = self._copy_assets(build)
+        asset_names = self._copy_assets(build, read_roots)
         with self.db.transaction() as conn:
             bank_id = repo.ensure_bank(conn, bank, is_builtin=is_builtin, now=started)
             repo.apply_import(conn, bank_id, build, plan, now=started, asset_names=asset_names)
@@ -220,12 +265,19 @@ class BankService(Core):
         with self.db.reader() as conn:
             return tuple(repo.last_run_problems(conn, bank_id))
 
-    def _copy_assets(self, build: BankBuild) -> dict[str, str]:
-        """Copy the images notes embed into the data dir, named by content (deduplicated)."""
+    def _copy_assets(self, build: BankBuild, roots: Sequence[str]) -> dict[str, str]:
+        """Copy the images notes embed into the data dir, named by content (deduplicated).
+
+        Only files inside what was imported are read (the vault resolves links that way; this
+        is the second look, at the place that reads).
+        """
+        areas = [(Path(r).parent if Path(r).is_file() else Path(r)).resolve() for r in roots]
         names: dict[str, str] = {}
         files = {link.file for q in build.questions for link in q.links if link.file}
         for file in sorted(files):
-            source = Path(file)
+            source = Path(file).resolve()
+            if not any(source.is_relative_to(area) for area in areas):
+                continue
             try:
                 data = source.read_bytes()
             except OSError:
@@ -356,6 +408,31 @@ class BankService(Core):
         )
 
 
+MAX_BANK_NAME = 64
+_RESERVED = {BUILTIN_BANK, "all"}  # "all" names every bank in listings
+
+
+def _check_bank_name(name: str) -> None:
+    """Refuse a bank name that cannot be listed, typed or told apart."""
+    problem = None
+    if not name.strip():
+        problem = "is empty"
+    elif name != name.strip():
+        problem = "starts or ends with spaces"
+    elif len(name) > MAX_BANK_NAME:
+        problem = f"is {len(name)} characters long (at most {MAX_BANK_NAME})"
+    elif any(not c.isprintable() for c in name):
+        problem = "contains control characters"
+    elif name.casefold() in _RESERVED:
+        problem = "is reserved (built-in questions, or every bank)"
+    if problem is not None:
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise ImportFailed(
+            f"the bank name {shown!r} {problem}",
+            hint="name the bank with a few letters or digits, e.g. my-notes or 机器学习",
+        )
+
+
 def builtin_dir() -> Path:
     """The folder of the built-in bank's notes inside the installed package."""
     return Path(str(resources.files("viva.bank").joinpath("builtin")))
@@ -381,3 +458,66 @@ def _is_unchanged(
 
 def _hide_password(url: str) -> str:
     return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def _damaged_warnings(texts: Sequence[NoteText]) -> list[NoteProblem]:
+    """A warning, with its line, for each note whose invalid UTF-8 was replaced by U+FFFD."""
+    from viva.bank.reader import DAMAGED_UTF8
+
+    found = []
+    for text in texts:
+        if text.encoding != DAMAGED_UTF8:
+            continue
+        line = text.text.count("\n", 0, text.text.index("\ufffd")) + 1
+        damaged = text.text.count("\ufffd")
+        found.append(
+            NoteProblem(
+                text.file.rel,
+                line,
+                f"not valid UTF-8: {damaged} damaged byte sequence(s) shown as \ufffd "
+                "(the first on this line); save the note as UTF-8 again",
+                Severity.WARNING,
+            )
+        )
+    return found
+
+
+def _prefixed(file: NoteFile, staged: Sequence[StagedNotes]) -> NoteFile:
+    """`file` with its vault-relative path under the prefix of the upload it came from."""
+    for item in staged:
+        root = item.staged.resolve()
+        if item.prefix and (file.path == root or file.path.is_relative_to(root)):
+            return replace(file, rel=f"{item.prefix}/{file.rel}")
+    return file
+
+
+def _relocated(build: BankBuild, staged: Sequence[StagedNotes], roots: Sequence[str]) -> BankBuild:
+    """The build as if it had been read where the staged notes will live."""
+    moves = [(item.staged.resolve(), item.final.resolve()) for item in staged]
+
+    def moved(source: str) -> str:
+        path = Path(source)
+        for old, new in moves:
+            if path == old or path.is_relative_to(old):
+                return str(new / path.relative_to(old))
+        return source
+
+    notes = tuple(replace(n, source=moved(n.source)) for n in build.notes)
+    return replace(build, notes=notes, roots=tuple(roots))
+
+
+def _swap_into_place(staged: Path, final: Path) -> None:
+    """Replace `final` by `staged` with renames (the old copy is removed after)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
+    if final.exists():
+        final.rename(old)
+    staged.rename(final)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from viva.errors import NotFoundError, VivaError
 from viva.service._core import now_utc, start_of_day
 from viva.service.practice import PracticeService, new_allowed
+
+PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     import sqlalchemy as sa
@@ -202,7 +206,7 @@ class InterviewService(PracticeService):
     # --- mock interviews -----------------------------------------------------------------
     def start_interview(
         self,
-        plan: str = "kaoyan-cs",
+        plan: str | InterviewPlan = "kaoyan-cs",
         *,
         banks: Sequence[str] | None = None,
         seed: int | None = None,
@@ -210,7 +214,8 @@ class InterviewService(PracticeService):
         lang: str | None = None,
         now: datetime | None = None,
     ) -> tuple[MockInterview, int]:
-        """Draw an interview from a plan (built-in name or YAML path); returns it and its seed.
+        """Draw an interview from a plan (built-in name, YAML path or a loaded plan); returns it
+        and its seed.
 
         `minutes` rescales every answer's time so the whole panel fits; `lang` sets the
         language of the panel's follow-ups.
@@ -221,7 +226,12 @@ class InterviewService(PracticeService):
         from viva.practice.interview import MockInterview, load_plan
         from viva.store.reviews import load_memories
 
-        interview_plan = load_plan(plan)
+        if seed is not None and not 0 <= seed < 2**63:
+            raise VivaError(
+                f"the seed must be a whole number from 0 to 2^63-1 (not {seed})",
+                hint="any number of up to 18 digits draws a repeatable interview",
+            )
+        interview_plan = load_plan(plan) if isinstance(plan, str) else plan
         if minutes is not None:
             total = sum(s.count * s.seconds for s in interview_plan.stages) or 1
             factor = minutes * 60 / total
@@ -253,10 +263,43 @@ class InterviewService(PracticeService):
         return interview, chosen_seed
 
     def interview_plans(self) -> list[InterviewPlan]:
-        """The built-in interview plans."""
-        from viva.practice.interview import builtin_plans, load_plan
+        """The interview plans a name can choose: built in, then saved in the data dir."""
+        from viva.practice.interview import parse_plan
 
-        return [load_plan(name) for name in builtin_plans()]
+        return [
+            parse_plan(path.read_text(encoding="utf-8"), f"{name}.yaml")
+            for name, path in self._plan_files().items()
+        ]
+
+    def named_plan(self, name: str) -> InterviewPlan:
+        """A plan by name only (built in, or `<data dir>/plans/<name>.yaml`): never a path.
+
+        The web app takes plans this way, so a request cannot make the server read a file of
+        its choosing; an unknown name and a name that is no name get the same answer.
+        """
+        from viva.practice.interview import parse_plan
+
+        files = self._plan_files()
+        path = files.get(name) if isinstance(name, str) else None
+        if path is None:
+            shown = name if len(name) <= 80 else name[:77] + "..."
+            raise NotFoundError(
+                f"no interview plan called {shown!r}",
+                hint=f"plans: {', '.join(files)} (save your own as "
+                f"{self.settings.plans_dir / 'NAME.yaml'})",
+            )
+        return parse_plan(path.read_text(encoding="utf-8"), f"{name}.yaml")
+
+    def _plan_files(self) -> dict[str, Path]:
+        from viva.practice.interview import builtin_plans
+
+        files = dict(builtin_plans())
+        folder = self.settings.plans_dir
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                if PLAN_NAME.fullmatch(path.stem) and path.is_file():
+                    files.setdefault(path.stem, path)  # a built-in name keeps the built-in
+        return files
 
     # --- interviews answered one request at a time (the web app) -------------------------
     def begin_interview(
@@ -269,7 +312,10 @@ class InterviewService(PracticeService):
         seed: int | None = None,
         now: datetime | None = None,
     ) -> LiveInterview:
-        """Draw an interview and store it in progress; its first question is waiting."""
+        """Draw an interview and store it in progress; its first question is waiting.
+
+        `plan` is a name (see `named_plan`), never a path: the web app calls this.
+        """
         import secrets
 
         from viva.store.live_interviews import create_live, purge_stale
@@ -277,7 +323,7 @@ class InterviewService(PracticeService):
         at = now or now_utc()
         names = tuple(self._bank_names(banks))
         interview, used_seed = self.start_interview(
-            plan, banks=names, seed=seed, minutes=minutes, lang=lang, now=at
+            self.named_plan(plan), banks=names, seed=seed, minutes=minutes, lang=lang, now=at
         )
         interview.next()
         live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, names, at, interview)

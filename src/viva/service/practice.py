@@ -147,12 +147,16 @@ class PracticeService(GradingService):
         cram: bool = False,
         now: datetime | None = None,
     ) -> Review:
-        """Record a review: the log always, the new schedule unless cramming. One transaction."""
+        """Record a review: the log always, the new schedule unless cramming. One transaction.
+
+        `question_id` may be a unique prefix, as everywhere else.
+        """
         from viva.grading.models import Rating
         from viva.store.reviews import load_memories, record_review
         from viva.wire import grade_json
 
         at = now or now_utc()
+        question_id = self.question(question_id).id  # a prefix, or no such question (404)
         with self.db.transaction() as conn:
             before = load_memories(conn, [question_id]).get(question_id)
             result = self.scheduler().review(before, Rating(rating), now=at)

@@ -401,21 +401,29 @@ class SpeechService(InterviewService):
     @property
     def tts_cache_dir(self) -> Path:
         """Synthesised speech, one WAV per (engine, voice, text)."""
-        return self.settings.home / "tts-cache"
+        return self.settings.tts_cache_dir
 
-    def synthesize(self, text: str, lang: str | None = None) -> Path:
+    def synthesize(self, text: str, lang: str | None = None, *, max_chars: int = 5000) -> Path:
         """A WAV file of `text` spoken (cached: the same text is synthesised once).
 
-        `lang` None: Chinese when Chinese characters outnumber English words.
+        `lang` None: Chinese when Chinese characters outnumber English words. The text is
+        synthesised in bounded chunks and the cache is capped (`VIVA_TTS_CACHE_MB`).
         """
         from viva.speech.synthesizer import cached_speech, language_of
 
         if not text.strip():
             raise VivaError("there is no text to speak")
-        if len(text) > 5000:
-            raise VivaError(f"the text is too long to speak ({len(text)} characters; at most 5000)")
+        if len(text) > max_chars:
+            raise VivaError(
+                f"the text is too long to speak ({len(text)} characters; at most {max_chars})"
+            )
         chosen = lang or language_of(text)
-        return cached_speech(self.synthesizer(chosen), text.strip(), self.tts_cache_dir)
+        return cached_speech(
+            self.synthesizer(chosen),
+            text.strip(),
+            self.tts_cache_dir,
+            max_bytes=self.settings.tts_cache_bytes,
+        )
 
     # --- the computer's own microphone and speaker (CLI) ------------------------------
     def check_audio_devices(self, *, microphone: bool = True, speaker: bool = True) -> None:

@@ -22,6 +22,7 @@ MIN_SECONDS = 2.0  # shorter than this is no answer to an interview question
 SILENCE_PEAK = 10 ** (-50 / 20)  # below -50 dBFS throughout: the microphone recorded nothing
 FORMATS = "WAV, MP3, M4A/AAC, WebM/Opus, OGG or FLAC"
 _SLACK = 0.25  # seconds: headers of compressed files estimate their length
+EXACT_LENGTH = frozenset({"wav", "flac", "aiff"})  # containers whose header length is exact
 
 Samples = npt.NDArray[np.float32]
 
@@ -87,6 +88,8 @@ def read_audio(
         stream = container.streams.audio[0]
         codec = stream.codec_context.name if stream.codec_context is not None else "unknown"
         declared = _declared_seconds(container, stream)
+        if container.format.name == "wav":
+            declared = _wav_header_seconds(path) or declared
         if declared is not None and declared > max_seconds + _SLACK:
             raise _too_long(declared, max_seconds, at_least=False)
         samples, errors = _decode(container, stream, name, max_seconds)
@@ -103,6 +106,22 @@ def _declared_seconds(container: object, stream: object) -> float | None:
         return float(duration * time_base)
     total = getattr(container, "duration", None)  # microseconds (AV_TIME_BASE)
     return total / 1_000_000 if total else None
+
+
+def _wav_header_seconds(path: Path) -> float | None:
+    """The length a WAV's `data` chunk states (FFmpeg estimates it from the file's size, so a
+    WAV cut short looks whole to it)."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as wav:
+            rate, frames = wav.getframerate(), wav.getnframes()
+            size = frames * wav.getsampwidth() * wav.getnchannels()
+    except (wave.Error, EOFError, OSError):
+        return None  # a WAV `wave` cannot read (float, extensible): FFmpeg's estimate stands
+    if not rate or not frames or size >= 0xFFFF0000:
+        return None  # a recorder that streamed the WAV wrote no real length
+    return frames / rate
 
 
 def _decode(
@@ -158,7 +177,9 @@ def _check(
             f"{name} contains no audio that could be decoded",
             hint="record again, or export the answer again",
         )
-    if errors and declared and seconds < 0.9 * declared:
+    # A WAV (or FLAC) header states the exact length, so a file that ends early was cut even
+    # when every packet decoded; compressed formats only estimate it, so they need errors too.
+    if declared and seconds < 0.9 * declared and (errors or audio.container in EXACT_LENGTH):
         raise AudioError(
             f"{name} is damaged: only {seconds:.1f} s of {declared:.1f} s could be decoded",
             hint="record again, or export the answer again",

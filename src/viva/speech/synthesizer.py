@@ -11,6 +11,7 @@ espeak's Mandarin, which recognisers cannot understand.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -229,13 +230,73 @@ def cache_key(engine: str, voice: str, text: str) -> str:
     return hashlib.sha256(f"{engine}\x1f{voice}\x1f{text}".encode()).hexdigest()
 
 
-def cached_speech(synthesizer: Synthesizer, text: str, cache_dir: Path) -> Path:
-    """The WAV of `text`, synthesised on the first request and read from disk after that."""
+CHUNK_CHARS = 120  # text synthesised in one call: memory grows with it (2,000 chars took 3 GB)
+CACHE_BYTES = 200 * 1024 * 1024  # the default size of the cache (VIVA_TTS_CACHE_MB)
+_BREAKS = (re.compile(r"(?<=[。！？!?；;\n])|(?<=[.])\s"), re.compile(r"(?<=[，,、：:])|\s+"))
+
+
+def bounded_chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """`text` in pieces of at most `limit` characters: at sentence ends, else at commas or
+    spaces, else wherever the limit falls."""
+    pieces = [text.strip()]
+    for pattern in _BREAKS:
+        split: list[str] = []
+        for piece in pieces:
+            split.extend(_packed(pattern.split(piece), limit) if len(piece) > limit else [piece])
+        pieces = split
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(piece[i : i + limit] for i in range(0, len(piece), limit))
+    return [p.strip() for p in out if p.strip()]
+
+
+def _packed(parts: list[str], limit: int) -> list[str]:
+    """Join consecutive parts while they fit in `limit` (fewer, fuller chunks)."""
+    out: list[str] = []
+    for part in parts:
+        if out and len(out[-1]) + len(part) + 1 <= limit:
+            out[-1] = f"{out[-1]} {part}" if part[:1].isascii() else out[-1] + part
+        else:
+            out.append(part)
+    return out
+
+
+def speak_in_chunks(synthesizer: Synthesizer, text: str, limit: int = CHUNK_CHARS) -> bytes:
+    """One WAV of `text`, synthesised a bounded chunk at a time (memory stays flat)."""
+    frames: list[bytes] = []
+    params = None
+    for chunk in bounded_chunks(text, limit):
+        with wave.open(io.BytesIO(synthesizer.synthesize(chunk)), "rb") as wav:
+            params = params or wav.getparams()
+            frames.append(wav.readframes(wav.getnframes()))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        if params is None:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(22050)
+        else:
+            out.setparams(params)
+        for block in frames:
+            out.writeframes(block)
+    return buffer.getvalue()
+
+
+def cached_speech(
+    synthesizer: Synthesizer, text: str, cache_dir: Path, *, max_bytes: int = CACHE_BYTES
+) -> Path:
+    """The WAV of `text`, synthesised on the first request and read from disk after that.
+
+    The cache is a size-capped LRU: a hit marks the file used (its mtime), and a new file
+    evicts the least recently used ones until the folder is within `max_bytes`.
+    """
     key = cache_key(synthesizer.engine, synthesizer.voice, text)
     path = cache_dir / key[:2] / f"{key}.wav"
     if path.is_file() and path.stat().st_size > 44:
+        with contextlib.suppress(OSError):
+            os.utime(path)
         return path
-    data = synthesizer.synthesize(text)
+    data = speak_in_chunks(synthesizer, text)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -243,4 +304,22 @@ def cached_speech(synthesizer: Synthesizer, text: str, cache_dir: Path) -> Path:
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+    evict(cache_dir, max_bytes, keep=path)
     return path
+
+
+def evict(cache_dir: Path, max_bytes: int, *, keep: Path | None = None) -> None:
+    """Delete the least recently used WAVs until the cache holds at most `max_bytes`."""
+    entries = []
+    for file in cache_dir.glob("*/*.wav"):
+        with contextlib.suppress(OSError):  # another request may evict the same file
+            info = file.stat()
+            entries.append((info.st_mtime, info.st_size, file))
+    total = sum(size for _, size, _ in entries)
+    for _, size, file in sorted(entries):
+        if total <= max_bytes:
+            break
+        if file == keep:
+            continue  # the file being served now
+        file.unlink(missing_ok=True)
+        total -= size

@@ -58,6 +58,8 @@ def list_interviews(conn: Connection) -> list[SavedInterview]:
 
 def get_interview(conn: Connection, interview_id: int | None) -> SavedInterview | None:
     """One interview by id, or the latest when `interview_id` is None."""
+    if interview_id is not None and not 0 < interview_id < 2**63:
+        return None  # no row has it, and SQLite cannot even compare it (an overflow)
     query = sa.select(interviews)
     if interview_id is None:
         query = query.order_by(interviews.c.id.desc()).limit(1)

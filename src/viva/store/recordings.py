@@ -84,6 +84,8 @@ def list_recordings(conn: Connection, *, before: datetime | None = None) -> list
 
 def get_recording(conn: Connection, recording_id: int) -> SavedRecording | None:
     """One recording by id."""
+    if not 0 < recording_id < 2**63:
+        return None  # no row has it, and SQLite cannot even compare it (an overflow)
     row = conn.execute(_select().where(recordings.c.id == recording_id)).first()
     return None if row is None else SavedRecording(*row)
 

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from viva import wire
-from viva.web.context import viva_of
+from viva.web.context import MAX_ANSWER, MAX_ID, MAX_SPOKEN, viva_of
 from viva.web.render import question_html
 from viva.web.uploads import import_uploads, read_uploads
 
@@ -22,8 +22,8 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 class GradeBody(BaseModel):
-    question_id: str = Field(description="The question's id (or a unique prefix).")
-    answer: str = Field(description="The answer as typed or transcribed.")
+    question_id: str = Field(max_length=MAX_ID, description="The question's id (or a prefix).")
+    answer: str = Field(max_length=MAX_ANSWER, description="The answer as typed or transcribed.")
     lang: str | None = Field(
         default=None,
         pattern="^(zh|en)$",
@@ -32,9 +32,11 @@ class GradeBody(BaseModel):
 
 
 class ReviewBody(BaseModel):
-    question_id: str
+    question_id: str = Field(max_length=MAX_ID)
     rating: int = Field(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy.")
-    answer: str | None = Field(default=None, description="Graded again to store with the review.")
+    answer: str | None = Field(
+        default=None, max_length=MAX_ANSWER, description="Graded again to store with the review."
+    )
     cram: bool = Field(default=False, description="Log without changing the schedule.")
 
 
@@ -47,7 +49,7 @@ class StartBody(BaseModel):
 
 
 class AnswerBody(BaseModel):
-    answer: str
+    answer: str = Field(max_length=MAX_ANSWER)
     version: int = Field(description="The `version` of the interview the answer was given to.")
     seconds_used: float = Field(default=0.0, ge=0)
     recording_id: int | None = Field(
@@ -270,10 +272,10 @@ async def transcribe(
 )
 def say(
     request: Request,
-    text: Annotated[str, Query(max_length=2000)],
+    text: Annotated[str, Query(max_length=MAX_SPOKEN, description="A question to read out.")],
     lang: Annotated[str | None, Query(pattern="^(zh|en)$")] = None,
 ) -> FileResponse:
-    path = viva_of(request).synthesize(text, lang)
+    path = viva_of(request).synthesize(text, lang, max_chars=MAX_SPOKEN)
     return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
 
 

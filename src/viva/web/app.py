@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from viva import __version__
 from viva.errors import VivaError
+from viva.web import guard
 from viva.web.context import CSRF_COOKIE, HERE, error_response, templates, ui_lang
 from viva.web.i18n import translator
+from viva.web.imports import ImportWorker
 
 if TYPE_CHECKING:
     from viva.config import Settings
     from viva.service import Viva
 
-CSRF_HEADER = "x-csrf-token"
-UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 log = logging.getLogger("viva.web")
 
 # Scripts only from our own origin (no inline script), so even a sanitiser miss could not run
@@ -36,19 +36,27 @@ CSP = (
 )
 
 
-def create_app(settings: Settings | None = None, *, viva: Viva | None = None) -> FastAPI:
-    """The web app over a `Viva` (built from `settings`, or the environment)."""
+def create_app(
+    settings: Settings | None = None, *, viva: Viva | None = None, hosts: Sequence[str] = ()
+) -> FastAPI:
+    """The web app over a `Viva` (built from `settings`, or the environment).
+
+    `hosts`: the addresses the server is bound to (`--host`); with loopback and
+    `VIVA_ALLOWED_HOSTS` they are the only Host names it answers.
+    """
     if viva is None:
         from viva.config import load_settings
         from viva.service import Viva as Service
 
         viva = Service(settings or load_settings())
     service = viva
+    known_hosts = guard.allowed_hosts(service.settings, hosts)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:  # noqa: ARG001
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.ensure_builtin()
         yield
+        app.state.import_worker.close()
         service.close()
 
     app = FastAPI(
@@ -61,10 +69,14 @@ def create_app(settings: Settings | None = None, *, viva: Viva | None = None) ->
         redoc_url=None,
     )
     app.state.viva = service
+    app.state.import_worker = ImportWorker(service.settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
+    # inside `checks` (middleware added later wraps what was added before)
+    app.add_middleware(guard.BodyLimit, settings=service.settings)
+
     @app.middleware("http")
-    async def guard(
+    async def checks(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         token = request.cookies.get(CSRF_COOKIE) or ""
@@ -72,16 +84,20 @@ def create_app(settings: Settings | None = None, *, viva: Viva | None = None) ->
         if fresh:
             token = secrets.token_urlsafe(24)
         request.state.csrf = token
-        if request.method in UNSAFE:
-            problem = _csrf_problem(request, token, fresh)
-            if problem is not None:
-                response = error_response(
-                    request,
-                    403,
-                    problem,
-                    "reload the page and try again; requests from other sites are refused",
-                )
-                return _secured(response, token, fresh)
+        problem = guard.host_problem(request, known_hosts)
+        if problem is None and request.method in guard.UNSAFE:
+            problem = guard.csrf_problem(request, token, fresh)
+        if problem is None:
+            problem = guard.read_problem(request)
+        if problem is not None:
+            # no cookie for a refused request: a rebinding page must not learn the token
+            return _secured(_refusal(request, 403, problem), token, fresh=False)
+        too_large = guard.size_problem(request, service.settings)
+        if too_large is not None:
+            key, limit = too_large
+            response = _refusal(request, 413, key, limit=guard.size_text(limit))
+            response.headers["Connection"] = "close"  # the unread body must not be parsed
+            return _secured(response, token, fresh)
         return _secured(await call_next(request), token, fresh)
 
     @app.exception_handler(VivaError)
@@ -129,18 +145,18 @@ def create_app(settings: Settings | None = None, *, viva: Viva | None = None) ->
     return app
 
 
-def _csrf_problem(request: Request, token: str, fresh: bool) -> str | None:
-    """Why an unsafe request is refused (None: it is fine)."""
-    origin = request.headers.get("origin")
-    host = request.headers.get("host", "")
-    if origin and origin != "null" and origin.split("://", 1)[-1] != host:
-        return "a request from another site was refused"
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return "a request from another site was refused"
-    sent = request.headers.get(CSRF_HEADER, "")
-    if fresh or not sent or not secrets.compare_digest(sent, token):
-        return "the form's security token is missing or out of date"
-    return None
+def _refusal(request: Request, status: int, key: str, **values: object) -> Response:
+    """A refusal in English for the API (scripts read it), else in the interface language."""
+    if key == "guard.host":  # a foreign host is told in both languages, and shown nothing else
+        text = " / ".join(guard.message(key, lang) for lang in ("zh", "en"))
+        hints = " / ".join(guard.hint(key, lang) for lang in ("zh", "en"))
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": text, "hint": hints}, status_code=status)
+        return PlainTextResponse(f"{text}\n{hints}\n", status_code=status)
+    lang = "en" if request.url.path.startswith("/api/") else ui_lang(request)
+    return error_response(
+        request, status, guard.message(key, lang, **values), guard.hint(key, lang)
+    )
 
 
 def _secured(response: Response, token: str, fresh: bool) -> Response:

@@ -180,6 +180,45 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
     "error.not_found": ("页面不存在", "Page not found"),
+    "guard.host": (
+        "这个服务器不响应这个主机名。",
+        "this server does not answer to that host name",
+    ),
+    "guard.host.hint": (
+        "请用 http://127.0.0.1 访问；其他名称需在 VIVA_ALLOWED_HOSTS 中列出。",
+        "open it as http://127.0.0.1; other names must be listed in VIVA_ALLOWED_HOSTS",
+    ),
+    "guard.token": (
+        "表单的安全令牌缺失或已过期。",
+        "the form's security token is missing or out of date",
+    ),
+    "guard.token.hint": (
+        "请刷新页面后重试；来自其他网站的请求会被拒绝。",
+        "reload the page and try again; requests from other sites are refused",
+    ),
+    "guard.no_origin": (
+        "请求没有说明来源（Origin），已拒绝。",
+        "a request without its Origin was refused",
+    ),
+    "guard.no_origin.hint": (
+        "请在本应用的页面中操作；脚本需发送与服务器相同的 Origin 请求头。",
+        "use the app's pages; a script must send an Origin header equal to the server's",
+    ),
+    "guard.cross_site": ("来自其他网站的请求已被拒绝。", "a request from another site was refused"),
+    "guard.cross_site.hint": (
+        "请直接在本应用的页面中操作。",
+        "use the app's own pages; other sites cannot act on it",
+    ),
+    "guard.body": ("请求超过了 {limit} 的上限。", "the request is larger than {limit}"),
+    "guard.upload": ("上传超过了 {limit} 的上限。", "the upload is over {limit}"),
+    "guard.upload.hint": (
+        "请少传一些文件，或提高 VIVA_MAX_UPLOAD_MB。",
+        "upload fewer files, or raise VIVA_MAX_UPLOAD_MB",
+    ),
+    "guard.body.hint": (
+        "回答只评前 20000 字；上传文件的上限由 VIVA_MAX_UPLOAD_MB 设置。",
+        "an answer is graded on its first 20,000 characters; uploads: VIVA_MAX_UPLOAD_MB",
+    ),
     "common.questions": ("题", "questions"),
     "common.cancel": ("取消", "Cancel"),
     "mic.record": ("语音作答", "Answer aloud"),

@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from viva import wire
 from viva.errors import NotFoundError, VivaError
-from viva.web.context import page, viva_of
+from viva.web.context import MAX_ANSWER, MAX_ID, page, viva_of
 from viva.web.i18n import translator
 from viva.web.render import bar_chart, column_chart, evidence_html, question_html
 from viva.web.uploads import import_uploads, read_uploads
@@ -174,8 +174,8 @@ def drill_one(request: Request, question_id: str) -> HTMLResponse:
 @router.post("/drill/grade", response_class=HTMLResponse)
 def drill_grade(
     request: Request,
-    question_id: Annotated[str, Form()],
-    answer: Annotated[str, Form()] = "",
+    question_id: Annotated[str, Form(max_length=MAX_ID)],
+    answer: Annotated[str, Form(max_length=MAX_ANSWER)] = "",
     reveal: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     viva = viva_of(request)
@@ -199,9 +199,9 @@ def drill_grade(
 @router.post("/drill/review", response_class=HTMLResponse)
 def drill_review(
     request: Request,
-    question_id: Annotated[str, Form()],
+    question_id: Annotated[str, Form(max_length=MAX_ID)],
     rating: Annotated[int, Form(ge=1, le=4)],
-    answer: Annotated[str, Form()] = "",
+    answer: Annotated[str, Form(max_length=MAX_ANSWER)] = "",
     section: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     viva = viva_of(request)
@@ -265,7 +265,7 @@ def interview_answer(
     request: Request,
     token: str,
     version: Annotated[int, Form()],
-    answer: Annotated[str, Form()] = "",
+    answer: Annotated[str, Form(max_length=MAX_ANSWER)] = "",
     seconds_used: Annotated[float, Form(ge=0)] = 0.0,
     recording_id: Annotated[str, Form()] = "",
 ) -> Response:

@@ -3,17 +3,27 @@
 Accepted: Markdown/text notes and zip archives of a vault. A zip is refused whole when an entry
 escapes the folder (`..`, an absolute path, a drive letter), is a symlink, or when the entries
 would unpack to more than the upload limit (a zip bomb). Only notes and the images notes embed
-are unpacked. Uploads are kept under the data dir (`uploads/<bank>/`), so the question pages can
-name their source file and a re-upload of the same vault updates and retires questions like a
-re-import of a folder does.
+are unpacked. An upload is unpacked into `.staging/` first and moved to
+`uploads/<bank>/<its name>-<hash>/` only once its import is committed; a refused or failed upload
+leaves nothing behind. Each upload keeps its own folder and its notes are named under the
+archive (`vault.zip/ML.md`), so two archives never overwrite each other, and a re-upload of the
+same archive is what updates and retires its questions, like a re-import of a folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -21,7 +31,9 @@ from typing import TYPE_CHECKING
 from fastapi import Request, UploadFile
 
 from viva.errors import VivaError
+from viva.service.bank import StagedNotes
 from viva.web.context import viva_of
+from viva.web.imports import ImportWorker
 
 if TYPE_CHECKING:
     from viva.service import ImportReport
@@ -29,6 +41,9 @@ if TYPE_CHECKING:
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MAX_ZIP_ENTRIES = 20_000
+MAX_NAME = 120  # characters of an uploaded file's name (file systems allow 255 bytes)
+STAGING = ".staging"  # under the data dir: uploads unpacked, waiting for their import
+STALE_SECONDS = 3600  # a staged upload this old was cut short (the server was killed)
 
 
 class UploadError(VivaError):
@@ -55,7 +70,14 @@ def _safe_name(filename: str) -> str:
     name = PurePosixPath(filename.replace("\\", "/")).name.strip()
     if not name or name in {".", ".."} or name.startswith("."):
         raise UploadError(
-            f"{filename!r} is not a usable file name", hint="rename the file and upload it again"
+            f"{filename[:80]!r} is not a usable file name",
+            hint="rename the file and upload it again",
+        )
+    if len(name) > MAX_NAME or any(not c.isprintable() for c in name):
+        raise UploadError(
+            f"the file name {name[:40]!r}... is too long or unprintable "
+            f"({len(name)} characters; at most {MAX_NAME})",
+            hint="rename the file and upload it again",
         )
     return name
 
@@ -122,11 +144,16 @@ def _unpack(
                 out.write(chunk)
 
 
-def store_uploads(uploads: list[Upload], folder: Path, limit: int) -> list[Path]:
-    """Check every upload, then place them under `folder`; returns the paths to import.
+def stage_uploads(
+    uploads: list[Upload], *, staging: Path, folder: Path, limit: int
+) -> list[StagedNotes]:
+    """Check every upload, then unpack each into a folder of its own under `staging`.
 
-    A note replaces the file of the same name; a zip replaces the folder named after it. All
-    checks run before anything is written, and each placement is a rename of a finished copy.
+    Each upload is bound for `folder/<its name>-<hash>/`: an archive's notes are named under
+    the archive (`vault.zip/ML.md`), so two archives never overwrite each other, and only a
+    re-upload of the same archive replaces them. Nothing is written under `folder` here (the
+    service moves the staged copies in once their import is committed), and on any failure
+    the staged copies are removed.
     """
     if not uploads:
         raise UploadError("no file was uploaded", hint="choose .md files or a .zip of your vault")
@@ -134,52 +161,65 @@ def store_uploads(uploads: list[Upload], folder: Path, limit: int) -> list[Path]
         raise UploadTooLarge(
             f"the upload is over {limit // (1024 * 1024)} MB", hint="raise VIVA_MAX_UPLOAD_MB"
         )
-    import io
-
     plans: list[tuple[str, Upload, list[tuple[zipfile.ZipInfo, str]] | None]] = []
     for upload in uploads:
         name = _safe_name(upload.filename)
         if _check_kind(name) == ".zip":
-            try:
+            with _damaged(name):
                 archive = zipfile.ZipFile(io.BytesIO(upload.data))
-            except zipfile.BadZipFile:
-                raise UploadError(f"{name} is not a valid zip archive") from None
-            plans.append((name, upload, _zip_members(archive, name, limit)))
+                plans.append((name, upload, _zip_members(archive, name, limit)))
         else:
             if b"\x00" in upload.data[:8192] and not upload.data.startswith(
                 (b"\xff\xfe", b"\xfe\xff")
             ):
                 raise UploadError(f"{name} is not a text file", hint="upload Markdown notes")
             plans.append((name, upload, None))
-    folder.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    for name, upload, members in plans:
-        if members is None:
-            target = folder / name
-            with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as part:
-                part.write(upload.data)
-            Path(part.name).replace(target)
-            paths.append(target)
-            continue
-        target = folder / PurePosixPath(name).stem
-        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".unpack-"))
-        try:
-            with zipfile.ZipFile(io.BytesIO(upload.data)) as archive:
-                _unpack(archive, members, staging, limit)
-            if not any(p.suffix.lower() in NOTE_SUFFIXES for p in staging.rglob("*")):
+    _sweep(staging)
+    staging.mkdir(parents=True, exist_ok=True)
+    batch = Path(tempfile.mkdtemp(dir=staging, prefix="upload-"))
+    staged: list[StagedNotes] = []
+    try:
+        for name, upload, members in plans:
+            key = _folder_name(name)
+            if members is None:
+                (batch / key).mkdir()
+                (batch / key / name).write_bytes(upload.data)
+                staged.append(StagedNotes(batch / key / name, folder / key / name))
+                continue
+            target = batch / key
+            target.mkdir()
+            with _damaged(name), zipfile.ZipFile(io.BytesIO(upload.data)) as archive:
+                _unpack(archive, members, target, limit)
+            if not any(p.suffix.lower() in NOTE_SUFFIXES for p in target.rglob("*")):
                 raise UploadError(f"{name} contains no Markdown notes")
-            old = None
-            if target.exists():
-                old = folder / f".old-{target.name}"
-                shutil.rmtree(old, ignore_errors=True)
-                target.rename(old)
-            staging.rename(target)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        paths.append(target)
-    return paths
+            staged.append(StagedNotes(target, folder / key, prefix=name))
+    except BaseException:
+        shutil.rmtree(batch, ignore_errors=True)
+        raise
+    return staged
+
+
+@contextmanager
+def _damaged(name: str) -> Iterator[None]:
+    """A damaged or crafted archive (sizes or checksums that lie) is the user's to fix: 400."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
+        raise UploadError(
+            f"{name} is not a valid zip archive ({err})",
+            hint="the zip is damaged or uses a method Viva cannot unpack; zip the folder again",
+        ) from None
+
+
+def _sweep(staging: Path) -> None:
+    """Remove what an upload cut short (a killed server) left in the staging folder."""
+    if not staging.is_dir():
+        return
+    cutoff = time.time() - STALE_SECONDS
+    for entry in staging.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 async def read_uploads(files: list[UploadFile], limit: int) -> list[Upload]:
@@ -201,16 +241,25 @@ async def read_uploads(files: list[UploadFile], limit: int) -> list[Upload]:
 
 
 def import_uploads(request: Request, uploads: list[Upload], bank: str) -> ImportReport:
-    """Place the uploads under the data dir and import them."""
+    """Stage the uploads, import them in the worker process, and move them under `uploads/`
+    once committed."""
     viva = viva_of(request)
-    folder = viva.settings.home / "uploads" / _folder_name(bank)
-    paths = store_uploads(uploads, folder, viva.settings.max_upload_bytes)
-    return viva.import_notes(paths, bank=bank)
+    staging = viva.settings.home / STAGING
+    staged = stage_uploads(
+        uploads,
+        staging=staging,
+        folder=viva.settings.home / "uploads" / _folder_name(bank),
+        limit=viva.settings.max_upload_bytes,
+    )
+    try:
+        worker: ImportWorker = request.app.state.import_worker
+        return worker.run(staged, bank)
+    finally:  # the batch's folder (the service removed or moved what was in it)
+        for batch in {staging / item.staged.relative_to(staging).parts[0] for item in staged}:
+            shutil.rmtree(batch, ignore_errors=True)
 
 
-def _folder_name(bank: str) -> str:
-    import hashlib
-    import re
-
-    safe = re.sub(r"[^\w.-]+", "_", bank).strip("._") or "bank"
-    return f"{safe[:40]}-{hashlib.sha256(bank.encode()).hexdigest()[:8]}"
+def _folder_name(name: str) -> str:
+    """A file-system-safe folder name for a bank or an upload, distinct for distinct names."""
+    safe = re.sub(r"[^\w.-]+", "_", name).strip("._") or "upload"
+    return f"{safe[:40]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
