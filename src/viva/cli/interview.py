@@ -194,7 +194,9 @@ def interview(
             grade = viva.grade_asked(asked, text)
             session.answer(text, used, grade)
             if not as_json:
-                out.print(f"→ {grade.score}/100  " + " ".join(grade.feedback[:2]), style="dim")
+                # what was wrong is named in the report: a follow-up may ask about it first
+                told = grade.feedback[len(grade.contradicted) :]
+                out.print(f"→ {grade.score}/100  " + " ".join(told[:2]), style="dim")
         saved, report = viva.finish_interview(session, seed=used_seed, started_at=started)
     if as_json:
         from viva.wire import report_json
