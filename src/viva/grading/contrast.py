@@ -40,7 +40,8 @@ _NEGATORS = frozenset(
     "not no never cannot can't isn't aren't doesn't don't won't wasn't without neither nor".split()
 )
 _LATIN = re.compile(r"[a-z]")
-_NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
+_NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/第])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
+_WRITTEN_NUMBER = re.compile(r"-?[0-9零一二两三四五六七八九十百千万亿.]+")
 _COMPLEXITY = re.compile(r"o\([^()]*(?:\([^()]*\))?[^()]*\)")
 
 
@@ -192,24 +193,31 @@ def _wrong_number(
         for i in aligned:
             for said, said_unit in _numbers(windows[i].text):
                 if said_unit == unit and not same_math(said, number):
-                    at = _find_number(windows[i].text, said)
+                    at, size = _find_number(windows[i].text, said, unit)
                     start = windows[i].start + max(at, 0)
-                    size = len(said) if at >= 0 else len(windows[i].text)
+                    size = size if at >= 0 else len(windows[i].text)
+                    where, length = _find_number(point, number, unit)
+                    expected = point[where : where + length] if where >= 0 else number + unit
                     return Contradiction(
                         answer[start : start + size],
-                        f"{number}{'' if unit == 'o' else unit}",
+                        expected,
                         Span(start, start + size),
                         "number",
                     )
     return None
 
 
-def _find_number(text: str, canonical: str) -> int:
-    """Where a canonical number is written in `text` (digits as written), or -1."""
+def _find_number(text: str, canonical: str, unit: str) -> tuple[int, int]:
+    """Where a canonical number is written in `text` with its unit ("三次", "O(n)"), and how
+    long that is; (-1, 0) when it cannot be found."""
     if canonical.startswith("o("):
-        match = re.search(r"[OoΘθ]\s*\(", text)
-        return match.start() if match else -1
-    return text.find(canonical)
+        match = re.search(r"[OoΘθ]\s*\([^()]*(?:\([^()]*\))?[^()]*\)", text)
+        return (match.start(), len(match.group(0))) if match else (-1, 0)
+    for match in _WRITTEN_NUMBER.finditer(text):
+        after = text[match.end() :].lstrip()
+        if after.lower().startswith(unit) and same_math(math_form(match.group(0)), canonical):
+            return match.start(), len(text[match.start() :]) - len(after) + len(unit)
+    return -1, 0
 
 
 def _negations(view: _View) -> int:
