@@ -183,11 +183,11 @@ def _numbers(text: str) -> list[tuple[str, str]]:
 def _wrong_number(
     point: str, answer: str, windows: Sequence[Clause], aligned: Sequence[int]
 ) -> Contradiction | None:
-    expected = _numbers(point)
-    if not expected:
+    wanted = _numbers(point)
+    if not wanted:
         return None
     stated = {n for n, _ in _numbers(answer)}
-    for number, unit in expected:
+    for number, unit in wanted:
         if any(same_math(number, s) for s in stated):
             continue
         for i in aligned:
