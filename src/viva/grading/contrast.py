@@ -69,26 +69,34 @@ def contrast_groups() -> tuple[_Group, ...]:
     return tuple(groups)
 
 
-def _has(spelling: str, text: str, tokens: frozenset[str]) -> int:
-    """Where `spelling` occurs in the lower-cased text as a term, or -1."""
-    if _LATIN.search(spelling):
-        match = re.search(rf"(?<![a-z0-9]){re.escape(spelling)}(?![a-z0-9])", text)
-        return match.start() if match else -1
-    if len(spelling) >= 3 or spelling in tokens:
-        return text.find(spelling)
-    return -1
-
-
 def _members(group: _Group, text: str, tokens: frozenset[str]) -> dict[int, tuple[str, int]]:
-    """The group's alternatives a text names: index -> (spelling, offset)."""
+    """The group's alternatives a text names: index -> (spelling, offset). A spelling inside a
+    longer spelling of the group ("对称加密" in "非对称加密") names only the longer one."""
+    taken: list[tuple[int, int]] = []  # spans of longer spellings already found
     found: dict[int, tuple[str, int]] = {}
-    for index, spellings in enumerate(group.alternatives):
-        for spelling in sorted(spellings, key=len, reverse=True):
-            at = _has(spelling, text, tokens)
-            if at >= 0:
+    spellings = sorted(
+        ((s, i) for i, alt in enumerate(group.alternatives) for s in alt),
+        key=lambda si: -len(si[0]),
+    )
+    for spelling, index in spellings:
+        if index in found:
+            continue
+        for at in _positions(spelling, text, tokens):
+            if not any(a <= at < b for a, b in taken):
                 found[index] = (spelling, at)
+                taken.append((at, at + len(spelling)))
                 break
     return found
+
+
+def _positions(spelling: str, text: str, tokens: frozenset[str]) -> list[int]:
+    """Every offset where `spelling` occurs as a term."""
+    if _LATIN.search(spelling):
+        pattern = rf"(?<![a-z0-9]){re.escape(spelling)}(?![a-z0-9])"
+        return [m.start() for m in re.finditer(pattern, text)]
+    if len(spelling) >= 3 or spelling in tokens:
+        return [m.start() for m in re.finditer(re.escape(spelling), text)]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +156,11 @@ def _swapped_term(
     everywhere = sorted(range(len(windows)), key=lambda i: -similarity[i])
     for group in contrast_groups():
         named = _members(group, p.text, p.tokens)
+        if len(named) >= 2:
+            found = _swapped_pair(group, named, p, windows, views, aligned)
+            if found is not None:
+                return found
+            continue
         if len(named) != 1:
             continue
         (expected_index, (expected, _)) = next(iter(named.items()))
@@ -155,11 +168,8 @@ def _swapped_term(
         if expected_index in _members(group, whole.text, whole.tokens):
             continue  # the answer names the point's term somewhere: no swap
         for i in aligned if group.generic else everywhere:
-            said = {
-                k: v
-                for k, v in _members(group, views[i].text, views[i].tokens).items()
-                if k != expected_index and k not in asked
-            }
+            in_window = _members(group, views[i].text, views[i].tokens)
+            said = {k: v for k, v in in_window.items() if k != expected_index and k not in asked}
             if said:
                 spelling, at = next(iter(said.values()))
                 start = windows[i].start + at
@@ -170,6 +180,60 @@ def _swapped_term(
                     "term",
                 )
     return None
+
+
+def _swapped_pair(
+    group: _Group,
+    named: dict[int, tuple[str, int]],
+    p: _View,
+    windows: Sequence[Clause],
+    views: Sequence[_View],
+    aligned: Sequence[int],
+) -> Contradiction | None:
+    """Two terms of a group the point pairs with their roles ("GPT 用解码器，BERT 用编码器",
+    "公钥加密、私钥解密"), said in the answer with the roles the other way round: each term
+    stands where the other stood, next to the same words."""
+    spellings = {sp for alt in group.alternatives for sp in alt}
+    for i in aligned:
+        found = _members(group, views[i].text, views[i].tokens)
+        if set(found) != set(named):
+            continue
+        shared = [w for w in p.words & views[i].words if w not in spellings and len(w) > 1]
+        if len(shared) < 2:
+            continue
+        point_roles = {k: _role(p.text, at, len(sp), shared) for k, (sp, at) in named.items()}
+        window_roles = {
+            k: _role(views[i].text, at, len(sp), shared) for k, (sp, at) in found.items()
+        }
+        pairs = [(a, b) for a in named for b in named if a < b]
+        for a, b in pairs:
+            for side in (0, 1):
+                pa, pb = point_roles[a][side], point_roles[b][side]
+                wa, wb = window_roles[a][side], window_roles[b][side]
+                if pa and pb and pa != pb and (wa, wb) == (pb, pa):
+                    # the answer puts term a where the reference has term b
+                    spelling, at = found[a]
+                    start = windows[i].start + at
+                    return Contradiction(
+                        windows[i].text[at : at + len(spelling)],
+                        named[b][0],
+                        Span(start, start + len(spelling)),
+                        "term",
+                    )
+    return None
+
+
+def _role(text: str, at: int, size: int, anchors: Sequence[str]) -> tuple[str, str]:
+    """The shared words nearest before and after a term: what the text says it does."""
+    before = after = ""
+    best_before, best_after = -1, len(text) + 1
+    for word in anchors:
+        for match in re.finditer(re.escape(word), text):
+            if match.end() <= at and match.start() > best_before:
+                best_before, before = match.start(), word
+            elif match.start() >= at + size and match.start() < best_after:
+                best_after, after = match.start(), word
+    return before, after
 
 
 def _numbers(text: str) -> list[tuple[str, str]]:
@@ -220,8 +284,22 @@ def _find_number(text: str, canonical: str, unit: str) -> tuple[int, int]:
     return -1, 0
 
 
+_NOT_NEGATIONS = frozenset(
+    "不同 不断 不仅 不但 不管 不论 不少 不过 不错 不久 不如 不停 不时 不妨 不得不 不然 不光 "
+    "无论 非常 未来 无数 不足 无限 非线性 无监督 非对称 非对称加密 非聚簇索引 不一定".split()
+)
+
+
+def _is_negation(token: str) -> bool:
+    """A negation word (不, 不能, 不容易, not …): a word of its own, or one that starts with
+    不/没/无/非/未 and is not a word of its own meaning (不同, 非常, 无论 …)."""
+    if token in _NEGATORS:
+        return True
+    return len(token) >= 2 and token[0] in "不没无非未" and token not in _NOT_NEGATIONS
+
+
 def _negations(view: _View) -> int:
-    return sum(1 for t in view.tokens if t in _NEGATORS)
+    return sum(1 for t in view.tokens if _is_negation(t))
 
 
 def _flipped(
@@ -232,7 +310,7 @@ def _flipped(
     views: Sequence[_View],
     similarity: Sequence[float],
 ) -> Contradiction | None:
-    own = (p.words - q.words - _NEGATORS) or p.words
+    own = {w for w in p.words - q.words if not _is_negation(w)} or set(p.words)
     negated = _negations(p) > 0
     ranked = sorted(range(len(windows)), key=lambda i: -similarity[i])[:FLIP_WINDOWS]
     for i in ranked:
