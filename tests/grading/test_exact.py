@@ -7,7 +7,7 @@ import pytest
 from viva.grading.contrast import find_contradiction
 from viva.grading.exact import judge_exact, math_tokens, same_math, verdict
 from viva.grading.keypoints import usable_key_points
-from viva.grading.text import clauses, is_no_answer
+from viva.grading.text import clauses, is_no_answer, windows
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,40 @@ def test_fragment_key_point_is_read_in_its_sentence() -> None:
     reference = "GRU 用更新门决定保留多少旧状态，从而实现状态的更新。复杂度是 $O(n)$。"
     points = usable_key_points(("实现状态的更新", "$O(n)$"), reference, "GRU 是什么？")
     assert points == ("GRU 用更新门决定保留多少旧状态，从而实现状态的更新。",)
+
+
+@pytest.mark.parametrize(
+    ("point", "answer", "said", "expected"),
+    [
+        ("非对称加密用公钥加密、私钥解密", "非对称加密是用私钥加密、公钥解密", "私钥", "公钥"),
+        (
+            "GPT只使用Transformer的解码器，BERT使用编码器",
+            "GPT只用了Transformer的Encoder，BERT只用了Decoder",
+            "Encoder",
+            "解码器",
+        ),
+    ],
+)
+def test_pair_said_the_other_way_round(point: str, answer: str, said: str, expected: str) -> None:
+    parts = windows(clauses(answer), answer)
+    found = find_contradiction(point, "区别是什么？", answer, parts, [0.8] * len(parts))
+    assert found is not None
+    # either term may be named: the answer put each where the other belongs
+    assert {found.said.lower(), found.expected.lower()} in (
+        {said.lower(), expected.lower()},
+        {said.lower().replace("encoder", "decoder"), "编码器"},
+    )
+
+
+def test_a_pair_in_the_same_roles_is_no_contradiction() -> None:
+    point = "非对称加密用公钥加密、私钥解密"
+    answer = "非对称加密就是公钥用来加密，私钥用来解密。"
+    parts = windows(clauses(answer), answer)
+    assert find_contradiction(point, "区别是什么？", answer, parts, [0.8] * len(parts)) is None
+
+
+def test_a_term_inside_a_longer_term_is_not_a_swap() -> None:
+    point = "对称加密用同一个密钥加解密"
+    answer = "对称加密加密和解密都用同一个 key，非对称加密才分公钥和私钥。"
+    parts = windows(clauses(answer), answer)
+    assert find_contradiction(point, "对称加密是什么？", answer, parts, [0.8] * len(parts)) is None
