@@ -1,0 +1,579 @@
+"""One pass over a note's blocks that finds its questions (the shapes of docs/notes-format.md).
+
+Answers are cut from the source lines by the blocks' line ranges, so an answer's text,
+highlights and formulas stay exactly as the author wrote them. Headings are decided up front by
+`_outline.py`; multi-line spaced-repetition cards by `_cards.py`; everything else is decided here
+block by block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from viva.bank._blocks import Block, Item, Point
+from viva.bank._cards import Card, multiline_cards
+from viva.bank._frontmatter import read_front_matter
+from viva.bank._outline import (
+    ANSWER_CALLOUTS,
+    BOLD_LINE,
+    CALLOUT,
+    QA_A,
+    QA_Q,
+    SUMMARY,
+    heading_text,
+    is_paragraph_question,
+    outline,
+    question_callout,
+    starts_question,
+)
+from viva.bank._text import (
+    QUESTION_END,
+    clean_card_text,
+    highlights,
+    inline_card,
+    leads_with_bold,
+    plain_text,
+    reads_as_question,
+    shorten,
+    split_number,
+    strip_block_id,
+)
+from viva.bank.models import KeyPoint, KeyPointKind, NoteProblem
+from viva.bank.note import AnswerLine, Heading, ParsedNote, QuestionMode, RawQuestion
+
+_QUOTE_MARK = re.compile(r"^[ \t]*>[ ]?")
+_LEADING_ENTITIES = re.compile(r"^(?:&emsp;|&ensp;|&nbsp;|&#8195;|&#160;)+")
+_LINKS_ONLY = re.compile(
+    r"^\s*(?:[^\[\]\n:：]{1,16}[:：]\s*)?"
+    r"(?:!?\[\[[^\[\]\n]+\]\][\s,，、;；/·|和及and]*)+$"
+)
+# a section whose title gathers questions: its list items are questions without a `?`
+_GATHERING = re.compile(
+    r"questions?|faq|interview|问题|面试题|八股|面经|题目|真题|考题|问答|题库|追问|常问", re.I
+)
+_CLOZE = re.compile(r"==[^=\n]+==|\{\{[^{}\n]+\}\}")
+
+
+class NoteReader:
+    """Reads one note's blocks into a `ParsedNote` (a class only to share the pass's state)."""
+
+    def __init__(
+        self,
+        rel: str,
+        lines: Sequence[str],
+        blocks: Sequence[Block],
+        block_ids: dict[str, tuple[int, int]],
+        mode: QuestionMode,
+    ) -> None:
+        self.rel = rel
+        self.lines = lines
+        self.blocks = blocks
+        self.block_ids = block_ids
+        self.mode = mode
+        self.problems: list[NoteProblem] = []
+        self.questions: list[RawQuestion] = []
+        self.section: tuple[str, ...] = ()
+        self.tags: tuple[str, ...] = ()
+        self.title = ""
+        self.body_start = 0
+        self.cloze: list[int] = []
+        self._flashcards: bool | None = None
+
+    def read(self) -> ParsedNote:
+        """The note's questions, headings and problems."""
+        blocks = self.blocks
+        roles, inside = outline(blocks, len(self.lines), self.mode)
+        cards: dict[int, list[Card]] = {}
+        card_end: dict[int, int] = {}
+        if self.mode in (QuestionMode.AUTO, QuestionMode.CARDS):
+            cards, card_end = multiline_cards(self.lines, blocks)
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            if i in cards:
+                for card in cards[i]:
+                    self._card(card)
+                i = card_end[i]
+                continue
+            kind = block.kind
+            if kind == "front_matter":
+                self._front_matter(block)
+            elif kind == "heading" and i not in inside:
+                role = roles[i]
+                self.section = role.section
+                if role.heading.level == 1 and not role.heading.is_question and not self.title:
+                    self.title = role.heading.text
+                if role.heading.is_question:
+                    i = self._heading_question(role.heading, i, role.body_end)
+                    continue
+            elif kind == "list":
+                i = self._list(i)
+                continue
+            elif kind == "paragraph":
+                i = self._paragraph(i)
+                continue
+            elif kind == "quote" and self._explicit:
+                i = self._callout(i)
+                continue
+            elif kind == "html" and self._explicit and SUMMARY.search(block.text):
+                i = self._details(i)
+                continue
+            i += 1
+        if self.cloze:
+            self.problems.append(
+                NoteProblem(
+                    self.rel,
+                    self.cloze[0] + 1,
+                    f"{len(self.cloze)} cloze card(s) (==…== or {{{{…}}}}) not imported: Viva "
+                    "drills question-answer cards; write them as `question::answer` "
+                    "(first one at this line)",
+                    kind="cloze-skipped",
+                )
+            )
+        headings = tuple(roles[k].heading for k in sorted(roles))
+        return ParsedNote(
+            rel=self.rel,
+            title=self.title or self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0],
+            tags=self.tags,
+            lines=tuple(self.lines),
+            body_start=self.body_start,
+            headings=headings,
+            questions=tuple(self.questions),
+            problems=tuple(self.problems),
+            block_ids=self.block_ids,
+        )
+
+    def _is_flashcard_note(self) -> bool:
+        if self._flashcards is None:
+            self._flashcards = any(t.startswith("flashcard") for t in self.tags) or any(
+                "#flashcard" in line for line in self.lines
+            )
+        return self._flashcards
+
+    @property
+    def _explicit(self) -> bool:
+        return self.mode in (QuestionMode.AUTO, QuestionMode.CARDS)
+
+    def _front_matter(self, block: Block) -> None:
+        self.body_start = block.end
+        front = read_front_matter(block.text, self.rel)
+        self.tags = front.tags
+        self.problems.extend(front.problems)
+        if front.title:
+            self.title = front.title
+
+    # --- headings ---------------------------------------------------------------------------
+    def _heading_question(self, heading: Heading, i: int, body_end: int) -> int:
+        number, prompt = split_number(heading.text)
+        body = list(self.blocks[i + 1 : body_end])
+        follow_ups: tuple[AnswerLine, ...] = ()
+        if len(body) > 1 and self._is_links_paragraph(body[-1]):
+            follow_ups = self._lines(body[-1].start, body[-1].end)
+            body = body[:-1]
+        answer, key_points = self._body_answer(body)
+        self._add(number, prompt, heading.line, answer, key_points, follow_ups)
+        return body_end
+
+    def _body_answer(
+        self, body: Sequence[Block]
+    ) -> tuple[tuple[AnswerLine, ...] | None, tuple[KeyPoint, ...]]:
+        if not body:
+            return None, ()
+        if len(body) == 1 and body[0].kind == "quote":
+            quote = body[0]
+            return self._quote_lines(quote.start, quote.end), self._key_points(
+                quote.start, quote.end, quote.inner
+            )
+        first, last = body[0].start, body[-1].end
+        points = tuple(p for b in body for p in b.points)
+        return _trim(self._lines(first, last)), self._key_points(first, last, points)
+
+    # --- lists ------------------------------------------------------------------------------
+    def _list(self, i: int) -> int:
+        if self.mode in (QuestionMode.HEADINGS, QuestionMode.CARDS):
+            return i + 1
+        block = self.blocks[i]
+        following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+        consumed = i + 1
+        items = [item for item in block.items if item.text is not None]
+        asked = self._asked_items(items)
+        for n, item in enumerate(items):
+            assert item.text is not None
+            text = plain_text(item.text.replace("\n", " "))
+            is_last = item is block.items[-1]
+            answer: tuple[AnswerLine, ...] | None = None
+            key_points: tuple[KeyPoint, ...] = ()
+            follow_ups: tuple[AnswerLine, ...] = ()
+            if item.quote is not None:
+                answer = self._quote_lines(*item.quote)
+                key_points = self._key_points(*item.quote, item.quote_points)
+            elif is_last and following is not None and self._answers_list(following, asked[n]):
+                if following.kind == "quote":
+                    answer = self._quote_lines(following.start, following.end)
+                    key_points = self._key_points(following.start, following.end, following.inner)
+                    consumed, follow_ups = self._follow_up_after(i + 2)
+                else:
+                    answer, key_points, consumed = self._qa_answer(i + 1)
+            elif not asked[n]:
+                continue
+            elif item.body < item.end:
+                answer = _trim(_dedent(self._lines(item.body, item.end)))
+            number, text = (item.number, text) if item.number else split_number(text)
+            self._add(number, text, item.start, answer, key_points, follow_ups)
+        return consumed
+
+    def _asked_items(self, items: Sequence[Item]) -> list[bool]:
+        if self.mode is QuestionMode.LISTS:
+            return [True] * len(items)
+        if self.mode is not QuestionMode.AUTO:
+            return [False] * len(items)
+        asked = [
+            item.quote is not None or reads_as_question(plain_text(item.text or ""))
+            for item in items
+        ]
+        gathering = any(_GATHERING.search(s) for s in self.section)
+        if gathering or (sum(asked) >= 2 and sum(asked) * 2 >= len(items)):
+            return [True] * len(items)
+        return asked
+
+    def _answers_list(self, block: Block, asked: bool) -> bool:
+        if block.kind == "quote":
+            return question_callout(block.text) is None
+        return (
+            block.kind == "paragraph"
+            and QA_A.match(block.text) is not None
+            and (asked or self.mode is QuestionMode.AUTO)
+        )
+
+    # --- paragraphs -------------------------------------------------------------------------
+    def _paragraph(self, i: int) -> int:
+        block = self.blocks[i]
+        explicit = self._explicit
+        if explicit and QA_Q.match(block.text):
+            return self._qa(i)
+        if explicit and "::" in block.text:
+            found = False
+            for n in range(block.start, block.end):
+                card = inline_card(self.lines[n])
+                if card is not None:
+                    found = True
+                    self._inline_card(n, *card)
+            if found:
+                return i + 1
+        if self.mode is QuestionMode.AUTO and is_paragraph_question(block.text):
+            bold = BOLD_LINE.match(block.text)
+            number, prompt = split_number(plain_text(bold.group(2) if bold else block.text))
+            answer, key_points, j = self._until_next_question(i + 1)
+            self._add(number, prompt, block.start, answer, key_points, ())
+            return j
+        if self._is_flashcard_note() and _CLOZE.search(block.text):
+            self.cloze.append(block.start)
+        return i + 1
+
+    def _qa(self, i: int) -> int:
+        """`Q:`/`问：`/`问题：` … then `A:`/`答：` (same paragraph, or later); without an `A:`, the
+        blocks that follow (up to the next question) are the answer."""
+        block = self.blocks[i]
+        q_lines: list[str] = []
+        answer: list[AnswerLine] = []
+        in_answer = False
+        for n in range(block.start, block.end):
+            text = self.lines[n]
+            if not in_answer and q_lines and QA_A.match(text):
+                in_answer = True
+                rest = QA_A.sub("", text, count=1)
+                if rest.strip():
+                    answer.append(AnswerLine(n, rest))
+            elif in_answer:
+                answer.append(AnswerLine(n, text))
+            else:
+                q_lines.append(QA_Q.sub("", text, count=1) if not q_lines else text.strip())
+        prompt = plain_text(" ".join(part.strip() for part in q_lines))
+        number, prompt = split_number(prompt)
+        j = i + 1
+        extra: list[str] = []
+        if not in_answer:
+            k = j
+            while k < len(self.blocks) and not starts_question(self.blocks[k]):
+                if self.blocks[k].kind == "paragraph" and QA_A.match(self.blocks[k].text):
+                    extra = [
+                        self.lines[n] for n in range(self.blocks[j].start, self.blocks[k].start)
+                    ]
+                    j = k
+                    break
+                k += 1
+        if extra and any(line.strip() for line in extra):
+            prompt = prompt + "\n\n" + "\n".join(_trim_text(extra))
+        if in_answer:
+            rest, key_points, j = self._until_next_question(j)
+            last = self.blocks[j - 1].end if rest else block.end
+            lines = [*answer, *self._lines(block.end, last)]
+            final = _trim(tuple(lines))
+            if not key_points:
+                key_points = highlights("\n".join(a.text for a in lines))
+        else:
+            final, key_points, j = self._qa_answer(j)
+        self._add(number, prompt, block.start, final, key_points, ())
+        return j
+
+    def _qa_answer(self, j: int) -> tuple[tuple[AnswerLine, ...] | None, tuple[KeyPoint, ...], int]:
+        """The answer starting at block j: an `A:`/`答：` paragraph (marker removed) and what
+        follows it, or, without a marker, the blocks up to the next question."""
+        if j < len(self.blocks) and self.blocks[j].kind == "paragraph":
+            first = self.blocks[j]
+            if QA_A.match(first.text):
+                head = AnswerLine(first.start, QA_A.sub("", self.lines[first.start], count=1))
+                rest, key_points, end = self._until_next_question(j + 1)
+                lines = (head, *self._lines(first.start + 1, first.end), *(rest or ()))
+                if rest:
+                    body = self.blocks[j:end]
+                    points = tuple(p for b in body for p in b.points)
+                    key_points = self._key_points(first.start, body[-1].end, points)
+                else:
+                    key_points = highlights("\n".join(a.text for a in lines))
+                return _trim(lines), key_points, end
+        return self._until_next_question(j)
+
+    def _until_next_question(
+        self, j: int
+    ) -> tuple[tuple[AnswerLine, ...] | None, tuple[KeyPoint, ...], int]:
+        end = j
+        while end < len(self.blocks) and not starts_question(self.blocks[end]):
+            if self.blocks[end].kind == "front_matter":
+                break
+            end += 1
+        answer, key_points = self._body_answer(self.blocks[j:end])
+        return answer, key_points, end
+
+    # --- cards, callouts, <details> -----------------------------------------------------------
+    def _inline_card(self, n: int, question: str, answer: str, both_ways: bool) -> None:
+        question, q_tags = clean_card_text(question.strip())
+        answer, a_tags = clean_card_text(answer.strip())
+        question, answer = question.strip(), answer.strip()
+        if not question or not answer:
+            return
+        tags = q_tags + a_tags
+        self._add(
+            None, plain_text(question), n, (AnswerLine(n, answer),), highlights(answer), (), tags
+        )
+        if both_ways:
+            self._add(None, plain_text(answer), n, (AnswerLine(n, question),), (), (), tags)
+
+    def _card(self, card: Card) -> None:
+        front = [AnswerLine(n, t) for n, t in card.front]
+        back = [AnswerLine(n, t) for n, t in card.back]
+        text = "\n".join(a.text for a in back)
+        self._add(
+            None, _prompt(card.front), card.line, tuple(back), highlights(text), (), card.tags
+        )
+        if card.both_ways:
+            self._add(None, _prompt(card.back), card.line, tuple(front), (), (), card.tags)
+
+    def _callout(self, i: int) -> int:
+        block = self.blocks[i]
+        found = question_callout(block.text)
+        if found is None:
+            return i + 1
+        title = plain_text(found[1])
+        body = (
+            self._quote_lines(block.start + 1, block.end) if block.end > block.start + 1 else None
+        )
+        following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+        answer_callout = None
+        if following is not None and following.kind == "quote":
+            match = CALLOUT.match(following.text)
+            if match is not None and match.group(1).lower() in ANSWER_CALLOUTS:
+                answer_callout = following
+        if answer_callout is not None:
+            parts = [title] if title else []
+            parts.extend(a.text for a in body or ())
+            prompt = plain_text(parts[0]) if parts else ""
+            if len(parts) > 1:
+                prompt += "\n" + "\n".join(parts[1:])
+            answer = self._quote_lines(answer_callout.start + 1, answer_callout.end)
+            title_line = CALLOUT.match(answer_callout.text)
+            if title_line is not None and title_line.group(2).strip() and answer is not None:
+                answer = (AnswerLine(answer_callout.start, title_line.group(2)), *answer)
+            self._add(None, prompt, block.start, answer, highlights(_join(answer)), ())
+            return i + 2
+        if not title and body:
+            title, body = plain_text(body[0].text), _trim(body[1:])
+        self._add(
+            None,
+            title,
+            block.start,
+            body,
+            self._key_points(block.start, block.end, block.inner),
+            (),
+        )
+        return i + 1
+
+    def _details(self, i: int) -> int:
+        """`<details><summary>question</summary> answer </details>` (over several blocks)."""
+        block = self.blocks[i]
+        summary_line = next(
+            n for n in range(block.start, block.end) if SUMMARY.search(self.lines[n])
+        )
+        match = SUMMARY.search(self.lines[summary_line])
+        assert match is not None
+        prompt = plain_text(re.sub(r"<[^>\n]*>", "", match.group(1)))
+        answer: list[AnswerLine] = []
+        tail = self.lines[summary_line][match.end() :]
+        j = i
+        n = summary_line
+        done = False
+        if tail.strip():
+            answer.append(AnswerLine(n, tail))
+        while not done:
+            n += 1
+            while j < len(self.blocks) and self.blocks[j].end <= n:
+                j += 1
+            if n >= len(self.lines) or (
+                j < len(self.blocks)
+                and self.blocks[j].kind == "heading"
+                and self.blocks[j].start <= n
+            ):
+                break
+            text = self.lines[n]
+            if "</details>" in text.lower():
+                text = text[: text.lower().index("</details>")]
+                done = True
+            answer.append(AnswerLine(n, text))
+        final = _trim(tuple(a for a in answer if a.text.strip() not in ("</summary>",)))
+        self._add(None, prompt, summary_line, final, highlights(_join(final)), ())
+        while j < len(self.blocks) and self.blocks[j].start <= n:
+            j += 1
+        return max(j, i + 1)
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _add(
+        self,
+        number: str | None,
+        prompt: str,
+        line: int,
+        answer: tuple[AnswerLine, ...] | None,
+        key_points: tuple[KeyPoint, ...],
+        follow_ups: tuple[AnswerLine, ...],
+        tags: tuple[str, ...] = (),
+    ) -> None:
+        if "<!--SR:" in prompt or "^" in prompt or "#flashcard" in prompt:
+            prompt, more = clean_card_text(prompt)
+            prompt = prompt.strip()
+            tags = (*tags, *more)
+        if not prompt:
+            return
+        if answer is not None:
+            answer = tuple(_clean_answer_line(a) for a in answer)
+            if not any(a.text.strip() for a in answer):
+                answer = None
+        self.questions.append(
+            RawQuestion(
+                section=self.section,
+                number=number,
+                prompt=prompt,
+                line=line,
+                answer=answer,
+                key_points=key_points,
+                follow_ups=follow_ups,
+                tags=tags,
+            )
+        )
+
+    def _follow_up_after(self, j: int) -> tuple[int, tuple[AnswerLine, ...]]:
+        if j < len(self.blocks) and self._is_links_paragraph(self.blocks[j]):
+            return j + 1, self._lines(self.blocks[j].start, self.blocks[j].end)
+        return j, ()
+
+    @staticmethod
+    def _is_links_paragraph(block: Block) -> bool:
+        return block.kind == "paragraph" and bool(_LINKS_ONLY.match(block.text.replace("\n", " ")))
+
+    def _lines(self, first: int, last: int) -> tuple[AnswerLine, ...]:
+        return tuple(AnswerLine(n, self.lines[n]) for n in range(first, last))
+
+    def _quote_lines(self, first: int, last: int) -> tuple[AnswerLine, ...] | None:
+        """A quote's lines without their `>` markers (at any indent: Typora writes `     >   `),
+        and without the indent every line of the quote shares."""
+        lines = [
+            AnswerLine(n, _QUOTE_MARK.sub("", self.lines[n], count=1)) for n in range(first, last)
+        ]
+        callout = CALLOUT.match(self.lines[first]) if first < last else None
+        if callout is not None:  # `> [!answer]` heads a callout: its title, if any, is text
+            title = callout.group(2).strip()
+            lines[0] = AnswerLine(first, title)
+        return _trim(_dedent(tuple(lines)))
+
+    def _key_points(self, first: int, last: int, points: Sequence[Point]) -> tuple[KeyPoint, ...]:
+        """Key-point hints: highlights, else bold leads, else the top-level list items."""
+        marked = highlights("\n".join(self.lines[first:last]))
+        if marked:
+            return marked
+        bold: list[KeyPoint] = []
+        items: list[KeyPoint] = []
+        for point in points:
+            text = shorten(plain_text(point.text.replace("\n", " ")))
+            if not text:
+                continue
+            if leads_with_bold(point.text):
+                bold.append(KeyPoint(text, KeyPointKind.BOLD))
+            elif point.is_item:
+                items.append(KeyPoint(text, KeyPointKind.LIST_ITEM))
+        return tuple(bold) if len(bold) >= 2 else tuple(bold + items)
+
+
+def _prompt(lines: Sequence[tuple[int, str]]) -> str:
+    """A card's side as a prompt: its first line as plain text, further lines as written."""
+    texts = [t for _, t in lines]
+    if not texts:
+        return ""
+    first = plain_text(texts[0])
+    return first if len(texts) == 1 else first + "\n" + "\n".join(texts[1:])
+
+
+def _join(answer: tuple[AnswerLine, ...] | None) -> str:
+    return "\n".join(a.text for a in answer or ())
+
+
+def _clean_answer_line(line: AnswerLine) -> AnswerLine:
+    text = line.text
+    if "&" in text:
+        text = _LEADING_ENTITIES.sub("", text.lstrip())
+    if "<!--SR:" in text or "^" in text:
+        text = (
+            strip_block_id(clean_card_text(text)[0]) if "<!--SR:" in text else strip_block_id(text)
+        )
+    return line if text == line.text else AnswerLine(line.line, text)
+
+
+def _dedent(lines: tuple[AnswerLine, ...]) -> tuple[AnswerLine, ...]:
+    """Remove the spaces every non-blank line starts with (Typora indents answers)."""
+    texts = [a.text for a in lines if a.text.strip()]
+    if not texts:
+        return lines
+    indent = min(len(t) - len(t.lstrip(" ")) for t in texts)
+    if indent == 0:
+        return lines
+    return tuple(AnswerLine(a.line, a.text[indent:] if a.text.strip() else "") for a in lines)
+
+
+def _trim(answer: tuple[AnswerLine, ...] | None) -> tuple[AnswerLine, ...] | None:
+    if answer is None:
+        return None
+    start, end = 0, len(answer)
+    while start < end and not answer[start].text.strip():
+        start += 1
+    while end > start and not answer[end - 1].text.strip():
+        end -= 1
+    return answer[start:end] if end > start else None
+
+
+def _trim_text(lines: list[str]) -> list[str]:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
+__all__ = ["NoteReader", "heading_text", "QUESTION_END"]
