@@ -29,7 +29,7 @@ class FrontMatter:
 
 
 def read_front_matter(content: str, rel: str) -> FrontMatter:
-    """Tags and title of a front matter (the text between the `---` lines, which start at line 1)."""
+    """Tags and title of a front matter (the text between the `---` lines; it starts at line 2)."""
     import yaml
 
     try:

@@ -175,7 +175,7 @@ def _parents(blocks: Sequence[Block], indexes: list[int]) -> list[int]:
 
 
 def holds_questions(body: Sequence[Block]) -> bool:
-    """True when these blocks hold question shapes of their own (then their heading is a section)."""
+    """True when these blocks hold question shapes of their own: their heading is a section."""
     for block in body:
         if block.kind == "list":
             asked = [i for i in block.items if i.text and i.text.rstrip().endswith(QUESTION_END)]

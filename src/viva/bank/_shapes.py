@@ -21,14 +21,12 @@ from viva.bank._outline import (
     QA_A,
     QA_Q,
     SUMMARY,
-    heading_text,
     is_paragraph_question,
     outline,
     question_callout,
     starts_question,
 )
 from viva.bank._text import (
-    QUESTION_END,
     clean_card_text,
     highlights,
     inline_card,
@@ -306,8 +304,8 @@ class NoteReader:
         if extra and any(line.strip() for line in extra):
             prompt = prompt + "\n\n" + "\n".join(_trim_text(extra))
         if in_answer:
-            rest, key_points, j = self._until_next_question(j)
-            last = self.blocks[j - 1].end if rest else block.end
+            more, key_points, j = self._until_next_question(j)
+            last = self.blocks[j - 1].end if more else block.end
             lines = [*answer, *self._lines(block.end, last)]
             final = _trim(tuple(lines))
             if not key_points:
@@ -574,6 +572,3 @@ def _trim_text(lines: list[str]) -> list[str]:
     while lines and not lines[-1].strip():
         lines = lines[:-1]
     return lines
-
-
-__all__ = ["NoteReader", "heading_text", "QUESTION_END"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from viva.bank.models import Question
 
-IMPORTER_VERSION = 1  # bump when the same note would import differently: forces a full re-parse
+IMPORTER_VERSION = 2  # bump when the same note would import differently: forces a full re-parse
 
 
 @dataclass(frozen=True, slots=True)

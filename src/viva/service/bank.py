@@ -21,6 +21,7 @@ from viva.service._core import Core, now_utc
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
+    from viva.bank.importer import ImportOptions
     from viva.bank.reader import NoteText
     from viva.bank.search import SearchHit
 
@@ -116,8 +117,12 @@ class BankService(Core):
         dry_run: bool = False,
         on_progress: ImportProgress | None = None,
         now: datetime | None = None,
+        options: ImportOptions | None = None,
     ) -> ImportReport:
         """Import note files or vault folders into `bank`, in one transaction.
+
+        `options` choose the question shapes and the notes (`--questions`, `--include`,
+        `--exclude`); a dry run computes exactly what the import would write.
 
         Raises:
             ImportFailed: nothing importable, or a named file cannot be read (nothing written).
@@ -127,7 +132,9 @@ class BankService(Core):
                 f"the bank name {bank!r} is reserved for Viva's built-in questions",
                 hint="import into another bank, e.g. --bank my-notes",
             )
-        return self._import(paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now)
+        return self._import(
+            paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
+        )
 
     def _import(
         self,
@@ -138,10 +145,12 @@ class BankService(Core):
         on_progress: ImportProgress | None,
         now: datetime | None,
         is_builtin: bool = False,
+        options: ImportOptions | None = None,
     ) -> ImportReport:
-        from viva.bank.importer import build_bank, read_notes
+        from viva.bank.importer import ImportOptions, build_bank, read_notes
         from viva.bank.reader import discover
 
+        options = options or ImportOptions()
         started = now or now_utc()
         files, others, roots = discover(paths)
 
@@ -156,7 +165,12 @@ class BankService(Core):
         with self.db.reader() as conn:
             bank_id = repo.find_bank_id(conn, bank)
             stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
-            unchanged = bank_id is not None and _is_unchanged(texts, stored_notes, roots)
+            # chosen options may import the same notes differently: then always parse
+            unchanged = (
+                bank_id is not None
+                and options.is_default
+                and _is_unchanged(texts, stored_notes, roots)
+            )
             if unchanged:
                 assert bank_id is not None
                 stored = repo.stored_questions(conn, bank_id)
@@ -181,6 +195,7 @@ class BankService(Core):
             roots=roots,
             problems=skipped,
             on_progress=progress("parse"),
+            options=options,
         )
         with self.db.reader() as conn:
             stored = repo.stored_questions(conn, bank_id) if bank_id is not None else {}

@@ -220,7 +220,13 @@ def record_run(
             finished_at=finished_at,
             roots=list(build.roots),
             problems=[
-                {"file": p.file, "line": p.line, "message": p.message, "severity": p.severity.value}
+                {
+                    "file": p.file,
+                    "line": p.line,
+                    "message": p.message,
+                    "severity": p.severity.value,
+                    "kind": p.category,
+                }
                 for p in build.problems
             ],
             **{k: counts[k] for k in ("added", "updated", "retired", "unchanged")},
@@ -237,7 +243,7 @@ def last_run_problems(conn: Connection, bank_id: int) -> list[NoteProblem]:
         .limit(1)
     ).scalar()
     return [
-        NoteProblem(p["file"], p["line"], p["message"], Severity(p["severity"]))
+        NoteProblem(p["file"], p["line"], p["message"], Severity(p["severity"]), kind=p.get("kind"))
         for p in problems or []
     ]
 
