@@ -108,7 +108,12 @@ def outline(
             open_question = level
             heading = Heading(level, text, block.start, end_line, (*section, text), True)
         else:
-            empty = (indexes[k + 1] if k + 1 < len(indexes) else len(blocks)) == index + 1
+            # nothing of its own and no sub-headings: `### 注意力机制` then `### 6. …？`
+            empty = (
+                k + 1 < len(indexes)
+                and indexes[k + 1] == index + 1
+                and not (blocks[indexes[k + 1]].level > level)
+            )
             stack.append((level, text, empty))
             section = (*section, text)
             heading = Heading(level, text, block.start, end_line, section, False)

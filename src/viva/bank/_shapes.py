@@ -230,7 +230,7 @@ class NoteReader:
             item.quote is not None or reads_as_question(plain_text(item.text or ""))
             for item in items
         ]
-        gathering = any(_GATHERING.search(s) for s in self.section)
+        gathering = bool(self.section) and _GATHERING.search(self.section[-1]) is not None
         if gathering or (sum(asked) >= 2 and sum(asked) * 2 >= len(items)):
             return [True] * len(items)
         return asked
@@ -338,8 +338,11 @@ class NoteReader:
     ) -> tuple[tuple[AnswerLine, ...] | None, tuple[KeyPoint, ...], int]:
         end = j
         while end < len(self.blocks) and not starts_question(self.blocks[end]):
-            if self.blocks[end].kind == "front_matter":
-                break
+            block = self.blocks[end]
+            if block.kind == "front_matter" or (
+                block.kind == "quote" and CALLOUT.match(block.text)
+            ):
+                break  # a callout (`> [!note]`) stands on its own
             end += 1
         answer, key_points = self._body_answer(self.blocks[j:end])
         return answer, key_points, end

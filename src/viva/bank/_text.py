@@ -101,11 +101,11 @@ _EN_AUX = re.compile(
     re.IGNORECASE,
 )
 _EN_IMPERATIVE = re.compile(
-    r"^(?:please\s+)?(?:explain|describe|tell\s+(?:me|us)|talk\s+(?:me\s+|us\s+)?about|compare|"
+    r"^(?i:(?:please\s+)?(?:explain|describe|tell\s+(?:me|us)|talk\s+(?:me\s+|us\s+)?about|compare|"
     r"contrast|define|discuss|walk\s+(?:me|us)\s+through|give\s+(?:me\s+|us\s+)?(?:an?|some|"
     r"examples?)|list|name|introduce|summari[sz]e|outline|derive|prove|write|implement|design|"
-    r"illustrate|differentiate|distinguish|elaborate|justify|calculate|compute|share)"
-    r"\s+(?!(?:[A-Z][a-z]))\S",
+    r"illustrate|differentiate|distinguish|elaborate|justify|calculate|compute|share))"
+    r"\s+(?![A-Z][a-z])\S",
 )
 _ZH_START = re.compile(
     r"^(?:什么|为什么|为何|如何|怎么|怎样|哪些|哪个|哪种|哪里|是否|请问|何为|何谓|有没有|能否|可否|是不是|"
