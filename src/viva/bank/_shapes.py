@@ -195,10 +195,10 @@ class NoteReader:
         following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
         consumed = i + 1
         items = [item for item in block.items if item.text is not None]
-        asked = self._asked_items(items)
+        texts = [plain_text((item.text or "").replace("\n", " ")) for item in items]
+        asked = self._asked_items(items, texts)
         for n, item in enumerate(items):
-            assert item.text is not None
-            text = plain_text(item.text.replace("\n", " "))
+            text = texts[n]
             is_last = item is block.items[-1]
             answer: tuple[AnswerLine, ...] | None = None
             key_points: tuple[KeyPoint, ...] = ()
@@ -221,14 +221,14 @@ class NoteReader:
             self._add(number, text, item.start, answer, key_points, follow_ups)
         return consumed
 
-    def _asked_items(self, items: Sequence[Item]) -> list[bool]:
+    def _asked_items(self, items: Sequence[Item], texts: Sequence[str]) -> list[bool]:
         if self.mode is QuestionMode.LISTS:
             return [True] * len(items)
         if self.mode is not QuestionMode.AUTO:
             return [False] * len(items)
         asked = [
-            item.quote is not None or reads_as_question(plain_text(item.text or ""))
-            for item in items
+            item.quote is not None or reads_as_question(text)
+            for item, text in zip(items, texts, strict=True)
         ]
         gathering = bool(self.section) and _GATHERING.search(self.section[-1]) is not None
         if gathering or (sum(asked) >= 2 and sum(asked) * 2 >= len(items)):

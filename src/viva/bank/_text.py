@@ -29,8 +29,13 @@ _KEY_POINT_MAX = 120
 QUESTION_END = ("?", "？")
 
 
+_NEEDS_WORK = re.compile(r"[\[*_=~`\\\t]|  ")
+
+
 def plain_text(markdown: str) -> str:
     """Inline Markdown to the text a person reads: marks removed, link labels kept."""
+    if _NEEDS_WORK.search(markdown) is None:  # most prompts: nothing to remove
+        return markdown.strip()
     out = WIKI_LINK.sub(_wiki_label, markdown)
     out = _MD_LINK.sub(r"\1", out)
     out = _MARKS.sub("", out)
