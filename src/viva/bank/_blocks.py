@@ -63,8 +63,15 @@ class Block:
     level: int = 0  # headings
     text: str = ""  # headings and paragraphs: inline source; html and front matter: content
     items: tuple[Item, ...] = ()
-    points: tuple[Point, ...] = ()  # candidates when this block is part of an answer body
     inner: tuple[Point, ...] = ()  # quotes: candidates of the quote's own content
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        """Key-point candidates when this block is part of an answer body (made on demand: a
+        list of 800,000 items should not hold them all)."""
+        if self.kind == "paragraph":
+            return (Point(self.text, False),)
+        return tuple(Point(i.text, True) for i in self.items if i.text is not None)
 
 
 @cache
@@ -126,11 +133,9 @@ def _block(tokens: Sequence[Token], start: int, end: int, shift: int, a: int, b:
         return Block("heading", a, b, level=int(tok.tag[1]), text=tokens[start + 1].content)
     if kind == "paragraph_open":
         content = tokens[start + 1].content
-        return Block("paragraph", a, b, text=content, points=(Point(content, False),))
+        return Block("paragraph", a, b, text=content)
     if kind in ("bullet_list_open", "ordered_list_open"):
-        items = _items(tokens, start, end, shift)
-        points = tuple(Point(i.text, True) for i in items if i.text is not None)
-        return Block("list", a, b, items=items, points=points)
+        return Block("list", a, b, items=_items(tokens, start, end, shift))
     if kind == "blockquote_open":
         return Block("quote", a, b, inner=_points(tokens, start + 1, end - 1))
     if kind in ("fence", "code_block"):

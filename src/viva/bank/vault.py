@@ -80,35 +80,37 @@ def build_questions(
     vault: Vault, bank: str
 ) -> tuple[list[Question], dict[str, int], list[NoteProblem]]:
     """Questions of every note with ids and resolved links, counts per note, and problems."""
-    ids: dict[tuple[str, int], str] = {}  # (note, question's index in the note) -> id
-    at_line: dict[tuple[str, int], str] = {}  # (note, line) -> the first question's id there
+    ids: dict[str, list[str]] = {}  # note -> the id of each of its questions, in order
+    at_line: dict[tuple[str, int], str] = {}  # (note, heading line) -> its question's id
     taken: set[str] = set()
+    repeats: dict[str, int] = {}  # the next occurrence of a prompt asked again in its section
     for note in vault.notes:
-        seen: dict[str, int] = {}
         rel = note.parsed.rel
-        for index, raw in enumerate(note.parsed.questions):
-            base = question_id(bank, rel, raw.section, raw.prompt)
-            occurrence = seen.get(base, 0)
-            qid = (
-                base
-                if occurrence == 0
-                else question_id(bank, rel, raw.section, raw.prompt, occurrence)
-            )
-            while qid in taken:  # never two questions with one id (a card and its reverse, …)
-                occurrence += 1
+        heading_lines = {h.line for h in note.parsed.headings if h.is_question}
+        note_ids = ids[rel] = []
+        for raw in note.parsed.questions:
+            qid = question_id(bank, rel, raw.section, raw.prompt)
+            if qid in taken:  # asked again, or a card's reverse side: never two with one id
+                base = qid
+                occurrence = repeats.get(base, 1)
                 qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
-            seen[base] = occurrence + 1
+                while qid in taken:
+                    occurrence += 1
+                    qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
+                repeats[base] = occurrence + 1
             taken.add(qid)
-            ids[(rel, index)] = qid
-            at_line.setdefault((rel, raw.line), qid)
+            note_ids.append(qid)
+            if raw.line in heading_lines:
+                at_line.setdefault((rel, raw.line), qid)
+    del taken, repeats
     questions: list[Question] = []
     counts: dict[str, int] = {}
     problems: list[NoteProblem] = []
     for note in vault.notes:
         resolver = _Resolver(vault, note, at_line, problems)
+        note_ids = ids.pop(note.parsed.rel)
         for position, raw in enumerate(note.parsed.questions):
-            qid = ids[(note.parsed.rel, position)]
-            questions.append(resolver.question(raw, bank, position, qid))
+            questions.append(resolver.question(raw, bank, position, note_ids[position]))
         counts[note.parsed.rel] = len(note.parsed.questions)
     return questions, counts, problems
 
