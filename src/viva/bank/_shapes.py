@@ -11,7 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from viva.bank._blocks import Block, Item, Point
+from viva.bank._answer import (
+    answer_key_points,
+    card_prompt,
+    clean_answer_line,
+    dedent,
+    is_links_paragraph,
+    join,
+    quote_lines,
+    trim,
+    trim_text,
+)
+from viva.bank._blocks import Block, Item
 from viva.bank._cards import Card, multiline_cards
 from viva.bank._frontmatter import read_front_matter
 from viva.bank._outline import (
@@ -30,22 +41,13 @@ from viva.bank._text import (
     clean_card_text,
     highlights,
     inline_card,
-    leads_with_bold,
     plain_text,
     reads_as_question,
-    shorten,
     split_number,
-    strip_block_id,
 )
-from viva.bank.models import KeyPoint, KeyPointKind, NoteProblem
+from viva.bank.models import KeyPoint, NoteProblem
 from viva.bank.note import AnswerLine, Heading, ParsedNote, QuestionMode, RawQuestion
 
-_QUOTE_MARK = re.compile(r"^[ \t]*>[ ]?")
-_LEADING_ENTITIES = re.compile(r"^(?:&emsp;|&ensp;|&nbsp;|&#8195;|&#160;)+")
-_LINKS_ONLY = re.compile(
-    r"^\s*(?:[^\[\]\n:：]{1,16}[:：]\s*)?"
-    r"(?:!?\[\[[^\[\]\n]+\]\][\s,，、;；/·|和及and]*)+$"
-)
 # a section whose title gathers questions: its list items are questions without a `?`
 _GATHERING = re.compile(
     r"questions?|faq|interview|问题|面试题|八股|面经|题目|真题|考题|问答|题库|追问|常问", re.I
@@ -166,7 +168,7 @@ class NoteReader:
         number, prompt = split_number(heading.text)
         body = list(self.blocks[i + 1 : body_end])
         follow_ups: tuple[AnswerLine, ...] = ()
-        if len(body) > 1 and self._is_links_paragraph(body[-1]):
+        if len(body) > 1 and is_links_paragraph(body[-1]):
             follow_ups = self._lines(body[-1].start, body[-1].end)
             body = body[:-1]
         answer, key_points = self._body_answer(body)
@@ -180,12 +182,12 @@ class NoteReader:
             return None, ()
         if len(body) == 1 and body[0].kind == "quote":
             quote = body[0]
-            return self._quote_lines(quote.start, quote.end), self._key_points(
-                quote.start, quote.end, quote.inner
+            return quote_lines(self.lines, quote.start, quote.end), answer_key_points(
+                self.lines, quote.start, quote.end, quote.inner
             )
         first, last = body[0].start, body[-1].end
         points = tuple(p for b in body for p in b.points)
-        return _trim(self._lines(first, last)), self._key_points(first, last, points)
+        return trim(self._lines(first, last)), answer_key_points(self.lines, first, last, points)
 
     # --- lists ------------------------------------------------------------------------------
     def _list(self, i: int) -> int:
@@ -204,19 +206,21 @@ class NoteReader:
             key_points: tuple[KeyPoint, ...] = ()
             follow_ups: tuple[AnswerLine, ...] = ()
             if item.quote is not None:
-                answer = self._quote_lines(*item.quote)
-                key_points = self._key_points(*item.quote, item.quote_points)
+                answer = quote_lines(self.lines, *item.quote)
+                key_points = answer_key_points(self.lines, *item.quote, item.quote_points)
             elif is_last and following is not None and self._answers_list(following, asked[n]):
                 if following.kind == "quote":
-                    answer = self._quote_lines(following.start, following.end)
-                    key_points = self._key_points(following.start, following.end, following.inner)
+                    answer = quote_lines(self.lines, following.start, following.end)
+                    key_points = answer_key_points(
+                        self.lines, following.start, following.end, following.inner
+                    )
                     consumed, follow_ups = self._follow_up_after(i + 2)
                 else:
                     answer, key_points, consumed = self._qa_answer(i + 1)
             elif not asked[n]:
                 continue
             elif item.body < item.end:
-                answer = _trim(_dedent(self._lines(item.body, item.end)))
+                answer = trim(dedent(self._lines(item.body, item.end)))
             number, text = (item.number, text) if item.number else split_number(text)
             self._add(number, text, item.start, answer, key_points, follow_ups)
         return consumed
@@ -302,12 +306,12 @@ class NoteReader:
                     break
                 k += 1
         if extra and any(line.strip() for line in extra):
-            prompt = prompt + "\n\n" + "\n".join(_trim_text(extra))
+            prompt = prompt + "\n\n" + "\n".join(trim_text(extra))
         if in_answer:
             more, key_points, j = self._until_next_question(j)
             last = self.blocks[j - 1].end if more else block.end
             lines = [*answer, *self._lines(block.end, last)]
-            final = _trim(tuple(lines))
+            final = trim(tuple(lines))
             if not key_points:
                 key_points = highlights("\n".join(a.text for a in lines))
         else:
@@ -327,10 +331,10 @@ class NoteReader:
                 if rest:
                     body = self.blocks[j:end]
                     points = tuple(p for b in body for p in b.points)
-                    key_points = self._key_points(first.start, body[-1].end, points)
+                    key_points = answer_key_points(self.lines, first.start, body[-1].end, points)
                 else:
                     key_points = highlights("\n".join(a.text for a in lines))
-                return _trim(lines), key_points, end
+                return trim(lines), key_points, end
         return self._until_next_question(j)
 
     def _until_next_question(
@@ -366,10 +370,10 @@ class NoteReader:
         back = [AnswerLine(n, t) for n, t in card.back]
         text = "\n".join(a.text for a in back)
         self._add(
-            None, _prompt(card.front), card.line, tuple(back), highlights(text), (), card.tags
+            None, card_prompt(card.front), card.line, tuple(back), highlights(text), (), card.tags
         )
         if card.both_ways:
-            self._add(None, _prompt(card.back), card.line, tuple(front), (), (), card.tags)
+            self._add(None, card_prompt(card.back), card.line, tuple(front), (), (), card.tags)
 
     def _callout(self, i: int) -> int:
         block = self.blocks[i]
@@ -378,7 +382,9 @@ class NoteReader:
             return i + 1
         title = plain_text(found[1])
         body = (
-            self._quote_lines(block.start + 1, block.end) if block.end > block.start + 1 else None
+            quote_lines(self.lines, block.start + 1, block.end)
+            if block.end > block.start + 1
+            else None
         )
         following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
         answer_callout = None
@@ -392,20 +398,20 @@ class NoteReader:
             prompt = plain_text(parts[0]) if parts else ""
             if len(parts) > 1:
                 prompt += "\n" + "\n".join(parts[1:])
-            answer = self._quote_lines(answer_callout.start + 1, answer_callout.end)
+            answer = quote_lines(self.lines, answer_callout.start + 1, answer_callout.end)
             title_line = CALLOUT.match(answer_callout.text)
             if title_line is not None and title_line.group(2).strip() and answer is not None:
                 answer = (AnswerLine(answer_callout.start, title_line.group(2)), *answer)
-            self._add(None, prompt, block.start, answer, highlights(_join(answer)), ())
+            self._add(None, prompt, block.start, answer, highlights(join(answer)), ())
             return i + 2
         if not title and body:
-            title, body = plain_text(body[0].text), _trim(body[1:])
+            title, body = plain_text(body[0].text), trim(body[1:])
         self._add(
             None,
             title,
             block.start,
             body,
-            self._key_points(block.start, block.end, block.inner),
+            answer_key_points(self.lines, block.start, block.end, block.inner),
             (),
         )
         return i + 1
@@ -441,8 +447,8 @@ class NoteReader:
                 text = text[: text.lower().index("</details>")]
                 done = True
             answer.append(AnswerLine(n, text))
-        final = _trim(tuple(a for a in answer if a.text.strip() not in ("</summary>",)))
-        self._add(None, prompt, summary_line, final, highlights(_join(final)), ())
+        final = trim(tuple(a for a in answer if a.text.strip() not in ("</summary>",)))
+        self._add(None, prompt, summary_line, final, highlights(join(final)), ())
         while j < len(self.blocks) and self.blocks[j].start <= n:
             j += 1
         return max(j, i + 1)
@@ -465,7 +471,7 @@ class NoteReader:
         if not prompt:
             return
         if answer is not None:
-            answer = tuple(_clean_answer_line(a) for a in answer)
+            answer = tuple(clean_answer_line(a) for a in answer)
             if not any(a.text.strip() for a in answer):
                 answer = None
         self.questions.append(
@@ -482,96 +488,9 @@ class NoteReader:
         )
 
     def _follow_up_after(self, j: int) -> tuple[int, tuple[AnswerLine, ...]]:
-        if j < len(self.blocks) and self._is_links_paragraph(self.blocks[j]):
+        if j < len(self.blocks) and is_links_paragraph(self.blocks[j]):
             return j + 1, self._lines(self.blocks[j].start, self.blocks[j].end)
         return j, ()
 
-    @staticmethod
-    def _is_links_paragraph(block: Block) -> bool:
-        return block.kind == "paragraph" and bool(_LINKS_ONLY.match(block.text.replace("\n", " ")))
-
     def _lines(self, first: int, last: int) -> tuple[AnswerLine, ...]:
         return tuple(AnswerLine(n, self.lines[n]) for n in range(first, last))
-
-    def _quote_lines(self, first: int, last: int) -> tuple[AnswerLine, ...] | None:
-        """A quote's lines without their `>` markers (at any indent: Typora writes `     >   `),
-        and without the indent every line of the quote shares."""
-        lines = [
-            AnswerLine(n, _QUOTE_MARK.sub("", self.lines[n], count=1)) for n in range(first, last)
-        ]
-        callout = CALLOUT.match(self.lines[first]) if first < last else None
-        if callout is not None:  # `> [!answer]` heads a callout: its title, if any, is text
-            title = callout.group(2).strip()
-            lines[0] = AnswerLine(first, title)
-        return _trim(_dedent(tuple(lines)))
-
-    def _key_points(self, first: int, last: int, points: Sequence[Point]) -> tuple[KeyPoint, ...]:
-        """Key-point hints: highlights, else bold leads, else the top-level list items."""
-        marked = highlights("\n".join(self.lines[first:last]))
-        if marked:
-            return marked
-        bold: list[KeyPoint] = []
-        items: list[KeyPoint] = []
-        for point in points:
-            text = shorten(plain_text(point.text.replace("\n", " ")))
-            if not text:
-                continue
-            if leads_with_bold(point.text):
-                bold.append(KeyPoint(text, KeyPointKind.BOLD))
-            elif point.is_item:
-                items.append(KeyPoint(text, KeyPointKind.LIST_ITEM))
-        return tuple(bold) if len(bold) >= 2 else tuple(bold + items)
-
-
-def _prompt(lines: Sequence[tuple[int, str]]) -> str:
-    """A card's side as a prompt: its first line as plain text, further lines as written."""
-    texts = [t for _, t in lines]
-    if not texts:
-        return ""
-    first = plain_text(texts[0])
-    return first if len(texts) == 1 else first + "\n" + "\n".join(texts[1:])
-
-
-def _join(answer: tuple[AnswerLine, ...] | None) -> str:
-    return "\n".join(a.text for a in answer or ())
-
-
-def _clean_answer_line(line: AnswerLine) -> AnswerLine:
-    text = line.text
-    if "&" in text:
-        text = _LEADING_ENTITIES.sub("", text.lstrip())
-    if "<!--SR:" in text or "^" in text:
-        text = (
-            strip_block_id(clean_card_text(text)[0]) if "<!--SR:" in text else strip_block_id(text)
-        )
-    return line if text == line.text else AnswerLine(line.line, text)
-
-
-def _dedent(lines: tuple[AnswerLine, ...]) -> tuple[AnswerLine, ...]:
-    """Remove the spaces every non-blank line starts with (Typora indents answers)."""
-    texts = [a.text for a in lines if a.text.strip()]
-    if not texts:
-        return lines
-    indent = min(len(t) - len(t.lstrip(" ")) for t in texts)
-    if indent == 0:
-        return lines
-    return tuple(AnswerLine(a.line, a.text[indent:] if a.text.strip() else "") for a in lines)
-
-
-def _trim(answer: tuple[AnswerLine, ...] | None) -> tuple[AnswerLine, ...] | None:
-    if answer is None:
-        return None
-    start, end = 0, len(answer)
-    while start < end and not answer[start].text.strip():
-        start += 1
-    while end > start and not answer[end - 1].text.strip():
-        end -= 1
-    return answer[start:end] if end > start else None
-
-
-def _trim_text(lines: list[str]) -> list[str]:
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    while lines and not lines[-1].strip():
-        lines = lines[:-1]
-    return lines
