@@ -77,16 +77,18 @@ def _may_hold_separator(block: Block) -> bool:
 
 def _card_at(lines: Sequence[str], sep: int, code_end: dict[int, int]) -> Card | None:
     top = sep
-    while top > 0 and lines[top - 1].strip() and not _HEADING.match(lines[top - 1]):
-        top -= 1
+    while top > 0 and _continues(lines[top - 1]) and not is_sr_comment_line(lines[top - 1]):
+        top -= 1  # a scheduling comment ends the card above: it is not part of this question
     if top == sep:
         return None
     bottom = sep + 1
-    while bottom < len(lines) and lines[bottom].strip() and not _HEADING.match(lines[bottom]):
+    while bottom < len(lines) and _continues(lines[bottom]):
         if bottom in code_end:
             bottom = code_end[bottom]
             continue
         bottom += 1
+        if is_sr_comment_line(lines[bottom - 1]):
+            break  # the card's scheduling comment is its last line
     tags: list[str] = []
     front = _side(lines, top, sep, tags)
     back = _side(lines, sep + 1, bottom, tags)
@@ -99,6 +101,10 @@ def _card_at(lines: Sequence[str], sep: int, code_end: dict[int, int]) -> Card |
         both_ways=lines[sep].strip() == "??",
         tags=tuple(dict.fromkeys(tags)),
     )
+
+
+def _continues(line: str) -> bool:
+    return bool(line.strip()) and _HEADING.match(line) is None
 
 
 def _side(
