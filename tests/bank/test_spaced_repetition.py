@@ -1,4 +1,4 @@
-"""Obsidian spaced-repetition cards with the plugin's default separators, as the plugin splits them."""
+"""Obsidian spaced-repetition cards (default separators), split as the plugin splits them."""
 
 from __future__ import annotations
 
