@@ -123,7 +123,7 @@ def bench_hostile() -> None:
     sys.path.insert(0, str(ROOT))
     from tests.bank.test_untrusted_notes import PATTERNS, SHAPES, _best_of, _import
 
-    print("hostile 100 KB lines: slowest import of each pattern (over the shapes)")
+    print("hostile 100 KB lines: slowest import of each pattern over the shapes (CPU seconds)")
     for pattern, unit in PATTERNS.items():
         line = unit * (100_000 // len(unit))
         texts = [template.format(line) for template in SHAPES.values()]

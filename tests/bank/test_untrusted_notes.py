@@ -56,12 +56,23 @@ def test_front_matter_tags_are_capped_in_number_and_length() -> None:
 
 
 def _best_of(work: Callable[[], object], runs: int = 5) -> float:
+    """The least CPU time of a few runs (CPU time: other processes' load does not count)."""
     best = float("inf")
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         work()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
+
+
+def _ratio(small: Callable[[], object], large: Callable[[], object], runs: int = 5) -> float:
+    """CPU time of `large` over `small`, best of interleaved runs, with a 2 ms floor (below it a
+    timer measures the machine, not the work)."""
+    small_s = large_s = float("inf")
+    for _ in range(runs):
+        small_s = min(small_s, _best_of(small, runs=1))
+        large_s = min(large_s, _best_of(large, runs=1))
+    return large_s / max(small_s, 2e-3)
 
 
 PATTERNS = {
@@ -93,13 +104,12 @@ def _import(text: str) -> None:
 
 def _scaling(text_of: Callable[[int], str]) -> float:
     small, large = text_of(10_000), text_of(100_000)
-    # below 2 ms a timer measures the machine, not the parse: such a small cost is the floor
-    return _best_of(lambda: _import(large)) / max(_best_of(lambda: _import(small)), 2e-3)
+    return _ratio(lambda: _import(small), lambda: _import(large))
 
 
 def test_pathological_lines_parse_in_linear_time() -> None:
     # 10x the input may cost ~10x; quadratic work would cost ~100x (the line of 100,000 "["
-    # took 30 s before). 35x leaves room for a noisy machine.
+    # took 30 s before). 45x leaves room for a noisy machine.
     slow = {}
     for pattern, unit in PATTERNS.items():
         for shape, template in SHAPES.items():
@@ -108,7 +118,7 @@ def test_pathological_lines_parse_in_linear_time() -> None:
                 return template.format(unit * (size // len(unit)))
 
             ratio = _scaling(text_of)
-            if ratio > 35:
+            if ratio > 45:
                 slow[f"{pattern} in a {shape}"] = round(ratio, 1)
     assert slow == {}
 
@@ -129,16 +139,14 @@ def test_generated_pathological_inputs_scale_linearly(units: list[str], shape: s
     def text_of(size: int) -> str:
         return template.format(unit * (size // len(unit)))
 
-    assert _scaling(text_of) < 35
+    assert _scaling(text_of) < 45
 
 
 def test_plain_text_of_bracket_and_emphasis_runs_is_linear() -> None:
     for unit in ("[", "![", "*a ", "_a ", "[a](", "**a "):
         small, large = unit * (10_000 // len(unit)), unit * (100_000 // len(unit))
-        ratio = _best_of(lambda large=large: plain_text(large)) / max(
-            _best_of(lambda small=small: plain_text(small)), 2e-3
-        )
-        assert ratio < 35, unit
+        ratio = _ratio(lambda small=small: plain_text(small), lambda large=large: plain_text(large))
+        assert ratio < 45, unit
 
 
 def test_problems_have_file_and_line() -> None:

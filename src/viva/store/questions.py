@@ -162,7 +162,6 @@ def apply_import(
     """Write an import into the bank inside the caller's transaction."""
     note_ids = _upsert_notes(conn, bank_id, build, now)
     by_id = {q.id: q for q in build.questions}
-    rewrite = set(plan.added) | set(plan.updated) | set(plan.restored)
     if plan.updated or plan.restored:
         stale = list(set(plan.updated) | set(plan.restored))
         for chunk in _chunks(stale):
@@ -180,7 +179,7 @@ def apply_import(
         conn.execute(questions.update().where(questions.c.id == qid).values(**row))
     if plan.unchanged:
         _move_unchanged(conn, [by_id[qid] for qid in plan.unchanged], note_ids)
-    for batch in _chunks(sorted(rewrite), _WRITE_BATCH):
+    for batch in _chunks([*plan.added, *plan.updated, *plan.restored], _WRITE_BATCH):
         kp_rows = [
             {"question_id": qid, "position": n, "text": k.text, "kind": k.kind.value}
             for qid in batch
