@@ -9,9 +9,9 @@ with sub-question headings gives separate questions). Rules, in order (`--questi
 2. has sub-headings, or no body of its own -> section;
 3. its body holds questions of its own (a list of `?` items, `Q:` pairs, cards) -> section;
 4. reads as a question (interrogative or imperative) -> question;
-5. numbered (`### 9. 常见激活函数`, `### 2.1.1 …`) below level 1 -> question, unless it reads as
-   an English topic in Title Case (`### 6. Model Development`) and fewer than half of its
-   numbered siblings read as questions;
+5. numbered in digits (`### 9. 常见激活函数`, `### 2.1.1 …`; not `## 一、…`) below level 1 ->
+   question, unless it reads as an English topic in Title Case (`### 6. Model Development`) and
+   fewer than half of its numbered siblings read as questions;
 6. otherwise -> section.
 """
 
@@ -33,12 +33,12 @@ from viva.bank._text import (
 from viva.bank.note import Heading, QuestionMode
 
 QA_Q = re.compile(
-    r"^\s*(?:\*\*|__)?(?:Q|q|问|问题|Question|题目)\s*\d{0,3}\s*(?:\*\*|__)?\s*[:：](?![:：])"
-    r"(?:\*\*|__)?\s*"
+    r"^\s*(?:\*\*|__)?(?:(?:Q|q|问|问题|Question|题目)\s*\d{0,3}\s*(?:\*\*|__)?\s*[:：](?![:：])"
+    r"|【(?:问|问题|题目|Q)】[:：]?)(?:\*\*|__)?\s*"
 )
 QA_A = re.compile(
-    r"^\s*(?:\*\*|__)?(?:A|a|答|答案|Answer|回答|参考答案)\s*(?:\*\*|__)?\s*[:：](?![:：])"
-    r"(?:\*\*|__)?\s*"
+    r"^\s*(?:\*\*|__)?(?:(?:A|a|答|答案|Answer|回答|参考答案)\s*(?:\*\*|__)?\s*[:：](?![:：])"
+    r"|【(?:答|答案|回答|A)】[:：]?)(?:\*\*|__)?\s*"
 )
 CALLOUT = re.compile(r"^[ \t]*>[ \t]*\[!(\w+)\][+-]?[ \t]*(.*)$")
 QUESTION_CALLOUTS = frozenset({"question", "faq", "help", "q"})
@@ -151,13 +151,13 @@ def _decide(
             verdict[k] = False
         elif reads_as_question(prompt):
             verdict[k] = True
-        elif split[k][0] is None or level == 1:
-            verdict[k] = False
+        elif not _is_arabic(split[k][0]) or level == 1:
+            verdict[k] = False  # `## 一、操作系统` numbers a part of the note, not a question
     # rule 5: numbered headings decided by their text and their numbered siblings
     parents = _parents(blocks, indexes)
     groups: dict[tuple[int, int], list[int]] = {}
     for k in range(count):
-        if split[k][0] is not None:
+        if _is_arabic(split[k][0]):
             groups.setdefault((parents[k], blocks[indexes[k]].level), []).append(k)
     for members in groups.values():
         asking = sum(1 for j in members if verdict[j])
@@ -165,6 +165,10 @@ def _decide(
             if verdict[k] is None:
                 verdict[k] = not (reads_as_topic(split[k][1]) and asking * 2 < len(members))
     return [bool(v) for v in verdict]
+
+
+def _is_arabic(number: str | None) -> bool:
+    return number is not None and number[0].isdigit()
 
 
 def _parents(blocks: Sequence[Block], indexes: list[int]) -> list[int]:
@@ -203,7 +207,7 @@ def starts_question(block: Block) -> bool:
             return True
         if "::" in block.text and any(inline_card(line) for line in block.text.split("\n")):
             return True
-        return "\n" not in block.text and is_paragraph_question(block.text)
+        return is_paragraph_question(first)
     if block.kind == "quote":
         return question_callout(block.text) is not None
     if block.kind == "html":
@@ -221,9 +225,22 @@ def is_paragraph_question(text: str) -> bool:
     bold = BOLD_LINE.match(text)
     inner = plain_text(bold.group(2)) if bold else plain_text(text)
     number, prompt = split_number(inner)
+    if not any(c.isalnum() for c in prompt):
+        return False  # "?" alone is a card separator, not a question
     if prompt.endswith(QUESTION_END):
         return bold is not None or number is not None or len(prompt) <= 150
     return (bold is not None or number is not None) and reads_as_question(prompt)
+
+
+def answer_split(lines: Sequence[str]) -> int | None:
+    """Where a paragraph that asks and then answers turns to its answer: at an `答：`/`A:` line,
+    or after a first line that is a question on its own (`**1. 什么是过拟合？**`, `1、…？`)."""
+    if len(lines) < 2:
+        return None
+    for k in range(1, len(lines)):
+        if QA_A.match(lines[k]):
+            return k
+    return 1 if is_paragraph_question(lines[0]) else None
 
 
 def question_callout(first_line: str) -> tuple[str, str] | None:

@@ -32,6 +32,7 @@ from viva.bank._outline import (
     QA_A,
     QA_Q,
     SUMMARY,
+    answer_split,
     is_paragraph_question,
     outline,
     question_callout,
@@ -217,6 +218,13 @@ class NoteReader:
                     consumed, follow_ups = self._follow_up_after(i + 2)
                 else:
                     answer, key_points, consumed = self._qa_answer(i + 1)
+            elif self.mode is QuestionMode.AUTO and (split := _item_split(item)) is not None:
+                # "1. **What is X?**" / "1. 什么是 X？" with "答：…" on the next line: one paragraph
+                lines = (item.text or "").split("\n")
+                first = AnswerLine(item.start + split, lines[split])
+                more = [AnswerLine(item.start + k, t) for k, t in enumerate(lines) if k > split]
+                answer = trim((first, *more, *dedent(self._lines(item.body, item.end))))
+                text = plain_text(" ".join(lines[:split]))
             elif not asked[n]:
                 continue
             elif item.body < item.end:
@@ -263,12 +271,20 @@ class NoteReader:
                     self._inline_card(n, *card)
             if found:
                 return i + 1
-        if self.mode is QuestionMode.AUTO and is_paragraph_question(block.text):
-            bold = BOLD_LINE.match(block.text)
-            number, prompt = split_number(plain_text(bold.group(2) if bold else block.text))
-            answer, key_points, j = self._until_next_question(i + 1)
-            self._add(number, prompt, block.start, answer, key_points, ())
-            return j
+        if self.mode is QuestionMode.AUTO:
+            texts = block.text.split("\n")
+            split = answer_split(texts)
+            if split is None and len(texts) == 1 and is_paragraph_question(texts[0]):
+                split = 1
+            if split is not None:
+                number, prompt = _question_text(texts[:split])
+                rest, key_points, j = self._until_next_question(i + 1)
+                last = self.blocks[j - 1].end if rest else block.end
+                lines = self._lines(block.start + split, last)
+                if lines and split < len(texts):  # the paragraph's own answer line
+                    lines = (AnswerLine(lines[0].line, texts[split]), *lines[1:])
+                self._add(number, prompt, block.start, trim(lines), key_points, ())
+                return j
         if self._is_flashcard_note() and _CLOZE.search(block.text):
             self.cloze.append(block.start)
         return i + 1
@@ -471,6 +487,9 @@ class NoteReader:
         if not prompt:
             return
         if answer is not None:
+            if answer and QA_A.match(answer[0].text):  # "答：" opening an answer is a marker
+                head = AnswerLine(answer[0].line, QA_A.sub("", answer[0].text, count=1))
+                answer = (head, *answer[1:])
             answer = tuple(clean_answer_line(a) for a in answer)
             if not any(a.text.strip() for a in answer):
                 answer = None
@@ -494,3 +513,16 @@ class NoteReader:
 
     def _lines(self, first: int, last: int) -> tuple[AnswerLine, ...]:
         return tuple(AnswerLine(n, self.lines[n]) for n in range(first, last))
+
+
+def _item_split(item: Item) -> int | None:
+    if item.text is None or "\n" not in item.text:
+        return None
+    return answer_split(item.text.split("\n"))
+
+
+def _question_text(lines: Sequence[str]) -> tuple[str | None, str]:
+    """The number and prompt of a paragraph question (bold markers removed)."""
+    text = " ".join(line.strip() for line in lines)
+    bold = BOLD_LINE.match(text)
+    return split_number(plain_text(bold.group(2) if bold else text))

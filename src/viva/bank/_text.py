@@ -57,6 +57,7 @@ _DOTTED = re.compile(r"\s*(?:[Qq]\s?)?(\d{1,4}(?:[.．]\d{1,4})*)")
 _DELIMITER = re.compile(r"[.．]?\s*[、.．):：）]\s*")
 _BRACKETED = re.compile(r"\s*[（(]\s*(\d{1,4})\s*[)）]\s*")
 _ORDINAL = re.compile(r"\s*第\s*(\d{1,4})\s*[题问]\s*[.、．:：)）]?\s*")
+_CHINESE = re.compile(r"\s*[（(]?([一二三四五六七八九十]{1,3})\s*[、.．)）]\s*")
 # "2020 年真题", "3 个常见误区", "10 种排序": a quantity, not a label
 _UNITS = frozenset("年月日号个种次位名条件类步层项倍万亿千百元岁天周分秒小张篇道组对")
 
@@ -64,10 +65,11 @@ _UNITS = frozenset("年月日号个种次位名条件类步层项倍万亿千百
 def split_number(text: str) -> tuple[str | None, str]:
     """Split an author's label off a question: "2.1.1 什么是…" -> ("2.1.1", "什么是…").
 
-    Labels: `6.`, `6、`, `6)`, `6：`, `2.1.1`, `（1）`, `Q1.`, `第 3 题`. A number followed by a
+    Labels: `6.`, `6、`, `6)`, `6：`, `2.1.1`, `（1）`, `Q1.`, `第 3 题`, `三、`, `（三）`. A number
+    followed by a
     unit (`2020 年`, `3 个`) or a lowercase word (`3 ways`) is part of the text.
     """
-    for pattern in (_ORDINAL, _BRACKETED):
+    for pattern in (_ORDINAL, _BRACKETED, _CHINESE):
         match = pattern.match(text)
         if match is not None and match.end() < len(text.rstrip()):
             return match.group(1), text[match.end() :].strip()
