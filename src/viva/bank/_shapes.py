@@ -53,6 +53,10 @@ from viva.bank.note import AnswerLine, Heading, ParsedNote, QuestionMode, RawQue
 _GATHERING = re.compile(
     r"questions?|faq|interview|问题|面试题|八股|面经|题目|真题|考题|问答|题库|追问|常问", re.I
 )
+_LINK_ONLY = re.compile(r"^\s*(?:\[[^\[\]\n]*\]\([^()\n]*\)|\[\[[^\[\]\n]+\]\])\s*$")
+_TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")
+# a sub-heading that only announces the answer (`#### Answer`, `#### 参考答案`) is not part of it
+_ANSWER_HEADING = re.compile(r"^(?:answer|solution|答案|参考答案|回答|解答|解析|答)[:：]?$", re.I)
 _CLOZE = re.compile(r"==[^=\n]+==|\{\{[^{}\n]+\}\}")
 
 
@@ -168,6 +172,8 @@ class NoteReader:
     def _heading_question(self, heading: Heading, i: int, body_end: int) -> int:
         number, prompt = split_number(heading.text)
         body = list(self.blocks[i + 1 : body_end])
+        if body and body[0].kind == "heading" and _ANSWER_HEADING.match(body[0].text.strip()):
+            body = body[1:]
         follow_ups: tuple[AnswerLine, ...] = ()
         if len(body) > 1 and is_links_paragraph(body[-1]):
             follow_ups = self._lines(body[-1].start, body[-1].end)
@@ -197,8 +203,16 @@ class NoteReader:
         block = self.blocks[i]
         following = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
         consumed = i + 1
-        items = [item for item in block.items if item.text is not None]
-        texts = [plain_text((item.text or "").replace("\n", " ")) for item in items]
+        # a table of contents (items that are only a link) lists questions, it does not ask them
+        items = [
+            item
+            for item in block.items
+            if item.text is not None and (item.quote is not None or not _LINK_ONLY.match(item.text))
+        ]
+        texts = [
+            plain_text(_TASK_BOX.sub("", (item.text or "").replace("\n", " "), count=1))
+            for item in items
+        ]
         asked = self._asked_items(items, texts)
         for n, item in enumerate(items):
             text = texts[n]

@@ -22,6 +22,7 @@ _MARKS = re.compile(r"\*\*|__|==|~~|`")
 _STAR_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
 _UNDER_EM = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\w_])")
 _SPACES = re.compile(r"[ \t]+")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _HIGHLIGHT = re.compile(r"==(?=\S)((?:[^=\n]|=(?!=))+?)(?<=\S)==")
 _SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?:\s|$)")
 _KEY_POINT_MAX = 120
@@ -36,13 +37,24 @@ def plain_text(markdown: str) -> str:
     """Inline Markdown to the text a person reads: marks removed, link labels kept."""
     if _NEEDS_WORK.search(markdown) is None:  # most prompts: nothing to remove
         return markdown.strip()
+    if "`" in markdown:  # code spans keep their text as written (`==`, `a*b`)
+        pieces = _CODE_SPAN.split(markdown)
+        codes = [m.group(0)[1:-1] for m in _CODE_SPAN.finditer(markdown)]
+        out = "".join(
+            _marks_off(piece) + (codes[n] if n < len(codes) else "")
+            for n, piece in enumerate(pieces)
+        )
+        return _SPACES.sub(" ", out).strip()
+    return _SPACES.sub(" ", _marks_off(markdown)).strip()
+
+
+def _marks_off(markdown: str) -> str:
     out = WIKI_LINK.sub(_wiki_label, markdown)
     out = _MD_LINK.sub(r"\1", out)
     out = _MARKS.sub("", out)
     out = _STAR_EM.sub(r"\1", out)
     out = _UNDER_EM.sub(r"\1", out)
-    out = out.replace("\\", "") if "\\$" in out or "\\*" in out else out
-    return _SPACES.sub(" ", out).strip()
+    return out.replace("\\", "") if "\\$" in out or "\\*" in out else out
 
 
 def _wiki_label(match: re.Match[str]) -> str:
@@ -222,7 +234,6 @@ def is_sr_comment_line(line: str) -> bool:
 
 
 # --- `question::answer` ------------------------------------------------------------------
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _COLONS = re.compile(r":{2,}")
 _DATAVIEW_KEY = re.compile(r"^[^\s:?？][^:?？\n]{0,23}$")
 
