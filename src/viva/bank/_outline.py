@@ -6,7 +6,9 @@ runs to the next heading of its level or higher, or to the next question heading
 with sub-question headings gives separate questions). Rules, in order (`--questions auto`):
 
 1. ends in `?`/`？` -> question;
-2. has sub-headings, or no body of its own -> section;
+2. has sub-headings, or no body of its own -> section; except a book's entry with a three-part
+   number (`### 2.15.2 常见的降维方法`) whose sub-headings are only parts of its answer (no
+   deeper number, none a question) -> question;
 3. its body holds questions of its own (a list of `?` items, `Q:` pairs, cards) -> section;
 4. reads as a question (interrogative or imperative) -> question;
 5. numbered in digits (`### 9. 常见激活函数`, `### 2.1.1 …`; not `## 一、…`) below level 1 ->
@@ -164,7 +166,30 @@ def _decide(
         for k in members:
             if verdict[k] is None:
                 verdict[k] = not (reads_as_topic(split[k][1]) and asking * 2 < len(members))
+    # rule 2, refined: a book's leaf entry (`### 2.15.2 常见的降维方法`) whose sub-headings are
+    # parts of its answer (`#### PCA`: no deeper number, no question) is a question
+    for k in range(count):
+        number = split[k][0]
+        if verdict[k] or not has_sub[k] or number is None or number.count(".") < 2:
+            continue
+        if reads_as_topic(split[k][1]) or holds_questions(_own(blocks, indexes, k)):
+            continue
+        level = blocks[indexes[k]].level
+        later = k + 1
+        parts_only = True
+        while later < count and blocks[indexes[later]].level > level:
+            deeper = split[later][0]
+            if verdict[later] or (deeper is not None and deeper.startswith(number + ".")):
+                parts_only = False
+                break
+            later += 1
+        verdict[k] = parts_only
     return [bool(v) for v in verdict]
+
+
+def _own(blocks: Sequence[Block], indexes: list[int], k: int) -> Sequence[Block]:
+    """The blocks between a heading and the next heading."""
+    return blocks[indexes[k] + 1 : indexes[k + 1] if k + 1 < len(indexes) else len(blocks)]
 
 
 def _is_arabic(number: str | None) -> bool:
