@@ -323,6 +323,9 @@ class NoteReader:
                 q_lines.append(QA_Q.sub("", text, count=1) if not q_lines else text.strip())
         prompt = plain_text(" ".join(part.strip() for part in q_lines))
         number, prompt = split_number(prompt)
+        marker = QA_Q.match(block.text)
+        if marker is not None and marker.group(1):
+            number = marker.group(1)  # "Q1: …", "问题 2：…"
         j = i + 1
         extra: list[str] = []
         if not in_answer:
