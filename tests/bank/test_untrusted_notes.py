@@ -50,8 +50,8 @@ def test_front_matter_tags_are_capped_in_number_and_length() -> None:
     assert long not in note.tags
     messages = sorted(p.message for p in note.problems)
     assert messages == [
-        f"1 tag(s) longer than {MAX_TAG_CHARS} characters were ignored",
-        f"{MAX_TAGS + 10} tags: only the first {MAX_TAGS} were kept",
+        f"1 tag(s) longer than {MAX_TAG_CHARS} characters were ignored (shorten them to keep them)",
+        f"{MAX_TAGS + 10} tags: only the first {MAX_TAGS} were kept (remove some to keep the rest)",
     ]
 
 

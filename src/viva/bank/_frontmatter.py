@@ -90,7 +90,8 @@ def _tags(value: Any, rel: str, problems: list[NoteProblem]) -> tuple[str, ...]:
             NoteProblem(
                 rel,
                 1,
-                f"{too_long} tag(s) longer than {MAX_TAG_CHARS} characters were ignored",
+                f"{too_long} tag(s) longer than {MAX_TAG_CHARS} characters were ignored "
+                "(shorten them to keep them)",
                 kind="front-matter",
             )
         )
@@ -99,7 +100,8 @@ def _tags(value: Any, rel: str, problems: list[NoteProblem]) -> tuple[str, ...]:
             NoteProblem(
                 rel,
                 1,
-                f"{len(tags)} tags: only the first {MAX_TAGS} were kept",
+                f"{len(tags)} tags: only the first {MAX_TAGS} were kept (remove some to keep "
+                "the rest)",
                 kind="front-matter",
             )
         )

@@ -51,7 +51,9 @@ from viva.bank.note import AnswerLine, Heading, ParsedNote, QuestionMode, RawQue
 
 # a section whose title gathers questions: its list items are questions without a `?`
 _GATHERING = re.compile(
-    r"questions?|faq|interview|问题|面试题|八股|面经|题目|真题|考题|问答|题库|追问|常问", re.I
+    r"questions?|faq|interview|(?<![的到在])问题|面试题|八股|面经|题目|真题|考题|问答|题库|追问|常问|"
+    r"[一二三四终]面",
+    re.I,
 )
 _LINK_ONLY = re.compile(r"^\s*(?:\[[^\[\]\n]*\]\([^()\n]*\)|\[\[[^\[\]\n]+\]\])\s*$")
 _TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")
