@@ -134,7 +134,7 @@ _ZH_START = re.compile(
 _ZH_ANY = re.compile(
     r"什么|为什么|为何|如何|怎么|怎样|哪些|哪个|哪种|是否|能否|可否|有何|何为|何谓|多少"
 )
-_ZH_END = re.compile(r"(?:吗|呢|么|区别|不同|差异|异同|优缺点|作用|原理|过程|步骤|流程)[。.]?$")
+_ZH_END = re.compile(r"(?:吗|呢|么|区别|不同|差异|异同|优缺点)[。.]?$")
 
 
 def reads_as_question(text: str) -> bool:
