@@ -1,13 +1,26 @@
-"""Import speed: a generated vault of 2,000 notes / 20,000 questions in the seed note's shapes.
+"""The importer's figures: speed, memory, hostile inputs and quality on the annotated corpus.
 
-Prints the import time next to the time markdown-it-py alone takes to parse the same files (the
-same parser configuration, measured in the same run), and the re-import of the unchanged vault.
-Targets (issue 2): import <= 2.5x the bare parse; unchanged re-import <= 1x.
+1. A generated vault of 2,000 notes / 20,000 questions in the seed note's shapes: the import time
+   next to the time markdown-it-py alone takes to parse the same files (the full parser
+   configuration, measured in the same run), and the re-import of the unchanged vault.
+   Targets (issue 2): import <= 2.5x the bare parse; unchanged re-import <= 1x.
+2. One note at the size limit (800,000 one-line questions, ~8.7 MB): import time against the
+   bare parse, and the import's peak memory, measured in a child process (issue #12: <= 2.5x,
+   <= 1 GB).
+3. Hostile 100 KB lines (issue #13, item 5): the slowest import of each pattern, in seconds.
+4. The hand-annotated corpus (tests/data/import-corpus): question precision and recall per
+   shape, section and number accuracy, exact answers (issue #12: P/R >= 0.95 on every shape,
+   sections and numbers >= 0.98, answers >= 0.95).
+
+`python bench/import_bench.py --quick` skips the size-limit note (it takes minutes).
 """
 
 from __future__ import annotations
 
+import json
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,7 +67,87 @@ def make_vault(folder: Path) -> int:
     return NOTES
 
 
-def main() -> None:
+ROOT = Path(__file__).parents[1]
+BIG_QUESTIONS = 800_000
+
+
+def big_note() -> str:
+    """A note at the size limit: 800,000 one-line questions."""
+    return "".join(f"- q{n}?\n" for n in range(BIG_QUESTIONS))
+
+
+def big_note_child(path: str) -> None:
+    """Run in a child process: import the big note, print seconds and peak RSS as JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        viva = Viva(load_settings({"VIVA_HOME": tmp, "VIVA_BUILTIN_BANK": "0"}))
+        start = time.perf_counter()
+        report = viva.import_notes([Path(path)])
+        seconds = time.perf_counter() - start
+        viva.close()
+    # VmHWM is this process's own high-water mark (ru_maxrss would count the parent's pages
+    # the child shared between fork and exec)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) * 1024
+    print(json.dumps({"seconds": seconds, "peak": peak, "questions": report.questions}))
+
+
+def bench_big_note() -> None:
+    text = big_note()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.md"
+        path.write_text(text, encoding="utf-8")
+        child = subprocess.run(
+            [sys.executable, __file__, "--big-note-child", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        start = time.perf_counter()
+        markdown_parser().parse(text)
+        parse_s = time.perf_counter() - start
+        size = path.stat().st_size
+    result = json.loads(child.stdout)
+    print(
+        f"note at the size limit: {size / 1e6:.1f} MB, {result['questions']:,} questions"
+        f"\nmarkdown-it-py parse alone : {parse_s:7.2f} s"
+        f"\nviva import               : {result['seconds']:7.2f} s  = "
+        f"{result['seconds'] / parse_s:.2f}x parse  (target <= 2.5x)"
+        f"\npeak memory of the import : {result['peak'] / 2**20:7.0f} MB (target <= 1024 MB)"
+    )
+
+
+def bench_hostile() -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.bank.test_untrusted_notes import PATTERNS, SHAPES, _best_of, _import
+
+    print("hostile 100 KB lines: slowest import of each pattern over the shapes (CPU seconds)")
+    for pattern, unit in PATTERNS.items():
+        line = unit * (100_000 // len(unit))
+        texts = [template.format(line) for template in SHAPES.values()]
+        worst = max(_best_of(lambda text=text: _import(text), runs=3) for text in texts)
+        print(f"  {pattern:15} {worst:6.3f} s")
+
+
+def bench_corpus() -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.bank.corpus import score_corpus, totals
+
+    scores = score_corpus()
+    print("annotated corpus (tests/data/import-corpus): one note per shape")
+    print(f"  {'note':36} {'expected':>8} {'found':>6} {'precision':>9} {'recall':>7}")
+    for s in scores:
+        print(f"  {s.note:36} {s.expected:8d} {s.found:6d} {s.precision:9.2f} {s.recall:7.2f}")
+    result = totals(scores)
+    print(
+        f"  sections {result['sections']:.3f}   numbers {result['numbers']:.3f}   "
+        f"answers exact {result['answers']:.3f}   (over {sum(s.matched for s in scores)} matched)"
+    )
+
+
+def bench_vault() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         vault = Path(tmp) / "vault"
         make_vault(vault)
@@ -91,6 +184,20 @@ def main() -> None:
     )
     if report.questions < NOTES * PER_NOTE:
         print("warning: fewer questions than planned", file=sys.stderr)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--big-note-child"]:
+        big_note_child(sys.argv[2])
+        return
+    bench_vault()
+    print()
+    if "--quick" not in sys.argv:
+        bench_big_note()
+        print()
+    bench_hostile()
+    print()
+    bench_corpus()
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ def problem_json(problem: NoteProblem) -> dict[str, Any]:
         "line": problem.line,
         "message": problem.message,
         "severity": problem.severity.value,
+        "kind": problem.category,
     }
 
 

@@ -111,6 +111,25 @@ class NoteProblem:
     line: int | None
     message: str
     severity: Severity = Severity.WARNING
+    kind: str | None = None  # groups the report ("missing-asset", "front-matter", …)
+
+    @property
+    def category(self) -> str:
+        """The kind of problem, for grouping reports (inferred for problems made without one)."""
+        if self.kind:
+            return self.kind
+        if self.severity is Severity.SKIPPED:
+            return "skipped-file"
+        message = self.message
+        if message.startswith("image "):
+            return "missing-asset"
+        if "no heading" in message or "no block" in message:
+            return "missing-heading"
+        if "is not in the vault" in message:
+            return "missing-note"
+        if "front matter" in message:
+            return "front-matter"
+        return "other"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from viva.bank.models import Question
 
-IMPORTER_VERSION = 1  # bump when the same note would import differently: forces a full re-parse
+# one encoder for every fingerprint: json.dumps with options builds a new one per call
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+IMPORTER_VERSION = 2  # bump when the same note would import differently: forces a full re-parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ def fingerprint(question: Question) -> str:
         [(k.raw, k.role.value, k.is_resolved, k.section, k.question_id) for k in question.links],
         question.tags,
     ]
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    data = _COMPACT.encode(payload)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from viva.bank._text import strip_block_id
 from viva.bank.ids import question_id
 from viva.bank.markdown import MD_IMAGE, WIKI_LINK, AnswerLine, Heading, ParsedNote, RawQuestion
 from viva.bank.models import Link, LinkKind, LinkRole, NoteProblem, Question, SourceRef
@@ -99,25 +100,37 @@ def build_questions(
     vault: Vault, bank: str
 ) -> tuple[list[Question], dict[str, int], list[NoteProblem]]:
     """Questions of every note with ids and resolved links, counts per note, and problems."""
-    ids: dict[tuple[str, int], str] = {}  # (note, question line) -> id
+    ids: dict[str, list[str]] = {}  # note -> the id of each of its questions, in order
+    at_line: dict[tuple[str, int], str] = {}  # (note, heading line) -> its question's id
+    taken: set[str] = set()
+    repeats: dict[str, int] = {}  # the next occurrence of a prompt asked again in its section
     for note in vault.notes:
-        seen: dict[str, int] = {}
+        rel = note.parsed.rel
+        heading_lines = {h.line for h in note.parsed.headings if h.is_question}
+        note_ids = ids[rel] = []
         for raw in note.parsed.questions:
-            base = question_id(bank, note.parsed.rel, raw.section, raw.prompt)
-            occurrence = seen.get(base, 0)
-            seen[base] = occurrence + 1
-            ids[(note.parsed.rel, raw.line)] = (
-                base
-                if occurrence == 0
-                else question_id(bank, note.parsed.rel, raw.section, raw.prompt, occurrence)
-            )
+            qid = question_id(bank, rel, raw.section, raw.prompt)
+            if qid in taken:  # asked again, or a card's reverse side: never two with one id
+                base = qid
+                occurrence = repeats.get(base, 1)
+                qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
+                while qid in taken:
+                    occurrence += 1
+                    qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
+                repeats[base] = occurrence + 1
+            taken.add(qid)
+            note_ids.append(qid)
+            if raw.line in heading_lines:
+                at_line.setdefault((rel, raw.line), qid)
+    del taken, repeats
     questions: list[Question] = []
     counts: dict[str, int] = {}
     problems: list[NoteProblem] = []
     for note in vault.notes:
-        resolver = _Resolver(vault, note, ids, problems)
+        resolver = _Resolver(vault, note, at_line, problems)
+        note_ids = ids.pop(note.parsed.rel)
         for position, raw in enumerate(note.parsed.questions):
-            questions.append(resolver.question(raw, bank, position))
+            questions.append(resolver.question(raw, bank, position, note_ids[position]))
         counts[note.parsed.rel] = len(note.parsed.questions)
     return questions, counts, problems
 
@@ -127,7 +140,7 @@ class _Resolver:
         self,
         vault: Vault,
         note: VaultNote,
-        ids: dict[tuple[str, int], str],
+        ids: dict[tuple[str, int], str],  # (note, line) -> the question there (heading links)
         problems: list[NoteProblem],
     ) -> None:
         self.vault = vault
@@ -135,7 +148,7 @@ class _Resolver:
         self.ids = ids
         self.problems = problems
 
-    def question(self, raw: RawQuestion, bank: str, position: int) -> Question:
+    def question(self, raw: RawQuestion, bank: str, position: int, qid: str) -> Question:
         links: list[Link] = []
         reference: str | None = None
         if raw.answer is not None:
@@ -145,7 +158,7 @@ class _Resolver:
             self._line(line, links, LinkRole.FOLLOW_UP)
         rel = self.note.parsed.rel
         return Question(
-            id=self.ids[(rel, raw.line)],
+            id=qid,
             bank=bank,
             section=raw.section,
             number=raw.number,
@@ -153,7 +166,7 @@ class _Resolver:
             reference=reference,
             source=SourceRef(rel, raw.line + 1),
             key_points=raw.key_points,
-            tags=self.note.parsed.tags,
+            tags=_merge(self.note.parsed.tags, raw.tags),
             links=tuple(links),
             position=position,
         )
@@ -207,6 +220,8 @@ class _Resolver:
         section: tuple[str, ...] = ()
         question: str | None = None
         found: Heading | None = None
+        if heading.startswith("^"):
+            return self._block(raw, target, note, heading[1:], is_embed, line, role)
         if heading:
             found = self.vault.find_heading(note, heading)
             if found is None:
@@ -248,6 +263,51 @@ class _Resolver:
             )
             return Link(raw, name, LinkKind.ASSET, True, line, role)
         return Link(raw, name, LinkKind.ASSET, True, line, role, is_resolved=True, file=str(found))
+
+    def _block(
+        self,
+        raw: str,
+        target: str,
+        note: VaultNote,
+        name: str,
+        is_embed: bool,
+        line: int,
+        role: LinkRole,
+    ) -> tuple[Link, str | None]:
+        """`[[Note#^id]]` / `![[Note#^id]]`: an Obsidian block reference."""
+        span = note.parsed.block_ids.get(name)
+        what = "embed" if is_embed else "link"
+        if span is None:
+            self.problems.append(
+                NoteProblem(
+                    self.note.parsed.rel,
+                    line,
+                    f"{what} {raw}: no block ^{name} in {note.parsed.rel}",
+                    kind="missing-heading",
+                )
+            )
+            return Link(
+                raw, target, LinkKind.HEADING, is_embed, line, role, note=note.parsed.rel
+            ), None
+        link = Link(
+            raw,
+            target,
+            LinkKind.HEADING,
+            is_embed,
+            line,
+            role,
+            is_resolved=True,
+            note=note.parsed.rel,
+        )
+        if not is_embed:
+            return link, None
+        lines = [strip_block_id(t) for t in note.parsed.lines[span[0] : span[1]]]
+        lines = [t for t in lines if t.strip() != f"^{name}"]
+        return link, "\n".join(lines).strip()
+
+
+def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return first if not second else tuple(dict.fromkeys((*first, *second)))
 
 
 def _embedded_text(note: ParsedNote, heading: Heading | None) -> str:

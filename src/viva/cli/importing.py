@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from viva.bank.note import QuestionMode
+
 
 def import_notes(
     paths: Annotated[
@@ -16,13 +18,43 @@ def import_notes(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON (every problem listed).")
+    ] = False,
+    questions: Annotated[
+        QuestionMode,
+        typer.Option(
+            "--questions",
+            "-q",
+            help="Which shapes are questions: auto (decided by the text), headings, lists, "
+            "or cards (Q:/A:, ::, ?, callouts only).",
+            case_sensitive=False,
+        ),
+    ] = QuestionMode.AUTO,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            "-i",
+            help="Only notes matching this glob (path or file name) or #tag; repeatable.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-x", help="Leave out notes matching this glob or #tag."),
+    ] = None,
 ) -> None:
     """Import notes into a question bank (re-importing updates in place and keeps history)."""
+    from viva.bank.importer import ImportOptions
     from viva.cli import render, service
 
+    options = ImportOptions(
+        questions=questions, include=tuple(include or ()), exclude=tuple(exclude or ())
+    )
     with service() as viva, render.import_progress(not as_json) as progress:
-        report = viva.import_notes(paths, bank=bank, dry_run=dry_run, on_progress=progress)
+        report = viva.import_notes(
+            paths, bank=bank, dry_run=dry_run, on_progress=progress, options=options
+        )
     if as_json:
         render.print_json(report.to_json())
     else:

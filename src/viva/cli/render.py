@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from viva.bank.models import LinkRole, Question
+from viva.bank.models import LinkRole, NoteProblem, Question
 
 if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must start fast
     from rich.tree import Tree
@@ -106,10 +106,39 @@ def import_report(report: ImportReport) -> None:
         )
     problems = report.problems
     if problems:
-        err = err_console()
-        err.print(f"[yellow]{len(problems)} problem(s):[/yellow]")
-        for problem in problems:
-            err.print(f"  {problem.severity.value}: {problem}", markup=False, soft_wrap=True)
+        import_problems(problems)
+
+
+#: How each kind of import problem is named in the report (English / 中文).
+PROBLEM_KINDS = {
+    "skipped-file": "files not imported / 未导入的文件",
+    "front-matter": "front matter / 前置元数据",
+    "missing-asset": "images not found / 找不到的图片",
+    "missing-note": "links to notes not in the vault / 链接的笔记不在库中",
+    "missing-heading": "links to headings or blocks not found / 找不到的标题或块",
+    "cloze-skipped": "cloze cards not imported / 未导入的填空卡片",
+    "other": "other / 其他",
+}
+PROBLEM_EXAMPLES = 3
+
+
+def import_problems(problems: Sequence[NoteProblem]) -> None:
+    """Problems grouped by kind: a count and the first few file:line of each (all in --json)."""
+    err = err_console()
+    groups: dict[str, list[NoteProblem]] = {}
+    for problem in problems:
+        groups.setdefault(problem.category, []).append(problem)
+    err.print(f"[yellow]{len(problems)} problem(s):[/yellow]")
+    order = [k for k in PROBLEM_KINDS if k in groups] + sorted(set(groups) - set(PROBLEM_KINDS))
+    for kind in order:
+        found = groups[kind]
+        err.print(f"  {PROBLEM_KINDS.get(kind, kind)}: {len(found)}", markup=False)
+        for problem in found[:PROBLEM_EXAMPLES]:
+            err.print(f"    {problem}", markup=False, soft_wrap=True)
+        if len(found) > PROBLEM_EXAMPLES:
+            err.print(f"    … and {len(found) - PROBLEM_EXAMPLES} more", markup=False)
+    if any(len(found) > PROBLEM_EXAMPLES for found in groups.values()):
+        err.print("  `viva import … --json` lists every problem.", markup=False)
 
 
 def bank_overview(summaries: Sequence[BankSummary], questions: Sequence[Question]) -> None:

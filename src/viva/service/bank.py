@@ -22,6 +22,7 @@ from viva.service._core import Core, now_utc
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
+    from viva.bank.importer import ImportOptions
     from viva.bank.reader import NoteFile, NoteText
     from viva.bank.search import SearchHit
 
@@ -131,14 +132,20 @@ class BankService(Core):
         dry_run: bool = False,
         on_progress: ImportProgress | None = None,
         now: datetime | None = None,
+        options: ImportOptions | None = None,
     ) -> ImportReport:
         """Import note files or vault folders into `bank`, in one transaction.
+
+        `options` choose the question shapes and the notes (`--questions`, `--include`,
+        `--exclude`); a dry run computes exactly what the import would write.
 
         Raises:
             ImportFailed: nothing importable, or a named file cannot be read (nothing written).
         """
         _check_bank_name(bank)
-        return self._import(paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now)
+        return self._import(
+            paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
+        )
 
     def import_staged(self, items: Sequence[StagedNotes], *, bank: str) -> ImportReport:
         """Import staged uploads, then move them into place (web uploads).
@@ -176,10 +183,12 @@ class BankService(Core):
         now: datetime | None,
         is_builtin: bool = False,
         staged: Sequence[StagedNotes] = (),
+        options: ImportOptions | None = None,
     ) -> ImportReport:
-        from viva.bank.importer import build_bank, read_notes
+        from viva.bank.importer import ImportOptions, build_bank, read_notes
         from viva.bank.reader import discover
 
+        options = options or ImportOptions()
         started = now or now_utc()
         files, others, read_roots = discover(paths)
         roots = read_roots  # what this import covers (and may retire)
@@ -199,7 +208,12 @@ class BankService(Core):
         with self.db.reader() as conn:
             bank_id = repo.find_bank_id(conn, bank)
             stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
-            unchanged = bank_id is not None and _is_unchanged(texts, stored_notes, roots)
+            # chosen options may import the same notes differently: then always parse
+            unchanged = (
+                bank_id is not None
+                and options.is_default
+                and _is_unchanged(texts, stored_notes, roots)
+            )
             if unchanged:
                 assert bank_id is not None
                 stored = repo.stored_questions(conn, bank_id)
@@ -224,6 +238,7 @@ class BankService(Core):
             roots=read_roots,
             problems=skipped,
             on_progress=progress("parse"),
+            options=options,
         )
         if staged:
             build = _relocated(build, staged, roots)

@@ -162,33 +162,34 @@ def apply_import(
     """Write an import into the bank inside the caller's transaction."""
     note_ids = _upsert_notes(conn, bank_id, build, now)
     by_id = {q.id: q for q in build.questions}
-    rewrite = set(plan.added) | set(plan.updated) | set(plan.restored)
     if plan.updated or plan.restored:
         stale = list(set(plan.updated) | set(plan.restored))
         for chunk in _chunks(stale):
             conn.execute(key_points.delete().where(key_points.c.question_id.in_(chunk)))
             conn.execute(links.delete().where(links.c.question_id.in_(chunk)))
-    if plan.added:
+    # rows are built and sent a batch at a time: a note of 800,000 questions must not hold
+    # 800,000 row dicts at once (issue #12, bounded memory)
+    for batch in _chunks(plan.added, _WRITE_BATCH):
         conn.execute(
             questions.insert(),
-            [_question_row(by_id[qid], bank_id, note_ids, now, created=True) for qid in plan.added],
+            [_question_row(by_id[qid], bank_id, note_ids, now, created=True) for qid in batch],
         )
     for qid in (*plan.updated, *plan.restored):
         row = _question_row(by_id[qid], bank_id, note_ids, now, created=False)
         conn.execute(questions.update().where(questions.c.id == qid).values(**row))
     if plan.unchanged:
         _move_unchanged(conn, [by_id[qid] for qid in plan.unchanged], note_ids)
-    if rewrite:
+    for batch in _chunks([*plan.added, *plan.updated, *plan.restored], _WRITE_BATCH):
         kp_rows = [
             {"question_id": qid, "position": n, "text": k.text, "kind": k.kind.value}
-            for qid in rewrite
+            for qid in batch
             for n, k in enumerate(by_id[qid].key_points)
         ]
         if kp_rows:
             conn.execute(key_points.insert(), kp_rows)
         link_rows = [
             _link_row(qid, n, link, asset_names)
-            for qid in rewrite
+            for qid in batch
             for n, link in enumerate(by_id[qid].links)
         ]
         if link_rows:
@@ -220,7 +221,13 @@ def record_run(
             finished_at=finished_at,
             roots=list(build.roots),
             problems=[
-                {"file": p.file, "line": p.line, "message": p.message, "severity": p.severity.value}
+                {
+                    "file": p.file,
+                    "line": p.line,
+                    "message": p.message,
+                    "severity": p.severity.value,
+                    "kind": p.category,
+                }
                 for p in build.problems
             ],
             **{k: counts[k] for k in ("added", "updated", "retired", "unchanged")},
@@ -237,7 +244,7 @@ def last_run_problems(conn: Connection, bank_id: int) -> list[NoteProblem]:
         .limit(1)
     ).scalar()
     return [
-        NoteProblem(p["file"], p["line"], p["message"], Severity(p["severity"]))
+        NoteProblem(p["file"], p["line"], p["message"], Severity(p["severity"]), kind=p.get("kind"))
         for p in problems or []
     ]
 
@@ -392,6 +399,9 @@ def _link_row(
         "target_question_id": link.question_id,
         "asset": asset_names.get(link.file) if link.file else None,
     }
+
+
+_WRITE_BATCH = 5000
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
