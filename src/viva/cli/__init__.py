@@ -47,14 +47,16 @@ def explained_errors() -> Iterator[None]:
 
 @contextmanager
 def service() -> Iterator[Viva]:
-    """The service for one command, built from the environment, errors explained."""
+    """The service for one command (one unit of work: one connection), built from the
+    environment, errors explained."""
     with explained_errors():
         from viva.config import load_settings
         from viva.service import Viva
 
         viva = Viva(load_settings())
         try:
-            yield viva
+            with viva.bound() as command:
+                yield command
         finally:
             viva.close()
 

@@ -1,37 +1,248 @@
-"""`Viva`: the one object the CLI and the web app call. It owns the settings and the database.
+"""`Viva`: the one object the CLI and the web app call, for the local user.
 
-It composes the core (bank, grading, practice) with storage and holds no business rule of its
-own beyond "what to load, what to store, in which transaction". Its parts live in one module
-each, layered in the order they depend on one another: bank → grading → practice → interviews.
+The service is composed, not inherited: a per-process `Runtime` (settings, the database, the
+models), a `UnitOfWork` per request or command (one connection, the user, preferences and
+scheduler loaded once) and small services per area built from the two (`Areas`). `Viva` is a
+thin façade over them: each call runs in the unit of work it is bound to (`Viva.bound()`, one
+per web request) or, unbound, in a unit of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+from viva.config import Settings
 from viva.service.bank import (
     BUILTIN_BANK,
     DEFAULT_BANK,
+    BankService,
     ImportProgress,
     ImportReport,
     Paths,
     builtin_dir,
 )
-from viva.service.grading import BatchReport, CalibrationReport, QuestionNotGradable
+from viva.service.grading import (
+    BatchReport,
+    CalibrationReport,
+    GradingService,
+    QuestionNotGradable,
+)
+from viva.service.interviews import InterviewService
+from viva.service.practice import PracticeService
+from viva.service.preferences import Preferences
+from viva.service.runtime import Runtime
 from viva.service.speech import SpeechService, Transcription
+from viva.service.unit import UnitOfWork
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from viva.practice.scheduler import Scheduler
+    from viva.store.db import Database
 
 __all__ = [
     "BUILTIN_BANK",
     "DEFAULT_BANK",
+    "Areas",
     "BatchReport",
     "CalibrationReport",
     "ImportProgress",
     "ImportReport",
     "Paths",
     "QuestionNotGradable",
+    "Runtime",
     "Transcription",
+    "UnitOfWork",
     "Viva",
     "builtin_dir",
 ]
 
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S")
 
-class Viva(SpeechService):
-    """The composition root: settings + database + the core packages."""
+
+class Areas:
+    """The services of one unit of work, one per area, wired to each other."""
+
+    def __init__(self, runtime: Runtime, unit: UnitOfWork) -> None:
+        self.unit = unit
+        self.bank = BankService(runtime, unit)
+        self.grading = GradingService(runtime, unit, self.bank)
+        self.practice = PracticeService(runtime, unit, self.bank)
+        self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
+        self.speech = SpeechService(runtime, unit, self.bank)
+
+
+def _via(
+    area: Callable[[Areas], S], method: Callable[Concatenate[S, P], R]
+) -> Callable[Concatenate[Viva, P], R]:
+    """A façade method: `method` of the area's service, in the façade's unit of work."""
+
+    def call(self: Viva, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.areas() as areas:
+            return method(area(areas), *args, **kwargs)
+
+    call.__name__ = call.__qualname__ = getattr(method, "__name__", "call")
+    call.__doc__ = method.__doc__
+    return call
+
+
+def _bank(a: Areas) -> BankService:
+    return a.bank
+
+
+def _grading(a: Areas) -> GradingService:
+    return a.grading
+
+
+def _practice(a: Areas) -> PracticeService:
+    return a.practice
+
+
+def _interviews(a: Areas) -> InterviewService:
+    return a.interviews
+
+
+def _speech(a: Areas) -> SpeechService:
+    return a.speech
+
+
+class Viva:
+    """The local user's façade over the runtime and the area services."""
+
+    def __init__(self, settings: Settings, *, runtime: Runtime | None = None) -> None:
+        self.runtime = runtime or Runtime(settings)
+        self.settings = self.runtime.settings
+        self._areas: Areas | None = None  # set on a bound façade (see bound())
+
+    # --- units of work ------------------------------------------------------------------
+    @contextmanager
+    def areas(self) -> Iterator[Areas]:
+        """The area services of this façade's unit of work (a new unit when unbound)."""
+        if self._areas is not None:
+            yield self._areas
+            return
+        with UnitOfWork(self.runtime) as unit:
+            yield Areas(self.runtime, unit)
+
+    @contextmanager
+    def bound(self) -> Iterator[Viva]:
+        """A façade whose calls all share one unit of work (one connection): a request's."""
+        with UnitOfWork(self.runtime) as unit:
+            viva = Viva(self.settings, runtime=self.runtime)
+            viva._areas = Areas(self.runtime, unit)
+            yield viva
+
+    def close(self) -> None:
+        """Release the database connections (of the whole runtime)."""
+        self.runtime.close()
+
+    @property
+    def db(self) -> Database:
+        """The database (tests set up and check state through it)."""
+        return self.runtime.db
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The database engine."""
+        return self.runtime.db.engine
+
+    # --- preferences --------------------------------------------------------------------
+    def preferences(self) -> Preferences:
+        """The stored preferences over the defaults (the retention default comes from Settings)."""
+        with self.areas() as areas:
+            return areas.unit.preferences()
+
+    def set_preferences(self, **values: Any) -> Preferences:
+        """Validate and store preferences (all or nothing); returns the result."""
+        with self.areas() as areas:
+            return areas.unit.set_preferences(**values)
+
+    def scheduler(self) -> Scheduler:
+        """FSRS with the user's desired retention (and fitted parameters, if any)."""
+        with self.areas() as areas:
+            return areas.unit.scheduler()
+
+    # --- banks --------------------------------------------------------------------------
+    paths = _via(_bank, BankService.paths)
+    import_notes = _via(_bank, BankService.import_notes)
+    import_staged = _via(_bank, BankService.import_staged)
+    ensure_builtin = _via(_bank, BankService.ensure_builtin)
+    set_bank_enabled = _via(_bank, BankService.set_bank_enabled)
+    export_builtin = _via(_bank, BankService.export_builtin)
+    banks = _via(_bank, BankService.banks)
+    default_banks = _via(_bank, BankService.default_banks)
+    questions = _via(_bank, BankService.questions)
+    question = _via(_bank, BankService.question)
+    search = _via(_bank, BankService.search)
+
+    # --- grading ------------------------------------------------------------------------
+    @property
+    def calibration_path(self) -> Path:
+        """The user's own calibration for the grading profile (absent: the shipped default)."""
+        with self.areas() as areas:
+            return areas.grading.calibration_path
+
+    calibration = _via(_grading, GradingService.calibration)
+    grade_request = _via(_grading, GradingService.grade_request)
+    grade = _via(_grading, GradingService.grade)
+    grade_batch = _via(_grading, GradingService.grade_batch)
+    calibrate = _via(_grading, GradingService.calibrate)
+    reset_calibration = _via(_grading, GradingService.reset_calibration)
+
+    # --- practice -----------------------------------------------------------------------
+    @property
+    def fsrs_parameters_path(self) -> Path:
+        """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
+        with self.areas() as areas:
+            return areas.practice.fsrs_parameters_path
+
+    optimize = _via(_practice, PracticeService.optimize)
+    drill_queue = _via(_practice, PracticeService.drill_queue)
+    drill_counts = _via(_practice, PracticeService.drill_counts)
+    review = _via(_practice, PracticeService.review)
+    undo_last_review = _via(_practice, PracticeService.undo_last_review)
+    due_count = _via(_practice, PracticeService.due_count)
+    plan = _via(_practice, PracticeService.plan)
+    stats = _via(_practice, PracticeService.stats)
+
+    # --- mock interviews ----------------------------------------------------------------
+    dashboard = _via(_interviews, InterviewService.dashboard)
+    start_interview = _via(_interviews, InterviewService.start_interview)
+    interview_plans = _via(_interviews, InterviewService.interview_plans)
+    named_plan = _via(_interviews, InterviewService.named_plan)
+    begin_interview = _via(_interviews, InterviewService.begin_interview)
+    live_interview = _via(_interviews, InterviewService.live_interview)
+    answer_interview = _via(_interviews, InterviewService.answer_interview)
+    grade_asked = _via(_interviews, InterviewService.grade_asked)
+    finish_interview = _via(_interviews, InterviewService.finish_interview)
+    interviews = _via(_interviews, InterviewService.interviews)
+    interview = _via(_interviews, InterviewService.interview)
+
+    # --- voice --------------------------------------------------------------------------
+    @property
+    def tts_cache_dir(self) -> Path:
+        """Synthesised speech, one WAV per (engine, voice, text)."""
+        return self.settings.tts_cache_dir
+
+    speech_to_text_available = _via(_speech, SpeechService.speech_to_text_available)
+    text_to_speech_available = _via(_speech, SpeechService.text_to_speech_available)
+    transcriber = _via(_speech, SpeechService.transcriber)
+    synthesizer = _via(_speech, SpeechService.synthesizer)
+    terms_for = _via(_speech, SpeechService.terms_for)
+    question_terms = _via(_speech, SpeechService.question_terms)
+    transcribe_file = _via(_speech, SpeechService.transcribe_file)
+    transcribe_bytes = _via(_speech, SpeechService.transcribe_bytes)
+    recordings = _via(_speech, SpeechService.recordings)
+    recording = _via(_speech, SpeechService.recording)
+    recording_file = _via(_speech, SpeechService.recording_file)
+    delete_recording = _via(_speech, SpeechService.delete_recording)
+    purge_recordings = _via(_speech, SpeechService.purge_recordings)
+    synthesize = _via(_speech, SpeechService.synthesize)
+    check_audio_devices = _via(_speech, SpeechService.check_audio_devices)
+    play = _via(_speech, SpeechService.play)
+    record_answer = _via(_speech, SpeechService.record_answer)

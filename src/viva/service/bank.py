@@ -18,13 +18,15 @@ import sqlalchemy as sa
 from viva.bank.models import BankBuild, NoteProblem, Question, Severity
 from viva.bank.sync import IMPORTER_VERSION, SyncPlan, is_within, plan_sync
 from viva.errors import BankNotFound, ImportFailed, QuestionNotFound, VivaError
-from viva.service._core import Core, now_utc
+from viva.service.preferences import now_utc
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     from viva.bank.importer import ImportOptions
     from viva.bank.reader import NoteFile, NoteText
     from viva.bank.search import SearchHit
+    from viva.service.runtime import Runtime
+    from viva.service.unit import UnitOfWork
 
 
 BUILTIN_BANK = "builtin"
@@ -107,8 +109,13 @@ class Paths:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-class BankService(Core):
+class BankService:
     """Banks: importing notes, the built-in bank, listing and searching questions."""
+
+    def __init__(self, runtime: Runtime, unit: UnitOfWork) -> None:
+        self.runtime = runtime
+        self.unit = unit
+        self.settings = runtime.settings
 
     # --- paths --------------------------------------------------------------------------
     def paths(self) -> Paths:
@@ -156,7 +163,7 @@ class BankService(Core):
         """
         try:
             _check_bank_name(bank)
-            with self._upload_lock:
+            with self.runtime.upload_lock:
                 report = self._import(
                     [item.staged for item in items],
                     bank=bank,
@@ -205,7 +212,7 @@ class BankService(Core):
             files, max_bytes=self.settings.max_note_bytes, on_progress=progress("read")
         )
         skipped.extend(_damaged_warnings(texts))
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             bank_id = repo.find_bank_id(conn, bank)
             stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
             # chosen options may import the same notes differently: then always parse
@@ -242,7 +249,7 @@ class BankService(Core):
         )
         if staged:
             build = _relocated(build, staged, roots)
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             stored = repo.stored_questions(conn, bank_id) if bank_id is not None else {}
         plan = plan_sync(build.questions, stored, build.roots)
         report = ImportReport(
@@ -259,7 +266,7 @@ class BankService(Core):
         if on_progress is not None:
             on_progress("write", 0, len(build.questions))
         asset_names = self._copy_assets(build, read_roots)
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             bank_id = repo.ensure_bank(conn, bank, is_builtin=is_builtin, now=started)
             repo.apply_import(conn, bank_id, build, plan, now=started, asset_names=asset_names)
             repo.record_run(
@@ -277,7 +284,7 @@ class BankService(Core):
     def _last_problems(self, bank_id: int | None) -> tuple[NoteProblem, ...]:
         if bank_id is None:
             return ()
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             return tuple(repo.last_run_problems(conn, bank_id))
 
     def _copy_assets(self, build: BankBuild, roots: Sequence[str]) -> dict[str, str]:
@@ -310,9 +317,9 @@ class BankService(Core):
     # --- the built-in bank --------------------------------------------------------------
     def ensure_builtin(self) -> None:
         """Load or refresh the built-in bank when the installed copy differs from the stored one."""
-        if self._builtin_checked or not self.settings.include_builtin:
+        if self.runtime.builtin_checked or not self.settings.include_builtin:
             return
-        self._builtin_checked = True
+        self.runtime.builtin_checked = True
         folder = builtin_dir()
         if not any(folder.glob("*.md")):
             return
@@ -330,7 +337,7 @@ class BankService(Core):
     def set_bank_enabled(self, name: str, enabled: bool) -> None:
         """Include or exclude a bank (e.g. the built-in one) from listings and practice."""
         self.ensure_builtin()
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             bank_id = repo.find_bank_id(conn, name)
             if bank_id is None:
                 raise self._bank_not_found(conn, name)
@@ -356,7 +363,7 @@ class BankService(Core):
     def banks(self) -> list[repo.BankSummary]:
         """Every bank with its counts."""
         self.ensure_builtin()
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             return repo.bank_summaries(conn)
 
     def default_banks(self) -> list[str]:
@@ -369,15 +376,15 @@ class BankService(Core):
         self, *, banks: Sequence[str] | None = None, section: str | None = None
     ) -> list[Question]:
         """Active questions of the named banks (default: see `default_banks`)."""
-        names = self._bank_names(banks)
-        with self.db.reader() as conn:
+        names = self.bank_names(banks)
+        with self.unit.reader() as conn:
             return repo.load_questions(conn, bank_names=names, section=section)
 
     def question(self, id_or_prefix: str) -> Question:
         """One question by id (or an unambiguous prefix of at least 4 characters)."""
         self.ensure_builtin()
         wanted = id_or_prefix.strip().lower()
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             found = repo.load_questions(conn, ids=[wanted], include_retired=True)
             if found:
                 return found[0]
@@ -402,7 +409,8 @@ class BankService(Core):
 
         return search_questions(self.questions(banks=banks), text, limit=limit)
 
-    def _bank_names(self, banks: Sequence[str] | None) -> list[str]:
+    def bank_names(self, banks: Sequence[str] | None) -> list[str]:
+        """The banks `banks` names (default, "all", or checked names)."""
         if not banks:
             return self.default_banks()
         known = {b.name: b for b in self.banks()}
@@ -410,7 +418,7 @@ class BankService(Core):
             return [b.name for b in known.values() if b.is_enabled]
         for name in banks:
             if name not in known:
-                with self.db.reader() as conn:
+                with self.unit.reader() as conn:
                     raise self._bank_not_found(conn, name)
         return list(banks)
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from viva.bank.models import Question
 from viva.errors import VivaError
-from viva.service._core import now_utc
 from viva.service.bank import BankService
+from viva.service.preferences import now_utc
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     from viva.grading.calibration import Calibration
     from viva.grading.models import Grade
     from viva.grading.scorer import Grader, GradeRequest
+    from viva.service.runtime import Runtime
+    from viva.service.unit import UnitOfWork
+    from viva.store.db import Connections
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +48,14 @@ class QuestionNotGradable(VivaError):
     """The question has no reference answer to grade against."""
 
 
-class GradingService(BankService):
+class GradingService:
     """Grading answers, batches of them, and the user's calibration."""
+
+    def __init__(self, runtime: Runtime, unit: UnitOfWork, bank: BankService) -> None:
+        self.runtime = runtime
+        self.unit = unit
+        self.bank = bank
+        self.settings = runtime.settings
 
     # --- grading ------------------------------------------------------------------------
     @property
@@ -80,21 +90,25 @@ class GradingService(BankService):
             )
         return calibration
 
-    def grader(self) -> Grader:
-        """The grader (models load on the first answer), with the database as its cache."""
-        if self._grader is None:
-            from viva.grading.embedder import set_model_dir
-            from viva.grading.scorer import Grader
-            from viva.store.exemplars import SqlExemplars
-            from viva.store.vectors import SqlEmbeddingCache
+    @contextmanager
+    def grader(self) -> Iterator[Grader]:
+        """The grader (models load on the first answer), with the database as its cache; one
+        caller at a time, reading through this unit of work's connection."""
+        with self.runtime.grader.use(self.unit, self._build_grader) as grader:
+            yield grader
 
-            set_model_dir(self.settings.models_dir)
-            self._grader = Grader(
-                self.calibration(),
-                cache=SqlEmbeddingCache(self.db),
-                exemplars=SqlExemplars(self.db),
-            )
-        return self._grader
+    def _build_grader(self, connections: Connections) -> Grader:
+        from viva.grading.embedder import set_model_dir
+        from viva.grading.scorer import Grader
+        from viva.store.exemplars import SqlExemplars
+        from viva.store.vectors import SqlEmbeddingCache
+
+        set_model_dir(self.settings.models_dir)
+        return Grader(
+            self.calibration(),
+            cache=SqlEmbeddingCache(connections),
+            exemplars=SqlExemplars(connections),
+        )
 
     def grade_request(self, question: Question) -> GradeRequest:
         """What the grader needs of a bank question (an answer filled in later)."""
@@ -107,7 +121,7 @@ class GradingService(BankService):
             # "[[#Transformer]]": the questions of that section are the answer
             parts = [
                 q.reference
-                for q in self.questions(banks=[question.bank])
+                for q in self.bank.questions(banks=[question.bank])
                 if q.source.file == link.note
                 and q.section[: len(link.section)] == link.section
                 and q.reference
@@ -140,19 +154,22 @@ class GradingService(BankService):
         """Grade an answer to a bank question; feedback in `lang` (default: the interface's)."""
         from dataclasses import replace
 
-        question = self.question(id_or_prefix)
-        lang = lang or self.preferences().ui_lang
+        question = self.bank.question(id_or_prefix)
+        lang = lang or self.unit.preferences().ui_lang
         key = (question.id, answer, lang)
-        cached = self._recent_grades.get(key)
+        cached = self.runtime.grader.recent.get(key)
         if cached is not None:  # the web app grades, then records the review of the same answer
             return question, cached
         request = replace(self.grade_request(question), answer=answer, lang=lang)
-        with self._model_lock:
-            grade = self.grader().grade(request)
-            self._recent_grades[key] = grade
-            while len(self._recent_grades) > 64:
-                self._recent_grades.pop(next(iter(self._recent_grades)))
+        with self.grader() as grader:
+            grade = grader.grade(request)
+            self.runtime.grader.remember(key, grade)
         return question, grade
+
+    def grade_one(self, request: GradeRequest) -> Grade:
+        """Grade one request (an interview's question or follow-up)."""
+        with self.grader() as grader:
+            return grader.grade(request)
 
     def grade_batch(
         self,
@@ -186,13 +203,12 @@ class GradingService(BankService):
                     ),
                 )
             )
-        grader = self.grader()
         done = len(rows) - len(todo)
         for start in range(0, len(todo), chunk):
             part = todo[start : start + chunk]
-            for (index, _), grade in zip(
-                part, grader.grade_many([r for _, r in part]), strict=True
-            ):
+            with self.grader() as grader:
+                graded = grader.grade_many([r for _, r in part])
+            for (index, _), grade in zip(part, graded, strict=True):
                 out[index].update(
                     score=round(grade.score / 100, 3),
                     grade=grade.grade,
@@ -240,9 +256,9 @@ class GradingService(BankService):
             )
             for r in rows
         ]
-        grader = self.grader()
-        base = grader.calibration
-        graded, signals = grader.grade_with_signals(requests)  # one embedding pass for both
+        with self.grader() as grader:
+            base = grader.calibration
+            graded, signals = grader.grade_with_signals(requests)  # one embedding pass for both
         before = np.asarray([g.score / 100 for g in graded])
         fitted = fit_calibration(base, signals, targets, f"{source.name} ({len(rows)} answers)")
         folds = np.arange(len(rows)) % 5
@@ -256,7 +272,7 @@ class GradingService(BankService):
         # the graded answers also become exemplars of their questions for later grading
         from viva.store.exemplars import SqlExemplars
 
-        SqlExemplars(self.db).save(
+        SqlExemplars(self.unit).save(
             [
                 (str(r["question"]), str(r["answer"]), float(t))
                 for r, t in zip(rows, targets, strict=True)
@@ -268,7 +284,7 @@ class GradingService(BankService):
         partial = self.calibration_path.with_suffix(".part")
         partial.write_text(json.dumps(fitted.to_dict(), indent=2, ensure_ascii=False), "utf-8")
         partial.replace(self.calibration_path)
-        self._grader = None
+        self.runtime.grader.reset()
 
         def pearson(a: np.ndarray, b: np.ndarray) -> float:
             return float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0
@@ -287,7 +303,7 @@ class GradingService(BankService):
 
     def reset_calibration(self) -> bool:
         """Go back to the shipped calibration; True when a user calibration was removed."""
-        self._grader = None
+        self.runtime.grader.reset()
         if self.calibration_path.exists():
             self.calibration_path.unlink()
             return True

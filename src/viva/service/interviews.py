@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from viva.errors import NotFoundError, VivaError
-from viva.service._core import now_utc, start_of_day
-from viva.service.practice import PracticeService, new_allowed
+from viva.service.bank import BankService
+from viva.service.grading import GradingService
+from viva.service.practice import new_allowed
+from viva.service.preferences import now_utc, start_of_day
 
 PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
 
     from viva.grading.models import Grade
     from viva.practice.interview import Asked, InterviewPlan, MockInterview, Report, Turn
+    from viva.service.runtime import Runtime
+    from viva.service.unit import UnitOfWork
     from viva.store.interviews import SavedInterview
 
 
@@ -139,8 +143,17 @@ class AnswerOutcome:
     saved_id: int | None  # the saved report, once over
 
 
-class InterviewService(PracticeService):
+class InterviewService:
     """Mock interviews: drawing, grading turns, saving reports; the home page's summary."""
+
+    def __init__(
+        self, runtime: Runtime, unit: UnitOfWork, bank: BankService, grading: GradingService
+    ) -> None:
+        self.runtime = runtime
+        self.unit = unit
+        self.bank = bank
+        self.grading = grading
+        self.settings = runtime.settings
 
     def dashboard(
         self, *, banks: Sequence[str] | None = None, now: datetime | None = None
@@ -153,9 +166,9 @@ class InterviewService(PracticeService):
         from viva.store.reviews import counts_since, load_memories
 
         at = now or now_utc()
-        prefs = self.preferences()
-        names = self._bank_names(banks)
-        with self.db.reader() as conn:
+        prefs = self.unit.preferences()
+        names = self.bank.bank_names(banks)
+        with self.unit.reader() as conn:
             index = [
                 (qid, section)
                 for qid, has_reference, section in repo.question_index(conn, bank_names=names)
@@ -164,7 +177,7 @@ class InterviewService(PracticeService):
             memories = load_memories(conn, [qid for qid, _ in index])
             reviewed_today, new_today = counts_since(conn, start_of_day(at))
             recent = tuple(list_interviews(conn)[:5])
-        scheduler = self.scheduler()
+        scheduler = self.unit.scheduler()
         due = sum(1 for m in memories.values() if m.due <= at)
         fresh = len(index) - len(memories)
         by_section: dict[tuple[str, ...], list[float]] = defaultdict(list)
@@ -249,14 +262,14 @@ class InterviewService(PracticeService):
             )
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
         names = list(banks) if banks else ["all"]
-        questions = self.questions(banks=names)
-        with self.db.reader() as conn:
+        questions = self.bank.questions(banks=names)
+        with self.unit.reader() as conn:
             memories = load_memories(conn, [q.id for q in questions])
         interview = MockInterview.start(
             interview_plan,
             questions,
             memories,
-            self.scheduler(),
+            self.unit.scheduler(),
             now=now or now_utc(),
             seed=chosen_seed,
         )
@@ -321,13 +334,13 @@ class InterviewService(PracticeService):
         from viva.store.live_interviews import create_live, purge_stale
 
         at = now or now_utc()
-        names = tuple(self._bank_names(banks))
+        names = tuple(self.bank.bank_names(banks))
         interview, used_seed = self.start_interview(
             self.named_plan(plan), banks=names, seed=seed, minutes=minutes, lang=lang, now=at
         )
         interview.next()
         live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, names, at, interview)
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             purge_stale(conn, at - timedelta(days=7))
             create_live(
                 conn,
@@ -345,14 +358,14 @@ class InterviewService(PracticeService):
         from viva.store.live_interviews import get_live
         from viva.wire import grade_from_json
 
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             stored = get_live(conn, token)
         if stored is None:
             raise NotFoundError(
                 "this mock interview is over or was never started",
                 hint="finished interviews are under history; start a new one",
             )
-        questions = self.questions(banks=[b for b in stored.banks if b in self._known_banks()])
+        questions = self.bank.questions(banks=[b for b in stored.banks if b in self._known_banks()])
         interview = MockInterview.restore(stored.state, questions, grade_from_json)
         recordings = {int(t): int(r) for t, r in stored.state.get("recordings", [])}
         return LiveInterview(
@@ -366,7 +379,7 @@ class InterviewService(PracticeService):
         )
 
     def _known_banks(self) -> set[str]:
-        return {b.name for b in self.banks() if b.is_enabled}
+        return {b.name for b in self.bank.banks() if b.is_enabled}
 
     def answer_interview(
         self,
@@ -399,7 +412,7 @@ class InterviewService(PracticeService):
             live.recordings[len(live.interview.turns) - 1] = recording_id
         following = live.interview.next()
         if following is not None:
-            with self.db.transaction() as conn:
+            with self.unit.transaction() as conn:
                 if not update_live(
                     conn,
                     token,
@@ -410,7 +423,7 @@ class InterviewService(PracticeService):
                     raise self._conflict()
             live.version += 1
             return AnswerOutcome(turn, live, None)
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             if not delete_live(conn, token, version=version):
                 raise self._conflict()
             saved, _ = self._save_report(
@@ -440,10 +453,9 @@ class InterviewService(PracticeService):
             to_plain(asked.reference),
             answer,
             asked.key_points,
-            lang=self.preferences().ui_lang,
+            lang=self.unit.preferences().ui_lang,
         )
-        with self._model_lock:
-            return self.grader().grade(request)
+        return self.grading.grade_one(request)
 
     def finish_interview(
         self,
@@ -454,7 +466,7 @@ class InterviewService(PracticeService):
         now: datetime | None = None,
     ) -> tuple[int, Report]:
         """Build the report and save it; returns its id."""
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             return self._save_report(conn, interview, seed=seed, started_at=started_at, now=now)
 
     def _save_report(
@@ -498,14 +510,14 @@ class InterviewService(PracticeService):
         """Past interviews, newest first."""
         from viva.store.interviews import list_interviews
 
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             return list_interviews(conn)
 
     def interview(self, interview_id: int | None = None) -> SavedInterview:
         """One saved interview (the latest by default)."""
         from viva.store.interviews import get_interview
 
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             found = get_interview(conn, interview_id)
         if found is None:
             raise NotFoundError(

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from viva.bank.models import Question
 from viva.errors import VivaError
-from viva.service._core import now_utc, start_of_day
-from viva.service.grading import GradingService
+from viva.service.bank import BankService
+from viva.service.preferences import now_utc, start_of_day
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
     from viva.practice.planner import Plan
     from viva.practice.scheduler import Review, Scheduler
     from viva.practice.stats import Stats
+    from viva.service.runtime import Runtime
+    from viva.service.unit import UnitOfWork
     from viva.store.reviews import StoredReview
 
 
@@ -26,26 +28,23 @@ def new_allowed(fresh: int, new_per_day: int, new_today: int) -> int:
     return min(fresh, max(0, new_per_day - new_today))
 
 
-class PracticeService(GradingService):
+class PracticeService:
     """Practice: scheduling, drills, the plan to the interview date, statistics."""
 
-    # --- practice -----------------------------------------------------------------------
+    def __init__(self, runtime: Runtime, unit: UnitOfWork, bank: BankService) -> None:
+        self.runtime = runtime
+        self.unit = unit
+        self.bank = bank
+        self.settings = runtime.settings
+
     @property
     def fsrs_parameters_path(self) -> Path:
         """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
-        return self.settings.home / "fsrs-parameters.json"
+        return self.unit.fsrs_parameters_path
 
     def scheduler(self) -> Scheduler:
         """FSRS with the user's desired retention (and fitted parameters, if any)."""
-        import json
-
-        from viva.practice.scheduler import Scheduler
-
-        parameters = None
-        if self.fsrs_parameters_path.exists():
-            data = json.loads(self.fsrs_parameters_path.read_text("utf-8"))
-            parameters = tuple(float(w) for w in data["parameters"])
-        return Scheduler(self.preferences().desired_retention, parameters=parameters)
+        return self.unit.scheduler()
 
     def optimize(self, *, min_reviews: int = 100) -> tuple[float, ...]:
         """Fit FSRS parameters to the review history and use them from now on."""
@@ -54,7 +53,7 @@ class PracticeService(GradingService):
         from viva.practice.scheduler import optimize_parameters
         from viva.store.reviews import review_events
 
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             events = [e for e in review_events(conn) if not e.is_cram]
         if len(events) < min_reviews:
             raise VivaError(
@@ -68,6 +67,7 @@ class PracticeService(GradingService):
             json.dumps({"parameters": parameters, "reviews": len(events)}, indent=2), "utf-8"
         )
         partial.replace(self.fsrs_parameters_path)
+        self.unit.forget_scheduler()
         return parameters
 
     def drill_queue(
@@ -92,9 +92,9 @@ class PracticeService(GradingService):
         from viva.store.reviews import counts_since, due_times, load_memories
 
         at = now or now_utc()
-        names = self._bank_names(banks)
-        prefs = self.preferences()
-        with self.db.reader() as conn:
+        names = self.bank.bank_names(banks)
+        prefs = self.unit.preferences()
+        with self.unit.reader() as conn:
             reviewed_today, new_today = counts_since(conn, start_of_day(at))
             if new is None:
                 new = max(0, prefs.new_per_day - new_today)
@@ -124,8 +124,8 @@ class PracticeService(GradingService):
         from viva.store.reviews import counts_since, due_times
 
         at = now or now_utc()
-        names = self._bank_names(banks)
-        with self.db.reader() as conn:
+        names = self.bank.bank_names(banks)
+        with self.unit.reader() as conn:
             gradable = [
                 qid
                 for qid, has_reference, _ in repo.question_index(conn, bank_names=names)
@@ -135,7 +135,7 @@ class PracticeService(GradingService):
             _, new_today = counts_since(conn, start_of_day(at))
         due_now = sum(1 for qid in gradable if qid in due and due[qid] <= at)
         fresh = sum(1 for qid in gradable if qid not in due)
-        return due_now, new_allowed(fresh, self.preferences().new_per_day, new_today)
+        return due_now, new_allowed(fresh, self.unit.preferences().new_per_day, new_today)
 
     def review(
         self,
@@ -156,8 +156,8 @@ class PracticeService(GradingService):
         from viva.wire import grade_json
 
         at = now or now_utc()
-        question_id = self.question(question_id).id  # a prefix, or no such question (404)
-        with self.db.transaction() as conn:
+        question_id = self.bank.question(question_id).id  # a prefix, or no such question (404)
+        with self.unit.transaction() as conn:
             before = load_memories(conn, [question_id]).get(question_id)
             result = self.scheduler().review(before, Rating(rating), now=at)
             record_review(
@@ -178,7 +178,7 @@ class PracticeService(GradingService):
         """Take back the latest review and restore the schedule it changed."""
         from viva.store.reviews import undo_last
 
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             return undo_last(conn, now or now_utc())
 
     def due_count(self, *, banks: Sequence[str] | None = None, now: datetime | None = None) -> int:
@@ -186,8 +186,8 @@ class PracticeService(GradingService):
         from viva.practice.session import due_count
         from viva.store.reviews import load_memories
 
-        ids = [q.id for q in self.questions(banks=banks)]
-        with self.db.reader() as conn:
+        ids = [q.id for q in self.bank.questions(banks=banks)]
+        with self.unit.reader() as conn:
             return due_count(load_memories(conn, ids), ids, now or now_utc())
 
     def plan(
@@ -202,8 +202,8 @@ class PracticeService(GradingService):
         from viva.practice.planner import plan_to_date
         from viva.store.reviews import load_memories
 
-        names = self._bank_names(banks)
-        with self.db.reader() as conn:
+        names = self.bank.bank_names(banks)
+        with self.unit.reader() as conn:
             index = repo.question_index(conn, bank_names=names)
             items = [(qid, section) for qid, has_reference, section in index if has_reference]
             memories = load_memories(conn)
@@ -222,8 +222,8 @@ class PracticeService(GradingService):
         from viva.store.interviews import list_interviews
         from viva.store.reviews import load_memories, review_events
 
-        names = self._bank_names(banks)
-        with self.db.reader() as conn:
+        names = self.bank.bank_names(banks)
+        with self.unit.reader() as conn:
             index = repo.question_index(conn, bank_names=names)
             items = [(qid, section) for qid, has_reference, section in index if has_reference]
             memories = load_memories(conn)

@@ -1,10 +1,9 @@
 """Voice: transcribing spoken answers, their delivery figures, recordings, speech synthesis.
 
-Models load on first use and stay loaded for the life of the `Viva` instance (the web app
-keeps one per process). Recordings are files under `Settings.recordings_dir` with one row
-each: the file is written before its row and deleted after it, so a row never points at a
-file that is gone because of a crash (at worst a file is left without a row, and the next
-purge removes it).
+Models load on first use and stay loaded for the life of the process (`Runtime.speech`).
+Recordings are files under `Settings.recordings_dir` with one row each: the file is written
+before its row and deleted after it, so a row never points at a file that is gone because of
+a crash (at worst a file is left without a row, and the next purge removes it).
 """
 
 from __future__ import annotations
@@ -12,19 +11,19 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import threading
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from viva.config import Settings
 from viva.errors import NotFoundError, SpeechUnavailable, UploadTooLarge, VivaError
-from viva.service._core import now_utc
-from viva.service.interviews import InterviewService
+from viva.service.bank import BankService
+from viva.service.preferences import now_utc
 
 if TYPE_CHECKING:
+    from viva.service.runtime import Runtime
+    from viva.service.unit import UnitOfWork
     from viva.speech.models import Delivery, Transcript
     from viva.speech.synthesizer import Synthesizer
     from viva.speech.transcriber import Progress, Transcriber
@@ -66,14 +65,15 @@ def _check_lang(lang: str | None) -> None:
         raise VivaError(f"the language must be zh or en (not {lang!r})")
 
 
-class SpeechService(InterviewService):
+class SpeechService:
     """Voice: speech-to-text with delivery figures, recordings, text-to-speech."""
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self._transcriber: Transcriber | None = None
-        self._synthesizers: dict[str, Synthesizer] = {}
-        self._speech_lock = threading.Lock()
+    def __init__(self, runtime: Runtime, unit: UnitOfWork, bank: BankService) -> None:
+        self.runtime = runtime
+        self.unit = unit
+        self.bank = bank
+        self.settings = runtime.settings
+        self.models = runtime.speech
 
     # --- availability and models ------------------------------------------------------
     def speech_to_text_available(self) -> bool:
@@ -93,8 +93,8 @@ class SpeechService(InterviewService):
 
     def transcriber(self) -> Transcriber:
         """The recogniser, assembled and loaded on first use, then kept."""
-        with self._speech_lock:
-            if self._transcriber is None:
+        with self.models.transcriber_lock:
+            if self.models.transcriber is None:
                 if not self.speech_to_text_available():
                     raise SpeechUnavailable(
                         "speech-to-text is not installed",
@@ -104,14 +104,14 @@ class SpeechService(InterviewService):
                 from viva.speech.transcriber import WhisperTranscriber
 
                 folder = ensure_model(WHISPER_BASE, self.settings.models_dir)
-                self._transcriber = WhisperTranscriber(folder)
-            return self._transcriber
+                self.models.transcriber = WhisperTranscriber(folder)
+            return self.models.transcriber
 
     def synthesizer(self, lang: str) -> Synthesizer:
         """The voice for `lang` (piper for English, Kokoro for Chinese), loaded once."""
         _check_lang(lang)
-        with self._speech_lock:
-            if lang not in self._synthesizers:
+        with self.models.synthesizer_lock:
+            if lang not in self.models.synthesizers:
                 if not self.text_to_speech_available(lang):
                     raise SpeechUnavailable(
                         f"speech synthesis for {'Chinese' if lang == 'zh' else 'English'} "
@@ -120,12 +120,12 @@ class SpeechService(InterviewService):
                     )
                 from viva.speech.synthesizer import KokoroSynthesizer, PiperSynthesizer
 
-                self._synthesizers[lang] = (
+                self.models.synthesizers[lang] = (
                     KokoroSynthesizer(self.settings.models_dir)
                     if lang == "zh"
                     else PiperSynthesizer()
                 )
-            return self._synthesizers[lang]
+            return self.models.synthesizers[lang]
 
     # --- speech to text ----------------------------------------------------------------
     def terms_for(self, prompt: str, key_points: Sequence[str] = ()) -> tuple[str, ...]:
@@ -138,7 +138,7 @@ class SpeechService(InterviewService):
         """A bank question's key terms and its language ("zh" unless the prompt is English)."""
         from viva.grading.text import language
 
-        question = self.question(id_or_prefix)
+        question = self.bank.question(id_or_prefix)
         terms = self.terms_for(question.prompt, [k.text for k in question.key_points])
         return terms, "en" if language(question.prompt) == "en" else "zh"
 
@@ -239,7 +239,7 @@ class SpeechService(InterviewService):
                 "speech-to-text is not installed", hint="pip install 'viva-coach[voice]'"
             )
         if question_id is not None:
-            question_id = self.question(question_id).id
+            question_id = self.bank.question(question_id).id
             question_terms, question_lang = self.question_terms(question_id)
             terms = question_terms if terms is None else terms
             lang = lang or question_lang
@@ -300,7 +300,7 @@ class SpeechService(InterviewService):
             finally:
                 temp.unlink(missing_ok=True)
         try:
-            with self.db.transaction() as conn:
+            with self.unit.transaction() as conn:
                 return save_recording(
                     conn,
                     created_at=now,
@@ -321,14 +321,14 @@ class SpeechService(InterviewService):
         """Stored recordings, newest first."""
         from viva.store.recordings import list_recordings
 
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             return list_recordings(conn)
 
     def recording(self, recording_id: int) -> SavedRecording:
         """One stored recording."""
         from viva.store.recordings import get_recording
 
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             found = get_recording(conn, recording_id)
         if found is None:
             raise NotFoundError(
@@ -353,7 +353,7 @@ class SpeechService(InterviewService):
         from viva.store.recordings import delete_recordings
 
         found = self.recording(recording_id)
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             delete_recordings(conn, [found.id])
         self.recording_file(found).unlink(missing_ok=True)
 
@@ -369,7 +369,7 @@ class SpeechService(InterviewService):
 
         at = now or now_utc()
         cutoff = None if older_than is None else at - older_than
-        with self.db.transaction() as conn:
+        with self.unit.transaction() as conn:
             doomed = list_recordings(conn, before=cutoff)
             delete_recordings(conn, [r.id for r in doomed])
         for recording in doomed:
@@ -377,7 +377,7 @@ class SpeechService(InterviewService):
                 self.recording_file(recording).unlink(missing_ok=True)
             except VivaError:
                 continue  # a row pointing outside the folder: never delete such a file
-        with self.db.reader() as conn:
+        with self.unit.reader() as conn:
             known = recording_paths(conn)
         self._sweep(known, older=min(cutoff or at, at - _GRACE))
         return len(doomed)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -41,6 +41,19 @@ def _sqlite_begin(conn: Connection) -> None:
     # ("database is locked") instead of waiting out the busy timeout.
     writes = conn.get_execution_options().get("viva_write", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+class Connections(Protocol):
+    """Where repositories that outlive a request get their connection (the service's unit of
+    work, or a `Database`): `reader()` for reads, `transaction()` for writes."""
+
+    def reader(self) -> AbstractContextManager[Connection]:
+        """A connection for reads."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A connection in a write transaction, committed on success."""
+        ...
 
 
 class Database:

@@ -8,14 +8,14 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from viva.grading.exemplars import Exemplar, exemplar_key
-from viva.store.db import Database
+from viva.store.db import Connections
 from viva.store.schema import exemplars
 
 
 class SqlExemplars:
     """Reads exemplars by question; `save` files new ones (a re-graded answer is updated)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Connections) -> None:
         self.db = db
 
     def exemplars_for(self, question: str) -> Sequence[Exemplar]:

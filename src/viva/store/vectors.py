@@ -8,7 +8,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from viva.grading.embedder import Vectors
-from viva.store.db import Database
+from viva.store.db import Connections
 from viva.store.schema import embeddings
 
 _CHUNK = 500
@@ -17,7 +17,7 @@ _CHUNK = 500
 class SqlEmbeddingCache:
     """Implements grading's EmbeddingCache protocol on the `embeddings` table."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Connections) -> None:
         self.db = db
 
     def get_vectors(self, model_id: str, keys: Sequence[str]) -> Mapping[str, Vectors]:

@@ -1,4 +1,5 @@
-"""The FastAPI application: one `Viva` per process, security headers, CSRF, errors, languages."""
+"""The FastAPI application: one `Viva` per process (bound to a unit of work per request),
+security headers, CSRF, errors, languages."""
 
 from __future__ import annotations
 
@@ -98,7 +99,14 @@ def create_app(
             response = _refusal(request, 413, key, limit=guard.size_text(limit))
             response.headers["Connection"] = "close"  # the unread body must not be parsed
             return _secured(response, token, fresh)
-        return _secured(await call_next(request), token, fresh)
+        # one unit of work (one connection, checked out on first use) for the whole request
+        with service.bound() as viva:
+            request.state.viva = viva
+            try:
+                response = await call_next(request)
+            finally:
+                request.state.viva = service
+        return _secured(response, token, fresh)
 
     @app.exception_handler(VivaError)
     async def viva_error(request: Request, error: VivaError) -> Response:

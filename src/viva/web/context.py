@@ -27,8 +27,9 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
 def viva_of(request: Request) -> Viva:
-    """The service the app was built with."""
-    viva: Viva = request.app.state.viva
+    """The service for this request: bound to its unit of work (one connection), else (a
+    refusal before the request ran) the app's own."""
+    viva: Viva = getattr(request.state, "viva", None) or request.app.state.viva
     return viva
 
 

@@ -1,19 +1,12 @@
-"""The base of the service: settings, the database, the clock, the user's preferences."""
+"""The service's clock and the user's preferences (validated; stored by store.preferences)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from viva.config import Settings
 from viva.errors import VivaError
-from viva.store.db import Database
-
-if TYPE_CHECKING:
-    from viva.grading.models import Grade
-    from viva.grading.scorer import Grader
 
 UI_LANGUAGES = ("zh", "en")
 PLAN_YEARS = 3  # an interview date further ahead than this is a typo (and no plan reaches it)
@@ -67,7 +60,7 @@ def _years_ahead(years: int) -> date:
         return today.replace(year=today.year + years, day=28)
 
 
-def _checked(base: Preferences, values: dict[str, Any]) -> Preferences:
+def checked_preferences(base: Preferences, values: dict[str, Any]) -> Preferences:
     """Apply `values` (JSON-ish) to `base`, every bad value reported at once."""
     problems: list[str] = []
     changes: dict[str, Any] = {}
@@ -115,45 +108,3 @@ def _checked(base: Preferences, values: dict[str, Any]) -> Preferences:
     if problems:
         raise PreferenceError("; ".join(problems), hint="fix the values and save again")
     return replace(base, **changes)
-
-
-class Core:
-    """What every part of the service shares."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.db = Database(settings.effective_database_url)
-        self._builtin_checked = False
-        self._grader: Grader | None = None
-        # The models are not known to be safe to call from several threads at once (the web
-        # app serves requests from a pool): grading holds this lock.
-        self._model_lock = threading.Lock()
-        self._upload_lock = threading.Lock()  # web uploads: staged, imported, moved one at a time
-        self._recent_grades: dict[tuple[str, str, str], Grade] = {}  # insertion order: oldest first
-
-    def close(self) -> None:
-        """Release the database connections."""
-        self.db.dispose()
-
-    def preferences(self) -> Preferences:
-        """The stored preferences over the defaults (the retention default comes from Settings)."""
-        from viva.store.preferences import load_preferences
-
-        base = Preferences(desired_retention=self.settings.desired_retention)
-        with self.db.reader() as conn:
-            stored = load_preferences(conn)
-        known = {k: v for k, v in stored.items() if k in Preferences.__slots__}
-        try:
-            return _checked(base, known)
-        except PreferenceError:
-            return base  # a value stored by an older version that no longer validates
-
-    def set_preferences(self, **values: Any) -> Preferences:
-        """Validate and store preferences (all or nothing); returns the result."""
-        from viva.store.preferences import save_preferences
-
-        updated = _checked(self.preferences(), values)
-        stored = {k: v for k, v in updated.to_json().items() if k in values}
-        with self.db.transaction() as conn:
-            save_preferences(conn, stored, now=now_utc())
-        return updated

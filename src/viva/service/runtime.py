@@ -1,0 +1,110 @@
+"""What one process holds for all its requests: settings, the database, the models.
+
+Each model owns its lock (the grader's also guards the recent-grade cache); nothing here
+belongs to one request or one user. A request's connection and user live in its unit of work.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING
+
+from viva.config import Settings
+from viva.store.db import Connections, Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from viva.grading.models import Grade
+    from viva.grading.scorer import Grader
+    from viva.speech.synthesizer import Synthesizer
+    from viva.speech.transcriber import Transcriber
+
+RECENT_GRADES = 64
+
+
+class _Borrowed:
+    """The connections of whichever unit of work holds the grader (its cache reads through)."""
+
+    def __init__(self) -> None:
+        self.unit: Connections | None = None
+
+    def _current(self) -> Connections:
+        assert self.unit is not None, "the grader's cache is used outside GraderSlot.use()"
+        return self.unit
+
+    def reader(self) -> AbstractContextManager[Connection]:
+        """The holder's connection for reads."""
+        return self._current().reader()
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """The holder's write transaction."""
+        return self._current().transaction()
+
+
+class GraderSlot:
+    """The grader, loaded on first use, called by one thread at a time.
+
+    The models are not known to be safe to call from several threads at once (the web app
+    serves requests from a pool). The embedding cache and the exemplars are read through the
+    connection of the unit of work that holds the lock, so grading takes no connection of its
+    own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()  # remember() and reset() are called inside use()
+        self._grader: Grader | None = None
+        self._connections = _Borrowed()
+        self.recent: dict[tuple[str, str, str], Grade] = {}  # insertion order: oldest first
+
+    @contextmanager
+    def use(self, unit: Connections, build: Callable[[Connections], Grader]) -> Iterator[Grader]:
+        """The grader for `unit`'s use; `build` makes it (given its connections) if needed."""
+        with self._lock:
+            self._connections.unit = unit
+            try:
+                if self._grader is None:
+                    self._grader = build(self._connections)
+                yield self._grader
+            finally:
+                self._connections.unit = None
+
+    def remember(self, key: tuple[str, str, str], grade: Grade) -> None:
+        """Keep a grade for the review of the same answer that follows (the web app)."""
+        with self._lock:
+            self.recent[key] = grade
+            while len(self.recent) > RECENT_GRADES:
+                self.recent.pop(next(iter(self.recent)))
+
+    def reset(self) -> None:
+        """Forget the grader (its calibration changed): the next use builds a new one."""
+        with self._lock:
+            self._grader = None
+
+
+class SpeechModels:
+    """The recogniser and the voices, each loaded on first use under its own lock."""
+
+    def __init__(self) -> None:
+        self.transcriber_lock = threading.Lock()
+        self.transcriber: Transcriber | None = None
+        self.synthesizer_lock = threading.Lock()
+        self.synthesizers: dict[str, Synthesizer] = {}
+
+
+class Runtime:
+    """Per process: settings, the database engine, the models, the recent-grade cache."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db = Database(settings.effective_database_url)
+        self.grader = GraderSlot()
+        self.speech = SpeechModels()
+        self.upload_lock = threading.Lock()  # web uploads: staged, imported, moved one at a time
+        self.builtin_checked = False
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.db.dispose()
