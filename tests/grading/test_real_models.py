@@ -126,7 +126,7 @@ TERMS = (
 
 def test_translation_threshold_separates_translations_from_other_words() -> None:
     from viva.grading.embedder import get_embedder
-    from viva.grading.scorer import TRANSLATION
+    from viva.grading.signals import TRANSLATION
 
     pairs = [p.split() for p in TERMS.split(",")]
     use = get_embedder("use")

@@ -11,7 +11,8 @@ from viva.grading.calibration import CalibrationError, default_calibration
 from viva.grading.embedder import MemoryCache
 from viva.grading.keypoints import key_points_from_reference
 from viva.grading.models import Coverage, Flag, Rating
-from viva.grading.scorer import MAX_ANSWER_CHARS, Grader, GradeRequest
+from viva.grading.scorer import Grader, GradeRequest
+from viva.grading.signals import MAX_ANSWER_CHARS
 
 QUESTION = "TCP 为什么需要三次握手？"
 REFERENCE = (

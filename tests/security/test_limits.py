@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from viva.grading.scorer import MAX_ANSWER_CHARS
+from viva.grading.signals import MAX_ANSWER_CHARS
 
 pytestmark = pytest.mark.slow
 

@@ -113,3 +113,14 @@ class Grade:
     def contradicted(self) -> tuple[KeyPointResult, ...]:
         """Key points the answer states wrongly."""
         return self._with(Coverage.CONTRADICTED)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRequest:
+    """One answer to grade: the question, its reference (plain text), key points, the answer."""
+
+    question: str
+    reference: str
+    answer: str
+    key_points: tuple[str, ...] = ()  # empty: derived from the reference
+    lang: str | None = None  # the feedback's language ("zh"/"en"); None: the answer's

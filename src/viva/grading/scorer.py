@@ -1,31 +1,19 @@
 """The grader: score answers against references, key point by key point.
 
-For each statement S (the whole reference, and each key point) and an answer A, seven signals:
-
-- `e5`: cosine of S and A under multilingual-e5 (whole answer);
-- `use`: cosine of S and A under USE-multilingual;
-- `use_best`: the best USE cosine of S with a clause or a pair of clauses of A (also the evidence);
-- `recall`: share of S's content words that A uses, *not counting words of the question* (a
-  student who restates the question has said nothing yet). A word in the other script of the
-  answer's words also counts when it translates one of them: a Chinese note answered in English
-  ("梯度" for "gradient"), see `TRANSLATION`;
-- `bigram`: the same for character bigrams (Chinese words the segmenter splits differently);
-- `length`: how long A is next to S (capped at 1);
-- `question_e5`: cosine of the question and A (restating the question is not answering).
-
-A logistic calibration (calibration.py) turns them into P(S is stated by A). The score mixes the
-whole-answer probability with the mean key-point probability. Embeddings of references and key
-points are cached by content, so after the first time only the answer is embedded.
+The signals of each statement (signals.py) become probabilities through the calibration
+(calibration.py); each key point is then covered, partly, missed or contradicted (contrast.py
+finds wrong statements, exact.py judges short results), and the score rule (score.py) turns the
+states into the score. Embeddings of references and key points are cached by content, so after
+the first time only the answer is embedded.
 
 A calibration of the "fast" profile does not use the two e5 signals: e5 is then never loaded or
-run, and the columns are zero.
+run.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +24,6 @@ from viva.grading.embedder import Embedder, EmbeddingCache, Vectors, embed_cache
 from viva.grading.exact import Exact, judge_exact, math_tokens
 from viva.grading.exemplars import MIN_EXEMPLARS, ExemplarSource, exemplar_signals
 from viva.grading.feedback import feedback_lines
-from viva.grading.keypoints import key_points_from_reference, usable_key_points
 from viva.grading.models import (
     Contradiction,
     Coverage,
@@ -46,74 +33,27 @@ from viva.grading.models import (
     Rating,
     Span,
 )
+from viva.grading.models import GradeRequest as GradeRequest  # the grader's input, here too
+from viva.grading.score import (
+    HARD_MAX,
+    RESULT_FLOOR,
+    WRONG_RESULT_CAP,
+    score_from_points,
+)
+from viva.grading.signals import Prepared, Text, compute_signals
 from viva.grading.text import (
     Clause,
-    bigrams,
     clauses,
-    content_terms,
     content_words,
     is_chinese,
     is_no_answer,
     language,
-    windows,
 )
 
-MAX_ANSWER_CHARS = 20_000
-# USE word cosine at which a Chinese word and an English word count as a translation. Chosen on
-# 50 general computing terms and their translations (not on any evaluation set): at 0.65, 90% of
-# translations match and 0.08% of non-translated pairs do (tests/grading/test_real_models.py).
-TRANSLATION = 0.65
 TOO_SHORT = 0.15  # answer content words / reference content words
 TOO_LONG = 4.0
-HARD_MAX = 64  # a contradicted point keeps the rating at Hard or below
-COVERED_FLOOR = 0.8  # every key point covered, none contradicted: at least Good
-MARKED_SHARE = 0.8  # the note's own key points: their share of the score
-RESULT_FLOOR = 0.6  # an answer that states the reference's result (and nothing wrong)
-WRONG_RESULT_CAP = 0.3  # an answer whose result is not the reference's
-ALIGN_MARGIN = 0.05  # a window counts fully for every key point this close to its best one
 OTHER_LANGUAGE_WORDS = 3  # "O(logn)" is a formula, not an English answer
 OTHER_SCRIPT_CHARS = 10  # Chinese characters that make a reference Chinese (beside its terms)
-
-
-@dataclass(frozen=True, slots=True)
-class GradeRequest:
-    """One answer to grade: the question, its reference (plain text), key points, the answer."""
-
-    question: str
-    reference: str
-    answer: str
-    key_points: tuple[str, ...] = ()  # empty: derived from the reference
-    lang: str | None = None  # the feedback's language ("zh"/"en"); None: the answer's
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    text: str
-    words: frozenset[str]
-    grams: frozenset[str]
-    size: int  # content words, repeats counted
-    surfaces: dict[str, str]  # word key -> the word as written (lower-cased)
-
-
-def _analyse(text: str) -> _Text:
-    found = content_terms(text)
-    surfaces = dict(reversed(found))  # the first way each key was written
-    return _Text(text, frozenset(surfaces), frozenset(bigrams(text)), len(found), surfaces)
-
-
-def _cross_script(statement: _Text, answer: _Text, question: _Text) -> dict[str, list[str]]:
-    """Each content word of the statement the answer does not use, with the answer's words in
-    the other script that might translate it (all as written); words with none are left out."""
-    content = statement.words - question.words or statement.words
-    chinese = [w for w in answer.surfaces.values() if is_chinese(w)]
-    latin = [w for w in answer.surfaces.values() if not is_chinese(w)]
-    found: dict[str, list[str]] = {}
-    for key in sorted(content - answer.words):
-        word = statement.surfaces[key]
-        partners = latin if is_chinese(word) else chinese
-        if partners:
-            found[word] = partners
-    return found
 
 
 class Grader:
@@ -147,7 +87,7 @@ class Grader:
     ) -> tuple[list[Grade], npt.NDArray[np.float64]]:
         """Grades, and each answer's whole-reference signal row (what calibration is fitted
         on; zeros for an empty answer), from one embedding pass."""
-        prepared = [_Prepared.make(r) for r in requests]
+        prepared = [Prepared.make(r) for r in requests]
         live = [p for p in prepared if p.answer_text]
         if live:
             self._embed(live)
@@ -157,7 +97,7 @@ class Grader:
         return [self._finish(p) for p in prepared], np.asarray(rows, dtype=np.float64)
 
     # --- signals --------------------------------------------------------------------------
-    def _embed(self, items: Sequence[_Prepared]) -> None:
+    def _embed(self, items: Sequence[Prepared]) -> None:
         use_semantic = self.calibration.needs_semantic
         semantic = get_embedder(self._semantic_name) if use_semantic else None
         fast = get_embedder(self._fast_name)
@@ -188,7 +128,7 @@ class Grader:
         s_at = w_at = 0
         for i, item in enumerate(items):
             n, m = len(item.statements), len(item.windows)
-            item.signals, item.window_sims = _signals(
+            item.signals, item.window_sims = compute_signals(
                 item,
                 semantic=None
                 if semantic_vectors is None
@@ -211,7 +151,7 @@ class Grader:
             self._exemplar_signals(items, models)
 
     def _exemplar_signals(
-        self, items: Sequence[_Prepared], models: Sequence[tuple[Embedder, Vectors]]
+        self, items: Sequence[Prepared], models: Sequence[tuple[Embedder, Vectors]]
     ) -> None:
         assert self.exemplars is not None
         for i, item in enumerate(items):
@@ -228,7 +168,7 @@ class Grader:
                 [e.score for e in found],
             )
 
-    def _finish(self, item: _Prepared) -> Grade:
+    def _finish(self, item: Prepared) -> Grade:
         request = item.request
         lang = language(item.answer_text or request.question)
         feedback_lang = request.lang or ("en" if lang == "en" else "zh")
@@ -310,9 +250,9 @@ class Grader:
 
     def _point(
         self,
-        item: _Prepared,
+        item: Prepared,
         index: int,
-        statement: _Text,
+        statement: Text,
         p: float,
         best: list[Clause | None],
     ) -> KeyPointResult:
@@ -353,9 +293,9 @@ class Grader:
 
     def _result_point(
         self,
-        item: _Prepared,
+        item: Prepared,
         index: int,
-        statement: _Text,
+        statement: Text,
         best: list[Clause | None],
         exact: Exact | None,
     ) -> KeyPointResult:
@@ -392,7 +332,7 @@ class Grader:
         flags: tuple[Flag, ...],
         lang: str,
         feedback_lang: str,
-        item: _Prepared,
+        item: Prepared,
     ) -> Grade:
         score = round(100 * min(1.0, max(0.0, raw)))
         if any(r.coverage is Coverage.CONTRADICTED for r in results):
@@ -421,38 +361,6 @@ class Grader:
         )
 
 
-def score_from_points(
-    points: Sequence[KeyPointResult], whole: float, *, marked: bool, mix: float = 0.5
-) -> float:
-    """The score rule (0-1), documented in the README.
-
-    When the note marks its key points (`marked`), they are the teacher's checklist: each earns
-    1 covered, 1/2 partly, 0 missed, -1/2 contradicted, and their mean share (at least 0) makes
-    80% of the score, the whole answer's match the other 20%. When Viva derived the points from
-    a plain reference, they are its guess at the checklist, so the score is half the whole
-    answer's match and half the points' mean match (a contradicted point's counts 0). Either
-    way, every point covered gives at least 0.8 and any contradicted point caps the grade at
-    Hard (see `_grade`)."""
-    if not points:
-        return whole
-    if marked:
-        share = sum(_CREDIT[p.coverage] for p in points) / len(points)
-        return MARKED_SHARE * max(0.0, share) + (1 - MARKED_SHARE) * whole
-    matches = [0.0 if p.coverage is Coverage.CONTRADICTED else p.confidence for p in points]
-    raw = mix * whole + (1 - mix) * sum(matches) / len(matches)
-    if all(p.coverage is Coverage.COVERED for p in points):
-        raw = max(raw, COVERED_FLOOR)
-    return raw
-
-
-_CREDIT = {
-    Coverage.COVERED: 1.0,
-    Coverage.PARTLY: 0.5,
-    Coverage.MISSED: 0.0,
-    Coverage.CONTRADICTED: -0.5,
-}
-
-
 def _shifted(contradiction: Contradiction, offset: int) -> Contradiction:
     """The contradiction with its span in the answer as given (before stripping)."""
     span = Span(contradiction.span.start + offset, contradiction.span.end + offset)
@@ -467,11 +375,11 @@ _LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 _PARTICLES = frozenset("呢 吗 吧 啊 呀 哦 嘛 啦 么 嗯 呃".split())
 
 
-def _keywords(statement: _Text) -> tuple[str, ...]:
+def _keywords(statement: Text) -> tuple[str, ...]:
     return tuple(dict.fromkeys(content_words(statement.text)))
 
 
-def _context(point: str, item: _Prepared) -> str:
+def _context(point: str, item: Prepared) -> str:
     """The sentence of the reference that contains the point (the point itself if none does)."""
     reference = item.request.reference
     at = reference.find(point)
@@ -484,144 +392,6 @@ def _context(point: str, item: _Prepared) -> str:
             end = min(ends) + 1 if ends else len(reference)
             return reference[start:end].strip()
     return point
-
-
-class _Prepared:
-    """A request with its texts analysed (a mutable scratch object, private to the grader)."""
-
-    def __init__(
-        self,
-        request: GradeRequest,
-        question: _Text,
-        statements: list[_Text],
-        answer: _Text,
-        answer_text: str,
-        offset: int,
-        pieces: list[Clause],
-        flags: tuple[Flag, ...],
-    ) -> None:
-        self.request = request
-        self.question = question
-        self.statements = statements
-        self.answer = answer
-        self.answer_text = answer_text
-        self.offset = offset
-        self.windows = pieces
-        self.flags = flags
-        # per statement: its words the answer might have said in the other script
-        self.crossings = [_cross_script(st, answer, question) for st in statements]
-        self.signals: tuple[npt.NDArray[np.float64], list[Clause | None]] | None = None
-        self.window_sims: npt.NDArray[np.float64] | None = None  # statements x windows (USE)
-        self.exemplar: npt.NDArray[np.float64] | None = None
-
-    @classmethod
-    def make(cls, request: GradeRequest) -> _Prepared:
-        flags: tuple[Flag, ...] = ()
-        raw = request.answer
-        if len(raw) > MAX_ANSWER_CHARS:
-            raw = raw[:MAX_ANSWER_CHARS]
-            flags = (Flag.TRUNCATED,)
-        text = raw.strip()
-        offset = raw.find(text[0]) if text else 0
-        points = usable_key_points(
-            request.key_points, request.reference, request.question
-        ) or key_points_from_reference(request.reference, request.question)
-        # the whole answer is matched with what the note marks as mattering (its key points,
-        # when it marks them), not with every aside of a long reference
-        whole = "；".join(points) if request.key_points and points else request.reference
-        statements = [_analyse(whole), *(_analyse(k) for k in points)]
-        parts = clauses(text) if text else []
-        return cls(
-            request,
-            _analyse(request.question),
-            statements,
-            _analyse(text),
-            text,
-            offset,
-            windows(parts, text) if parts else [],
-            flags,
-        )
-
-
-def _signals(
-    item: _Prepared,
-    *,
-    semantic: tuple[Vectors, Vectors, Vectors] | None,
-    fast_s: Vectors,
-    fast_a: Vectors,
-    fast_w: Vectors,
-    word_vectors: dict[str, Vectors],
-) -> tuple[tuple[npt.NDArray[np.float64], list[Clause | None]], npt.NDArray[np.float64]]:
-    """One row of signals per statement, the answer piece that best states it, and the USE
-    cosine of each statement with each answer window.
-
-    `semantic` holds the e5 vectors of the statements, the question and the answer; without
-    them (the fast profile) the two e5 columns are zero, and its calibration does not use them.
-    """
-    rows = []
-    best: list[Clause | None] = []
-    question_words = item.question.words
-    question_grams = item.question.grams
-    answer = item.answer
-    by_window = fast_s @ fast_w.T if len(item.windows) else np.zeros((len(item.statements), 0))
-    aligned = _exclusive(np.asarray(by_window, dtype=np.float64))
-    question_e5 = 0.0
-    statement_e5 = [0.0] * len(item.statements)
-    if semantic is not None:
-        sem_s, sem_q, sem_a = semantic
-        question_e5 = float(sem_q @ sem_a)
-        statement_e5 = [float(v) for v in sem_s @ sem_a]
-    for k, statement in enumerate(item.statements):
-        content = statement.words - question_words or statement.words
-        grams = statement.grams - question_grams or statement.grams
-        stated = len(content & answer.words) + _translated(item.crossings[k], word_vectors)
-        recall = stated / len(content) if content else 0.0
-        gram_recall = len(grams & answer.grams) / len(grams) if grams else 0.0
-        length = min(1.0, len(answer.words) / max(1, len(statement.words)))
-        window_scores = aligned[k]
-        if window_scores.size:
-            index = int(np.argmax(window_scores))
-            use_best = float(window_scores[index])
-            best.append(item.windows[index])
-        else:
-            use_best = 0.0
-            best.append(None)
-        # a key point is short: the answer's best-matching window, not the whole answer, is what
-        # compares with it as the whole answer compares with the whole reference
-        use_whole = float(fast_s[k] @ fast_a)
-        rows.append(
-            [
-                statement_e5[k],
-                use_whole if k == 0 else max(use_whole, use_best),
-                use_best,
-                recall,
-                gram_recall,
-                length,
-                question_e5,
-            ]
-        )
-    return (np.asarray(rows, dtype=np.float64), best), np.asarray(by_window, dtype=np.float64)
-
-
-def _exclusive(by_window: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Each key point's window cosines, lowered where another key point matches that window
-    better: a clause is evidence for the point it states, not for every point on its topic
-    (rows: the whole reference, then the key points; the reference row is left as it is)."""
-    out = np.array(by_window, dtype=np.float64)
-    if by_window.shape[0] < 3 or by_window.shape[1] == 0:
-        return out
-    points = by_window[1:]
-    top = points.max(axis=0)
-    out[1:] = points - np.maximum(0.0, top - points - ALIGN_MARGIN)
-    return out
-
-
-def _translated(crossing: dict[str, list[str]], vectors: dict[str, Vectors]) -> int:
-    """How many of a statement's unused words the answer says in the other script."""
-    return sum(
-        max(float(vectors[word] @ vectors[p]) for p in partners) >= TRANSLATION
-        for word, partners in crossing.items()
-    )
 
 
 def signals_for_fitting(

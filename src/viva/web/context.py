@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 CSRF_COOKIE = "viva_csrf"
-#: The grader reads the first 20,000 characters of an answer (grading.scorer.MAX_ANSWER_CHARS);
+#: The grader reads the first 20,000 characters of an answer (grading.signals.MAX_ANSWER_CHARS);
 #: a longer one is refused at the edge rather than stored whole and graded truncated.
 MAX_ANSWER = 20_000
 MAX_ID = 64  # a question id is 16 hex digits; a prefix is shorter
