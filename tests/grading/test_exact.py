@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from viva.grading.contrast import find_contradiction
+from viva.grading.contrast import Reading, find_contradiction
 from viva.grading.exact import judge_exact, math_tokens, same_math, verdict
 from viva.grading.keypoints import usable_key_points
+from viva.grading.models import Contradiction
 from viva.grading.text import clauses, is_no_answer, windows
+
+
+def contradiction(
+    point: str, question: str, answer: str, similarity: float
+) -> Contradiction | None:
+    """The contradiction found with every window of the answer at one USE cosine."""
+    parts = windows(clauses(answer), answer)
+    return find_contradiction(point, Reading.of(question, answer, parts), [similarity] * len(parts))
 
 
 @pytest.mark.parametrize(
@@ -63,8 +72,7 @@ def test_term_answer_matches_the_reference_lead() -> None:
 def test_swapped_term_is_a_contradiction() -> None:
     point = "除以根号 d_k 防止 softmax 饱和"
     answer = "先点积，再用 ReLU 归一化，乘 d_k 防止梯度太小。"
-    parts = clauses(answer)
-    found = find_contradiction(point, "为什么要缩放？", answer, parts, [0.3] * len(parts))
+    found = contradiction(point, "为什么要缩放？", answer, 0.3)
     assert found is not None
     assert (found.said, found.expected, found.kind) == ("ReLU", "softmax", "term")
     assert answer[found.span.start : found.span.end] == "ReLU"
@@ -73,17 +81,13 @@ def test_swapped_term_is_a_contradiction() -> None:
 def test_no_contradiction_when_the_answer_also_names_the_right_term() -> None:
     point = "输出层用 softmax 得到概率"
     answer = "隐藏层用 ReLU，输出层用 softmax 得到概率。"
-    parts = clauses(answer)
-    assert (
-        find_contradiction(point, "分类网络怎么输出？", answer, parts, [0.5] * len(parts)) is None
-    )
+    assert contradiction(point, "分类网络怎么输出？", answer, 0.5) is None
 
 
 def test_wrong_number_with_the_same_unit() -> None:
     point = "TCP 建立连接需要三次握手"
     answer = "TCP 建立连接要两次握手就够了。"
-    parts = clauses(answer)
-    found = find_contradiction(point, "TCP 如何建立连接？", answer, parts, [0.8] * len(parts))
+    found = contradiction(point, "TCP 如何建立连接？", answer, 0.8)
     assert found is not None
     assert found.kind == "number"
 
@@ -91,8 +95,7 @@ def test_wrong_number_with_the_same_unit() -> None:
 def test_flipped_negation() -> None:
     point = "数组支持下标随机访问"
     answer = "数组不支持下标随机访问，只能顺序找。"
-    parts = clauses(answer)
-    found = find_contradiction(point, "数组和链表的区别？", answer, parts, [0.9] * len(parts))
+    found = contradiction(point, "数组和链表的区别？", answer, 0.9)
     assert found is not None
     assert found.kind == "negation"
 
@@ -128,8 +131,7 @@ def test_fragment_key_point_is_read_in_its_sentence() -> None:
     ],
 )
 def test_pair_said_the_other_way_round(point: str, answer: str, said: str, expected: str) -> None:
-    parts = windows(clauses(answer), answer)
-    found = find_contradiction(point, "区别是什么？", answer, parts, [0.8] * len(parts))
+    found = contradiction(point, "区别是什么？", answer, 0.8)
     assert found is not None
     # either term may be named: the answer put each where the other belongs
     assert {found.said.lower(), found.expected.lower()} in (
@@ -141,12 +143,10 @@ def test_pair_said_the_other_way_round(point: str, answer: str, said: str, expec
 def test_a_pair_in_the_same_roles_is_no_contradiction() -> None:
     point = "非对称加密用公钥加密、私钥解密"
     answer = "非对称加密就是公钥用来加密，私钥用来解密。"
-    parts = windows(clauses(answer), answer)
-    assert find_contradiction(point, "区别是什么？", answer, parts, [0.8] * len(parts)) is None
+    assert contradiction(point, "区别是什么？", answer, 0.8) is None
 
 
 def test_a_term_inside_a_longer_term_is_not_a_swap() -> None:
     point = "对称加密用同一个密钥加解密"
     answer = "对称加密加密和解密都用同一个 key，非对称加密才分公钥和私钥。"
-    parts = windows(clauses(answer), answer)
-    assert find_contradiction(point, "对称加密是什么？", answer, parts, [0.8] * len(parts)) is None
+    assert contradiction(point, "对称加密是什么？", answer, 0.8) is None

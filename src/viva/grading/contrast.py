@@ -32,8 +32,6 @@ ALIGNED = 0.45
 # a negation flip needs the window to say the point nearly word for word
 SAME_STATEMENT = 0.6
 SAME_WORDS = 0.5
-FLIP_WINDOWS = 1  # the best-matching window only: a flip elsewhere is another statement
-SHARED_GRAMS = 2  # ... or two character bigrams ("做点积" is one word, but says 点积)
 
 _NEGATORS = frozenset(
     "不 没 没有 无法 不能 不会 不是 不可 不再 不必 无需 无须 并非 未 不用 不要 不应 不该 别 "
@@ -114,45 +112,61 @@ class _View:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """An answer read once for the checks of all its key points: the question, the whole answer,
+    and each window's words and numbers (segmenting them again for every point was the cost)."""
+
+    answer: str
+    question: _View
+    whole: _View
+    windows: tuple[Clause, ...]
+    views: tuple[_View, ...]
+    numbers: tuple[tuple[tuple[str, str], ...], ...]  # per window: (number, unit)
+    stated: frozenset[str]  # every number of the answer, canonical
+
+    @classmethod
+    def of(cls, question: str, answer: str, windows: Sequence[Clause]) -> Reading:
+        """Read the answer and its windows (clauses and clause pairs, offsets into `answer`)."""
+        return cls(
+            answer,
+            _View.of(question),
+            _View.of(answer),
+            tuple(windows),
+            tuple(_View.of(w.text) for w in windows),
+            tuple(tuple(_numbers(w.text)) for w in windows),
+            frozenset(n for n, _ in _numbers(answer)),
+        )
+
+
 def find_contradiction(
-    point: str,
-    question: str,
-    answer: str,
-    windows: Sequence[Clause],
-    similarity: Sequence[float],
+    point: str, reading: Reading, similarity: Sequence[float]
 ) -> Contradiction | None:
     """The first way the answer contradicts the point (term, number, negation), or None.
 
-    `windows` are the answer's clauses and clause pairs (offsets into `answer`), `similarity`
-    their USE cosine with the point.
+    `similarity` holds the USE cosine of the point with each of the reading's windows.
     """
-    if not windows:
+    if not reading.windows:
         return None
     p = _View.of(point)
-    q = _View.of(question)
-    whole = _View.of(answer)
-    views = [_View.of(w.text) for w in windows]
-    own = p.words - q.words
+    own = p.words - reading.question.words
     aligned = [
-        i for i, v in enumerate(views) if similarity[i] >= ALIGNED or (own and own & v.words)
+        i
+        for i, v in enumerate(reading.views)
+        if similarity[i] >= ALIGNED or (own and own & v.words)
     ]
     aligned.sort(key=lambda i: -similarity[i])
     return (
-        _swapped_term(p, q, whole, windows, views, aligned, similarity)
-        or _wrong_number(point, answer, windows, aligned)
-        or _flipped(point, p, q, windows, views, similarity)
+        _swapped_term(p, reading, aligned, similarity)
+        or _wrong_number(point, reading, aligned)
+        or _flipped(point, p, reading, similarity)
     )
 
 
 def _swapped_term(
-    p: _View,
-    q: _View,
-    whole: _View,
-    windows: Sequence[Clause],
-    views: Sequence[_View],
-    aligned: Sequence[int],
-    similarity: Sequence[float],
+    p: _View, reading: Reading, aligned: Sequence[int], similarity: Sequence[float]
 ) -> Contradiction | None:
+    q, whole, windows, views = reading.question, reading.whole, reading.windows, reading.views
     everywhere = sorted(range(len(windows)), key=lambda i: -similarity[i])
     for group in contrast_groups():
         named = _members(group, p.text, p.tokens)
@@ -244,18 +258,16 @@ def _numbers(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _wrong_number(
-    point: str, answer: str, windows: Sequence[Clause], aligned: Sequence[int]
-) -> Contradiction | None:
+def _wrong_number(point: str, reading: Reading, aligned: Sequence[int]) -> Contradiction | None:
     wanted = _numbers(point)
     if not wanted:
         return None
-    stated = {n for n, _ in _numbers(answer)}
+    windows, answer = reading.windows, reading.answer
     for number, unit in wanted:
-        if any(same_math(number, s) for s in stated):
+        if any(same_math(number, s) for s in reading.stated):
             continue
         for i in aligned:
-            for said, said_unit in _numbers(windows[i].text):
+            for said, said_unit in reading.numbers[i]:
                 if said_unit == unit and not same_math(said, number):
                     at, size = _find_number(windows[i].text, said, unit)
                     start = windows[i].start + max(at, 0)
@@ -303,21 +315,16 @@ def _negations(view: _View) -> int:
 
 
 def _flipped(
-    point: str,
-    p: _View,
-    q: _View,
-    windows: Sequence[Clause],
-    views: Sequence[_View],
-    similarity: Sequence[float],
+    point: str, p: _View, reading: Reading, similarity: Sequence[float]
 ) -> Contradiction | None:
-    own = {w for w in p.words - q.words if not _is_negation(w)} or set(p.words)
-    negated = _negations(p) > 0
-    ranked = sorted(range(len(windows)), key=lambda i: -similarity[i])[:FLIP_WINDOWS]
-    for i in ranked:
-        if similarity[i] < SAME_STATEMENT:
-            break
-        shared = len(own & views[i].words) / max(1, len(own))
-        if shared >= SAME_WORDS and negated != (_negations(views[i]) > 0):
-            window = windows[i]
-            return Contradiction(window.text, point, Span(window.start, window.end), "negation")
-    return None
+    """Only the best-matching window: a negation elsewhere is another statement."""
+    best = max(range(len(reading.windows)), key=lambda i: similarity[i])
+    if similarity[best] < SAME_STATEMENT:
+        return None
+    own = {w for w in p.words - reading.question.words if not _is_negation(w)} or set(p.words)
+    view = reading.views[best]
+    shared = len(own & view.words) / max(1, len(own))
+    if shared < SAME_WORDS or (_negations(p) > 0) == (_negations(view) > 0):
+        return None
+    window = reading.windows[best]
+    return Contradiction(window.text, point, Span(window.start, window.end), "negation")

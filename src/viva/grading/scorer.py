@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from viva.grading.calibration import FEATURES, Calibration
-from viva.grading.contrast import find_contradiction
+from viva.grading.contrast import Reading, find_contradiction
 from viva.grading.embedder import Embedder, EmbeddingCache, Vectors, embed_cached, get_embedder
 from viva.grading.exact import Exact, judge_exact, math_tokens
 from viva.grading.exemplars import MIN_EXEMPLARS, ExemplarSource, exemplar_signals
@@ -199,8 +199,9 @@ class Grader:
         holders = [exact is not None and exact.in_statement(s.text) for s in points]
         if exact is not None and not any(holders):
             holders[0] = True  # the result is the reference's: its first point carries it
+        reading = Reading.of(request.question, item.answer_text, item.windows)
         results = [
-            self._point(item, k + offset, statement, float(probability[k + offset]), best)
+            self._point(item, k + offset, statement, float(probability[k + offset]), best, reading)
             if not holders[k]
             else self._result_point(item, k + offset, statement, best, exact)
             for k, statement in enumerate(points)
@@ -255,16 +256,13 @@ class Grader:
         statement: Text,
         p: float,
         best: list[Clause | None],
+        reading: Reading,
     ) -> KeyPointResult:
         """A key point's state from its probability and the contradiction checks."""
         cal = self.calibration
         assert item.window_sims is not None
         contradiction = find_contradiction(
-            statement.text,
-            item.request.question,
-            item.answer_text,
-            item.windows,
-            [float(v) for v in item.window_sims[index]],
+            statement.text, reading, [float(v) for v in item.window_sims[index]]
         )
         if contradiction is not None:
             contradiction = _shifted(contradiction, item.offset)
