@@ -18,17 +18,37 @@ WRONG_RESULT_CAP = 0.3  # an answer whose result is not the reference's
 
 
 def score_from_points(
-    points: Sequence[KeyPointResult], whole: float, *, marked: bool, mix: float = 0.5
+    points: Sequence[KeyPointResult],
+    whole: float,
+    *,
+    marked: bool,
+    mix: float = 0.5,
+    result: bool | None = None,
 ) -> float:
-    """The score rule (0-1), documented in the README.
+    """The score rule (0-1), documented in the README; `result` says whether a short answer
+    states the reference's result (True), another one (False), or is not judged that way.
 
     When the note marks its key points (`marked`), they are the teacher's checklist: each earns
     1 covered, 1/2 partly, 0 missed, -1/2 contradicted, and their mean share (at least 0) makes
     80% of the score, the whole answer's match the other 20%. When Viva derived the points from
     a plain reference, they are its guess at the checklist, so the score is half the whole
     answer's match and half the points' mean match (a contradicted point's counts 0). Either
-    way, every point covered gives at least 0.8 and any contradicted point caps the grade at
-    Hard (see `_grade`)."""
+    way, every point covered gives at least 0.8, the right result at least RESULT_FLOOR, a wrong
+    one at most WRONG_RESULT_CAP, and any contradicted point caps the grade at Hard."""
+    raw = _points_score(points, whole, marked=marked, mix=mix)
+    contradicted = any(p.coverage is Coverage.CONTRADICTED for p in points)
+    if result is True and not contradicted:
+        raw = max(raw, RESULT_FLOOR)
+    if result is False:
+        raw = min(raw, WRONG_RESULT_CAP)
+    if contradicted:
+        raw = min(raw, HARD_MAX / 100)
+    return raw
+
+
+def _points_score(
+    points: Sequence[KeyPointResult], whole: float, *, marked: bool, mix: float
+) -> float:
     if not points:
         return whole
     if marked:

@@ -35,9 +35,6 @@ from viva.grading.models import (
 )
 from viva.grading.models import GradeRequest as GradeRequest  # the grader's input, here too
 from viva.grading.score import (
-    HARD_MAX,
-    RESULT_FLOOR,
-    WRONG_RESULT_CAP,
     score_from_points,
 )
 from viva.grading.signals import Prepared, Text, compute_signals
@@ -207,16 +204,12 @@ class Grader:
             for k, statement in enumerate(points)
         ]
         raw = score_from_points(
-            results, whole, marked=bool(item.request.key_points), mix=self.calibration.mix
+            results,
+            whole,
+            marked=bool(request.key_points),
+            mix=self.calibration.mix,
+            result=None if exact is None else exact.matches,
         )
-        if (
-            exact is not None
-            and exact.matches
-            and not any(r.coverage is Coverage.CONTRADICTED for r in results)
-        ):
-            raw = max(raw, RESULT_FLOOR)
-        if exact is not None and not exact.matches:
-            raw = min(raw, WRONG_RESULT_CAP)
         answer_words = item.answer.words
         own_words = answer_words - item.question.words - _PARTICLES
         states_result = exact is not None and exact.matches
@@ -333,8 +326,6 @@ class Grader:
         item: Prepared,
     ) -> Grade:
         score = round(100 * min(1.0, max(0.0, raw)))
-        if any(r.coverage is Coverage.CONTRADICTED for r in results):
-            score = min(score, HARD_MAX)
         cuts = self.calibration.rating_cuts
         rating = (
             Rating.AGAIN
