@@ -59,11 +59,9 @@ def feedback_lines(
     flags: tuple[Flag, ...],
     lang: str,
     reference: str,
-    answer_lang: str = "",
 ) -> tuple[str, ...]:
     """A few sentences in `lang` ("zh" or "en"): the wrong statements, the verdict, what was
-    missed, what to do next. `answer_lang` is the answer's (kept for callers that show it)."""
-    del answer_lang  # the flag OTHER_LANGUAGE says it
+    missed, what to do next."""
     zh = lang != "en"
     wrong = [p for p in points if p.coverage is Coverage.CONTRADICTED]
     lines = [_wrong_line(p, zh) for p in wrong]

@@ -342,9 +342,7 @@ class Grader:
             rating=rating,
             key_points=results,
             flags=flags,
-            feedback=feedback_lines(
-                score, results, flags, feedback_lang, item.request.reference, lang
-            ),
+            feedback=feedback_lines(score, results, flags, feedback_lang, item.request.reference),
             language=lang,
             similarity=round(whole, 3),
         )
