@@ -249,3 +249,13 @@ def test_calibrate_needs_enough_answers(cli: Cli, tmp_path: Path) -> None:
     result = cli("calibrate", str(data))
     assert result.exit_code == 1
     assert "need at least 10 graded answers to calibrate (got 1)" in result.stderr
+
+
+def test_grade_refuses_a_question_whose_reference_is_only_an_unresolved_embed(cli: Cli) -> None:
+    """The seed's 7th question is answered by `![[LLM-Survey#主流架构]]`, a note not imported:
+    there is nothing to grade against, and saying so beats grading a good answer 12."""
+    q = seed_question(cli, "你说你对 LLM 的结构有系统性认识")
+    result = cli("grade", q["id"], "LLM 大多是 Transformer 的 decoder 堆叠，自回归地预测下一个词。")
+    assert result.exit_code == 1
+    assert "only a link to LLM-Survey#主流架构" in result.output
+    assert "Score" not in result.output
