@@ -203,7 +203,7 @@ def test_contradicted_point_is_challenged_before_missed_ones(viva: Viva, tmp_pat
     session.answer(ANSWER, 30.0, grade)
     challenge, missed = session.next(), None
     assert challenge is not None
-    assert challenge.prompt == "你刚才说“ReLU”，再想想，这一步用的真的是它吗？应该是什么？"
+    assert challenge.prompt == "你刚才说的是“ReLU”，确定吗？再想想这里应该是什么。"
     assert "softmax" not in challenge.prompt  # the answer is not given away
     assert challenge.key_points == ("用 softmax 得到注意力权重",)
     assert challenge.reference == "点积结果经 softmax 得到注意力权重。"
@@ -217,7 +217,8 @@ def test_contradicted_point_is_challenged_before_missed_ones(viva: Viva, tmp_pat
 def test_challenge_prompts_name_what_was_said_in_both_languages() -> None:
     relu = Contradiction("ReLU", "softmax", Span(0, 4), "term")
     assert (
-        challenge_prompt("en", relu) == "You said “ReLU” — are you sure? What is used at that step?"
+        challenge_prompt("en", relu)
+        == "You said “ReLU” — are you sure? Think again about what belongs there."
     )
     three = Contradiction("3", "2", Span(0, 1), "number")
     assert challenge_prompt("zh", three) == "你刚才说是“3”，再算一下，这个数对吗？"

@@ -426,13 +426,13 @@ _TEMPLATES_EN_NONE = (
 
 # a contradicted point is challenged, not corrected: the student gets a chance to fix it
 _CHALLENGE_ZH = {
-    "term": "你刚才说“{said}”，再想想，这一步用的真的是它吗？应该是什么？",
+    "term": "你刚才说的是“{said}”，确定吗？再想想这里应该是什么。",
     "number": "你刚才说是“{said}”，再算一下，这个数对吗？",
     "negation": "你刚才说“{said}”，再想想，真的是这样吗？",
     "verdict": "你的判断是“{said}”，再想想，理由站得住吗？",
 }
 _CHALLENGE_EN = {
-    "term": "You said “{said}” — are you sure? What is used at that step?",
+    "term": "You said “{said}” — are you sure? Think again about what belongs there.",
     "number": "You said “{said}” — could you check that number again?",
     "negation": "You said “{said}” — are you sure that holds?",
     "verdict": "Your verdict was “{said}” — are you sure? Walk me through why.",
