@@ -6,7 +6,7 @@ import pytest
 
 from viva.grading.contrast import Reading, find_contradiction
 from viva.grading.exact import judge_exact, math_tokens, same_math, verdict
-from viva.grading.keypoints import usable_key_points
+from viva.grading.keypoints import key_points_from_reference, usable_key_points
 from viva.grading.models import Contradiction
 from viva.grading.text import clauses, is_no_answer, windows
 
@@ -150,3 +150,24 @@ def test_a_term_inside_a_longer_term_is_not_a_swap() -> None:
     point = "对称加密用同一个密钥加解密"
     answer = "对称加密加密和解密都用同一个 key，非对称加密才分公钥和私钥。"
     assert contradiction(point, "对称加密是什么？", answer, 0.8) is None
+
+
+def test_a_list_keeps_an_item_joined_by_yu_in_the_middle() -> None:
+    points = key_points_from_reference(
+        "互斥、请求与保持、不可剥夺、循环等待。", "死锁的四个必要条件？"
+    )
+    assert points == ("互斥", "请求与保持", "不可剥夺", "循环等待")
+    assert key_points_from_reference("RFID的组成：标签、阅读器和天线。", "RFID 由什么组成？") == (
+        "标签",
+        "阅读器",
+        "天线",
+    )
+
+
+def test_a_term_of_the_reference_that_starts_with_bu_is_not_a_negation() -> None:
+    answer = "互斥、请求保持、不可剥夺和循环等待"
+    parts = windows(clauses(answer), answer)
+    reading = Reading.of(
+        "死锁的必要条件？", answer, parts, "互斥、请求与保持、不可剥夺、循环等待。"
+    )
+    assert find_contradiction("循环等待", reading, [0.9] * len(parts)) is None

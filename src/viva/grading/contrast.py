@@ -39,6 +39,7 @@ _NEGATORS = frozenset(
 )
 _LATIN = re.compile(r"[a-z]")
 _NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/第])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
+_NEGATED_PHRASE = re.compile(r"(?:不|没有|没|无|非|未)[\u4e00-\u9fff]{2}")
 _WRITTEN_NUMBER = re.compile(r"-?[0-9零一二两三四五六七八九十百千万亿.]+")
 _COMPLEXITY = re.compile(r"o\([^()]*(?:\([^()]*\))?[^()]*\)")
 
@@ -124,9 +125,13 @@ class Reading:
     views: tuple[_View, ...]
     numbers: tuple[tuple[tuple[str, str], ...], ...]  # per window: (number, unit)
     stated: frozenset[str]  # every number of the answer, canonical
+    # the reference's own negated phrases (不可剥夺, 非抢占): terms, not a negation by the answer
+    terms: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, question: str, answer: str, windows: Sequence[Clause]) -> Reading:
+    def of(
+        cls, question: str, answer: str, windows: Sequence[Clause], reference: str = ""
+    ) -> Reading:
         """Read the answer and its windows (clauses and clause pairs, offsets into `answer`)."""
         return cls(
             answer,
@@ -136,6 +141,7 @@ class Reading:
             tuple(_View.of(w.text) for w in windows),
             tuple(tuple(_numbers(w.text)) for w in windows),
             frozenset(n for n, _ in _numbers(answer)),
+            frozenset(_NEGATED_PHRASE.findall(reference)),
         )
 
 
@@ -323,6 +329,13 @@ def _flipped(
         return None
     own = {w for w in p.words - reading.question.words if not _is_negation(w)} or set(p.words)
     view = reading.views[best]
+    # "不可剥夺和循环等待" negates nothing about 循环等待: 不可剥夺 is another term of the reference
+    others = [t for t in reading.terms if t not in point]
+    if others:
+        text = reading.windows[best].text
+        for term in others:
+            text = text.replace(term, " ")
+        view = _View.of(text)
     shared = len(own & view.words) / max(1, len(own))
     if shared < SAME_WORDS or (_negations(p) > 0) == (_negations(view) > 0):
         return None

@@ -35,7 +35,9 @@ def enumerated(reference: str) -> list[str]:
 
 
 _LIST_HEAD = re.compile(r"^[^。！？!?\n]{0,40}?[：:—]+\s*")
-_LIST_SEP = re.compile(r"[、；;，,]|(?<=\S)(?:和|及|与|以及)(?=\S)")
+_LIST_SEP = re.compile(r"[、；;，,]")
+# "A、B和C": the last item may join two; "请求与保持" in the middle is one item
+_LAST_AND = re.compile(r"(?<=\S)(?:以及|和|及|与)(?=\S)")
 LIST_ITEM = 14  # characters: longer pieces are clauses, not list items
 
 
@@ -47,6 +49,8 @@ def listed(reference: str) -> list[str]:
     head = _LIST_HEAD.match(text)
     body = text[head.end() :] if head else text
     items = [i.strip(" 等") for i in _LIST_SEP.split(body) if i.strip(" 等")]
+    if len(items) >= 2:
+        items[-1:] = [i for i in _LAST_AND.split(items[-1], maxsplit=1) if i]
     if len(items) < 3 or any(len(i) > LIST_ITEM for i in items):
         return []
     return items

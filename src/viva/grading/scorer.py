@@ -196,7 +196,7 @@ class Grader:
         holders = [exact is not None and exact.in_statement(s.text) for s in points]
         if exact is not None and not any(holders):
             holders[0] = True  # the result is the reference's: its first point carries it
-        reading = Reading.of(request.question, item.answer_text, item.windows)
+        reading = Reading.of(request.question, item.answer_text, item.windows, request.reference)
         results = [
             self._point(item, k + offset, statement, float(probability[k + offset]), best, reading)
             if not holders[k]
