@@ -120,16 +120,19 @@ def test_builtin_bank_loads_on_first_run_without_import(env: dict[str, str], cli
     assert "builtin (built-in)" in overview.stdout
 
 
-def test_user_bank_hides_builtin_until_asked(env: dict[str, str], cli: Cli, vault: Path) -> None:
+def test_user_bank_shows_beside_the_builtin_one(env: dict[str, str], cli: Cli, vault: Path) -> None:
     env["VIVA_BUILTIN_BANK"] = "1"
     (vault / "n.md").write_text("1. 自己的问题？\n> 自己的答案。\n", encoding="utf-8")
     cli("import", str(vault))
-    mine = json.loads(cli("bank", "list", "--json").stdout)
+    listed = json.loads(cli("bank", "list", "--json").stdout)
+    assert listed[0]["prompt"] == "自己的问题？"  # the student's own first, the built-in after
+    assert len(listed) == sum(SECTION_COUNTS.values()) + 1
+    mine = json.loads(cli("bank", "list", "--bank", "default", "--json").stdout)
     assert [q["prompt"] for q in mine] == ["自己的问题？"]
     builtin = json.loads(cli("bank", "list", "--bank", "builtin", "--json").stdout)
     assert len(builtin) == sum(SECTION_COUNTS.values())
-    everything = json.loads(cli("bank", "list", "--bank", "all", "--json").stdout)
-    assert len(everything) == len(builtin) + 1
+    cli("bank", "disable", "builtin")
+    assert len(json.loads(cli("bank", "list", "--json").stdout)) == 1
 
 
 def test_builtin_can_be_excluded_and_included(env: dict[str, str], cli: Cli) -> None:
@@ -161,3 +164,8 @@ def test_exported_builtin_reimports_as_the_users_own_bank(
 if __name__ == "__main__":
     for q in build_from_paths(BUILTIN_BANK, [builtin_dir()], max_bytes=10_000_000).questions:
         print(f"{q.id}\t{q.source.file}\t{' / '.join(q.section)}\t{q.prompt}")
+
+
+def test_the_readme_gives_the_builtin_banks_real_size(build: BankBuild) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"A built-in bank of {len(build.questions)} questions" in readme

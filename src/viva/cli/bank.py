@@ -14,7 +14,8 @@ BankOption = Annotated[
     typer.Option(
         "--bank",
         "-b",
-        help="Bank(s) to use; 'all' for every bank. Default: your own banks, else the built-in.",
+        help="Bank(s) to use; 'all' for every bank. Default: every enabled bank, yours and the"
+        " built-in one.",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

@@ -34,7 +34,13 @@ def _read_answer() -> str | None:
 def drill(
     bank: BankOption = None,
     section: Annotated[
-        str | None, typer.Option("--section", "-s", help="Only this section.")
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only this section (repeatable). Without --bank and --section: the choice"
+            " saved in the web app's drill page.",
+        ),
     ] = None,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="At most this many questions.")
@@ -58,10 +64,23 @@ def drill(
 
     out = render.console()
     with service() as viva:
-        queue = viva.drill_queue(banks=bank, section=section, limit=limit, new=new, cram=cram)
+        banks, sections = bank, tuple(section or ())
+        saved = viva.preferences().drill_scope
+        if not bank and not section and not saved.is_everything:
+            scope = viva.resolved_scope(saved)
+            banks, sections = list(scope.banks), scope.sections
+            out.print(f"Scope saved in the app: {render.scope_text(scope)}.")
+        queue = viva.drill_queue(banks=banks, sections=sections, limit=limit, new=new, cram=cram)
         if not queue:
+            status = viva.drill_status(banks=banks, sections=sections)
             out.print("Nothing to drill now: no question is due and no new one is left.")
-            out.print("Try --new 20, another --bank, or --cram to review ahead.")
+            if status.is_new_limit_reached:
+                out.print(
+                    f"Today's limit of {status.new_limit} new questions is reached;"
+                    f" {status.unlearned} not studied yet. --new 5 learns 5 more now."
+                )
+            else:
+                out.print("Try --new 20, another --bank, or --cram to review ahead.")
             return
         mode = " (cram: the schedule is not changed)" if cram else ""
         out.print(f"{len(queue)} questions{mode}. {_HELP_LINE}")
@@ -97,7 +116,8 @@ def drill(
             viva.review(question.id, rating, answer=answer, grade=grade, cram=cram)
             done += 1
             index += 1
-        out.print(f"\nReviewed {done} question(s). Due now: {viva.due_count(banks=bank)}.")
+        out.print(f"\nReviewed {done} question(s). Due now: {viva.due_count(banks=banks)}.")
+        out.print(render.daily_text(viva.daily_progress()))
 
 
 def plan(

@@ -19,10 +19,18 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
 
     from viva.bank.search import SearchHit
     from viva.grading.models import Grade
+    from viva.practice.daily import DailyProgress
     from viva.practice.interview import Report
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
-    from viva.service import BatchReport, CalibrationReport, ImportProgress, ImportReport, Paths
+    from viva.service import (
+        BatchReport,
+        CalibrationReport,
+        ImportProgress,
+        ImportReport,
+        Paths,
+        Scope,
+    )
     from viva.speech.models import Delivery, Transcript
     from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
@@ -648,3 +656,17 @@ def could_not_play(reason: str, path: Any) -> None:
     """`viva say` without a speaker: where the WAV went instead."""
     err_console().print(f"Cannot play it here ({reason}).", style="yellow", markup=False)
     console().print(f"Wrote {path}")
+
+
+def scope_text(scope: Scope) -> str:
+    """ "seed, builtin — 项目经历 · 未来研究" (the sections: every one when none is chosen)."""
+    sections = " · ".join(scope.sections) if scope.sections else "every section"
+    return f"{', '.join(scope.banks)} — {sections}"
+
+
+def daily_text(progress: DailyProgress) -> str:
+    """Today against the daily goal, and the streak."""
+    days = f"{progress.streak} day{'' if progress.streak == 1 else 's'}"
+    if progress.goal:
+        return f"Today: {progress.done_today}/{progress.goal} questions · streak {days}."
+    return f"Today: {progress.done_today} questions · streak {days}."

@@ -22,6 +22,7 @@ from viva.service.bank import (
     ImportProgress,
     ImportReport,
     Paths,
+    SectionCount,
     builtin_dir,
 )
 from viva.service.grading import (
@@ -31,8 +32,8 @@ from viva.service.grading import (
     QuestionNotGradable,
 )
 from viva.service.interviews import InterviewService
-from viva.service.practice import PracticeService
-from viva.service.preferences import Preferences
+from viva.service.practice import DrillStatus, PracticeService
+from viva.service.preferences import Preferences, Scope
 from viva.service.runtime import Runtime
 from viva.service.speech import SpeechService, Transcription
 from viva.service.unit import UnitOfWork
@@ -49,11 +50,14 @@ __all__ = [
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "DrillStatus",
     "ImportProgress",
     "ImportReport",
     "Paths",
     "QuestionNotGradable",
     "Runtime",
+    "Scope",
+    "SectionCount",
     "Transcription",
     "UnitOfWork",
     "Viva",
@@ -176,6 +180,8 @@ class Viva:
     export_builtin = _via(_bank, BankService.export_builtin)
     banks = _via(_bank, BankService.banks)
     default_banks = _via(_bank, BankService.default_banks)
+    resolved_scope = _via(_bank, BankService.resolved_scope)
+    sections = _via(_bank, BankService.sections)
     questions = _via(_bank, BankService.questions)
     question = _via(_bank, BankService.question)
     search = _via(_bank, BankService.search)
@@ -204,6 +210,9 @@ class Viva:
     optimize = _via(_practice, PracticeService.optimize)
     drill_queue = _via(_practice, PracticeService.drill_queue)
     drill_counts = _via(_practice, PracticeService.drill_counts)
+    drill_status = _via(_practice, PracticeService.drill_status)
+    learn_more = _via(_practice, PracticeService.learn_more)
+    daily_progress = _via(_practice, PracticeService.daily_progress)
     review = _via(_practice, PracticeService.review)
     undo_last_review = _via(_practice, PracticeService.undo_last_review)
     due_count = _via(_practice, PracticeService.due_count)

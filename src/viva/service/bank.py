@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from viva.bank.models import BankBuild, NoteProblem, Question, Severity
 from viva.bank.sync import IMPORTER_VERSION, SyncPlan, is_within, plan_sync
 from viva.errors import BankNotFound, ImportFailed, QuestionNotFound, VivaError
-from viva.service.preferences import now_utc
+from viva.service.preferences import Scope, now_utc
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
@@ -94,6 +94,17 @@ class StagedNotes:
     staged: Path  # a note file or a folder, as unpacked: what is read
     final: Path  # where it lives once imported
     prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCount:
+    """One section of a bank and how many questions it holds (its sub-sections included)."""
+
+    bank: str
+    depth: int  # 0 for a top-level section
+    name: str
+    path: str  # "A / B", as `--section` takes it
+    questions: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,18 +378,44 @@ class BankService:
             return repo.bank_summaries(conn)
 
     def default_banks(self) -> list[str]:
-        """The banks a listing shows when none is named: the user's own, else the built-in."""
-        summaries = [b for b in self.banks() if b.is_enabled]
-        own = [b.name for b in summaries if not b.is_builtin]
-        return own or [b.name for b in summaries if b.is_builtin]
+        """The banks used when none is named: every enabled bank, the student's own first and
+        the built-in one beside them (`viva bank disable builtin` leaves it out)."""
+        return [b.name for b in self.banks() if b.is_enabled]
 
-    def questions(
-        self, *, banks: Sequence[str] | None = None, section: str | None = None
-    ) -> list[Question]:
-        """Active questions of the named banks (default: see `default_banks`)."""
+    def resolved_scope(self, scope: Scope) -> Scope:
+        """`scope` with its banks narrowed to those that exist and are enabled; when none is
+        left (or none was chosen), every enabled bank."""
+        enabled = self.default_banks()
+        banks = tuple(b for b in scope.banks if b in enabled) or tuple(enabled)
+        return Scope(banks, scope.sections)
+
+    def sections(self, *, banks: Sequence[str] | None = None) -> list[SectionCount]:
+        """Each bank's sections as a tree in note order (depth, name, path, questions)."""
         names = self.bank_names(banks)
         with self.unit.reader() as conn:
-            return repo.load_questions(conn, bank_names=names, section=section)
+            index = repo.section_index(conn, bank_names=names)
+        counts: dict[tuple[str, tuple[str, ...]], int] = {}
+        for bank, path in index:
+            for depth in range(1, len(path) + 1):
+                key = (bank, path[:depth])
+                counts[key] = counts.get(key, 0) + 1
+        return [
+            SectionCount(bank, len(path) - 1, path[-1], repo.section_key(path), n)
+            for (bank, path), n in counts.items()
+        ]
+
+    def questions(
+        self,
+        *,
+        banks: Sequence[str] | None = None,
+        section: str | None = None,
+        sections: Sequence[str] = (),
+    ) -> list[Question]:
+        """Active questions of the named banks (default: see `default_banks`), of `section` or
+        of any of `sections`."""
+        names = self.bank_names(banks)
+        with self.unit.reader() as conn:
+            return repo.load_questions(conn, bank_names=names, section=section, sections=sections)
 
     def question(self, id_or_prefix: str) -> Question:
         """One question by id (or an unambiguous prefix of at least 4 characters)."""

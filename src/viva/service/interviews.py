@@ -204,7 +204,7 @@ class InterviewService:
                 on_day = sum(scheduler.recall(m, day) for m in memories.values()) / total
         return Dashboard(
             due_now=due,
-            new_available=new_allowed(fresh, prefs.new_per_day, new_today),
+            new_available=new_allowed(fresh, prefs.new_limit(at.astimezone().date()), new_today),
             reviews_today=reviewed_today,
             questions=len(index),
             studied=len(memories),
@@ -226,12 +226,14 @@ class InterviewService:
         minutes: float | None = None,
         lang: str | None = None,
         now: datetime | None = None,
+        sections: Sequence[str] = (),
     ) -> tuple[MockInterview, int]:
         """Draw an interview from a plan (built-in name, YAML path or a loaded plan); returns it
         and its seed.
 
         `minutes` rescales every answer's time so the whole panel fits; `lang` sets the
-        language of the panel's follow-ups.
+        language of the panel's follow-ups; `sections` keeps only questions of these sections
+        (a stage left with none is skipped).
         """
         import random
         from dataclasses import replace
@@ -262,7 +264,7 @@ class InterviewService:
             )
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
         names = list(banks) if banks else ["all"]
-        questions = self.bank.questions(banks=names)
+        questions = self.bank.questions(banks=names, sections=sections)
         with self.unit.reader() as conn:
             memories = load_memories(conn, [q.id for q in questions])
         interview = MockInterview.start(
@@ -324,6 +326,7 @@ class InterviewService:
         lang: str | None = None,
         seed: int | None = None,
         now: datetime | None = None,
+        sections: Sequence[str] = (),
     ) -> LiveInterview:
         """Draw an interview and store it in progress; its first question is waiting.
 
@@ -336,7 +339,13 @@ class InterviewService:
         at = now or now_utc()
         names = tuple(self.bank.bank_names(banks))
         interview, used_seed = self.start_interview(
-            self.named_plan(plan), banks=names, seed=seed, minutes=minutes, lang=lang, now=at
+            self.named_plan(plan),
+            banks=names,
+            seed=seed,
+            minutes=minutes,
+            lang=lang,
+            now=at,
+            sections=sections,
         )
         interview.next()
         live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, names, at, interview)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from viva.bank.models import Question
 from viva.errors import VivaError
 from viva.service.bank import BankService
-from viva.service.preferences import now_utc, start_of_day
+from viva.service.preferences import ExtraNew, now_utc, start_of_day
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     from viva.grading.models import Grade
+    from viva.practice.daily import DailyProgress
     from viva.practice.planner import Plan
     from viva.practice.scheduler import Review, Scheduler
     from viva.practice.stats import Stats
@@ -26,6 +28,25 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
 def new_allowed(fresh: int, new_per_day: int, new_today: int) -> int:
     """New questions a drill may still introduce today."""
     return min(fresh, max(0, new_per_day - new_today))
+
+
+MAX_EXTRA_NEW = 100  # "learn N more today" at one click
+
+
+@dataclass(frozen=True, slots=True)
+class DrillStatus:
+    """What a drill of a scope has for today, and why it may have nothing."""
+
+    due: int  # studied questions due now
+    new_available: int  # new questions today's limit still allows
+    unlearned: int  # gradable questions never studied
+    new_today: int  # new questions started today
+    new_limit: int  # today's limit of new questions (the daily one plus today's extra)
+
+    @property
+    def is_new_limit_reached(self) -> bool:
+        """True when unlearned questions wait but today's limit allows no more."""
+        return self.new_available == 0 and self.unlearned > 0
 
 
 class PracticeService:
@@ -79,11 +100,13 @@ class PracticeService:
         new: int | None = None,
         cram: bool = False,
         now: datetime | None = None,
+        sections: Sequence[str] = (),
     ) -> list[Question]:
         """The questions a drill asks now: due first, then new (see practice.session).
 
         `new=None` takes what is left of today's limits in the preferences (new questions per
-        day, due reviews per day); a number overrides the new-question limit for this drill.
+        day with today's extra, due reviews per day); a number overrides the new-question
+        limit for this drill. `sections`: any of these sections (`section`: that one alone).
 
         Only the candidates are loaded in full: a bank of 20,000 questions is filtered on ids,
         due dates and sections straight from the database.
@@ -97,11 +120,11 @@ class PracticeService:
         with self.unit.reader() as conn:
             reviewed_today, new_today = counts_since(conn, start_of_day(at))
             if new is None:
-                new = max(0, prefs.new_per_day - new_today)
+                new = max(0, prefs.new_limit(at.astimezone().date()) - new_today)
                 if prefs.reviews_per_day and not cram:
                     left = max(0, prefs.reviews_per_day - reviewed_today)
                     limit = left if limit is None else min(limit, left)
-            index = repo.question_index(conn, bank_names=names, section=section)
+            index = repo.question_index(conn, bank_names=names, section=section, sections=sections)
             due = due_times(conn)
             fresh = [qid for qid, has_reference, _ in index if has_reference and qid not in due]
             studied = [qid for qid, _, _ in index if qid in due]
@@ -117,7 +140,18 @@ class PracticeService:
     def drill_counts(
         self, *, banks: Sequence[str] | None = None, now: datetime | None = None
     ) -> tuple[int, int]:
-        """(due now, new questions today's limit still allows): what a drill page shows.
+        """(due now, new questions today's limit still allows): what a drill page shows."""
+        status = self.drill_status(banks=banks, now=now)
+        return status.due, status.new_available
+
+    def drill_status(
+        self,
+        *,
+        banks: Sequence[str] | None = None,
+        sections: Sequence[str] = (),
+        now: datetime | None = None,
+    ) -> DrillStatus:
+        """Due, new and unlearned counts of the banks and sections, and today's new limit.
 
         Read from the indexed due dates alone: no card is parsed, no recall computed.
         """
@@ -128,14 +162,52 @@ class PracticeService:
         with self.unit.reader() as conn:
             gradable = [
                 qid
-                for qid, has_reference, _ in repo.question_index(conn, bank_names=names)
+                for qid, has_reference, _ in repo.question_index(
+                    conn, bank_names=names, sections=sections
+                )
                 if has_reference
             ]
             due = due_times(conn)
             _, new_today = counts_since(conn, start_of_day(at))
         due_now = sum(1 for qid in gradable if qid in due and due[qid] <= at)
         fresh = sum(1 for qid in gradable if qid not in due)
-        return due_now, new_allowed(fresh, self.unit.preferences().new_per_day, new_today)
+        limit = self.unit.preferences().new_limit(at.astimezone().date())
+        return DrillStatus(
+            due=due_now,
+            new_available=new_allowed(fresh, limit, new_today),
+            unlearned=fresh,
+            new_today=new_today,
+            new_limit=limit,
+        )
+
+    def learn_more(self, count: int, *, now: datetime | None = None) -> int:
+        """Raise today's new-question limit by `count` (tomorrow's stays as set); returns
+        today's new limit."""
+        if not 1 <= count <= MAX_EXTRA_NEW:
+            raise VivaError(
+                f"learn 1 to {MAX_EXTRA_NEW} more new questions at a time (not {count})",
+                hint="or raise the new questions per day in the settings",
+            )
+        today = (now or now_utc()).astimezone().date()
+        prefs = self.unit.preferences()
+        extra = prefs.extra_new
+        already = extra.count if extra is not None and extra.day == today else 0
+        updated = self.unit.set_preferences(extra_new=ExtraNew(today, already + count))
+        return updated.new_limit(today)
+
+    def daily_progress(self, *, now: datetime | None = None) -> DailyProgress:
+        """Questions practised today against the daily goal, and the streak of days met."""
+        from viva.practice.daily import daily_progress
+        from viva.store.reviews import practised_since
+
+        at = now or now_utc()
+        today = at.astimezone().date()
+        # a streak longer than a year is still shown as a year's worth: enough to read
+        since = start_of_day(at) - timedelta(days=400)
+        with self.unit.reader() as conn:
+            practised = practised_since(conn, since)
+        days = [(qid, when.astimezone().date()) for qid, when in practised]
+        return daily_progress(days, self.unit.preferences().daily_goal, today)
 
     def review(
         self,

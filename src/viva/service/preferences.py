@@ -29,6 +29,38 @@ class PreferenceError(VivaError):
     http_status = 422
 
 
+MAX_SCOPE_ITEMS = 200  # banks or sections one scope may name
+MAX_SCOPE_NAME = 300  # characters of one bank name or section path
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What to practise: banks (none named: every enabled bank) and sections (none: all).
+
+    A section is a name at any depth or a path prefix written "A / B", as `--section` takes.
+    """
+
+    banks: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+
+    @property
+    def is_everything(self) -> bool:
+        """True when nothing is chosen: every enabled bank, every section."""
+        return not self.banks and not self.sections
+
+    def to_json(self) -> dict[str, list[str]]:
+        """{"banks": [...], "sections": [...]}."""
+        return {"banks": list(self.banks), "sections": list(self.sections)}
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraNew:
+    """New questions added to one day's limit ("learn 5 more today"); other days keep theirs."""
+
+    day: date
+    count: int
+
+
 @dataclass(frozen=True, slots=True)
 class Preferences:
     """What the student sets in the app (stored in the database, so every front end shares it)."""
@@ -38,9 +70,19 @@ class Preferences:
     new_per_day: int = 10  # new questions a drill introduces per day
     reviews_per_day: int = 0  # 0: no limit on due reviews per day
     ui_lang: str = "zh"  # the web interface: zh or en
+    daily_goal: int = 20  # questions a day the student means to practise (0: no goal)
+    drill_scope: Scope = Scope()  # what a drill asks
+    interview_scope: Scope = Scope()  # what a mock interview draws from
+    extra_new: ExtraNew | None = None  # today's limit raised
+
+    def new_limit(self, day: date) -> int:
+        """New questions allowed on `day`: the daily limit plus that day's extra."""
+        extra = self.extra_new
+        return self.new_per_day + (extra.count if extra is not None and extra.day == day else 0)
 
     def to_json(self) -> dict[str, Any]:
         """JSON values, as stored and as the API shows them."""
+        extra = self.extra_new
         return {
             "interview_date": None
             if self.interview_date is None
@@ -49,6 +91,12 @@ class Preferences:
             "new_per_day": self.new_per_day,
             "reviews_per_day": self.reviews_per_day,
             "ui_lang": self.ui_lang,
+            "daily_goal": self.daily_goal,
+            "drill_scope": self.drill_scope.to_json(),
+            "interview_scope": self.interview_scope.to_json(),
+            "extra_new": None
+            if extra is None
+            else {"day": extra.day.isoformat(), "count": extra.count},
         }
 
 
@@ -89,7 +137,7 @@ def checked_preferences(base: Preferences, values: dict[str, Any]) -> Preference
             if not 0.7 <= value <= 0.99:
                 problems.append(f"desired retention must be between 0.70 and 0.99 (not {raw!r})")
             changes[key] = value
-        elif key in ("new_per_day", "reviews_per_day"):
+        elif key in ("new_per_day", "reviews_per_day", "daily_goal"):
             try:
                 number = int(raw)
             except (TypeError, ValueError):
@@ -99,6 +147,14 @@ def checked_preferences(base: Preferences, values: dict[str, Any]) -> Preference
                     f"{key.replace('_', ' ')} must be a whole number 0-9999 (not {raw!r})"
                 )
             changes[key] = number
+        elif key in ("drill_scope", "interview_scope"):
+            scope = _scope(raw, key.replace("_", " "), problems)
+            if scope is not None:
+                changes[key] = scope
+        elif key == "extra_new":
+            extra = _extra(raw, problems)
+            if extra is not None or raw is None:
+                changes[key] = extra
         elif key == "ui_lang":
             if raw not in UI_LANGUAGES:
                 problems.append(f"interface language must be zh or en (not {raw!r})")
@@ -108,3 +164,60 @@ def checked_preferences(base: Preferences, values: dict[str, Any]) -> Preference
     if problems:
         raise PreferenceError("; ".join(problems), hint="fix the values and save again")
     return replace(base, **changes)
+
+
+def _names(raw: object, what: str, problems: list[str]) -> tuple[str, ...] | None:
+    if raw is None:
+        return ()
+    if isinstance(raw, str) or not isinstance(raw, list | tuple):
+        problems.append(f"{what} must be a list of names (not {raw!r})")
+        return None
+    names: list[str] = []
+    for item in raw:
+        if not isinstance(item, str) or not item.strip() or len(item) > MAX_SCOPE_NAME:
+            shown = item if not isinstance(item, str) else item[:40]
+            problems.append(
+                f"{what} must be names of 1-{MAX_SCOPE_NAME} characters (not {shown!r})"
+            )
+            return None
+        if item.strip() not in names:
+            names.append(item.strip())
+    if len(names) > MAX_SCOPE_ITEMS:
+        problems.append(f"{what}: at most {MAX_SCOPE_ITEMS} names (not {len(names)})")
+        return None
+    return tuple(names)
+
+
+def _scope(raw: object, what: str, problems: list[str]) -> Scope | None:
+    """A scope from {"banks": [...], "sections": [...]} (either may be left out)."""
+    if isinstance(raw, Scope):
+        return raw
+    if raw is None:
+        return Scope()
+    if not isinstance(raw, dict) or set(raw) - {"banks", "sections"}:
+        problems.append(f'{what} must be {{"banks": [...], "sections": [...]}} (not {raw!r})')
+        return None
+    banks = _names(raw.get("banks"), f"{what} banks", problems)
+    sections = _names(raw.get("sections"), f"{what} sections", problems)
+    if banks is None or sections is None:
+        return None
+    return Scope(banks, sections)
+
+
+def _extra(raw: object, problems: list[str]) -> ExtraNew | None:
+    if raw is None or isinstance(raw, ExtraNew):
+        return raw
+    day: date | None = None
+    count: object = None
+    if isinstance(raw, dict):
+        count = raw.get("count")
+        try:
+            day = date.fromisoformat(str(raw.get("day")))
+        except ValueError:
+            day = None
+    if day is None or not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        problems.append(
+            f'extra new questions must be {{"day": "YYYY-MM-DD", "count": N}} (not {raw!r})'
+        )
+        return None
+    return ExtraNew(day, min(count, 9999))

@@ -417,10 +417,12 @@ def load_questions(
     section: str | None = None,
     ids: Sequence[str] | None = None,
     include_retired: bool = False,
+    sections: Sequence[str] = (),
 ) -> list[Question]:
     """Questions as domain objects, in bank, note and file order.
 
-    `section` matches a section name at any depth, or a path prefix written "A / B".
+    `section` matches a section name at any depth, or a path prefix written "A / B";
+    `sections`: any of several such (with `section`, that one alone).
     """
     q = questions.c
     query = (
@@ -447,9 +449,9 @@ def load_questions(
     if ids is not None:
         query = query.where(q.id.in_(list(ids)))
     rows = list(conn.execute(query))
-    if section:
-        wanted = section.strip().casefold()
-        rows = [r for r in rows if _section_matches(r.section, wanted)]
+    wanted = _wanted_sections(section, sections)
+    if wanted:
+        rows = [r for r in rows if any(_section_matches(r.section, w) for w in wanted)]
     kps: dict[str, list[KeyPoint]] = defaultdict(list)
     lks: dict[str, list[Link]] = defaultdict(list)
     wanted_ids = [r.id for r in rows]
@@ -498,6 +500,11 @@ def load_questions(
     ]
 
 
+def _wanted_sections(section: str | None, sections: Sequence[str]) -> list[str]:
+    chosen = [section] if section else list(sections)
+    return [w.strip().casefold() for w in chosen if w.strip()]
+
+
 def _section_matches(path: Sequence[str], wanted: str) -> bool:
     folded = [p.casefold() for p in path]
     if wanted in folded:
@@ -515,7 +522,11 @@ def find_question_ids(conn: Connection, prefix: str) -> list[str]:
 
 
 def question_index(
-    conn: Connection, *, bank_names: Sequence[str], section: str | None = None
+    conn: Connection,
+    *,
+    bank_names: Sequence[str],
+    section: str | None = None,
+    sections: Sequence[str] = (),
 ) -> list[tuple[str, bool, tuple[str, ...]]]:
     """(id, has a reference, section) of the active questions, in bank, note and file order.
 
@@ -530,10 +541,26 @@ def question_index(
         .where(q.is_active, banks.c.name.in_(list(bank_names)))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )
-    wanted = section.strip().casefold() if section else None
+    wanted = _wanted_sections(section, sections)
     out = []
     for qid, key, has_reference in rows:
         path = tuple(key.split(SECTION_SEPARATOR)) if key else ()
-        if wanted is None or _section_matches(path, wanted):
+        if not wanted or any(_section_matches(path, w) for w in wanted):
             out.append((str(qid), bool(has_reference), path))
     return out
+
+
+def section_index(
+    conn: Connection, *, bank_names: Sequence[str]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(bank, section path) of every active question, in bank, note and file order: what a
+    chooser of sections lists (no answers loaded)."""
+    q = questions.c
+    rows = conn.execute(
+        sa.select(banks.c.name, q.section_key)
+        .join(banks, banks.c.id == q.bank_id)
+        .join(notes, notes.c.id == q.note_id)
+        .where(q.is_active, banks.c.name.in_(list(bank_names)))
+        .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
+    )
+    return [(str(name), tuple(key.split(SECTION_SEPARATOR)) if key else ()) for name, key in rows]

@@ -151,3 +151,14 @@ def counts_since(conn: Connection, since: datetime) -> tuple[int, int]:
         )
     ).one()
     return int(row[0]), int(row[1])
+
+
+def practised_since(conn: Connection, since: datetime) -> list[tuple[str, datetime]]:
+    """(question id, when) of every review since `since` not undone, cram reviews included
+    (practice is practice, even when the schedule is left alone)."""
+    rows = conn.execute(
+        sa.select(reviews.c.question_id, reviews.c.reviewed_at).where(
+            reviews.c.undone_at.is_(None), reviews.c.reviewed_at >= since
+        )
+    )
+    return [(str(r[0]), r[1]) for r in rows]
