@@ -5,6 +5,9 @@ Starts `viva serve` (uvicorn, one process) on a free loopback port with a tempor
 the built-in bank, warms the models with one grade, then measures over real HTTP. Every graded
 answer is different, so no request is served from the grade cache. Targets (issue 6): home
 TTFB p50 <= 50 ms, grade round trip <= 150 ms.
+
+Then, in Chromium (issue 15): the time from the click on "grade" to the answer shown beside the
+reference (the side-by-side view in the page, its marks and formulas), p50 <= 300 ms.
 """
 
 from __future__ import annotations
@@ -25,6 +28,25 @@ from viva.service import Viva
 
 REQUESTS = 200
 CLIENTS = 8
+CLICKS = 40  # grade clicks timed in the browser
+CHROMIUM = "/usr/bin/chromium"
+
+# In the page: the click's time, and the time the side-by-side view is in the document.
+TIMED_CLICK = """
+() => new Promise(resolve => {
+  const button = document.querySelector('[data-testid=grade-button]');
+  const box = document.getElementById('grade');
+  const started = performance.now();
+  const seen = new MutationObserver(() => {
+    if (box.querySelector('[data-testid=compare]')) {
+      seen.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - started));  // drawn
+    }
+  });
+  seen.observe(box, {childList: true, subtree: true});
+  button.click();
+})
+"""
 ANSWER = (
     "过拟合是模型在训练集上表现很好、在测试集上表现差的现象，原因是模型复杂度太高而数据太少，"
     "学到了噪声。缓解的方法有增加数据、数据增强、正则化（L1、L2）、Dropout、早停，"
@@ -60,7 +82,7 @@ def line(name: str, values: list[float], target: float | None = None) -> None:
         verdict = {True: "met", False: "MISSED"}
         judged = f"p50 {verdict[p50 <= target]}, p95 {verdict[p95 <= target]}"
         goal = f"   (target {target:.0f} ms: {judged})"
-    print(f"{name:<34} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms{goal}")
+    print(f"{name:<40} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms{goal}")
 
 
 def main() -> None:
@@ -146,6 +168,7 @@ def run(url: str, env: dict[str, str]) -> None:
         viva.grade(target.id, answer)
     local_rps = REQUESTS / (time.perf_counter() - start)
     viva.close()
+    compare_view(url, target.id)
     print(f"grade endpoint, {CLIENTS} clients          {web_rps:6.1f} req/s ({len(errors)} errors)")
     print(f"grading in-process, same answers    {local_rps:6.1f} answers/s")
     print(f"web / in-process                    {web_rps / local_rps:6.2f}x")
@@ -153,6 +176,26 @@ def run(url: str, env: dict[str, str]) -> None:
         f"median grade latency seen by a client at this load: "
         f"{CLIENTS / web_rps * 1000:.0f} ms (requests queue for the one model)"
     )
+
+
+def compare_view(url: str, question_id: str) -> None:
+    """Click "grade" in Chromium and time until the side-by-side view is drawn."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        times = []
+        for n in range(CLICKS + 1):
+            page.goto(f"{url}/drill/q/{question_id}")
+            page.get_by_test_id("answer").fill(ANSWER.format(n=30_000 + n))
+            elapsed = page.evaluate(TIMED_CLICK) / 1000
+            if n:  # the first click warms the page's scripts
+                times.append(elapsed)
+        browser.close()
+    line("grade click -> side by side (Chromium)", times, 300)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ def test_upload_the_seed_note_and_see_41_questions(page: Any, live: LiveServer) 
     assert page.get_by_test_id("imported-questions").inner_text() == "41"
     report = page.get_by_test_id("import-report").inner_text()
     assert "seed-note.md:58" in report  # the unresolved link, with its line
-    page.get_by_role("link", name=re.compile("seed$")).click()
+    page.get_by_test_id("see-bank").click()
     page.wait_for_url(re.compile(r"/bank\?bank=seed"))
     assert page.get_by_test_id("shown").inner_text() == "41"
     page.locator("ol.questions a").first.click()

@@ -57,17 +57,38 @@ class AnswerBody(BaseModel):
     )
 
 
+class ScopeBody(BaseModel):
+    banks: list[str] = Field(default=[], description="Bank names; none: every enabled bank.")
+    sections: list[str] = Field(
+        default=[], description="Section names or paths 'A / B'; none: all."
+    )
+
+
 class PreferencesBody(BaseModel):
     interview_date: date | None = None
     desired_retention: float | None = None
     new_per_day: int | None = None
     reviews_per_day: int | None = None
     ui_lang: str | None = None
+    daily_goal: int | None = Field(default=None, description="Questions a day (0: no goal).")
+    drill_scope: ScopeBody | None = Field(default=None, description="What drills ask from.")
+    interview_scope: ScopeBody | None = Field(
+        default=None, description="What mock interviews draw from."
+    )
+
+
+class MoreBody(BaseModel):
+    count: int = Field(default=5, description="New questions to add to today's limit (1-100).")
 
 
 @router.get("/home", summary="Due and new counts, readiness, weakest sections")
 def home(request: Request) -> dict[str, Any]:
-    return viva_of(request).dashboard().to_json()
+    viva = viva_of(request)
+    daily = viva.daily_progress()
+    return {
+        **viva.dashboard().to_json(),
+        "daily": {"goal": daily.goal, "done_today": daily.done_today, "streak": daily.streak},
+    }
 
 
 @router.get("/banks", summary="Every bank with its counts")
@@ -132,14 +153,25 @@ async def import_notes(
 
 @router.get("/drill/next", summary="The next question a drill asks, with today's counts")
 def drill_next(request: Request, section: str | None = None) -> dict[str, Any]:
+    """From the saved drill scope (or only `section`)."""
     viva = viva_of(request)
-    queue = viva.drill_queue(section=section, limit=1)
-    due, new = viva.drill_counts()
+    scope = viva.resolved_scope(viva.preferences().drill_scope)
+    sections = (section,) if section else scope.sections
+    queue = viva.drill_queue(banks=scope.banks, sections=sections, limit=1)
+    status = viva.drill_status(banks=scope.banks, sections=sections)
     return {
         "question": None if not queue else wire.question_summary_json(queue[0]),
-        "due": due,
-        "new": new,
+        "due": status.due,
+        "new": status.new_available,
+        "unlearned": status.unlearned,
+        "new_limit": status.new_limit,
+        "new_limit_reached": status.is_new_limit_reached,
     }
+
+
+@router.post("/drill/more", summary="Learn more new questions today (today's limit only)")
+def drill_more(request: Request, body: MoreBody) -> dict[str, Any]:
+    return {"new_limit": viva_of(request).learn_more(body.count)}
 
 
 @router.post("/grade", summary="Grade an answer to a bank question")

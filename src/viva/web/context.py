@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from viva import __version__
-from viva.web.i18n import translator
+from viva.web.i18n import plan_title, stage_name, translator
+from viva.web.marks import marked
+from viva.web.messages import localised
 
 if TYPE_CHECKING:
     from viva.service import Viva
@@ -24,6 +26,9 @@ MAX_ID = 64  # a question id is 16 hex digits; a prefix is shorter
 MAX_SPOKEN = 300  # characters the server reads out: a question (the built-in ones are under 80)
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals.update(plan_title=plan_title, stage_name=stage_name)
+templates.env.filters["marked"] = marked
+templates.env.filters["localised"] = lambda message, lang: localised(message, lang).text
 
 
 def viva_of(request: Request) -> Viva:
@@ -75,8 +80,19 @@ def error_response(request: Request, status: int, message: str, hint: str | None
     if not hasattr(request.state, "csrf"):
         request.state.csrf = request.cookies.get(CSRF_COOKIE, "")
     try:
+        lang = ui_lang(request)
+        shown = localised(message, lang, fallback=translator(lang)("error.general"))
+        told = None if hint is None else localised(hint, lang, fallback="-")
         return page(
-            request, template, status=status, message=message, hint=hint, status_code=status
+            request,
+            template,
+            status=status,
+            message=shown.text,
+            detail=shown.original,
+            hint=None
+            if told is None or told.original is not None
+            else told.text,  # unknown: left out
+            status_code=status,
         )
     except Exception:  # the error page itself failed (e.g. the database is down)
         text = f"{message}\n{hint or ''}"

@@ -36,11 +36,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "home.none_yet": ("还没有记录。", "Nothing yet."),
     "home.reviews_today": ("今天已复习", "Reviewed today"),
     "home.studied": ("已学", "studied"),
+    "home.studied_of": ("已学 {done}/{total} 题", "{done} of {total} questions studied"),
     "bank.title": ("题库", "Question bank"),
     "bank.sections": ("章节", "Sections"),
     "bank.all": ("全部", "All"),
     "bank.search": ("搜索题目与答案…", "Search questions and answers…"),
-    "bank.results": ("道题", "questions"),
+    "bank.results": ("道题", "question|questions"),
     "bank.no_results": ("没有找到匹配的题目。", "No question matches."),
     "bank.no_reference": ("（笔记中还没有答案）", "(no answer in the note yet)"),
     "bank.import": ("导入笔记", "Import notes"),
@@ -58,11 +59,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "bank.warnings": ("提示", "Warnings"),
     "bank.skipped": ("跳过的文件", "Skipped files"),
     "bank.imported_total": ("题库中现有题目", "questions now in the bank"),
+    "bank.imported_before": ("题库中现有 ", ""),
+    "bank.imported_after": ("道题", "question now in the bank|questions now in the bank"),
     "q.reference": ("参考答案", "Reference answer"),
     "q.key_points": ("要点", "Key points"),
     "q.source": ("来源", "Source"),
     "q.links": ("延伸", "See also"),
     "q.drill_this": ("练这道题", "Drill this question"),
+    "q.id": ("编号", "id"),
     "q.unresolved": ("（未找到链接目标）", "(link target not found)"),
     "drill.title": ("练习", "Drill"),
     "drill.progress": ("待复习 {due} · 新题 {new}", "Due {due} · new {new}"),
@@ -100,6 +104,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "Your answer (evidence in green, wrong statements in red)",
     ),
     "grade.suggested": ("建议评分", "Suggested rating"),
+    "cmp.title": ("对照参考答案", "Your answer beside the reference"),
+    "cmp.answer": ("你的回答", "Your answer"),
+    "cmp.reference": ("参考答案", "Reference answer"),
+    "cmp.legend": ("标记：", "Marks:"),
+    "cmp.covered": ("答到", "covered"),
+    "cmp.partly": ("部分答到", "partly"),
+    "cmp.missed": ("遗漏", "missed"),
+    "cmp.contradicted": ("答错", "wrong"),
+    "cmp.point": ("要点 {n}", "key point {n}"),
+    "cmp.not_located": (
+        "这些要点在参考答案的原文中没有找到对应句子：",
+        "These key points are not found word for word in the reference text:",
+    ),
+    "cmp.no_answer": ("（没有作答）", "(no answer)"),
     "grade.rate": ("选择评分", "Your rating"),
     "rating.1": ("重来", "Again"),
     "rating.2": ("困难", "Hard"),
@@ -143,6 +161,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "iv.turns": ("问答记录", "Questions and answers"),
     "iv.seconds": ("用时 {used} / {allowed} 秒", "{used} of {allowed} s"),
     "iv.history": ("历史记录", "History"),
+    "iv.scope": ("题目范围", "Questions from"),
     "iv.conflict": ("这场面试已在另一个标签页中继续了。", "This interview went on in another tab."),
     "progress.title": ("进度", "Progress"),
     "progress.plan": ("到面试日的计划", "The plan to the interview"),
@@ -158,6 +177,19 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "progress.daily_load": ("每日复习量", "Reviews per day (plan)"),
     "progress.recall": ("各部分回忆率", "Recall per section"),
+    "progress.forecast_recall": (
+        "面试当天各部分的预测回忆率",
+        "Forecast recall per section on the interview day",
+    ),
+    "progress.forecast_recall_help": (
+        "按上面的计划复习到面试那天，每个部分预计能答上来的比例。",
+        "If you review as planned until the interview, the share of each section you are expected to recall on the day.",
+    ),
+    "progress.today_recall": ("今天各部分的回忆率", "Recall per section today"),
+    "progress.today_recall_help": (
+        "此刻每个部分的平均回忆概率；没学过的题计为 0。",
+        "Each section's mean chance of recall right now; questions never studied count as 0.",
+    ),
     "progress.reviews": ("最近 30 天复习次数", "Reviews per day, last 30 days"),
     "progress.trend": ("模拟面试得分趋势", "Mock-interview score trend"),
     "progress.retention": (
@@ -170,6 +202,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings.retention": ("目标保持率（0.70–0.99）", "Desired retention (0.70–0.99)"),
     "settings.retention_help": ("越高，复习越频繁。", "Higher means more frequent reviews."),
     "settings.new_per_day": ("每天新题数", "New questions per day"),
+    "settings.daily_goal": ("每日目标（题数，0 为不设）", "Daily goal (questions; 0: none)"),
     "settings.reviews_per_day": (
         "每天最多复习（0 为不限）",
         "Reviews per day at most (0: no limit)",
@@ -180,6 +213,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
     "error.not_found": ("页面不存在", "Page not found"),
+    "error.general": ("请求没有完成。", "The request was not completed."),
+    "error.detail": ("技术细节", "Technical detail"),
     "guard.host": (
         "这个服务器不响应这个主机名。",
         "this server does not answer to that host name",
@@ -220,6 +255,79 @@ TEXT: dict[str, tuple[str, str]] = {
         "an answer is graded on its first 20,000 characters; uploads: VIVA_MAX_UPLOAD_MB",
     ),
     "common.questions": ("题", "questions"),
+    # --- counts (one|other: English chooses by n) ---
+    "count.questions": ("{n} 道题", "{n} question|{n} questions"),
+    "count.notes": ("{n} 篇笔记", "{n} note|{n} notes"),
+    "count.days": ("{n} 天", "{n} day|{n} days"),
+    "count.minutes": (
+        "答题时间约 {n} 分钟（不含追问）",
+        "about {n} minute of answers (follow-ups extra)|about {n} minutes of answers (follow-ups extra)",
+    ),
+    "count.warnings": ("{n} 条提示", "{n} warning|{n} warnings"),
+    "count.skipped": ("{n} 个文件", "{n} file|{n} files"),
+    "count.stage": ("{count} 题 × {seconds} 秒", "{count} × {seconds} s"),
+    # --- scope: what to practise ---
+    "scope.title": ("练习范围", "What to practise"),
+    "scope.everything": ("全部题库的全部部分", "Every section of every bank"),
+    "scope.all_sections": ("全部部分", "every section"),
+    "scope.change": ("更改范围", "Change"),
+    "scope.banks": ("题库（不选则为全部）", "Banks (none ticked: all)"),
+    "scope.sections": ("部分（不选则为全部）", "Sections (none ticked: all)"),
+    "scope.save": ("保存范围", "Save the choice"),
+    "scope.reset": ("练全部", "Practise everything"),
+    "scope.one_off": (
+        "只练这一部分（不改变保存的范围）",
+        "This section only (the saved choice stays)",
+    ),
+    "scope.practise_section": ("练这个部分", "Practise this section"),
+    "scope.practise_short": ("练", "Drill"),
+    "scope.builtin": ("内置题库", "built-in bank"),
+    "scope.off": ("已关闭", "turned off"),
+    "scope.turn_off": ("关闭", "Turn off"),
+    "scope.turn_on": ("打开", "Turn on"),
+    "scope.bank_list": ("题库列表", "Banks"),
+    # --- daily loop ---
+    "daily.goal": ("今日目标", "Today's goal"),
+    "daily.progress": ("今天已练 {done}/{goal} 题", "{done} of {goal} questions today"),
+    "daily.no_goal": ("今天已练 {done} 题", "{done} questions today"),
+    "daily.met": ("今天的目标已完成！", "Today's goal is met!"),
+    "daily.streak": ("连续达标", "Streak"),
+    "daily.streak_days": ("{n} 天", "{n} day|{n} days"),
+    "daily.limit_reached": (
+        "今天的新题已学完（上限 {limit}）",
+        "Today's new questions are done (limit {limit})",
+    ),
+    "daily.unlearned": (
+        "还有 {n} 道题没学过。",
+        "{n} question has not been studied yet.|{n} questions have not been studied yet.",
+    ),
+    "daily.learn_more": ("今天再学 {n} 道", "Learn {n} more today"),
+    "daily.learn_more_hint": (
+        "只提高今天的上限；明天仍按设置里的每天新题数。",
+        "Raises today's limit only; tomorrow the daily number in Settings applies again.",
+    ),
+    "daily.all_learned": (
+        "这个范围里的题都学过了。",
+        "Every question in this choice has been studied.",
+    ),
+    "start.title": ("从这里开始", "How to start"),
+    "start.lead": (
+        "Viva 用你的笔记出题、评分、安排复习。有两种开始方式：",
+        "Viva drills you on your own notes, grades your answers and schedules reviews. Two ways to start:",
+    ),
+    "start.import": ("1. 导入你的笔记（推荐）", "1. Import your notes (recommended)"),
+    "start.import_help": (
+        "Markdown / Obsidian 笔记里的题目和答案会变成你自己的题库，面试前练的就是你准备的内容。",
+        "The questions and answers in your Markdown / Obsidian notes become your own bank: you practise what you prepared.",
+    ),
+    "start.builtin": ("2. 先练内置题库", "2. Practise the built-in bank first"),
+    "start.builtin_help": (
+        "内置 {n} 道常见复试与技术面试题（自我介绍、数学、计算机基础、机器学习、英文问答……），可以随时和你的笔记一起练。",
+        "{n} common interview questions (self-introduction, mathematics, CS fundamentals, machine learning, English questions…), beside your notes whenever you like.",
+    ),
+    "start.builtin_button": ("练内置题库", "Practise the built-in bank"),
+    "start.next": ("导入完成。接下来：", "Imported. Next:"),
+    "start.drill_bank": ("练这个题库", "Drill this bank"),
     "common.cancel": ("取消", "Cancel"),
     "mic.record": ("语音作答", "Answer aloud"),
     "mic.stop": ("停止录音", "Stop recording"),
@@ -244,7 +352,10 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def translator(lang: str) -> Callable[..., str]:
-    """`t(key, **values)` in `lang` (English when the key has no such language)."""
+    """`t(key, **values)` in `lang` (English when the key has no such language).
+
+    A text written "one|other" is a count: `n` chooses the form ("1 note", "2 notes").
+    """
     index = 1 if lang == "en" else 0
 
     def t(key: str, **values: object) -> str:
@@ -252,6 +363,41 @@ def translator(lang: str) -> Callable[..., str]:
         if pair is None:
             return key
         text = pair[index]
+        if "|" in text and "n" in values:
+            one, other = text.split("|", 1)
+            text = one if values["n"] == 1 else other
         return text.format(**values) if values else text
 
     return t
+
+
+# The built-in interview plans' titles and stage names in both languages (a plan of the
+# student's own is shown as written). Reports store stage names as they were asked.
+PLAN_TITLES: dict[str, tuple[str, str]] = {
+    "kaoyan-cs": ("计算机考研复试", "Computer science graduate re-examination"),
+    "tech-job": ("技术岗面试", "Technical job interview"),
+}
+STAGE_NAMES: tuple[tuple[str, str], ...] = (
+    ("自我介绍", "Self-introduction"),
+    ("英文问答", "Questions in English"),
+    ("基本情况", "Background"),
+    ("专业知识", "Subject knowledge"),
+    ("项目经历", "Projects"),
+    ("科研规划", "Research plans"),
+    ("计算机基础", "Computer science fundamentals"),
+    ("机器学习与大模型", "Machine learning and large models"),
+)
+
+
+def plan_title(name: str, title: str, lang: str) -> str:
+    """A plan's title in `lang` (a built-in plan's), else as its file writes it."""
+    pair = PLAN_TITLES.get(name)
+    return title if pair is None else pair[1 if lang == "en" else 0]
+
+
+def stage_name(name: str, lang: str) -> str:
+    """A built-in stage's name in `lang`; any other name as written."""
+    for pair in STAGE_NAMES:
+        if name in pair:
+            return pair[1 if lang == "en" else 0]
+    return name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,8 +12,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from viva import wire
 from viva.errors import NotFoundError, VivaError
-from viva.web.context import MAX_ANSWER, MAX_ID, page, viva_of
-from viva.web.i18n import translator
+from viva.grading.compare import compare
+from viva.service import Scope
+from viva.web.charts import bar_rows, column_bars
+from viva.web.context import MAX_ANSWER, MAX_ID, page, ui_lang, viva_of
+from viva.web.i18n import stage_name, translator
 from viva.web.render import bar_chart, column_chart, evidence_html, question_html
 from viva.web.uploads import import_uploads, read_uploads
 
@@ -33,46 +35,70 @@ def _refresh() -> Response:
 # --- home --------------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    board = viva_of(request).dashboard()
-    return page(request, "home.html", nav="home", board=board)
+    viva = viva_of(request)
+    scope = viva.resolved_scope(viva.preferences().drill_scope)
+    banks = viva.banks()
+    return page(
+        request,
+        "home.html",
+        nav="home",
+        board=viva.dashboard(),
+        drill_status=viva.drill_status(banks=scope.banks, sections=scope.sections),
+        daily=viva.daily_progress(),
+        scope=scope,
+        scope_is_everything=viva.preferences().drill_scope.is_everything,
+        own_banks=[b for b in banks if not b.is_builtin],
+        builtin=next((b for b in banks if b.is_builtin), None),
+        limit=viva.settings.max_upload_bytes // (1024 * 1024),
+        learn_step=LEARN_STEP,
+    )
 
 
 # --- bank --------------------------------------------------------------------------------
-def _section_tree(questions: list[Any]) -> list[tuple[int, str, str, int]]:
-    """(depth, name, path, count) rows in note order: the sections as an indented tree."""
-    counts: Counter[tuple[str, ...]] = Counter()
-    order: list[tuple[str, ...]] = []
-    for q in questions:
-        for depth in range(1, len(q.section) + 1):
-            prefix = tuple(q.section[:depth])
-            if prefix not in counts:
-                order.append(prefix)
-            counts[prefix] += 1
-    return [(len(p) - 1, p[-1], " / ".join(p), counts[p]) for p in order]
-
-
 @router.get("/bank", response_class=HTMLResponse)
 def bank(
     request: Request, q: str | None = None, section: str | None = None, bank: str | None = None
 ) -> HTMLResponse:
-    viva = viva_of(request)
-    names = [bank] if bank else None
-    everything = viva.questions(banks=names)
-    rows = _question_rows(request, q, section, names, everything)
-    context: dict[str, Any] = {
-        "nav": "bank",
-        "tree": _section_tree(everything),
-        "total": len(everything),
-        "rows": rows,
-        "query": q or "",
-        "section": section or "",
-        "bank_name": bank or "",
-        "banks": viva.banks(),
-        "limit": viva.settings.max_upload_bytes // (1024 * 1024),
-    }
+    context = _bank_context(request, q, section, bank)
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "question-list":
         return page(request, "_question_list.html", **context)
     return page(request, "bank.html", **context)
+
+
+def _bank_context(
+    request: Request, q: str | None, section: str | None, bank: str | None
+) -> dict[str, Any]:
+    """What the bank page (and its refresh after an import) shows."""
+    viva = viva_of(request)
+    names = [bank] if bank else None
+    everything = viva.questions(banks=names)
+    banks = viva.banks()
+    return {
+        "nav": "bank",
+        "tree": _by_bank(
+            [b for b in banks if (b.name == bank if bank else b.is_enabled)],
+            viva.sections(banks=names),
+        ),
+        "total": len(everything),
+        "rows": _question_rows(request, q, section, names, everything),
+        "query": q or "",
+        "section": section or "",
+        "bank_name": bank or "",
+        "banks": banks,
+        "has_own": any(not b.is_builtin for b in banks),
+        "limit": viva.settings.max_upload_bytes // (1024 * 1024),
+    }
+
+
+@router.post("/bank/enabled")
+def bank_enabled(
+    request: Request,
+    name: Annotated[str, Form(max_length=200)],
+    enabled: Annotated[str, Form()] = "",
+) -> Response:
+    """Turn a bank (the built-in one too) on or off for listings, drills and interviews."""
+    viva_of(request).set_bank_enabled(name, enabled == "1")
+    return _refresh()
 
 
 def _question_rows(
@@ -110,12 +136,15 @@ async def import_page(
     request: Request,
     files: Annotated[list[UploadFile], File()],
     bank: Annotated[str, Form()] = "my-notes",
+    origin: Annotated[str, Form()] = "bank",
 ) -> HTMLResponse:
     from starlette.concurrency import run_in_threadpool
 
     uploads = await read_uploads(files, viva_of(request).settings.max_upload_bytes)
     report = await run_in_threadpool(import_uploads, request, uploads, bank.strip() or "my-notes")
-    return page(request, "_import_report.html", report=report)
+    # the bank page shows the new bank at once (its list, sections and questions)
+    refresh = _bank_context(request, None, None, report.bank) if origin == "bank" else {}
+    return page(request, "_import_report.html", report=report, refresh=refresh)
 
 
 @router.get("/assets/{name}")
@@ -133,21 +162,60 @@ def asset(request: Request, name: str) -> FileResponse:
 
 
 # --- drill -------------------------------------------------------------------------------
+LEARN_STEP = 5  # "learn 5 more today"
+
+
+def _drill_scope(request: Request, section: str | None) -> tuple[Scope, bool]:
+    """The scope a drill asks from: one section (a link from the home page), else the saved
+    choice; and whether it is a one-off."""
+    viva = viva_of(request)
+    saved = viva.resolved_scope(viva.preferences().drill_scope)
+    if section:
+        return Scope(saved.banks, (section,)), True
+    return saved, False
+
+
 def _drill_card(request: Request, section: str | None, **extra: Any) -> HTMLResponse:
     viva = viva_of(request)
-    queue = viva.drill_queue(section=section, limit=1)
-    due, new = viva.drill_counts()
+    scope, one_off = _drill_scope(request, section)
+    queue = viva.drill_queue(banks=scope.banks, sections=scope.sections, limit=1)
+    status = viva.drill_status(banks=scope.banks, sections=scope.sections)
     template = "_drill_card.html" if request.headers.get("hx-request") else "drill.html"
     return page(
         request,
         template,
         nav="drill",
         q=queue[0] if queue else None,
-        due=due,
-        new=new,
+        due=status.due,
+        new=status.new_available,
+        drill_status=status,
         section=section or "",
+        **_scope_context(request, scope, one_off, "drill"),
         **extra,
     )
+
+
+def _scope_context(request: Request, scope: Scope, one_off: bool, kind: str) -> dict[str, Any]:
+    """What the scope chooser shows: the banks, their sections, what is chosen."""
+    viva = viva_of(request)
+    prefs = viva.preferences()
+    saved = prefs.drill_scope if kind == "drill" else prefs.interview_scope
+    enabled = [b for b in viva.banks() if b.is_enabled]
+    return {
+        "scope": scope,
+        "scope_kind": kind,
+        "scope_one_off": one_off,
+        "scope_saved": saved,
+        "scope_banks": enabled,
+        "scope_groups": _by_bank(enabled, [s for s in viva.sections() if s.depth <= 1]),
+        "daily": viva.daily_progress(),
+        "learn_step": LEARN_STEP,
+    }
+
+
+def _by_bank(banks: list[Any], sections: list[Any]) -> list[tuple[Any, list[Any]]]:
+    """(bank, its sections) in the banks' order (the student's own first)."""
+    return [(b, [s for s in sections if s.bank == b.name]) for b in banks]
 
 
 @router.get("/drill", response_class=HTMLResponse)
@@ -155,19 +223,54 @@ def drill(request: Request, section: str | None = None) -> HTMLResponse:
     return _drill_card(request, section)
 
 
+@router.post("/scope/{kind}")
+def save_scope(
+    request: Request,
+    kind: str,
+    banks: Annotated[list[str] | None, Form()] = None,
+    sections: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Remember what drills (or mock interviews) practise; then go there."""
+    if kind not in ("drill", "interview"):
+        raise NotFoundError(f"no such choice: {kind!r}")
+    chosen = {
+        "banks": [b for b in banks or [] if b.strip()],
+        "sections": [s for s in sections or [] if s.strip()],
+    }
+    viva_of(request).set_preferences(**{f"{kind}_scope": chosen})
+    return _redirect("/drill" if kind == "drill" else "/interview")
+
+
+@router.post("/drill/more")
+def drill_more(
+    request: Request,
+    count: Annotated[int, Form()] = LEARN_STEP,
+    section: Annotated[str, Form()] = "",
+    go: Annotated[str, Form()] = "",
+) -> Response:
+    """Learn `count` more new questions today (today's limit only)."""
+    viva_of(request).learn_more(count)
+    if go == "drill":  # from the home page: on to the drill
+        return _redirect("/drill")
+    return _drill_card(request, section or None)
+
+
 @router.get("/drill/q/{question_id}", response_class=HTMLResponse)
 def drill_one(request: Request, question_id: str) -> HTMLResponse:
     """Drill one chosen question (from its page in the bank)."""
     viva = viva_of(request)
-    due, new = viva.drill_counts()
+    scope, one_off = _drill_scope(request, None)
+    status = viva.drill_status(banks=scope.banks, sections=scope.sections)
     return page(
         request,
         "drill.html",
         nav="drill",
         q=viva.question(question_id),
-        due=due,
-        new=new,
+        due=status.due,
+        new=status.new_available,
+        drill_status=status,
         section="",
+        **_scope_context(request, scope, one_off, "drill"),
     )
 
 
@@ -185,6 +288,7 @@ def drill_grade(
             request, "_grade.html", q=found, grade=None, answer="", body=question_html(found)
         )
     _, result = viva.grade(found.id, answer)
+    reference = viva.grade_request(found).reference
     return page(
         request,
         "_grade.html",
@@ -192,6 +296,7 @@ def drill_grade(
         grade=result,
         answer=answer,
         marked=evidence_html(answer, result),
+        cmp=compare(answer, reference, result),
         body=question_html(found),
     )
 
@@ -220,12 +325,14 @@ def drill_undo(request: Request, section: Annotated[str, Form()] = "") -> HTMLRe
 @router.get("/interview", response_class=HTMLResponse)
 def interview_start(request: Request) -> HTMLResponse:
     viva = viva_of(request)
+    scope = viva.resolved_scope(viva.preferences().interview_scope)
     return page(
         request,
         "interview_start.html",
         nav="interview",
         plans=[wire.plan_info_json(p) for p in viva.interview_plans()],
         history=viva.interviews()[:10],
+        **_scope_context(request, scope, False, "interview"),
     )
 
 
@@ -242,7 +349,11 @@ def interview_begin(
         total = -1.0
     if total is not None and not 1 <= total <= 240:
         raise VivaError(f"minutes must be a number from 1 to 240 (not {minutes!r})")
-    live = viva_of(request).begin_interview(plan, minutes=total, lang=lang or None)
+    viva = viva_of(request)
+    scope = viva.resolved_scope(viva.preferences().interview_scope)
+    live = viva.begin_interview(
+        plan, minutes=total, lang=lang or None, banks=scope.banks, sections=scope.sections
+    )
     return _redirect(f"/interview/live/{quote(live.token)}")
 
 
@@ -285,7 +396,10 @@ def interview_answer(
 def interview_report(request: Request, interview_id: int) -> HTMLResponse:
     saved = viva_of(request).interview(interview_id)
     report = saved.report
-    chart = bar_chart([(s["stage"], s["score"]) for s in report["stages"]], maximum=100)
+    lang = ui_lang(request)
+    chart = bar_chart(
+        [(stage_name(s["stage"], lang), s["score"]) for s in report["stages"]], maximum=100
+    )
     return page(request, "report.html", nav="interview", saved=saved, r=report, chart=chart)
 
 
@@ -299,21 +413,21 @@ def progress(request: Request) -> HTMLResponse:
     if prefs.interview_date is not None and prefs.interview_date > date.today():
         plan = viva.plan(prefs.interview_date)
     charts = {
-        "recall": bar_chart(
+        "recall": bar_rows(
             [(" / ".join(s), r) for s, _, _, r in sorted(stats.mastery, key=lambda m: m[0])],
             maximum=1.0,
             percent=True,
         ),
-        "reviews": column_chart([(d.strftime("%m-%d"), n) for d, n in stats.reviews_per_day]),
+        "reviews": column_bars([(d.strftime("%m-%d"), n) for d, n in stats.reviews_per_day]),
         "trend": column_chart(
             [(t.strftime("%m-%d"), o) for t, o in stats.interview_trend], line=True
         ),
         "load": ""
         if plan is None
-        else column_chart([(d.strftime("%m-%d"), n) for d, n in plan.daily_load[:60]]),
+        else column_bars([(d.strftime("%m-%d"), n) for d, n in plan.daily_load[:60]]),
         "forecast": ""
         if plan is None
-        else bar_chart(
+        else bar_rows(
             [(" / ".join(s.section), s.recall_with_plan) for s in plan.sections],
             maximum=1.0,
             percent=True,
@@ -344,6 +458,7 @@ def settings_save(
     new_per_day: Annotated[str, Form()] = "10",
     reviews_per_day: Annotated[str, Form()] = "0",
     ui_lang: Annotated[str, Form()] = "zh",
+    daily_goal: Annotated[str, Form()] = "20",
 ) -> Response:
     viva = viva_of(request)
     before = viva.preferences().ui_lang
@@ -353,6 +468,7 @@ def settings_save(
         new_per_day=new_per_day,
         reviews_per_day=reviews_per_day,
         ui_lang=ui_lang,
+        daily_goal=daily_goal,
     )
     if prefs.ui_lang != before:
         return _refresh()

@@ -16,7 +16,7 @@
     });
     // key points and feedback are plain text that may hold $...$: typeset those too
     if (window.renderMathInElement) {
-      root.querySelectorAll(".points, .key-points, .feedback, .turns").forEach(function (el) {
+      root.querySelectorAll(".points, .key-points, .feedback, .turns, .compare-text").forEach(function (el) {
         window.renderMathInElement(el, {
           delimiters: [{left: "$$", right: "$$", display: true}, {left: "$", right: "$", display: false}],
           throwOnError: false,
@@ -56,6 +56,21 @@
       if (suggested) suggested.focus();
     }
   });
+
+  // The answer beside the reference: pointing at a marked key point shows it on both sides.
+  function linkPoints(evt, on) {
+    var mark = evt.target.closest && evt.target.closest("mark.kp[data-points]");
+    if (!mark) return;
+    var box = mark.closest(".compare");
+    if (!box) return;
+    var numbers = mark.dataset.points.split(" ");
+    box.querySelectorAll("mark.kp[data-points]").forEach(function (other) {
+      var shared = other.dataset.points.split(" ").some(function (n) { return numbers.indexOf(n) >= 0; });
+      if (shared) other.classList.toggle("linked", on);
+    });
+  }
+  document.addEventListener("mouseover", function (evt) { linkPoints(evt, true); });
+  document.addEventListener("mouseout", function (evt) { linkPoints(evt, false); });
 
   // Keyboard: Ctrl/Cmd+Enter grades; with a grade shown, 1-4 rate and Enter accepts.
   document.addEventListener("keydown", function (evt) {

@@ -1,0 +1,300 @@
+"""Messages the lower layers write in English (import problems, errors), in the interface's
+language.
+
+The importer and the service word their messages for the CLI and the API, in English, with the
+offending values in them. The web pages show them in Chinese too: each known message is a
+pattern whose values are carried over into a Chinese sentence. A message no pattern knows is
+shown as a general sentence in the interface's language, with the original beside it as a
+detail (`localised` says which it is), so a screen is never half one language by accident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# (English pattern, Chinese template): the named groups are carried over as written.
+_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), template)
+    for pattern, template in (
+        # --- import problems (bank.reader, bank._frontmatter, bank._shapes, bank.vault) ---
+        (r"cannot read: (?P<why>.*)", "无法读取这个文件"),
+        (
+            r"too large: (?P<size>[\d.]+) MB \(limit (?P<limit>[\d.]+) MB; set VIVA_MAX_NOTE_MB"
+            r" to raise it\)",
+            "文件太大：{size} MB（上限 {limit} MB；可用 VIVA_MAX_NOTE_MB 提高）",
+        ),
+        (
+            r"not a text file \(binary or unknown encoding\); save it as UTF-8 to import it",
+            "不是文本文件（二进制或无法识别的编码）；请另存为 UTF-8 后再导入",
+        ),
+        (
+            r"front matter uses a YAML anchor or alias .* / (?P<zh>前置元数据.*)",
+            "{zh}",
+        ),
+        (
+            r"front matter is not valid YAML \((?P<detail>.*)\); its tags were ignored",
+            "前置元数据（front matter）不是有效的 YAML，其中的标签已忽略",
+        ),
+        (
+            r"front matter should be a YAML mapping \(key: value\)",
+            "前置元数据（front matter）应当是“键: 值”的 YAML 映射",
+        ),
+        (
+            r"(?P<n>\d+) tag\(s\) longer than (?P<limit>\d+) characters were ignored"
+            r" \(shorten them to keep them\)",
+            "{n} 个标签超过 {limit} 个字符，已忽略（缩短后即可保留）",
+        ),
+        (
+            r"(?P<n>\d+) tags: only the first (?P<limit>\d+) were kept \(remove some to keep"
+            r" the rest\)",
+            "共 {n} 个标签，只保留了前 {limit} 个（删掉一些即可保留其余的）",
+        ),
+        (
+            r"(?P<n>\d+) cloze card\(s\) .* not imported: Viva drills question-answer cards;"
+            r" write them as `question::answer` \(first one at this line\)",
+            "{n} 张填空卡（==…== 或 {{{{…}}}}）没有导入：Viva 练的是问答卡，请写成"
+            "“问题::答案”（第一张在这一行）",
+        ),
+        (
+            r"(?P<what>embed|link) (?P<raw>.+?): note (?P<name>'.*'|\".*\") is not in the vault",
+            "{what} {raw}：仓库中没有笔记 {name}",
+        ),
+        (
+            r"(?P<what>embed|link) (?P<raw>.+?): no heading (?P<heading>'.*'|\".*\") in"
+            r" (?P<note>.+)",
+            "{what} {raw}：{note} 中没有标题 {heading}",
+        ),
+        (
+            r"image (?P<raw>.+?): file (?P<name>'.*'|\".*\") is not in the vault",
+            "图片 {raw}：仓库中没有文件 {name}",
+        ),
+        (
+            r"(?P<what>embed|link) (?P<raw>.+?): no block \^(?P<name>\S+) in (?P<note>.+)",
+            "{what} {raw}：{note} 中没有块 ^{name}",
+        ),
+        (
+            r"not valid UTF-8: (?P<n>\d+) damaged byte sequence\(s\) shown as \ufffd \(the"
+            r" first on this line\); save the note as UTF-8 again",
+            "不是有效的 UTF-8：{n} 处损坏的字节显示为 \ufffd（第一处在这一行）；请把笔记重新"
+            "保存为 UTF-8",
+        ),
+        # --- uploads (web.uploads) ---
+        (r"no file was uploaded", "没有选择文件"),
+        (r"choose \.md files or a \.zip of your vault", "请选择 .md 笔记或整个仓库的 .zip"),
+        (
+            r"(?P<name>.+): only Markdown/text notes \(\.md, \.markdown, \.txt\) and \.zip vaults"
+            r" can be imported \(not (?P<suffix>.+)\)",
+            "{name}：只能导入 Markdown/文本笔记（.md、.markdown、.txt）和仓库的 .zip"
+            "（不是 {suffix}）",
+        ),
+        (
+            r"export the notes as Markdown, or zip the vault folder",
+            "请把笔记导出为 Markdown，或把仓库文件夹压缩成 .zip",
+        ),
+        (r"(?P<name>.+) is not a text file", "{name} 不是文本文件"),
+        (r"upload Markdown notes", "请上传 Markdown 笔记"),
+        (r"(?P<name>.+) contains no Markdown notes", "{name} 里没有 Markdown 笔记"),
+        (r"the upload is over (?P<mb>\d+) MB", "上传超过了 {mb} MB 的上限"),
+        (r"raise VIVA_MAX_UPLOAD_MB", "可提高 VIVA_MAX_UPLOAD_MB"),
+        (
+            r"upload fewer files, or raise VIVA_MAX_UPLOAD_MB",
+            "请少传一些文件，或提高 VIVA_MAX_UPLOAD_MB",
+        ),
+        (
+            r"(?P<name>.+) is not a valid zip archive \((?P<detail>.*)\)",
+            "{name} 不是有效的 zip 压缩包",
+        ),
+        (
+            r"the zip is damaged or uses a method Viva cannot unpack; zip the folder again",
+            "压缩包已损坏或使用了 Viva 无法解压的方式；请重新压缩文件夹",
+        ),
+        (r"rename the file and upload it again", "请重命名文件后再上传"),
+        # --- banks, questions, practice ---
+        (
+            r"no question has the id (?P<id>.+)",
+            "没有编号为 {id} 的题目",
+        ),
+        (
+            r"`viva bank list` shows the ids; `viva bank search TEXT` finds a question",
+            "可在“题库”页搜索题目",
+        ),
+        (
+            r"no bank is called (?P<name>'.*'|\".*\") \(banks: (?P<banks>.*)\)",
+            "没有名为 {name} 的题库（现有：{banks}）",
+        ),
+        (r"`viva import PATH --bank NAME` creates a bank", "在“题库”页导入笔记即可新建题库"),
+        (
+            r"the bank name (?P<name>'.*'|\".*\") is reserved \(built-in questions, or every"
+            r" bank\)",
+            "题库名 {name} 已被保留（内置题库或“全部”）",
+        ),
+        (r"the bank name (?P<name>'.*'|\".*\") is empty", "题库名不能为空"),
+        (
+            r"name the bank with a few letters or digits, e\.g\. my-notes or 机器学习",
+            "请用几个字母、数字或汉字命名，例如 my-notes 或 机器学习",
+        ),
+        (
+            r"learn 1 to (?P<max>\d+) more new questions at a time \(not (?P<n>-?\d+)\)",
+            "一次可以多学 1 到 {max} 道新题（不是 {n}）",
+        ),
+        (
+            r"or raise the new questions per day in the settings",
+            "也可以在“设置”里提高每天新题数",
+        ),
+        (
+            r"no question of the banks matches any stage of this plan",
+            "所选题库和部分里没有适合这个面试流程任何环节的题目",
+        ),
+        (
+            r"import notes with matching sections, or use --bank builtin",
+            "请多选几个部分，或加入内置题库",
+        ),
+        (
+            r"minutes must be a number from 1 to 240 \(not (?P<raw>.*)\)",
+            "总时长必须是 1 到 240 之间的数字（不是 {raw}）",
+        ),
+        (
+            r"this interview went on in another tab: that answer was not recorded",
+            "这场面试已在另一个标签页中继续了，这次的回答没有记录",
+        ),
+        (r"reload the page to see where the interview is now", "请刷新页面查看面试进行到哪里"),
+        (
+            r"this mock interview is over or was never started",
+            "这场模拟面试已经结束，或从未开始",
+        ),
+        (
+            r"finished interviews are under history; start a new one",
+            "结束的面试在“历史记录”里；也可以开始新的一场",
+        ),
+        (r"no mock interview has the id (?P<id>\d+)", "没有编号为 {id} 的模拟面试"),
+        (r"no interview plan called (?P<name>'.*'|\".*\")", "没有名为 {name} 的面试流程"),
+        # --- preferences (service.preferences); several may be joined by "; " ---
+        (
+            r"interview date (?P<raw>.+) is not a date like 2027-03-20",
+            "面试日期 {raw} 不是有效日期（例如 2027-03-20）",
+        ),
+        (
+            r"the interview date must be within (?P<n>\d+) years, by (?P<latest>\S+) \(not"
+            r" (?P<day>\S+)\)",
+            "面试日期须在 {n} 年之内，即不晚于 {latest}（不是 {day}）",
+        ),
+        (
+            r"desired retention must be between 0\.70 and 0\.99 \(not (?P<raw>.+)\)",
+            "目标保持率须在 0.70 到 0.99 之间（不是 {raw}）",
+        ),
+        (
+            r"(?P<what>new per day|reviews per day|daily goal) must be a whole number 0-9999"
+            r" \(not (?P<raw>.+)\)",
+            "{what}须是 0 到 9999 的整数（不是 {raw}）",
+        ),
+        (r"fix the values and save again", "请改正后再保存"),
+        # --- the request itself (web.app) ---
+        (r"the request is not valid \((?P<detail>.*)\)", "请求的内容无效（{detail}）"),
+        (r"see /api/docs for the fields", "请刷新页面后重试"),
+        (
+            r"Viva hit an internal error; nothing was changed",
+            "Viva 内部出错，没有做任何修改",
+        ),
+        (r"the details are in the server's log", "详细信息在服务器日志中"),
+    )
+)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+# the names inside some messages
+_WORDS_ZH = {
+    "embed": "嵌入",
+    "link": "链接",
+    "new per day": "每天新题数",
+    "reviews per day": "每天最多复习数",
+    "daily goal": "每日目标",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Localised:
+    """A message in the interface's language; `original` is set when it had to be replaced by
+    a general sentence (the English original, shown apart as a detail)."""
+
+    text: str
+    original: str | None = None
+
+
+def localised(message: str, lang: str, *, fallback: str = "") -> Localised:
+    """`message` in `lang` ("zh" or "en"); a message no pattern knows becomes `fallback`
+    (a general sentence in `lang`) with the original kept apart.
+
+    Several messages joined by "; " (every bad preference at once) are each translated.
+    """
+    if lang == "en":
+        english = message.split(" / 前置元数据", 1)[0]  # a bilingual message: its English half
+        return Localised(english)
+    parts = [_zh(part) for part in message.split("; ")]
+    if all(part is not None for part in parts):
+        return Localised("；".join(p for p in parts if p is not None))
+    whole = _zh(message)
+    if whole is not None:
+        return Localised(whole)
+    if _CJK.search(message):  # already worded in Chinese (a page's own text)
+        return Localised(message)
+    return Localised(fallback or message, original=message if fallback else None)
+
+
+def is_known(message: str) -> bool:
+    """True when `message` has a Chinese wording (every part, when joined by "; ")."""
+    return _zh(message) is not None or all(_zh(p) is not None for p in message.split("; "))
+
+
+def _zh(message: str) -> str | None:
+    for pattern, template in _ZH:
+        match = pattern.fullmatch(message.strip())
+        if match is not None:
+            values = {k: _WORDS_ZH.get(v, v) for k, v in match.groupdict().items()}
+            if "detail" in values and "{detail}" in template:
+                values["detail"] = _fields_zh(values["detail"])
+            return template.format(**values)
+    return None
+
+
+# a form field's problem, as the request validation words it ("answer: String should ...")
+_FIELDS_ZH = {
+    "answer": "回答",
+    "question_id": "题目编号",
+    "rating": "评分",
+    "count": "数量",
+    "version": "版本",
+    "seconds_used": "用时",
+    "files": "文件",
+    "request": "请求",
+}
+_CHECKS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"String should have at most (?P<n>\d+) characters?", "最多 {n} 个字符"),
+        (r"Field required", "必须填写"),
+        (r"Input should be a valid integer.*", "应当是整数"),
+        (r"Input should be a valid number.*", "应当是数字"),
+        (r"Input should be less than or equal to (?P<n>\S+)", "不能大于 {n}"),
+        (r"Input should be greater than or equal to (?P<n>\S+)", "不能小于 {n}"),
+    )
+)
+
+
+def _fields_zh(detail: str) -> str:
+    """ "answer: String should have at most 20000 characters" as "回答：最多 20000 个字符"
+    (a problem not known here as a general word, so no English is left)."""
+    out = []
+    for part in detail.split("; "):
+        field, _, problem = part.partition(": ")
+        name = _FIELDS_ZH.get(field.split(".")[-1], "字段")
+        wording = next(
+            (
+                template.format(**m.groupdict())
+                for pattern, template in _CHECKS_ZH
+                if (m := pattern.fullmatch(problem.strip())) is not None
+            ),
+            "格式不对",
+        )
+        out.append(f"{name}：{wording}")
+    return "；".join(out)

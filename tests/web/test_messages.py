@@ -1,0 +1,78 @@
+"""Import problems and errors, written in English by the lower layers, read in Chinese too."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import write
+from viva.service import Viva
+from viva.web.messages import is_known, localised
+
+VAULT = {
+    "bad-yaml.md": "---\ntags: [a, b\n---\n1. 问题一？\n> 答案一。\n",
+    "list-yaml.md": "---\n- a\n- b\n---\n1. 问题二？\n> 答案二。\n",
+    "tags.md": "---\ntags: [" + ", ".join(f"t{n}" for n in range(80)) + ", " + "x" * 300 + "]\n"
+    "---\n1. 问题三？\n> 答案三。\n",
+    "links.md": "1. 问题四？\n> 见 [[Nowhere]]、[[other#没有的标题]]、![[missing.png]]"
+    " 与 [[other#^blk]]。\n",
+    "other.md": "## 有的标题\n1. 问题五？\n> 答案五。\n",
+    "damaged.md": "1. 问题六？\n> 答案\ufffd六。\n",
+    "binary.md": "\x00\x01\x02",
+}
+
+
+def test_every_import_problem_reads_in_chinese(viva: Viva, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    for name, text in VAULT.items():
+        write(vault / name, text)
+    (vault / "damaged.md").write_bytes(
+        "1. 问题六？\n> 答案".encode() + b"\xff\xfe" + "六。\n".encode()
+    )
+    (vault / "binary.md").write_bytes(bytes(range(256)) * 4)
+    report = viva.import_notes([vault], bank="v")
+    kinds = {p.category for p in report.problems}
+    assert len(report.problems) >= 8, [str(p) for p in report.problems]
+    assert {"front-matter", "skipped-file"} <= kinds
+    for problem in report.problems:
+        assert is_known(problem.message), problem.message
+        chinese = localised(problem.message, "zh").text
+        words = re.findall(r"[A-Za-z]{2,}", chinese)
+        # what is left in Latin letters is the student's own (names, links) or a format name
+        allowed = {
+            "YAML",
+            "UTF",
+            "Nowhere",
+            "other",
+            "md",
+            "blk",
+            "missing",
+            "png",
+            "front",
+            "matter",
+        }
+        assert set(words) <= allowed, chinese
+
+
+def test_unknown_messages_become_a_general_sentence_with_the_detail_apart() -> None:
+    shown = localised("the moon is made of cheese", "zh", fallback="请求没有完成。")
+    assert (shown.text, shown.original) == ("请求没有完成。", "the moon is made of cheese")
+    assert localised("the moon is made of cheese", "en").text == "the moon is made of cheese"
+    assert localised("页面不存在", "zh").text == "页面不存在"  # already Chinese: kept
+
+
+def test_several_preference_problems_are_each_translated() -> None:
+    message = (
+        "desired retention must be between 0.70 and 0.99 (not '2'); "
+        "new per day must be a whole number 0-9999 (not '-1')"
+    )
+    assert localised(message, "zh").text == (
+        "目标保持率须在 0.70 到 0.99 之间（不是 '2'）；每天新题数须是 0 到 9999 的整数（不是 '-1'）"
+    )
+
+
+def test_a_refused_form_says_which_field_and_why() -> None:
+    message = "the request is not valid (answer: String should have at most 20000 characters)"
+    assert localised(message, "zh").text == "请求的内容无效（回答：最多 20000 个字符）"
+    odd = "the request is not valid (body.x: Something new)"
+    assert localised(odd, "zh").text == "请求的内容无效（字段：格式不对）"
