@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
-from viva.config import load_settings
+from tests.conftest import SEED, Cli
+from viva.config import Settings, load_settings
 from viva.practice.daily import daily_progress, questions_per_day, streak
 from viva.service import Scope, Viva
 from viva.service.preferences import PreferenceError
@@ -154,3 +154,19 @@ def test_preferences_keep_the_scope_goal_and_todays_extra(viva: Viva) -> None:
         again.close()
     with pytest.raises(PreferenceError, match="daily goal must be a whole number"):
         viva.set_preferences(daily_goal=-1)
+
+
+def test_cli_drill_asks_from_the_scope_saved_in_the_app(cli: Cli, settings: Settings) -> None:
+    assert cli("import", str(SEED), "--bank", "seed").exit_code == 0
+    viva = Viva(settings)
+    try:
+        viva.set_preferences(drill_scope={"sections": ["基本信息"]}, new_per_day=1)
+    finally:
+        viva.close()
+    result = cli("drill", input="")  # end of input at the first question: nothing recorded
+    assert result.exit_code == 0, result.output
+    assert "Scope saved in the app: seed — 基本信息." in result.stdout
+    assert "[1/1] 基本信息" in result.stdout
+    assert "Today: 0/20 questions · streak 0 days." in result.stdout
+    limited = cli("drill", "--section", "基本信息", "--new", "0")
+    assert "Try --new 20" in limited.stdout  # --new 0 chosen: not today's limit
