@@ -71,6 +71,7 @@ _CLASSES = {"li": {"kp-highlight", "kp-bold", "kp-list_item"}}
 _HIGHLIGHT = re.compile(r"==(?=\S)((?:[^=\n]|=(?!=))+?)(?<=\S)==")
 _TAG_SPACE = re.compile(r"\s+")
 _MEDIA_UNSAFE = re.compile(r"[^\w.\- ]+")
+_MD_ALT = re.compile(r"!\[([^\[\]\n]*)\]\(")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,10 +247,17 @@ def shown_hash(prompt: str, reference: str, key_points: str) -> str:
 
 
 def _renamed(markdown: str, images: Mapping[str, str]) -> str:
-    """The reference with each image embedded under its package name (where that differs)."""
+    """The reference with each image embedded under its package name (where that differs):
+    `![[name]]`, or `![alt](name)` for a Markdown image (its alt text kept)."""
     for raw, name in images.items():
-        target = raw[3:-2] if raw.startswith("![[") else None
-        if target is None or PurePosixPath(target.split("|", 1)[0]).name != name:
+        if raw.startswith("![["):
+            if PurePosixPath(raw[3:-2].split("|", 1)[0]).name != name:
+                markdown = markdown.replace(raw, f"![[{name}]]")
+            continue
+        alt = _MD_ALT.match(raw)
+        if alt is not None and " " not in name:
+            markdown = markdown.replace(raw, f"![{alt.group(1)}]({name})")
+        else:
             markdown = markdown.replace(raw, f"![[{name}]]")
     return markdown
 

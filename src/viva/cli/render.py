@@ -156,7 +156,11 @@ def anki_export(report: AnkiExport) -> None:
     out = console()
     banks = ", ".join(report.banks)
     images = f", {report.media} image(s)" if report.media else ""
-    out.print(f"Wrote {report.notes} note(s) from {banks}{images} to {report.path}.", markup=False)
+    out.print(
+        f"Wrote {report.notes} note(s) from {banks}{images} to {report.path}.",
+        markup=False,
+        soft_wrap=True,
+    )
     if report.without_reference:
         out.print(
             f"{report.without_reference} question(s) have no reference answer yet: their card "
