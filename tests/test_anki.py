@@ -78,7 +78,8 @@ def test_exported_deck_imports_back_with_the_same_questions(viva: Viva, tmp_path
         copied = [link.file for link in again.links if link.kind is LinkKind.ASSET and link.file]
         assert copied == [file for file in images if file is not None], prompt
     udp = read["什么是 UDP？"]
-    assert udp.reference is not None and "![图](udp.png)" in udp.reference
+    assert udp.reference is not None
+    assert "![图](udp.png)" in udp.reference
     assert all(link.file for link in udp.links if link.kind is LinkKind.ASSET)
     assert viva.import_notes([deck], bank="back").is_unchanged_vault
 
@@ -192,7 +193,8 @@ def test_a_deck_made_elsewhere_imports_as_documented(viva: Viva, tmp_path: Path)
     assert process.section == ("OS", "Processes")
     assert process.tags == ("os", "kaoyan/408")
     (image,) = [link for link in process.links if link.kind is LinkKind.ASSET]
-    assert image.file and (viva.settings.assets_dir / image.file).read_bytes() == PNG
+    assert image.file
+    assert (viva.settings.assets_dir / image.file).read_bytes() == PNG
     cloze = questions["A deadlock needs [a condition]."]
     assert cloze.reference == "A deadlock needs ==mutual exclusion==.\n\nCoffman"
     assert [k.text for k in cloze.key_points] == ["mutual exclusion"]
@@ -256,7 +258,8 @@ def test_wrong_or_damaged_packages_are_refused_whole(
     with pytest.raises(ImportFailed, match=message) as caught:
         viva.import_notes([path], bank="anki")
     if "compressed" in message:
-        assert caught.value.hint and "Support older Anki versions" in caught.value.hint
+        assert caught.value.hint
+        assert "Support older Anki versions" in caught.value.hint
     assert viva.banks() == []
     assert not any((viva.settings.home / ".staging").iterdir())
 
@@ -285,7 +288,8 @@ def test_media_names_cannot_leave_the_staging_folder(viva: Viva, tmp_path: Path)
     (question,) = viva.questions(banks=["anki"])
     assert question.reference == "![[evil.png]]"
     (image,) = question.links
-    assert image.file and (viva.settings.assets_dir / image.file).read_bytes() == PNG
+    assert image.file
+    assert (viva.settings.assets_dir / image.file).read_bytes() == PNG
 
 
 def test_a_field_over_the_note_limit_skips_that_note(tmp_path: Path) -> None:
@@ -305,7 +309,7 @@ def test_a_field_over_the_note_limit_skips_that_note(tmp_path: Path) -> None:
 
 
 def test_export_refuses_a_name_without_apkg_and_an_empty_bank(viva: Viva, tmp_path: Path) -> None:
-    with pytest.raises(VivaError, match="does not end in .apkg"):
+    with pytest.raises(VivaError, match=r"does not end in \.apkg"):
         viva.export_anki(tmp_path / "deck.zip")
     with pytest.raises(VivaError, match="no questions to export"):
         viva.export_anki(tmp_path / "deck.apkg")

@@ -161,7 +161,7 @@ def test_note_fields_render_sanitised_html_and_key_points() -> None:
 
 def test_render_markdown_is_sanitised_and_writes_math_for_mathjax() -> None:
     html = render_markdown(
-        '<script>x()</script>\n\n[a](javascript:y()) $a<b$ <img src=q onerror=z()>', {}
+        "<script>x()</script>\n\n[a](javascript:y()) $a<b$ <img src=q onerror=z()>", {}
     )
     assert "<script" not in html
     assert 'href="javascript' not in html
