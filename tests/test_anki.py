@@ -313,6 +313,10 @@ def test_export_refuses_a_name_without_apkg_and_an_empty_bank(viva: Viva, tmp_pa
         viva.export_anki(tmp_path / "deck.zip")
     with pytest.raises(VivaError, match="no questions to export"):
         viva.export_anki(tmp_path / "deck.apkg")
+    viva.import_notes([SEED], bank="seed")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(VivaError, match="cannot write"):
+        viva.export_anki(tmp_path / "file" / "deck.apkg")
 
 
 def test_cli_export_and_import(cli: Cli, tmp_path: Path) -> None:

@@ -358,7 +358,13 @@ class BankService:
             )
         assets = self.settings.assets_dir
         deck = export_deck(questions, asset_exists=lambda name: (assets / name).is_file())
-        write_package(deck, target, assets=assets, now=now or now_utc())
+        try:
+            write_package(deck, target, assets=assets, now=now or now_utc())
+        except OSError as err:
+            raise VivaError(
+                f"cannot write {str(target)!r}: {err.strerror or err}",
+                hint="choose a folder you can write to",
+            ) from None
         return AnkiExport(
             path=target,
             banks=tuple(sorted({q.bank for q in questions})),
