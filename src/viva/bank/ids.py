@@ -39,3 +39,13 @@ def question_id(
     if occurrence:
         parts.append(str(occurrence))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def keyed_question_id(bank: str, key: str) -> str:
+    """The id of a question whose source names it (an Anki note's GUID): the key is its place.
+
+    Anki keeps a note's GUID through edits and moves between decks, and updates by it on import;
+    hashing it keeps a card's history through a reworded front, as Anki does.
+    """
+    parts = [bank.casefold(), "\x1dkey", key]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,14 +81,20 @@ def build_bank(
     problems: Sequence[NoteProblem] = (),
     on_progress: Progress | None = None,
     options: ImportOptions | None = None,
+    read: Mapping[str, ParsedNote] | None = None,
 ) -> BankBuild:
-    """Parse the notes and resolve their links into the questions of `bank`."""
+    """Parse the notes and resolve their links into the questions of `bank`.
+
+    `read` holds notes already read by another reader (an Anki deck: `anki_notes.py`), by
+    vault path: they are used as they are, not parsed as Markdown.
+    """
     options = options or ImportOptions()
     parsed: list[VaultNote] = []
     kept: list[NoteText] = []
     found: list[NoteProblem] = list(problems)
     for done, text in enumerate(texts, 1):
-        note = parse_note(text.text, text.file.rel, options.questions)
+        given = read.get(text.file.rel) if read else None
+        note = given or parse_note(text.text, text.file.rel, options.questions)
         if options.selects(note):
             parsed.append(VaultNote(note, text.file.path))
             kept.append(text)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from viva.bank._text import strip_block_id
-from viva.bank.ids import question_id
+from viva.bank.ids import keyed_question_id, question_id
 from viva.bank.markdown import MD_IMAGE, WIKI_LINK, AnswerLine, Heading, ParsedNote, RawQuestion
 from viva.bank.models import Link, LinkKind, LinkRole, NoteProblem, Question, SourceRef
 
@@ -109,7 +109,10 @@ def build_questions(
         heading_lines = {h.line for h in note.parsed.headings if h.is_question}
         note_ids = ids[rel] = []
         for raw in note.parsed.questions:
-            qid = question_id(bank, rel, raw.section, raw.prompt)
+            if raw.key is not None:
+                qid = keyed_question_id(bank, raw.key)
+            else:
+                qid = question_id(bank, rel, raw.section, raw.prompt)
             if qid in taken:  # asked again, or a card's reverse side: never two with one id
                 base = qid
                 occurrence = repeats.get(base, 1)

@@ -22,7 +22,14 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
     from viva.practice.interview import Report
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
-    from viva.service import BatchReport, CalibrationReport, ImportProgress, ImportReport, Paths
+    from viva.service import (
+        AnkiExport,
+        BatchReport,
+        CalibrationReport,
+        ImportProgress,
+        ImportReport,
+        Paths,
+    )
     from viva.speech.models import Delivery, Transcript
     from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
@@ -117,6 +124,9 @@ PROBLEM_KINDS = {
     "missing-note": "links to notes not in the vault / 链接的笔记不在库中",
     "missing-heading": "links to headings or blocks not found / 找不到的标题或块",
     "cloze-skipped": "cloze cards not imported / 未导入的填空卡片",
+    "anki-skipped": "Anki notes not imported / 未导入的 Anki 笔记",
+    "anki-fields": "Anki fields not imported / 未导入的 Anki 字段",
+    "anki-audio": "sounds not imported / 未导入的音频",
     "other": "other / 其他",
 }
 PROBLEM_EXAMPLES = 3
@@ -139,6 +149,29 @@ def import_problems(problems: Sequence[NoteProblem]) -> None:
             err.print(f"    … and {len(found) - PROBLEM_EXAMPLES} more", markup=False)
     if any(len(found) > PROBLEM_EXAMPLES for found in groups.values()):
         err.print("  `viva import … --json` lists every problem.", markup=False)
+
+
+def anki_export(report: AnkiExport) -> None:
+    """What `viva export anki` wrote, and how to open it."""
+    out = console()
+    banks = ", ".join(report.banks)
+    images = f", {report.media} image(s)" if report.media else ""
+    out.print(
+        f"Wrote {report.notes} note(s) from {banks}{images} to {report.path}.",
+        markup=False,
+        soft_wrap=True,
+    )
+    if report.without_reference:
+        out.print(
+            f"{report.without_reference} question(s) have no reference answer yet: their card "
+            "backs are empty.",
+            markup=False,
+        )
+    out.print(
+        "In Anki: File > Import… and choose the file. Export again after editing your notes: "
+        "Anki updates the same cards.",
+        markup=False,
+    )
 
 
 def bank_overview(summaries: Sequence[BankSummary], questions: Sequence[Question]) -> None:

@@ -18,6 +18,7 @@ from viva.config import Settings
 from viva.service.bank import (
     BUILTIN_BANK,
     DEFAULT_BANK,
+    AnkiExport,
     BankService,
     ImportProgress,
     ImportReport,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_BANK",
     "DEFAULT_BANK",
+    "AnkiExport",
     "Areas",
     "BatchReport",
     "CalibrationReport",
@@ -171,6 +173,8 @@ class Viva:
     paths = _via(_bank, BankService.paths)
     import_notes = _via(_bank, BankService.import_notes)
     import_staged = _via(_bank, BankService.import_staged)
+    import_anki = _via(_bank, BankService.import_anki)
+    export_anki = _via(_bank, BankService.export_anki)
     ensure_builtin = _via(_bank, BankService.ensure_builtin)
     set_bank_enabled = _via(_bank, BankService.set_bank_enabled)
     export_builtin = _via(_bank, BankService.export_builtin)

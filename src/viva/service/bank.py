@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import shutil
+import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -23,6 +24,7 @@ from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     from viva.bank.importer import ImportOptions
+    from viva.bank.note import ParsedNote
     from viva.bank.reader import NoteFile, NoteText
     from viva.bank.search import SearchHit
     from viva.service.runtime import Runtime
@@ -31,6 +33,7 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
 
 BUILTIN_BANK = "builtin"
 DEFAULT_BANK = "default"
+ANKI_SUFFIXES = (".apkg", ".colpkg")  # Anki packages: `viva import` reads them as decks
 
 #: Called with (stage, done, total) while an import runs; stages: read, parse, write.
 ImportProgress = Callable[[str, int, int], None]
@@ -97,6 +100,17 @@ class StagedNotes:
 
 
 @dataclass(frozen=True, slots=True)
+class AnkiExport:
+    """What `viva export anki` wrote."""
+
+    path: Path
+    banks: tuple[str, ...]
+    notes: int
+    media: int
+    without_reference: int
+
+
+@dataclass(frozen=True, slots=True)
 class Paths:
     """Where Viva keeps each thing (for `viva paths`)."""
 
@@ -150,6 +164,10 @@ class BankService:
             ImportFailed: nothing importable, or a named file cannot be read (nothing written).
         """
         _check_bank_name(bank)
+        if any(Path(p).suffix.lower() in ANKI_SUFFIXES for p in paths):
+            return self.import_anki(
+                paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
+            )
         return self._import(
             paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
         )
@@ -191,6 +209,7 @@ class BankService:
         is_builtin: bool = False,
         staged: Sequence[StagedNotes] = (),
         options: ImportOptions | None = None,
+        read: Mapping[str, ParsedNote] | None = None,
     ) -> ImportReport:
         from viva.bank.importer import ImportOptions, build_bank, read_notes
         from viva.bank.reader import discover
@@ -246,6 +265,7 @@ class BankService:
             problems=skipped,
             on_progress=progress("parse"),
             options=options,
+            read=read,
         )
         if staged:
             build = _relocated(build, staged, roots)
@@ -313,6 +333,113 @@ class BankService:
                 partial.replace(target)
             names[file] = name
         return names
+
+    # --- Anki decks (issue 15) ----------------------------------------------------------
+    def export_anki(
+        self, target: Path, *, banks: Sequence[str] | None = None, now: datetime | None = None
+    ) -> AnkiExport:
+        """Write the questions of `banks` (default: see `default_banks`) as an Anki package."""
+        from viva.bank.anki import export_deck
+        from viva.store.anki import write_package
+
+        target = target.expanduser()
+        if target.suffix.lower() != ".apkg":
+            raise VivaError(
+                f"{str(target)!r} does not end in .apkg",
+                hint="name the file like my-notes.apkg: Anki imports .apkg packages",
+            )
+        if target.is_dir():
+            raise VivaError(f"{str(target)!r} is a folder", hint="give a file name ending in .apkg")
+        questions = self.questions(banks=banks)
+        if not questions:
+            raise VivaError(
+                "there are no questions to export",
+                hint="`viva import NOTES` first, or name a bank with --bank",
+            )
+        assets = self.settings.assets_dir
+        deck = export_deck(questions, asset_exists=lambda name: (assets / name).is_file())
+        try:
+            write_package(deck, target, assets=assets, now=now or now_utc())
+        except OSError as err:
+            raise VivaError(
+                f"cannot write {str(target)!r}: {err.strerror or err}",
+                hint="choose a folder you can write to",
+            ) from None
+        return AnkiExport(
+            path=target,
+            banks=tuple(sorted({q.bank for q in questions})),
+            notes=len(deck.notes),
+            media=len(deck.media),
+            without_reference=deck.without_reference,
+        )
+
+    def import_anki(
+        self,
+        paths: Sequence[Path],
+        *,
+        bank: str = DEFAULT_BANK,
+        dry_run: bool = False,
+        on_progress: ImportProgress | None = None,
+        now: datetime | None = None,
+        options: ImportOptions | None = None,
+    ) -> ImportReport:
+        """Import one Anki package's notes into `bank`, through the notes' import.
+
+        The package is unpacked in the staging folder (its images under safe names), read into
+        one note of the bank (`anki_notes.py`) and imported as that note, recorded under the
+        package's path: a re-import of the same file updates and retires its questions.
+
+        Raises:
+            ImportFailed: not one package, or a package Viva cannot read (nothing written).
+        """
+        from viva.bank.anki_notes import deck_note
+        from viva.store.anki import read_package
+
+        _check_bank_name(bank)
+        if len(paths) != 1 or (options is not None and not options.is_default):
+            raise ImportFailed(
+                "an Anki package is imported on its own, without --questions, --include "
+                "or --exclude",
+                hint="run one `viva import DECK.apkg --bank NAME` per package",
+            )
+        source = Path(paths[0]).expanduser()
+        if not source.is_file():
+            raise ImportFailed(
+                f"{str(paths[0])!r} does not exist", hint="give the .apkg file Anki exported"
+            )
+        staging = self.settings.home / ".staging"
+        staging.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=staging, prefix="anki-"))
+        try:
+            if on_progress is not None:
+                on_progress("read", 0, 1)
+            package = read_package(
+                source,
+                media_dir=folder,
+                max_bytes=self.settings.max_upload_bytes,
+                max_field_bytes=self.settings.max_note_bytes,
+            )
+            note = deck_note(package, source.name)
+            data = note.text.encode("utf-8")
+            if len(data) > self.settings.max_note_bytes:
+                raise ImportFailed(
+                    f"{source.name}: its notes come to {len(data) / 1024 / 1024:.1f} MB of text "
+                    f"(limit {self.settings.max_note_bytes / 1024 / 1024:.0f} MB)",
+                    hint="export fewer decks, or set VIVA_MAX_NOTE_MB to raise the limit",
+                )
+            staged = folder / source.name
+            staged.write_bytes(data)
+            return self._import(
+                [staged],
+                bank=bank,
+                dry_run=dry_run,
+                on_progress=on_progress,
+                now=now,
+                staged=[StagedNotes(staged, source.resolve())],
+                read={source.name: note.parsed},
+            )
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     # --- the built-in bank --------------------------------------------------------------
     def ensure_builtin(self) -> None:

@@ -58,6 +58,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "bank.warnings": ("提示", "Warnings"),
     "bank.skipped": ("跳过的文件", "Skipped files"),
     "bank.imported_total": ("题库中现有题目", "questions now in the bank"),
+    "bank.export_anki": ("导出为 Anki 牌组", "Export as Anki deck"),
+    "bank.export_anki_help": (
+        "题目、参考答案、要点与图片；再次导出会更新 Anki 中的同一批卡片。",
+        "Questions, reference answers, key points and images; exporting again updates the same cards in Anki.",
+    ),
     "q.reference": ("参考答案", "Reference answer"),
     "q.key_points": ("要点", "Key points"),
     "q.source": ("来源", "Source"),

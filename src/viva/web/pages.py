@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -116,6 +117,32 @@ async def import_page(
     uploads = await read_uploads(files, viva_of(request).settings.max_upload_bytes)
     report = await run_in_threadpool(import_uploads, request, uploads, bank.strip() or "my-notes")
     return page(request, "_import_report.html", report=report)
+
+
+@router.get("/bank/export.apkg")
+def export_anki(request: Request, bank: str | None = None) -> FileResponse:
+    """The listed bank(s) as an Anki package, downloaded (the file is removed once sent)."""
+    import re
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    viva = viva_of(request)
+    staging = viva.settings.home / ".staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=staging, prefix="export-"))
+    try:
+        report = viva.export_anki(folder / "deck.apkg", banks=[bank] if bank else None)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    name = re.sub(r"[^\w.-]+", "_", "-".join(report.banks))[:60].strip("._") or "notes"
+    return FileResponse(
+        report.path,
+        media_type="application/octet-stream",
+        filename=f"viva-{name}.apkg",
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 @router.get("/assets/{name}")
