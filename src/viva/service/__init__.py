@@ -18,15 +18,18 @@ from viva.config import Settings
 from viva.service.bank import (
     BUILTIN_BANK,
     DEFAULT_BANK,
+    OWN_BANK,
     BankService,
     ImportProgress,
     ImportReport,
     Paths,
     builtin_dir,
 )
+from viva.service.edits import EditService
 from viva.service.grading import (
     BatchReport,
     CalibrationReport,
+    DisputeError,
     GradingService,
     QuestionNotGradable,
 )
@@ -46,9 +49,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_BANK",
     "DEFAULT_BANK",
+    "OWN_BANK",
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "DisputeError",
     "ImportProgress",
     "ImportReport",
     "Paths",
@@ -71,6 +76,7 @@ class Areas:
     def __init__(self, runtime: Runtime, unit: UnitOfWork) -> None:
         self.unit = unit
         self.bank = BankService(runtime, unit)
+        self.edits = EditService(runtime, unit, self.bank)
         self.grading = GradingService(runtime, unit, self.bank)
         self.practice = PracticeService(runtime, unit, self.bank)
         self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
@@ -93,6 +99,10 @@ def _via(
 
 def _bank(a: Areas) -> BankService:
     return a.bank
+
+
+def _edits(a: Areas) -> EditService:
+    return a.edits
 
 
 def _grading(a: Areas) -> GradingService:
@@ -173,12 +183,20 @@ class Viva:
     import_staged = _via(_bank, BankService.import_staged)
     ensure_builtin = _via(_bank, BankService.ensure_builtin)
     set_bank_enabled = _via(_bank, BankService.set_bank_enabled)
-    export_builtin = _via(_bank, BankService.export_builtin)
+    export_bank = _via(_bank, BankService.export_bank)
     banks = _via(_bank, BankService.banks)
     default_banks = _via(_bank, BankService.default_banks)
     questions = _via(_bank, BankService.questions)
     question = _via(_bank, BankService.question)
     search = _via(_bank, BankService.search)
+
+    # --- the student's edits --------------------------------------------------------------
+    edit_question = _via(_edits, EditService.edit_question)
+    restore_note = _via(_edits, EditService.restore_note)
+    note_version = _via(_edits, EditService.note_version)
+    add_question = _via(_edits, EditService.add_question)
+    remove_question = _via(_edits, EditService.remove_question)
+    edits = _via(_edits, EditService.edits)
 
     # --- grading ------------------------------------------------------------------------
     @property
@@ -193,6 +211,8 @@ class Viva:
     grade_batch = _via(_grading, GradingService.grade_batch)
     calibrate = _via(_grading, GradingService.calibrate)
     reset_calibration = _via(_grading, GradingService.reset_calibration)
+    dispute_grade = _via(_grading, GradingService.dispute_grade)
+    disputes = _via(_grading, GradingService.disputes)
 
     # --- practice -----------------------------------------------------------------------
     @property
