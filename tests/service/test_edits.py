@@ -58,7 +58,8 @@ def test_an_edited_question_survives_a_reimport_of_its_note(viva: Viva, note: Pa
     note_text = viva.note_version(tcp.id)
     assert "不保证送达" in (note_text.reference or "")  # the note's own text was updated
     (summary,) = viva.edits()
-    assert summary.is_active and summary.is_note_changed
+    assert summary.is_active
+    assert summary.is_note_changed
 
 
 def test_an_edit_of_a_question_that_left_its_note_is_reported_and_kept(
@@ -75,7 +76,8 @@ def test_an_edit_of_a_question_that_left_its_note_is_reported_and_kept(
     assert report.to_json()["edits_orphaned"] == [{"id": shake.id, "prompt": shake.prompt}]
     assert shake.id not in {q.id for q in viva.questions(banks=["net"])}  # not drilled
     (summary,) = viva.edits()
-    assert summary.question_id == shake.id and not summary.is_active
+    assert summary.question_id == shake.id
+    assert not summary.is_active
     assert viva.question(shake.id).reference == "==确认双方都能收发==。"  # not lost
     write(note, NOTE)  # the author brings the question back: so does the edit
     viva.import_notes([note.parent], bank="net")
