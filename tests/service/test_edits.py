@@ -79,6 +79,9 @@ def test_an_edit_of_a_question_that_left_its_note_is_reported_and_kept(
     assert summary.question_id == shake.id
     assert not summary.is_active
     assert viva.question(shake.id).reference == "==确认双方都能收发==。"  # not lost
+    state = viva.edit_state(shake.id)
+    assert state is not None
+    assert not state.is_active
     write(note, NOTE)  # the author brings the question back: so does the edit
     viva.import_notes([note.parent], bank="net")
     assert by_prompt(viva, "三次握手").reference == "==确认双方都能收发==。"
@@ -245,7 +248,7 @@ def test_export_refuses_a_folder_with_files_and_an_unknown_bank(
 ) -> None:
     viva.import_notes([note.parent], bank="net")
     full = write(tmp_path / "full" / "mine.md", "my own note")
-    with pytest.raises(VivaError, match="not an empty folder"):
+    with pytest.raises(VivaError, match="is not empty"):
         viva.export_bank("net", full.parent)
     with pytest.raises(VivaError, match="no bank is called 'nope'"):
         viva.export_bank("nope", tmp_path / "empty")

@@ -40,6 +40,9 @@ def test_edit_then_reimport_then_restore(api: httpx.Client) -> None:
     report = _upload(api, [("网络.md", changed)], bank="net").json()
     assert report["edits_over_changed"] == [{"id": tcp["id"], "prompt": "TCP 与 UDP？"}]
     assert api.get(f"/api/questions/{tcp['id']}").json()["prompt"] == "TCP 与 UDP？"
+    page = api.get(f"/bank/q/{tcp['id']}").text
+    assert 'data-testid="edited-badge"' in page
+    assert 'data-testid="edit-note-changed"' in page  # the note moved on under the edit
     assert [e["id"] for e in api.get("/api/edits").json()] == [tcp["id"]]
     restored = api.delete(f"/api/questions/{tcp['id']}/edit").json()
     assert restored["edited"] == []

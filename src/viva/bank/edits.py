@@ -57,13 +57,14 @@ class Edit:
         )
 
     def without_same_as(self, note: Question) -> Edit:
-        """The edit minus the fields that say what the note already says."""
+        """The edit minus the fields that say what the note already says (compared as a form
+        sends them back: trimmed, one kind of line break, key points' spaces folded)."""
+        reference = (note.reference or "").replace("\r\n", "\n").strip()
+        points = tuple(dict.fromkeys(" ".join(k.text.split()) for k in note.key_points))
         return Edit(
-            prompt=None if self.prompt == note.prompt else self.prompt,
-            reference=None if self.reference == (note.reference or "") else self.reference,
-            key_points=None
-            if self.key_points == tuple(k.text for k in note.key_points)
-            else self.key_points,
+            prompt=None if self.prompt == note.prompt.strip() else self.prompt,
+            reference=None if self.reference == reference else self.reference,
+            key_points=None if self.key_points == points else self.key_points,
         )
 
 

@@ -197,6 +197,7 @@ class Viva:
     add_question = _via(_edits, EditService.add_question)
     remove_question = _via(_edits, EditService.remove_question)
     edits = _via(_edits, EditService.edits)
+    edit_state = _via(_edits, EditService.edit_state)
 
     # --- grading ------------------------------------------------------------------------
     @property

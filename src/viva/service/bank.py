@@ -362,14 +362,15 @@ class BankService:
 
         Raises:
             BankNotFound: no such bank.
-            VivaError: `target` is a file or a folder that is not empty.
+            VivaError: `target` is a file, or a folder that is not empty.
         """
         from viva.bank.export import NoteHeader, note_markdown
 
         target = target.expanduser()
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            problem = "is not empty" if target.is_dir() else "is a file, not a folder"
             raise VivaError(
-                f"{str(target)!r} is not an empty folder",
+                f"{str(target)!r} {problem}",
                 hint="choose a new or empty folder, so no note of yours is overwritten",
             )
         self.ensure_builtin()

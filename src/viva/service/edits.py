@@ -176,6 +176,15 @@ class EditService:
         with self.unit.reader() as conn:
             return store.edit_summaries(conn, names)
 
+    def edit_state(self, question_id: str) -> EditSummary | None:
+        """Whether a question's note still has it and changed after the edit (None: not
+        edited)."""
+        from viva.store import edits as store
+
+        with self.unit.reader() as conn:
+            found = store.edit_summaries(conn, ids=[question_id])
+        return found[0] if found else None
+
     # --- helpers ------------------------------------------------------------------------
     def _note_versions(self, conn: Connection, ids: Sequence[str]) -> list[Question]:
         from viva.store import questions as repo

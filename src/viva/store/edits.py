@@ -102,7 +102,12 @@ def delete_edit(conn: Connection, question_id: str) -> bool:
     return deleted.rowcount > 0
 
 
-def edit_summaries(conn: Connection, bank_names: Sequence[str] | None = None) -> list[EditSummary]:
+def edit_summaries(
+    conn: Connection,
+    bank_names: Sequence[str] | None = None,
+    *,
+    ids: Sequence[str] | None = None,
+) -> list[EditSummary]:
     """Every edited question (also those no longer in their note), newest edit first."""
     q = questions.c
     query = (
@@ -124,6 +129,8 @@ def edit_summaries(conn: Connection, bank_names: Sequence[str] | None = None) ->
     )
     if bank_names is not None:
         query = query.where(banks.c.name.in_(list(bank_names)))
+    if ids is not None:
+        query = query.where(q.id.in_(list(ids)))
     out = []
     for r in conn.execute(query):
         edit = Edit(r.new_prompt, r.reference, None if r.key_points is None else ())

@@ -31,6 +31,7 @@ def question_context(request: Request, question: Question, **extra: Any) -> dict
         "q": question,
         "body": question_html(question),
         "note": note,
+        "state": viva.edit_state(question.id) if question.is_edited else None,
         "note_body": question_html(note) if note is not None else "",
         "is_own": question.bank == OWN_BANK,
         "disputes": viva.disputes(question.id),
