@@ -38,6 +38,7 @@ def question_json(question: Question) -> dict[str, Any]:
         "tags": list(question.tags),
         "source": {"file": question.source.file, "line": question.source.line},
         "links": [link_json(link) for link in question.links],
+        "edited": list(question.edited),  # the fields the student changed in Viva
     }
 
 

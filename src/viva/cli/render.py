@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
         Paths,
     )
     from viva.speech.models import Delivery, Transcript
+    from viva.store.edits import EditSummary
     from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
     from viva.store.recordings import SavedRecording
@@ -111,6 +112,13 @@ def import_report(report: ImportReport) -> None:
             f"{report.notes} notes, {report.questions} questions "
             f"({report.with_reference} with a reference answer)."
         )
+    for qid, prompt in report.edits_orphaned:
+        out.print(
+            f"Your edit of {qid} ({prompt}) is kept, but its note no longer has the question: "
+            "it is not drilled until the note brings it back (`viva bank edits` lists it)."
+        )
+    for qid, prompt in report.edits_over_changed:
+        out.print(f"The note of {qid} ({prompt}) changed; your edited version still stands.")
     problems = report.problems
     if problems:
         import_problems(problems)
@@ -276,6 +284,8 @@ def question_panel(q: Question) -> None:
     where = f"{q.source.file}:{q.source.line}"
     number = f"{q.number}. " if q.number else ""
     footer = f"{q.bank} · {' / '.join(q.section)} · {where} · id {q.id}"
+    if q.is_edited:
+        footer += f" · edited: {', '.join(f.replace('_', ' ') for f in q.edited)}"
     console().print(
         Panel(
             Group(*parts),
@@ -285,6 +295,26 @@ def question_panel(q: Question) -> None:
             subtitle_align="left",
         )
     )
+
+
+def edits_table(edits: Sequence[EditSummary]) -> None:
+    """The edited questions: what changed, and whether the note still has the question."""
+    out = console()
+    if not edits:
+        out.print("No question is edited.")
+        return
+    table = Table(title=f"{len(edits)} edited questions", header_style="bold")
+    table.add_column("id")
+    table.add_column("question")
+    table.add_column("edited")
+    table.add_column("note")
+    for e in edits:
+        state = "changed since" if e.is_note_changed else "as when edited"
+        if not e.is_active:
+            state = "no longer has it"
+        fields = ", ".join(f.replace("_", " ") for f in e.fields)
+        table.add_row(e.question_id, e.prompt, fields, state)
+    out.print(table)
 
 
 def paths_table(paths: Paths) -> None:

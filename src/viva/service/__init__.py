@@ -18,6 +18,7 @@ from viva.config import Settings
 from viva.service.bank import (
     BUILTIN_BANK,
     DEFAULT_BANK,
+    OWN_BANK,
     AnkiExport,
     BankService,
     ImportProgress,
@@ -25,9 +26,11 @@ from viva.service.bank import (
     Paths,
     builtin_dir,
 )
+from viva.service.edits import EditService
 from viva.service.grading import (
     BatchReport,
     CalibrationReport,
+    DisputeError,
     GradingService,
     QuestionNotGradable,
 )
@@ -47,10 +50,12 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_BANK",
     "DEFAULT_BANK",
+    "OWN_BANK",
     "AnkiExport",
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "DisputeError",
     "ImportProgress",
     "ImportReport",
     "Paths",
@@ -73,6 +78,7 @@ class Areas:
     def __init__(self, runtime: Runtime, unit: UnitOfWork) -> None:
         self.unit = unit
         self.bank = BankService(runtime, unit)
+        self.edits = EditService(runtime, unit, self.bank)
         self.grading = GradingService(runtime, unit, self.bank)
         self.practice = PracticeService(runtime, unit, self.bank)
         self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
@@ -95,6 +101,10 @@ def _via(
 
 def _bank(a: Areas) -> BankService:
     return a.bank
+
+
+def _edits(a: Areas) -> EditService:
+    return a.edits
 
 
 def _grading(a: Areas) -> GradingService:
@@ -177,12 +187,21 @@ class Viva:
     export_anki = _via(_bank, BankService.export_anki)
     ensure_builtin = _via(_bank, BankService.ensure_builtin)
     set_bank_enabled = _via(_bank, BankService.set_bank_enabled)
-    export_builtin = _via(_bank, BankService.export_builtin)
+    export_bank = _via(_bank, BankService.export_bank)
     banks = _via(_bank, BankService.banks)
     default_banks = _via(_bank, BankService.default_banks)
     questions = _via(_bank, BankService.questions)
     question = _via(_bank, BankService.question)
     search = _via(_bank, BankService.search)
+
+    # --- the student's edits --------------------------------------------------------------
+    edit_question = _via(_edits, EditService.edit_question)
+    restore_note = _via(_edits, EditService.restore_note)
+    note_version = _via(_edits, EditService.note_version)
+    add_question = _via(_edits, EditService.add_question)
+    remove_question = _via(_edits, EditService.remove_question)
+    edits = _via(_edits, EditService.edits)
+    edit_state = _via(_edits, EditService.edit_state)
 
     # --- grading ------------------------------------------------------------------------
     @property
@@ -197,6 +216,8 @@ class Viva:
     grade_batch = _via(_grading, GradingService.grade_batch)
     calibrate = _via(_grading, GradingService.calibrate)
     reset_calibration = _via(_grading, GradingService.reset_calibration)
+    dispute_grade = _via(_grading, GradingService.dispute_grade)
+    disputes = _via(_grading, GradingService.disputes)
 
     # --- practice -----------------------------------------------------------------------
     @property

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
 BUILTIN_BANK = "builtin"
 DEFAULT_BANK = "default"
 ANKI_SUFFIXES = (".apkg", ".colpkg")  # Anki packages: `viva import` reads them as decks
+OWN_BANK = "my-questions"  # questions the student adds in Viva (no note behind them)
 
 #: Called with (stage, done, total) while an import runs; stages: read, parse, write.
 ImportProgress = Callable[[str, int, int], None]
@@ -51,6 +52,11 @@ class ImportReport:
     plan: SyncPlan
     problems: tuple[NoteProblem, ...] = ()
     is_unchanged_vault: bool = False  # every note identical to the last import: nothing parsed
+    # (id, prompt as the student edited it) of edited questions that left their note: the
+    # edit is kept (the question returns with it if the note brings it back), but not drilled
+    edits_orphaned: tuple[tuple[str, str], ...] = ()
+    # ... of edited questions whose note text changed: the student's version still stands
+    edits_over_changed: tuple[tuple[str, str], ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -82,6 +88,8 @@ class ImportReport:
             "updated": list(plan.updated),
             "retired": list(plan.retired),
             "problems": [problem_json(p) for p in self.problems],
+            "edits_orphaned": [{"id": i, "prompt": p} for i, p in self.edits_orphaned],
+            "edits_over_changed": [{"id": i, "prompt": p} for i, p in self.edits_over_changed],
         }
 
 
@@ -271,7 +279,8 @@ class BankService:
             build = _relocated(build, staged, roots)
         with self.unit.reader() as conn:
             stored = repo.stored_questions(conn, bank_id) if bank_id is not None else {}
-        plan = plan_sync(build.questions, stored, build.roots)
+            plan = plan_sync(build.questions, stored, build.roots)
+            orphaned, over_changed = _edits_touched(conn, plan)
         report = ImportReport(
             bank=bank,
             is_dry_run=dry_run,
@@ -280,6 +289,8 @@ class BankService:
             with_reference=sum(1 for q in build.questions if q.has_reference),
             plan=plan,
             problems=build.problems,
+            edits_orphaned=orphaned,
+            edits_over_changed=over_changed,
         )
         if dry_run:
             return report
@@ -470,21 +481,59 @@ class BankService:
                 raise self._bank_not_found(conn, name)
             repo.set_bank_enabled(conn, bank_id, enabled, now_utc())
 
-    def export_builtin(self, target: Path) -> list[Path]:
-        """Copy the built-in bank's notes to `target` as Markdown the user can edit and import."""
+    def export_bank(self, name: str, target: Path) -> list[Path]:
+        """Write a bank to `target` as Markdown notes: the student's version (their edits in
+        place of the notes' text), which `viva import` reads back as the same questions.
+
+        One file per note, at its place in the vault; embedded images are copied beside them.
+
+        Raises:
+            BankNotFound: no such bank.
+            VivaError: `target` is a file, or a folder that is not empty.
+        """
+        from viva.bank.export import NoteHeader, note_markdown
+
         target = target.expanduser()
-        if target.exists() and any(target.iterdir()):
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            problem = "is not empty" if target.is_dir() else "is a file, not a folder"
             raise VivaError(
-                f"{str(target)!r} is not empty",
+                f"{str(target)!r} {problem}",
                 hint="choose a new or empty folder, so no note of yours is overwritten",
             )
-        target.mkdir(parents=True, exist_ok=True)
+        self.ensure_builtin()
+        with self.unit.reader() as conn:
+            if repo.find_bank_id(conn, name) is None:
+                raise self._bank_not_found(conn, name)
+            questions = repo.load_questions(conn, bank_names=[name])
+            tags = repo.note_tags(conn, name)
+        by_note: dict[str, list[Question]] = {}
+        for question in questions:
+            by_note.setdefault(question.source.file, []).append(question)
+        root = target.resolve()
         written = []
-        for source in sorted(builtin_dir().glob("*.md")):
-            destination = target / source.name
-            shutil.copyfile(source, destination)
+        for path, members in by_note.items():
+            destination = (root / path).resolve()
+            if not destination.is_relative_to(root) or destination == root:
+                continue  # a stored path that would leave the folder: never written
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            text = note_markdown(members, NoteHeader(tags=tags.get(path, ())))
+            destination.write_text(text, "utf-8")
             written.append(destination)
+            self._export_assets(members, destination.parent, root)
         return written
+
+    def _export_assets(self, questions: Sequence[Question], folder: Path, root: Path) -> None:
+        """Copy the images these questions embed next to their note (named as linked)."""
+        for question in questions:
+            for link in question.links:
+                if not link.file or link.kind.value != "asset":
+                    continue
+                source = self.settings.assets_dir / link.file
+                name = link.target.split("|", 1)[0].split("#", 1)[0]
+                destination = (folder / name).resolve()
+                if source.is_file() and destination.is_relative_to(root):
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, destination)
 
     # --- reading ------------------------------------------------------------------------
     def banks(self) -> list[repo.BankSummary]:
@@ -559,7 +608,8 @@ class BankService:
 
 
 MAX_BANK_NAME = 64
-_RESERVED = {BUILTIN_BANK, "all"}  # "all" names every bank in listings
+# "all" names every bank in listings; OWN_BANK holds questions added in Viva, not notes
+_RESERVED = {BUILTIN_BANK, "all", OWN_BANK}
 
 
 def _check_bank_name(name: str) -> None:
@@ -574,13 +624,30 @@ def _check_bank_name(name: str) -> None:
     elif any(not c.isprintable() for c in name):
         problem = "contains control characters"
     elif name.casefold() in _RESERVED:
-        problem = "is reserved (built-in questions, or every bank)"
+        problem = "is reserved (built-in questions, every bank, or questions added in Viva)"
     if problem is not None:
         shown = name if len(name) <= 40 else name[:37] + "..."
         raise ImportFailed(
             f"the bank name {shown!r} {problem}",
             hint="name the bank with a few letters or digits, e.g. my-notes or 机器学习",
         )
+
+
+def _edits_touched(
+    conn: sa.Connection, plan: SyncPlan
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The edited questions an import retires, and those whose note text it changes."""
+    from viva.store.edits import edited_ids
+
+    edited = edited_ids(conn, [*plan.retired, *plan.updated])
+    if not edited:
+        return (), ()
+    prompts = {
+        q.id: q.prompt for q in repo.load_questions(conn, ids=sorted(edited), include_retired=True)
+    }
+    retired = tuple((i, prompts[i]) for i in plan.retired if i in edited)
+    updated = tuple((i, prompts[i]) for i in plan.updated if i in edited)
+    return retired, updated
 
 
 def builtin_dir() -> Path:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
     from viva.service.runtime import Runtime
     from viva.service.unit import UnitOfWork
     from viva.store.db import Connections
+    from viva.store.exemplars import Dispute
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,15 @@ class CalibrationReport:
 
 class QuestionNotGradable(VivaError):
     """The question has no reference answer to grade against."""
+
+
+class DisputeError(VivaError):
+    """A disputed grade that cannot be kept (no answer, a score outside 0-100)."""
+
+    http_status = 422
+
+
+MAX_DISPUTE_NOTE = 1000
 
 
 class GradingService:
@@ -154,9 +164,11 @@ class GradingService:
         """Grade an answer to a bank question; feedback in `lang` (default: the interface's)."""
         from dataclasses import replace
 
+        from viva.bank.sync import fingerprint
+
         question = self.bank.question(id_or_prefix)
         lang = lang or self.unit.preferences().ui_lang
-        key = (question.id, answer, lang)
+        key = (question.id, fingerprint(question), answer, lang)
         cached = self.runtime.grader.recent.get(key)
         if cached is not None:  # the web app grades, then records the review of the same answer
             return question, cached
@@ -165,6 +177,57 @@ class GradingService:
             grade = grader.grade(request)
             self.runtime.grader.remember(key, grade)
         return question, grade
+
+    def dispute_grade(
+        self,
+        id_or_prefix: str,
+        answer: str,
+        score: float,
+        *,
+        note: str | None = None,
+        lang: str | None = None,
+    ) -> tuple[Question, Grade]:
+        """ "This grade is wrong": file the student's own score (0-100) of their answer as an
+        exemplar of the question; returns the answer graded again, which now follows it (and
+        so do later answers that say nearly the same).
+
+        Raises:
+            DisputeError: no answer, a score outside 0-100, or an over-long note.
+        """
+        from viva.store.exemplars import save_dispute
+
+        problems = []
+        if not answer.strip():
+            problems.append("there is no answer to score")
+        if not 0 <= score <= 100:
+            problems.append(f"the score must be from 0 to 100 (not {score:g})")
+        note = (note or "").strip() or None
+        if note is not None and len(note) > MAX_DISPUTE_NOTE:
+            problems.append(f"the note is {len(note)} characters long (at most {MAX_DISPUTE_NOTE})")
+        if problems:
+            raise DisputeError("; ".join(problems), hint="give your own score of this answer")
+        question, before = self.grade(id_or_prefix, answer, lang=lang)
+        with self.unit.transaction() as conn:
+            save_dispute(
+                conn,
+                question_id=question.id,
+                question=question.prompt,
+                answer=answer.strip(),
+                score=score / 100,
+                graded=before.score / 100,
+                note=note,
+                now=now_utc(),
+            )
+        self.runtime.grader.forget(question.id)
+        return self.grade(question.id, answer, lang=lang)
+
+    def disputes(self, id_or_prefix: str) -> list[Dispute]:
+        """The grades of a question the student corrected, newest first."""
+        from viva.store.exemplars import disputes_of
+
+        question = self.bank.question(id_or_prefix)
+        with self.unit.reader() as conn:
+            return disputes_of(conn, question.id)
 
     def grade_one(self, request: GradeRequest) -> Grade:
         """Grade one request (an interview's question or follow-up)."""

@@ -57,7 +57,9 @@ class GraderSlot:
         self._lock = threading.RLock()  # remember() and reset() are called inside use()
         self._grader: Grader | None = None
         self._connections = _Borrowed()
-        self.recent: dict[tuple[str, str, str], Grade] = {}  # insertion order: oldest first
+        # (question id, fingerprint of its text as graded, answer, language): an edited
+        # question is a new key; insertion order: oldest first
+        self.recent: dict[tuple[str, str, str, str], Grade] = {}
 
     @contextmanager
     def use(self, unit: Connections, build: Callable[[Connections], Grader]) -> Iterator[Grader]:
@@ -71,12 +73,18 @@ class GraderSlot:
             finally:
                 self._connections.unit = None
 
-    def remember(self, key: tuple[str, str, str], grade: Grade) -> None:
+    def remember(self, key: tuple[str, str, str, str], grade: Grade) -> None:
         """Keep a grade for the review of the same answer that follows (the web app)."""
         with self._lock:
             self.recent[key] = grade
             while len(self.recent) > RECENT_GRADES:
                 self.recent.pop(next(iter(self.recent)))
+
+    def forget(self, question_id: str) -> None:
+        """Forget the recent grades of a question (it was edited, or a grade disputed)."""
+        with self._lock:
+            for key in [k for k in self.recent if k[0] == question_id]:
+                del self.recent[key]
 
     def reset(self) -> None:
         """Forget the grader (its calibration changed): the next use builds a new one."""

@@ -25,7 +25,16 @@ from viva.bank.models import (
 )
 from viva.bank.sync import IMPORTER_VERSION, StoredQuestion, SyncPlan, fingerprint, is_within
 from viva.store.db import new_id
-from viva.store.schema import banks, import_runs, key_points, links, notes, questions, sections
+from viva.store.schema import (
+    banks,
+    import_runs,
+    key_points,
+    links,
+    notes,
+    question_edits,
+    questions,
+    sections,
+)
 
 SECTION_SEPARATOR = " / "
 
@@ -84,6 +93,16 @@ def set_bank_enabled(conn: Connection, bank_id: int, enabled: bool, now: datetim
     )
 
 
+def _has_reference() -> sa.ColumnElement[bool]:
+    """True when the question has a reference as read: the student's edit, else the note's
+    (the query must outer-join `question_edits`)."""
+    edited = question_edits.c.reference
+    return sa.case(
+        (edited.is_not(None), edited != ""),
+        else_=questions.c.reference.is_not(None),
+    )
+
+
 def bank_summaries(conn: Connection) -> list[BankSummary]:
     """Every bank with its counts, built-in last."""
     q = questions.c
@@ -92,10 +111,11 @@ def bank_summaries(conn: Connection) -> list[BankSummary]:
             q.bank_id,
             sa.func.sum(sa.case((q.is_active, 1), else_=0)).label("active"),
             sa.func.sum(sa.case((q.is_active, 0), else_=1)).label("retired"),
-            sa.func.sum(
-                sa.case((sa.and_(q.is_active, q.reference.is_not(None)), 1), else_=0)
-            ).label("with_reference"),
+            sa.func.sum(sa.case((sa.and_(q.is_active, _has_reference()), 1), else_=0)).label(
+                "with_reference"
+            ),
         )
+        .select_from(questions.outerjoin(question_edits, question_edits.c.question_id == q.id))
         .group_by(q.bank_id)
         .subquery()
     )
@@ -121,6 +141,16 @@ def bank_summaries(conn: Connection) -> list[BankSummary]:
         .order_by(banks.c.is_builtin, banks.c.name)
     )
     return [BankSummary(*(row[0:3]), *(int(v) for v in row[3:])) for row in rows]
+
+
+def note_tags(conn: Connection, bank_name: str) -> dict[str, tuple[str, ...]]:
+    """The front-matter tags of a bank's notes, by vault-relative path."""
+    rows = conn.execute(
+        sa.select(notes.c.path, notes.c.tags)
+        .join(banks, banks.c.id == notes.c.bank_id)
+        .where(banks.c.name == bank_name)
+    )
+    return {r.path: tuple(r.tags) for r in rows}
 
 
 def stored_notes(conn: Connection, bank_id: int) -> dict[str, StoredNote]:
@@ -417,8 +447,10 @@ def load_questions(
     section: str | None = None,
     ids: Sequence[str] | None = None,
     include_retired: bool = False,
+    edits: bool = True,
 ) -> list[Question]:
-    """Questions as domain objects, in bank, note and file order.
+    """Questions as domain objects, in bank, note and file order, with the student's edits laid
+    over the note's text (the one place they are applied; `edits=False`: as the note says).
 
     `section` matches a section name at any depth, or a path prefix written "A / B".
     """
@@ -480,7 +512,7 @@ def load_questions(
                     file=r.asset,
                 )
             )
-    return [
+    found = [
         Question(
             id=r.id,
             bank=r.bank,
@@ -496,6 +528,15 @@ def load_questions(
         )
         for r in rows
     ]
+    if not edits:
+        return found
+    from viva.bank.edits import apply_edit
+    from viva.store.edits import load_edits
+
+    changed = load_edits(conn, wanted_ids)
+    if not changed:
+        return found
+    return [apply_edit(question, changed.get(question.id)) for question in found]
 
 
 def _section_matches(path: Sequence[str], wanted: str) -> bool:
@@ -524,9 +565,10 @@ def question_index(
     """
     q = questions.c
     rows = conn.execute(
-        sa.select(q.id, q.section_key, q.reference.is_not(None))
+        sa.select(q.id, q.section_key, _has_reference())
         .join(banks, banks.c.id == q.bank_id)
         .join(notes, notes.c.id == q.note_id)
+        .outerjoin(question_edits, question_edits.c.question_id == q.id)
         .where(q.is_active, banks.c.name.in_(list(bank_names)))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )

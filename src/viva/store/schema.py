@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -218,7 +218,30 @@ exemplars = sa.Table(
     sa.Column("score", sa.Float, nullable=False),  # 0-1
     sa.Column("source", sa.Text, nullable=False),  # the file it came from
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # "calibrate": graded by hand in a file; "dispute": the student's own score of a grade
+    sa.Column("kind", sa.String(16), nullable=False, server_default="calibrate"),
+    sa.Column("question_id", sa.String(16)),  # disputes: the bank question (no foreign key)
+    sa.Column("graded", sa.Float),  # disputes: the score Viva gave (0-1)
+    sa.Column("note", sa.Text),  # disputes: why, in the student's words
     sa.UniqueConstraint("key", "answer"),
+)
+
+question_edits = sa.Table(
+    "question_edits",
+    metadata,
+    sa.Column(
+        "question_id",
+        sa.String(16),
+        sa.ForeignKey("questions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # NULL: the note's version of that field stands
+    sa.Column("prompt", sa.Text),
+    sa.Column("reference", sa.Text),
+    sa.Column("key_points", sa.JSON(none_as_null=True)),  # list of texts
+    sa.Column("note_fingerprint", sa.String(32), nullable=False),  # the note's, when edited
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
 preferences = sa.Table(

@@ -93,17 +93,10 @@ def _question_rows(
 
 @router.get("/bank/q/{question_id}", response_class=HTMLResponse)
 def question_page(request: Request, question_id: str) -> HTMLResponse:
-    viva = viva_of(request)
-    found = viva.question(question_id)
-    follow = [link for link in found.links if link.role.value == "follow_up"]
-    return page(
-        request,
-        "question.html",
-        nav="bank",
-        q=found,
-        body=question_html(found),
-        follow=follow,
-    )
+    from viva.web.edits import question_context
+
+    found = viva_of(request).question(question_id)
+    return page(request, "question.html", nav="bank", **question_context(request, found))
 
 
 @router.post("/bank/import", response_class=HTMLResponse)

@@ -75,6 +75,33 @@
     }
   });
 
+  // Key point rows (question page, after a grade, new question): add one, remove one.
+  document.addEventListener("click", function (evt) {
+    var target = evt.target instanceof Element ? evt.target : null;
+    if (!target) return;
+    var remove = target.closest("[data-remove-point]");
+    if (remove) {
+      var row = remove.closest(".kp-row");
+      var rows = row && row.parentElement;
+      if (!row || !rows) return;
+      if (rows.querySelectorAll(".kp-row").length > 1) row.remove();
+      else row.querySelector("input").value = "";
+      return;
+    }
+    var add = target.closest("[data-add-point]");
+    if (add) {
+      var box = add.parentElement.querySelector("[data-kp-rows]");
+      var last = box && box.querySelector(".kp-row:last-child");
+      if (!last) return;
+      var copy = last.cloneNode(true);
+      var input = copy.querySelector("input");
+      input.value = "";
+      input.removeAttribute("data-testid");
+      box.appendChild(copy);
+      input.focus();
+    }
+  });
+
   function submitForm(form) {
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
