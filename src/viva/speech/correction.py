@@ -90,19 +90,26 @@ class _Match:
         return (self.cost / len(self.term), -len(self.term), self.start)
 
 
-def correct(transcript: Transcript, vocabulary: Vocabulary) -> Transcript:
+def correct(
+    transcript: Transcript, vocabulary: Vocabulary, *, per_syllable: float = PER_SYLLABLE
+) -> Transcript:
     """The transcript with its near-misses of the vocabulary's terms corrected (see above)."""
     if transcript.language != "zh" or not (vocabulary.terms or vocabulary.domain):
         return transcript
-    text, corrections = correct_text(transcript.raw_text, vocabulary)
+    text, corrections = correct_text(transcript.raw_text, vocabulary, per_syllable=per_syllable)
     return replace(transcript, text=text, corrections=corrections)
 
 
-def correct_text(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Correction, ...]]:
-    """Chinese text with near-misses corrected, and the corrections made in order."""
+def correct_text(
+    text: str, vocabulary: Vocabulary, *, per_syllable: float = PER_SYLLABLE
+) -> tuple[str, tuple[Correction, ...]]:
+    """Chinese text with near-misses corrected, and the corrections made in order.
+
+    `per_syllable` is the largest cost per syllable of a term (0: identical sounds only).
+    """
     matches: list[_Match] = []
     for run in _CJK_RUN.finditer(text):
-        matches.extend(_matches(run.group(0), run.start(), vocabulary))
+        matches.extend(_matches(run.group(0), run.start(), vocabulary, per_syllable=per_syllable))
     chosen: list[_Match] = []
     for match in sorted(matches, key=lambda m: m.rank):
         if all(match.end <= c.start or c.end <= match.start for c in chosen):
@@ -122,7 +129,7 @@ def correct_text(text: str, vocabulary: Vocabulary) -> tuple[str, tuple[Correcti
     return "".join(out), tuple(corrections)
 
 
-def _matches(run: str, offset: int, vocabulary: Vocabulary) -> list[_Match]:
+def _matches(run: str, offset: int, vocabulary: Vocabulary, *, per_syllable: float) -> list[_Match]:
     """Every acceptable replacement inside one stretch of Chinese characters."""
     heard = syllables(run)
     tokens = _token_spans(run)
@@ -153,7 +160,7 @@ def _matches(run: str, offset: int, vocabulary: Vocabulary) -> list[_Match]:
                 if n == 2 and (i not in starts or j not in ends):
                     continue  # a two-character term replaces whole words only
                 cost = distance(heard[i:j], meant)
-                limit = 0.0 if term in vocabulary.domain else PER_SYLLABLE * n
+                limit = 0.0 if term in vocabulary.domain else per_syllable * n
                 if cost > limit + 1e-9:
                     continue
                 if n == 2 and cost > 0 and _is_word(span):
