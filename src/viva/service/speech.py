@@ -178,7 +178,9 @@ class SpeechService:
         """Transcribe a recording and measure its delivery; keep a copy when `keep`.
 
         `question_id` supplies the key terms and the language unless they are given; `terms`
-        overrides the key terms (an interview follow-up has its own).
+        overrides the key terms (an interview follow-up has its own). Chinese near-misses of
+        the question's terms are corrected (`speech.correction`): the corrected text is what
+        is returned and stored, `transcript.corrections` and `raw_text` keep what was heard.
         """
         return self._transcribe(
             path,

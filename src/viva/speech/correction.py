@@ -26,13 +26,13 @@ see through).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from viva.bank.segment import domain_words, words
 from viva.speech.models import Correction, Transcript
-from viva.speech.pronunciation import Syllable, distance, keys, syllables
+from viva.speech.pronunciation import GAP, Syllable, distance, keys, syllables
 
 PER_SYLLABLE = 0.25  # the largest cost per syllable of the term (see the module docstring)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -63,19 +63,36 @@ class Vocabulary:
         return cls(frozenset(content | inside), frozenset(outside), joined, frozenset(found))
 
     @cached_property
-    def _by_start(self) -> dict[str, set[str]]:
-        """Terms by the coarse keys of their first and second syllables."""
-        index: dict[str, set[str]] = {}
-        for term in self.terms | self.domain:
-            for syllable in syllables(term)[:2]:
-                for key in keys(syllable):
-                    index.setdefault(key, set()).add(term)
-        return index
+    def sounds(self) -> dict[str, tuple[Syllable, ...]]:
+        """Every term's syllables."""
+        return {term: syllables(term) for term in self.terms | self.domain}
 
-    def candidates(self, syllable: Syllable) -> set[str]:
-        """Terms whose first or second syllable may be near this one."""
-        index = self._by_start
-        return set().union(*(index.get(key, set()) for key in keys(syllable)))
+    @cached_property
+    def _index(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Terms by the coarse keys of their first syllable, and long terms (four or more
+        syllables: they may lose their first) by the keys of their second."""
+        first: dict[str, set[str]] = {}
+        second: dict[str, set[str]] = {}
+        for term, sound in self.sounds.items():
+            for key in keys(sound[0]):
+                first.setdefault(key, set()).add(term)
+            if len(sound) >= 4:
+                for key in keys(sound[1]):
+                    second.setdefault(key, set()).add(term)
+        return first, second
+
+    def candidates(self, heard: Sequence[Syllable], at: int) -> set[str]:
+        """Terms that may start at `heard[at]`: their first syllable is near it, or (long
+        terms) their second is, or their first is near the next one."""
+        first, second = self._index
+        found: set[str] = set()
+        for key in keys(heard[at]):
+            found |= first.get(key, set())
+            found |= second.get(key, set())
+        if at + 1 < len(heard):
+            for key in keys(heard[at + 1]):
+                found |= {t for t in first.get(key, ()) if len(t) >= 4}
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +155,10 @@ def _matches(run: str, offset: int, vocabulary: Vocabulary, *, per_syllable: flo
     dictionary = domain_words()
     kept = [(a, b) for a, b in tokens if run[a:b] in vocabulary.words or run[a:b] in dictionary]
     found: list[_Match] = []
+    sounds = vocabulary.sounds
     for i in range(len(run)):
-        near = vocabulary.candidates(heard[i])
-        if i + 1 < len(run):
-            near |= vocabulary.candidates(heard[i + 1])
-        for term in near:
-            meant = syllables(term)
+        for term in vocabulary.candidates(heard, i):
+            meant = sounds[term]
             n = len(meant)
             lengths = (n - 1, n, n + 1) if n >= 4 else (n,)
             for m in lengths:
@@ -159,8 +174,10 @@ def _matches(run: str, offset: int, vocabulary: Vocabulary, *, per_syllable: flo
                     continue  # would cut a word of the material or a domain term in two
                 if n == 2 and (i not in starts or j not in ends):
                     continue  # a two-character term replaces whole words only
-                cost = distance(heard[i:j], meant)
                 limit = 0.0 if term in vocabulary.domain else per_syllable * n
+                if limit < 2 * GAP and not _may_align(heard[i:j], meant):
+                    continue  # cheaper than aligning: a syllable at an edge is far off
+                cost = distance(heard[i:j], meant)
                 if cost > limit + 1e-9:
                     continue
                 if n == 2 and cost > 0 and _is_word(span):
@@ -169,6 +186,16 @@ def _matches(run: str, offset: int, vocabulary: Vocabulary, *, per_syllable: flo
                     continue
                 found.append(_Match(offset + i, offset + j, term, cost))
     return found
+
+
+def _may_align(heard: Sequence[Syllable], meant: Sequence[Syllable]) -> bool:
+    """A quick test, for alignments with at most one missing or extra syllable: of the same
+    length, every syllable may be near its counterpart; otherwise the first and the last."""
+    if len(heard) == len(meant):
+        return all(keys(h) & keys(t) for h, t in zip(heard, meant, strict=True))
+    return bool(keys(heard[0]) & (keys(meant[0]) | keys(meant[1]))) and bool(
+        keys(heard[-1]) & (keys(meant[-1]) | keys(meant[-2]))
+    )
 
 
 def _holds_other_word(span: str, term: str, vocabulary: Vocabulary) -> bool:

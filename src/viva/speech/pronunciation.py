@@ -76,6 +76,7 @@ def _none(chars: str) -> list[list[str]]:
 _no_reading = cast("Any", _none)  # pypinyin's stub types `errors` as returning a str
 
 
+@cache
 def cost(heard: Syllable, meant: Syllable) -> float | None:
     """0 for the same syllable, NEAR for one near confusion, None for a different one."""
     if heard == meant:
