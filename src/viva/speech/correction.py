@@ -11,16 +11,20 @@ transcription a span of Chinese is replaced by a term when all of these hold:
   toneless pinyin, each syllable the same or *near* (pronunciation.py: z/zh, an/ang, n/l …), one
   syllable missing or extra at most for a long term; the cost at most a quarter syllable per
   syllable of the term (a two-character term: one near syllable; four: two near ones or one
-  missing). A wholly different syllable is never substituted, so 的注意力 stays;
+  missing), so at least half of a term is heard exactly. A wholly different syllable is never
+  substituted, so 的注意力 stays. On the speech bench, identical sounds only (0) already make
+  most fixes but miss the near ones such as 修裂; letting every syllable be near (0.5) fixes
+  one more key term and makes seven transcripts checked against another question's material
+  worse instead of two;
 * the span is not already right: it does not occur in the material, does not hold the term
   nor lie inside it (的注意力机制 and 注意力机制 stay), contains no word of the material that the
-  term lacks, and cuts no word of the material in two; a two-character term
+  term lacks, and cuts no word of the material nor domain term in two; a two-character term
   replaces only whole words of the transcript, and a near (not identical) sound does not
   replace a real dictionary word (维持 is left alone; 修裂 is no word and becomes 序列).
 
-Only Chinese is corrected: an English transcript is returned as it is (its terms are spelt
-out letter by letter by the recogniser, and a wrong guess would add errors the grader cannot
-see through).
+Only Chinese is corrected. An English transcript is returned as it is: the grader compares
+English words case-blind, so fixing the case or spacing of a term would change nothing it reads
+and could only add errors.
 """
 
 from __future__ import annotations
