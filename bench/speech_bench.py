@@ -571,7 +571,7 @@ def approaches(items: list[Item], transcriber: WhisperTranscriber) -> None:
         t = tally(chinese, texts)
         tuning, held = t["tuning", "zh"], t["held-out", "zh"]
         print(
-            f"  {name:58s} {tuning.rate:.3f} / {tuning.term_error:.3f} | "
+            f"  {name:68s} {tuning.rate:.3f} / {tuning.term_error:.3f} | "
             f"{held.rate:.3f} / {held.term_error:.3f}"
         )
 
