@@ -267,9 +267,15 @@ def asked_json(asked: Asked) -> dict[str, Any]:
 
 
 def transcript_json(transcript: Transcript) -> dict[str, Any]:
-    """A transcript: text, language, duration and segments with word timings (seconds)."""
+    """A transcript: text (the question's terms put back where the recogniser misheard them),
+    what was recognised, the corrections, language, duration and segments with word timings
+    (seconds, in the recogniser's spelling)."""
     return {
         "text": transcript.text,
+        "raw_text": transcript.raw_text,  # as recognised, before the terms were put back
+        "corrections": [
+            {"heard": c.heard, "term": c.term, "start": c.start} for c in transcript.corrections
+        ],
         "language": transcript.language,
         "duration": round(transcript.duration, 2),
         "segments": [

@@ -325,6 +325,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mic.transcribing": ("正在识别……", "Transcribing…"),
     "mic.edit": ("识别结果可修改后再提交。", "Edit the transcript before grading if needed."),
     "mic.denied": ("无法使用麦克风。", "The microphone is not available."),
+    "mic.corrected": ("按题目术语校正：", "Terms put back from the question: "),
     "delivery.title": ("表达", "Delivery"),
     "delivery.apart": (
         "（只反映说得怎么样，不计入内容得分）",

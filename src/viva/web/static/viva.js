@@ -254,7 +254,11 @@
           var answer = form.querySelector("textarea");
           answer.value = body.transcript.text;
           answer.focus();
-          status.textContent = button.dataset.labelEdit;
+          var fixes = (body.transcript.corrections || []).map(function (c) {
+            return c.heard + " → " + c.term;
+          });
+          status.textContent = button.dataset.labelEdit +
+            (fixes.length ? " " + button.dataset.labelCorrected + fixes.join("，") : "");
           var link = form.querySelector("[data-recording-id]");
           if (link && body.recording_id) link.value = body.recording_id;
           showDelivery(card.querySelector("[data-delivery-box]"), body.delivery);
