@@ -21,7 +21,6 @@ from viva.practice.interview import (
     Report,
     Turn,
     challenge_prompt,
-    follow_up_prompt,
     load_plan,
     parse_plan,
 )
@@ -69,16 +68,6 @@ def test_unknown_plan_is_explained() -> None:
         load_plan("nope")
 
 
-def test_follow_up_templates_vary_and_never_repeat_the_question() -> None:
-    rng = random.Random(1)
-    prompts = {follow_up_prompt("zh", "除以根号 d_k", "点积", rng) for _ in range(20)}
-    assert len(prompts) >= 2
-    assert all("除以根号 d_k" in p for p in prompts)
-    english = follow_up_prompt("en", "the scaling factor", None, rng)
-    assert "the scaling factor" in english
-    assert english.isascii() or "“" in english
-
-
 def test_incomplete_answer_triggers_a_graded_follow_up_and_a_saved_report(viva: Viva) -> None:
     viva.import_notes([SEED])
     plan = write_plan = Path(__file__).parent / "_plan.yaml"
@@ -101,9 +90,12 @@ def test_incomplete_answer_triggers_a_graded_follow_up_and_a_saved_report(viva: 
     assert follow.follow_up_of == 0
     assert follow.prompt != first.prompt
     not_covered = [k.text for k in grade.key_points if k.coverage.value != "covered"]
-    # the point chased is one the answer did not cover (the whole reference if none is marked)
-    assert follow.key_points[0] in (not_covered or [first.reference.strip()])
-    assert follow.key_points[0] in follow.prompt or "…" in follow.prompt
+    if follow.kind not in ("retry", "refocus"):  # a point the answer did not cover, not recited
+        assert follow.key_points[0] in not_covered
+        assert follow.key_points[0] not in follow.prompt
+    else:  # nothing marked: the follow-up is graded against the whole question
+        assert (follow.reference, follow.key_points) == (first.reference, first.key_points)
+    assert (follow.number, follow.follow_up) == (1, 1)
     session.answer("", 0.0, viva.grade_asked(follow, ""))
     second = session.next()
     assert second is not None
