@@ -402,7 +402,7 @@ class InterviewService:
                 conn,
                 token=live.token,
                 seed=used_seed,
-                banks=names,
+                banks=live.banks,
                 started_at=at,
                 state=live.state(),
             )
