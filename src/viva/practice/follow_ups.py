@@ -34,7 +34,7 @@ _ZH: dict[str, tuple[tuple[str, str], ...]] = {
         ("zh.topic.4", "那{topic}呢？你怎么看？"),
         ("zh.topic.5", "我们聊聊{topic}：你对它了解多少？"),
         ("zh.topic.6", "刚才的回答没有谈到{topic}，能补充一下吗？"),
-        ("zh.topic.7", "如果要补充{topic}，你会怎么说？"),
+        ("zh.topic.7", "你能谈谈{topic}吗？"),
     ),
     "how": (
         ("zh.how.1", "{topic}具体是怎么做的？"),
@@ -44,7 +44,7 @@ _ZH: dict[str, tuple[tuple[str, str], ...]] = {
     "why": (
         ("zh.why.1", "为什么需要{topic}？"),
         ("zh.why.2", "{topic}解决的是什么问题？"),
-        ("zh.why.3", "你觉得{topic}为什么重要？"),
+        ("zh.why.3", "为什么要引入{topic}？"),
     ),
     "example": (
         ("zh.example.1", "能结合一个具体例子说说{topic}吗？"),
@@ -72,22 +72,22 @@ _ZH: dict[str, tuple[tuple[str, str], ...]] = {
     "retry": (
         ("zh.retry.1", "这个问题能换个角度再回答一次吗？比如先说结论，再说理由。"),
         ("zh.retry.2", "不着急，可以先说说你知道的部分。"),
-        ("zh.retry.3", "能说得更具体一些吗？比如结合你做过的事情来谈。"),
+        ("zh.retry.3", "能说说你目前的思路吗？不完整也没关系。"),
     ),
     "detail": (
         ("zh.detail.1", "能举一个具体的例子吗？"),
-        ("zh.detail.2", "当时具体是怎么做的？能说说细节吗？"),
-        ("zh.detail.3", "这件事让你学到了什么？"),
-        ("zh.detail.4", "能再具体一点吗？比如结果怎么样？"),
+        ("zh.detail.2", "能再说得具体一些吗？"),
+        ("zh.detail.3", "为什么这么说？能讲讲你的理由吗？"),
+        ("zh.detail.4", "这一点能再展开讲讲吗？"),
     ),
     "refocus": (
         ("zh.refocus.1", "你的回答好像离题了。我们回到刚才的问题，能直接回答一下吗？"),
         ("zh.refocus.2", "这和问题关系不大。能围绕问题本身再回答一次吗？"),
     ),
     "deeper": (
-        ("zh.deeper.1", "好，再深入一点：{prompt}"),
-        ("zh.deeper.2", "接着这个话题：{prompt}"),
-        ("zh.deeper.3", "顺着你的回答往下问：{prompt}"),
+        ("zh.deeper.1", "好，再问一个同一方向的问题：{prompt}"),
+        ("zh.deeper.2", "回答得不错。下一个问题：{prompt}"),
+        ("zh.deeper.3", "好的，我们再看一个问题：{prompt}"),
     ),
     "linked": (
         ("zh.linked.1", "说到这里，再问一个相关的问题：{prompt}"),
@@ -144,22 +144,22 @@ _EN: dict[str, tuple[tuple[str, str], ...]] = {
             "then the reasons.",
         ),
         ("en.retry.2", "Take your time: start with the part you do know."),
-        ("en.retry.3", "Could you be more specific, for example from your own experience?"),
+        ("en.retry.3", "What is your thinking so far? It does not have to be complete."),
     ),
     "detail": (
         ("en.detail.1", "Can you give me a concrete example?"),
-        ("en.detail.2", "What exactly did you do? Walk me through the details."),
-        ("en.detail.3", "What did you learn from it?"),
-        ("en.detail.4", "Could you be more specific? How did it turn out?"),
+        ("en.detail.2", "Could you be a bit more specific?"),
+        ("en.detail.3", "Why do you say that? What are your reasons?"),
+        ("en.detail.4", "Could you say more about that?"),
     ),
     "refocus": (
         ("en.refocus.1", "That seems a little off the question. Could you answer it directly?"),
         ("en.refocus.2", "Let's come back to the question itself. How would you answer it?"),
     ),
     "deeper": (
-        ("en.deeper.1", "Good. Let's go one step further: {prompt}"),
-        ("en.deeper.2", "Following on from that: {prompt}"),
-        ("en.deeper.3", "Building on your answer: {prompt}"),
+        ("en.deeper.1", "Good. Another question in the same area: {prompt}"),
+        ("en.deeper.2", "Well answered. Next: {prompt}"),
+        ("en.deeper.3", "All right, one more: {prompt}"),
     ),
     "linked": (
         ("en.linked.1", "On a related note: {prompt}"),
@@ -283,6 +283,9 @@ def clip_words(text: str, limit: int) -> str:
     return kept + "…" if kept else ""
 
 
+_LEADING = re.compile(r"^(?:包括|和|以及|并且|但是|而且|而|所以|因此|例如|比如|如|即|也|还|并)")
+
+
 def quote_of(evidence: str, keywords: Sequence[str], limit: int = 22) -> str | None:
     """The part of an answer span worth quoting: its clause with the most of the point's
     keywords, cut between words. None when the span holds markup (a formula, a link)."""
@@ -293,8 +296,9 @@ def quote_of(evidence: str, keywords: Sequence[str], limit: int = 22) -> str | N
         return None
     wanted = [k.casefold() for k in keywords]
     best = max(clauses, key=lambda c: (sum(k in c.casefold() for k in wanted), -abs(len(c) - 12)))
+    best = _LEADING.sub("", best).strip()
     quoted = clip_words(best, limit)
-    return quoted if _width(quoted.rstrip("…")) >= 4 else None
+    return quoted if _width(quoted.rstrip("…")) >= 6 else None
 
 
 # --- topics -------------------------------------------------------------------------------
@@ -312,8 +316,12 @@ _ASPECTS = frozenset(
 _VAGUE = frozenset(
     "模型 方法 信息 能力 数据 问题 过程 任务 结果 方式 部分 元素 时候 情况 方面 内容 东西 "
     "技术 领域 系统 作用 目标 基础 情况下 程度 特征 效果 价值 意义 一种 这种 那种 我们 "
+    "关键内容 关键信息 关键 因素 方向 老师 导师 同学 学校 时间 大量时间 全局 局部 网络 "
     "model method information ability data problem process task result way part thing".split()
 )
+_VAGUE_PART = re.compile(r"广义|狭义|其他|其它|一些|相关|以下|如下|总结|注意")
+# "位置编码的目的": a topic, but "为什么需要位置编码的目的" is not a question
+_ASPECT_END = re.compile(r"(?:目的|原因|作用|方式|意义|优势|特点|区别|能力|过程)$")
 _TRAILING = re.compile(r"(?:详述|详解|说明|介绍|简介|概述|分析|解释)$")
 _LEAD = re.compile(
     r"^\s*(?:\d{1,2}[.)、]\s*|[-*•]\s*)?(?P<lead>[^：:。，,；;！？!?\n]{1,24}?)\s*[：:]"
@@ -331,6 +339,32 @@ _EN_STOP = frozenset(
     "picks pick learns learn learned doesn don't isn't aren't has have had being become "
     "becomes say says said show shows help helps allow allows need needs called".split()
 )
+
+
+# a topic that is a means to an end (a mechanism, a method): "how" and "why" questions fit it
+_MECHANISM = re.compile(
+    r"(?:机制|编码|算法|方法|函数|归一化|注意力|控制|协议|策略|技术|正则化|采样|剪枝|初始化|"
+    r"蒸馏|量化|微调|缓存|连接|传播|下降|调度|置换|分页|索引|加密|哈希|池化|卷积|嵌入|"
+    r"mechanism|method|algorithm|encoding|normali[sz]ation|regulari[sz]ation|attention|"
+    r"dropout|sampling|caching|tuning|descent|propagation)$",
+    re.IGNORECASE,
+)
+_LATIN_EDGE = re.compile(r"[A-Za-z0-9)]")
+
+
+def _fill(template: str, **values: str) -> str:
+    """Fill a template, with a space between a Latin word and Chinese next to it ("SJF 的")."""
+    text = template
+    for key, value in values.items():
+        slot = "{" + key + "}"
+        at = text.find(slot)
+        if at < 0:
+            continue
+        before, after = text[:at], text[at + len(slot) :]
+        left = " " if before and _CJK.match(before[-1]) and _LATIN_EDGE.match(value[:1]) else ""
+        right = " " if after and _CJK.match(after[0]) and _LATIN_EDGE.match(value[-1:]) else ""
+        text = before + left + value + right + after
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,7 +407,7 @@ def _is_phrase(lead: str) -> bool:
     from viva.bank.segment import _jieba
 
     tags = [tag for _, tag in _jieba().tag(lead)]  # type: ignore[attr-defined]
-    return not any(tag in ("r", "p", "d", "m", "ul", "uv") for tag in tags) and "v" not in tags[:1]
+    return not any(tag in ("r", "p", "d", "m", "ul", "uv", "v") for tag in tags)
 
 
 def _is_term(text: str) -> bool:
@@ -402,6 +436,8 @@ def _zh_chunks(text: str) -> list[str]:
         folded = word.casefold()
         if folded in domain or tag == "":
             is_noun = True  # a domain word the dictionary added
+        elif tag in ("a", "b") and len(word) == 1 and not current:
+            is_noun = True  # "高" of 高维空间: kept only if a noun follows (see below)
         elif word == " ":
             is_noun = bool(current)
         elif _PERSON.search(word) or word in _NOT_TOPIC:
@@ -413,7 +449,10 @@ def _zh_chunks(text: str) -> list[str]:
         else:
             close()
     close()
-    return [c for c in chunks if c]
+    # a one-character modifier with no noun after it is not a phrase
+    chunks = [c for c in chunks if len(c) > 1]
+    cleaned = [re.sub(r"(?:上|中|里|时|下)$", "", c).strip() for c in chunks]
+    return [c for c in cleaned if c and not _FILLER_PART.search(c)]
 
 
 def _en_chunks(text: str) -> list[str]:
@@ -433,15 +472,24 @@ def _en_chunks(text: str) -> list[str]:
     return chunks
 
 
-def _score(chunk: str, question: str) -> float:
+_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*")
+_FILLER_PART = re.compile(r"大量|一些|所有|每个|任意|各种|很多|不同|二者|两者|前者|后者")
+
+
+def _score(chunk: str, question: str, position: int) -> float:
     folded = chunk.casefold()
     if folded in _VAGUE or len(folded) < 2:
         return -1.0
-    score = min(_width(chunk), 8) / 2
-    if _is_term(chunk):
+    score = min(_width(chunk), 8) / 2 - 0.75 * position  # the subject comes first
+    term = _is_term(chunk)
+    if term:
         score += 3
+    elif _width(chunk) < 3:
+        return -1.0  # "报文", "空间": too bare to ask about
+    if _NAME.fullmatch(chunk) and folded not in question.casefold():
+        score -= 4  # "Vapnik", "Anthropic": a name, not a topic
     if folded in _normal(question):
-        score -= 1  # safe, but says less than a term of the point itself
+        score -= 2.5  # safe, but asking about the question's own subject asks it again
     return score
 
 
@@ -452,14 +500,15 @@ def topic_of(point: KeyPointResult, question: str) -> Topic | None:
     if lead is not None:
         folded = lead.casefold()
         if folded in _ASPECTS:
-            return Topic(lead, is_aspect=True)
-        if folded not in _VAGUE:
-            return Topic(lead, is_term=_is_term(lead))
+            if compared(question) is not None:  # "在开销上，TCP 和 UDP 有什么不同？"
+                return Topic(lead, is_aspect=True)
+        elif folded not in _VAGUE and not _VAGUE_PART.search(lead):
+            return Topic(lead, is_term=_is_term(lead) and not _ASPECT_END.search(lead))
     text = point.context if point.text.endswith("…") and point.context else point.text
     if has_markup(text):
         text = re.sub(r"\$[^$]*\$|\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<[^>]*>", " ", text)
     chunks = _zh_chunks(text) if _CJK.search(text) else _en_chunks(text)
-    scored = [(c, _score(c, question)) for c in chunks if 2 <= _width(c) <= 14]
+    scored = [(c, _score(c, question, i)) for i, c in enumerate(chunks) if 2 <= _width(c) <= 14]
     scored = [(c, s) for c, s in scored if s > 0 and not has_markup(c)]
     if not scored:
         return None
@@ -516,7 +565,8 @@ def compared(question: str) -> tuple[str, str] | None:
 # are not the student's; the panel asks for details and examples of what the student said
 _PERSONAL = re.compile(
     r"你的|你在|你为什么|你最|你是|你有什么|你打算|你做|你遇到|你对导师|介绍一下你|自我介绍|"
-    r"您的|您在|报考|读研|\byour\b|\byourself\b|\byou (?:have|did|do|like|handle|choose)",
+    r"您的|您在|报考|读研|你会|如果让你|你自己|"
+    r"\byour\b|\byourself\b|\byou (?:have|did|do|like|handle|choose)",
     re.IGNORECASE,
 )
 _TECHNICAL = re.compile(r"理解|看法|什么是|原理|区别|explain|what is|difference", re.IGNORECASE)
@@ -550,6 +600,10 @@ def challenge(lang: str, contradiction: Contradiction, used: Collection[str]) ->
     said = clip_words(contradiction.said, 24)
     if not said or has_markup(said):
         return None
+    if contradiction.kind == "number" and not re.search(
+        r"\d|[零一二三四五六七八九十百千万]{2,}", said
+    ):
+        return None  # "一个" is a word, not a figure to check
     groups = _CHALLENGE_EN if lang == "en" else _CHALLENGE_ZH
     group = groups.get(contradiction.kind, groups["negation"])
     free = [(tid, text) for tid, text in group if tid not in used]
@@ -578,7 +632,7 @@ def probe_point(
     if point.coverage is Coverage.PARTLY and point.evidence is not None:
         said = quote_of(answer[point.evidence.start : point.evidence.end], point.keywords)
         if said:
-            picked = _pick(lang, ("expand",), used, rng, lambda t: t.format(said=said))
+            picked = _pick(lang, ("expand",), used, rng, lambda t: _fill(t, said=said))
             if picked:
                 return Probe(*picked, point)
     if is_personal(question):
@@ -596,13 +650,18 @@ def probe_point(
                 ("compare",),
                 used,
                 rng,
-                lambda t: t.format(aspect=topic.text, a=a, b=b),
+                lambda t: _fill(t, aspect=topic.text, a=a, b=b),
             )
         else:
-            picked = _pick(lang, ("aspect",), used, rng, lambda t: t.format(aspect=topic.text))
+            picked = _pick(lang, ("aspect",), used, rng, lambda t: _fill(t, aspect=topic.text))
     else:
-        kinds = ("topic", "how", "why", "example") if topic.is_term else ("topic", "example")
-        picked = _pick(lang, kinds, used, rng, lambda t: t.format(topic=topic.text))
+        if topic.is_term and _MECHANISM.search(topic.text):
+            kinds: tuple[str, ...] = ("topic", "how", "why", "example")
+        elif topic.is_term:
+            kinds = ("topic", "example")
+        else:
+            kinds = ("topic",)  # "为什么需要网络状态？" is not a question a panel asks
+        picked = _pick(lang, kinds, used, rng, lambda t: _fill(t, topic=topic.text))
     if picked is None:
         return _fallback(point, question=question, grade=grade, lang=lang, used=used, rng=rng)
     return Probe(*picked, point)

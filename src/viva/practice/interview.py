@@ -337,7 +337,7 @@ class MockInterview:
                 or _normal(probe.prompt) == _normal(asked.prompt)
             ):
                 continue
-            if probe.kind in ("more", "retry"):
+            if probe.kind in ("more", "retry", "detail"):
                 topics.add(probe.kind)  # "anything else?" is asked once per question
             add(probe, point.context or point.text, (point.text,))
         if not out and not grade.key_points and grade.score < GOOD_SCORE:
