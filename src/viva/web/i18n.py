@@ -142,9 +142,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "iv.model_answer": ("参考答案", "Model answer"),
     "iv.no_answer": ("（没有回答）", "(no answer)"),
     "iv.legend": (
-        "绿色：答到 · 黄色：部分答到 · 红色删除线：说错 · 参考答案中红色下划线：漏掉或答错的要点",
-        "Green: covered · yellow: partly · red, struck: wrong · underlined red in the model "
-        "answer: missed or got wrong",
+        "绿色：答到 · 黄色：部分答到 · 红色删除线：说错 · 参考答案中红色波浪线：漏掉或说错的要点",
+        "Green: covered · yellow: partly · red, struck: wrong · red wavy line in the model "
+        "answer: missed or wrong",
     ),
     "iv.download_md": ("下载 Markdown", "Download Markdown"),
     "iv.print": ("打印 / 存为 PDF", "Print / save as PDF"),
