@@ -47,19 +47,53 @@ def _lang(text: str) -> str:
     return "zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en"
 
 
+# a wrong answer says the first point the other way round: the first of these found is swapped
+_SWAPS = (
+    ("增加", "减少"),
+    ("减少", "增加"),
+    ("提高", "降低"),
+    ("降低", "提高"),
+    ("大于", "小于"),
+    ("小于", "大于"),
+    ("越大", "越小"),
+    ("越小", "越大"),
+    ("可以", "不能"),
+    ("能够", "不能"),
+    ("不是", "是"),
+    ("不能", "能"),
+    ("没有", "有"),
+    ("是", "不是"),
+    ("有", "没有"),
+    (" is not ", " is "),
+    (" is ", " is not "),
+    (" can ", " cannot "),
+    ("more", "less"),
+    ("higher", "lower"),
+    ("lower", "higher"),
+    ("increase", "decrease"),
+)
+
+
+def _wrong(text: str) -> str:
+    """The statement turned round ("…能够并行…" -> "…不能并行…")."""
+    for old, new in _SWAPS:
+        if old in text:
+            return text.replace(old, new, 1)
+    return ("我觉得不是这样：" if _lang(text) == "zh" else "I do not think so: ") + text
+
+
 def _answers(questions: list[Any], index: int) -> dict[str, str]:
-    """The four kinds of answer to a question: its reference, its first point, another
-    question's reference (same bank: plausible but wrong), a hobby."""
+    """The four kinds of answer to a question: its reference, its first point, that point
+    said the other way round, a hobby."""
     from viva.grading.text import to_plain
 
     q = questions[index]
     reference = to_plain(q.reference or "")
     first = q.key_points[0].text if q.key_points else reference.split("。")[0]
-    other = questions[(index + 1) % len(questions)]
     return {
         "complete": reference,
         "partial": first,
-        "wrong": to_plain(other.reference or ""),
+        "wrong": _wrong(first),
         "off_topic": OFF_TOPIC[_lang(q.prompt)],
     }
 

@@ -477,7 +477,7 @@ def history_table(saved: Sequence[SavedInterview]) -> None:
         table.add_row(
             str(s.id),
             s.started_at.strftime("%Y-%m-%d %H:%M"),
-            s.plan,
+            str(s.report.get("title") or s.plan),  # reports saved before titles: the plan id
             str(s.overall),
             str(len(s.report.get("turns", []))),
         )

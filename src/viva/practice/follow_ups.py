@@ -30,7 +30,7 @@ _ZH: dict[str, tuple[tuple[str, str], ...]] = {
     "topic": (
         ("zh.topic.1", "能具体讲讲{topic}吗？"),
         ("zh.topic.2", "关于{topic}，你是怎么理解的？"),
-        ("zh.topic.3", "{topic}这一点，你能再展开说说吗？"),
+        ("zh.topic.3", "{topic}方面，你能补充一些吗？"),
         ("zh.topic.4", "那{topic}呢？你怎么看？"),
         ("zh.topic.5", "我们聊聊{topic}：你对它了解多少？"),
         ("zh.topic.6", "刚才的回答没有谈到{topic}，能补充一下吗？"),
@@ -77,15 +77,16 @@ _ZH: dict[str, tuple[tuple[str, str], ...]] = {
     "detail": (
         ("zh.detail.1", "能举一个具体的例子吗？"),
         ("zh.detail.2", "能再说得具体一些吗？"),
-        ("zh.detail.3", "为什么这么说？能讲讲你的理由吗？"),
+        ("zh.detail.3", "能结合你自己的经历说说吗？"),
         ("zh.detail.4", "这一点能再展开讲讲吗？"),
     ),
     "refocus": (
         ("zh.refocus.1", "你的回答好像离题了。我们回到刚才的问题，能直接回答一下吗？"),
         ("zh.refocus.2", "这和问题关系不大。能围绕问题本身再回答一次吗？"),
+        ("zh.refocus.3", "我们先回到问题本身：你能直接回答刚才的问题吗？"),
     ),
     "deeper": (
-        ("zh.deeper.1", "好，再问一个同一方向的问题：{prompt}"),
+        ("zh.deeper.1", "好，我们接着问下一个问题：{prompt}"),
         ("zh.deeper.2", "回答得不错。下一个问题：{prompt}"),
         ("zh.deeper.3", "好的，我们再看一个问题：{prompt}"),
     ),
@@ -149,12 +150,13 @@ _EN: dict[str, tuple[tuple[str, str], ...]] = {
     "detail": (
         ("en.detail.1", "Can you give me a concrete example?"),
         ("en.detail.2", "Could you be a bit more specific?"),
-        ("en.detail.3", "Why do you say that? What are your reasons?"),
+        ("en.detail.3", "Could you tie that to your own experience?"),
         ("en.detail.4", "Could you say more about that?"),
     ),
     "refocus": (
         ("en.refocus.1", "That seems a little off the question. Could you answer it directly?"),
         ("en.refocus.2", "Let's come back to the question itself. How would you answer it?"),
+        ("en.refocus.3", "I think we drifted. Could you go back to what I asked?"),
     ),
     "deeper": (
         ("en.deeper.1", "Good. Another question in the same area: {prompt}"),
@@ -283,7 +285,7 @@ def clip_words(text: str, limit: int) -> str:
     return kept + "…" if kept else ""
 
 
-_LEADING = re.compile(r"^(?:包括|和|以及|并且|但是|而且|而|所以|因此|例如|比如|如|即|也|还|并)")
+_LEADING = re.compile(r"^(?:包括|和|以及|并且|但是|而且|而|所以|因此|例如|比如|如|即|也|还|并|是)")
 
 
 def quote_of(evidence: str, keywords: Sequence[str], limit: int = 22) -> str | None:
@@ -298,7 +300,7 @@ def quote_of(evidence: str, keywords: Sequence[str], limit: int = 22) -> str | N
     best = max(clauses, key=lambda c: (sum(k in c.casefold() for k in wanted), -abs(len(c) - 12)))
     best = _LEADING.sub("", best).strip()
     quoted = clip_words(best, limit)
-    return quoted if _width(quoted.rstrip("…")) >= 6 else None
+    return quoted if _width(quoted.rstrip("…")) >= 8 else None  # a statement, not a fragment
 
 
 # --- topics -------------------------------------------------------------------------------
@@ -343,7 +345,7 @@ _EN_STOP = frozenset(
 
 # a topic that is a means to an end (a mechanism, a method): "how" and "why" questions fit it
 _MECHANISM = re.compile(
-    r"(?:机制|编码|算法|方法|函数|归一化|注意力|控制|协议|策略|技术|正则化|采样|剪枝|初始化|"
+    r"(?:机制|编码|算法|方法|归一化|注意力|控制|协议|策略|技术|正则化|采样|剪枝|初始化|"
     r"蒸馏|量化|微调|缓存|连接|传播|下降|调度|置换|分页|索引|加密|哈希|池化|卷积|嵌入|"
     r"mechanism|method|algorithm|encoding|normali[sz]ation|regulari[sz]ation|attention|"
     r"dropout|sampling|caching|tuning|descent|propagation)$",
@@ -484,12 +486,14 @@ def _score(chunk: str, question: str, position: int) -> float:
     term = _is_term(chunk)
     if term:
         score += 3
-    elif _width(chunk) < 3:
-        return -1.0  # "报文", "空间": too bare to ask about
+    elif _width(chunk) < 4:
+        return -1.0  # "报文", "上下文", "复杂性": too bare to ask about
+    if not _CJK.search(chunk) and position > 0:
+        return -1.0  # "TCP", "GLUE" further on in a point: an example, not its subject
     if _NAME.fullmatch(chunk) and folded not in question.casefold():
         score -= 4  # "Vapnik", "Anthropic": a name, not a topic
     if folded in _normal(question):
-        score -= 2.5  # safe, but asking about the question's own subject asks it again
+        return -1.0  # the question's own subject: asking about it asks the question again
     return score
 
 
@@ -502,12 +506,18 @@ def topic_of(point: KeyPointResult, question: str) -> Topic | None:
         if folded in _ASPECTS:
             if compared(question) is not None:  # "在开销上，TCP 和 UDP 有什么不同？"
                 return Topic(lead, is_aspect=True)
-        elif folded not in _VAGUE and not _VAGUE_PART.search(lead):
+        elif (
+            folded not in _VAGUE
+            and not _VAGUE_PART.search(lead)
+            and (_width(lead) >= 3 or _is_term(lead))  # "协商：…" is too bare a topic
+        ):
             return Topic(lead, is_term=_is_term(lead) and not _ASPECT_END.search(lead))
     text = point.context if point.text.endswith("…") and point.context else point.text
     if has_markup(text):
         text = re.sub(r"\$[^$]*\$|\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<[^>]*>", " ", text)
-    chunks = _zh_chunks(text) if _CJK.search(text) else _en_chunks(text)
+    # the subject of the point's first clause: what the point is about, not an example in it
+    first = re.split(r"[，,。；;：:！!？?]", text, maxsplit=1)[0]
+    chunks = (_zh_chunks(first) if _CJK.search(first) else _en_chunks(first))[:2]
     scored = [(c, _score(c, question, i)) for i, c in enumerate(chunks) if 2 <= _width(c) <= 14]
     scored = [(c, s) for c, s in scored if s > 0 and not has_markup(c)]
     if not scored:
@@ -618,6 +628,7 @@ def probe_point(
     *,
     question: str,
     answer: str,
+    reference: str = "",
     grade: Grade,
     lang: str,
     used: Collection[str],
@@ -627,6 +638,9 @@ def probe_point(
     if point.coverage is Coverage.COVERED:
         return None  # never probe what was said
     if point.coverage is Coverage.CONTRADICTED and point.contradiction is not None:
+        said = _normal(point.contradiction.said)
+        if said and said in _normal(reference or point.context):
+            return None  # the reference says the same: not a mistake to challenge
         found = challenge(lang, point.contradiction, used)
         return None if found is None else Probe(found.prompt, found.kind, found.template, point)
     if point.coverage is Coverage.PARTLY and point.evidence is not None:
@@ -677,9 +691,20 @@ def _fallback(
     rng: random.Random,
 ) -> Probe | None:
     """No topic can be named: ask for more (something was said) or for another try."""
-    kinds = ("more",) if grade.covered or grade.partly else ("retry",)
+    kinds = ("more",) if grade.covered else ("retry",)  # "anything else?" needs something
     picked = _pick(lang, kinds, used, rng, lambda t: t)
     return None if picked is None else Probe(*picked, point)
+
+
+def is_beside_the_point(grade: Grade, answer: str) -> bool:
+    """An answer about something else: flagged off the question, or one of some length that
+    states no key point, in part or wrongly (a panel brings the student back to the question
+    instead of chasing a point the answer never came near)."""
+    if _width(answer) < 16:
+        return False
+    if Flag.OFF_TOPIC in grade.flags:
+        return True
+    return bool(grade.key_points) and not grade.covered and grade.score < 25
 
 
 def probe_answer(
@@ -693,7 +718,7 @@ def probe_answer(
 ) -> Probe | None:
     """A follow-up about the answer as a whole: off the question (an answer of some length:
     a short one is met with another try), or nothing to point at."""
-    if Flag.OFF_TOPIC in grade.flags and _width(answer) >= 16:
+    if is_beside_the_point(grade, answer):
         kinds: tuple[str, ...] = ("refocus",)
     else:
         kinds = ("detail",) if is_personal(question) else ("retry",)

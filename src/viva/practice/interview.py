@@ -300,7 +300,7 @@ class MockInterview:
                 )
             )
 
-        if Flag.OFF_TOPIC in grade.flags:
+        if follow_ups.is_beside_the_point(grade, turn.answer):
             probe = follow_ups.probe_answer(
                 grade,
                 question=asked.prompt,
@@ -326,6 +326,7 @@ class MockInterview:
                 point,
                 question=asked.prompt,
                 answer=turn.answer,
+                reference=asked.reference,
                 grade=grade,
                 lang=asked.lang,
                 used=used,

@@ -135,8 +135,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "上一题时间到，已按截止时写下的内容提交",
         "Time ran out on the last question: what you had written was taken",
     ),
-    "iv.not_asked": ("未进行：没有题库能提供这一环节的题目", "Not asked: no bank has questions for it"),
-    "iv.from_banks": ("题目来自 {banks}", "questions from {banks}"),
+    "iv.not_asked": (
+        "未进行：没有题库能提供这一环节的题目",
+        "Not asked: no bank has questions for it",
+    ),
+    "iv.from_banks": ("题目来自{banks}", "questions from {banks}"),
     "iv.builtin_bank": ("内置题库", "the built-in bank"),
     "iv.your_answer": ("你的回答", "Your answer"),
     "iv.model_answer": ("参考答案", "Model answer"),
