@@ -100,6 +100,10 @@ def report_markdown(
     if any("grade" in t for t in data["turns"]):
         lines += ["", _t("legend", lang)]
     sep, colon = _t("sep", lang), _t("colon", lang)
+    names = {
+        s["stage"]: s.get("name_en", s["stage"]) if lang == "en" else s["stage"]
+        for s in data.get("plan_stages", [])
+    }
     for n, turn in enumerate(data["turns"], 1):
         number = turn.get("number") or n
         label = _t("question", lang, n=number)
@@ -107,7 +111,7 @@ def report_markdown(
             label += " · " + _t("follow_up", lang, n=turn.get("follow_up") or 1)
         lines += [
             "",
-            f"## {label} · {turn['stage']}{colon}{turn['question']}",
+            f"## {label} · {names.get(turn['stage'], turn['stage'])}{colon}{turn['question']}",
             "",
             _t(
                 "score",

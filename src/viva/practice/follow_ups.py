@@ -271,6 +271,23 @@ def _words(text: str) -> list[str]:
     return out
 
 
+def balanced(text: str) -> str:
+    """Text without a bracket left open or closed at its ends ("矩阵）通常…" -> "通常…")."""
+    text = text.strip()
+    for opening, closing in (("（", "）"), ("(", ")"), ("“", "”"), ("[", "]")):
+        depth = 0
+        for index, char in enumerate(text):
+            if char == opening:
+                depth += 1
+            elif char == closing:
+                if depth == 0:  # closed but never opened here: drop what comes before
+                    return balanced(text[index + 1 :])
+                depth -= 1
+        if depth > 0:  # opened but not closed: drop from the last opening on
+            return balanced(text[: text.rfind(opening)])
+    return text.strip(" ，,、；;：:")
+
+
 def clip_words(text: str, limit: int) -> str:
     """At most `limit` (see `_width`), cut only between words; "…" marks a cut."""
     text = text.strip()
@@ -298,7 +315,7 @@ def quote_of(evidence: str, keywords: Sequence[str], limit: int = 22) -> str | N
         return None
     wanted = [k.casefold() for k in keywords]
     best = max(clauses, key=lambda c: (sum(k in c.casefold() for k in wanted), -abs(len(c) - 12)))
-    best = _LEADING.sub("", best).strip()
+    best = _LEADING.sub("", balanced(best)).strip()
     quoted = clip_words(best, limit)
     return quoted if _width(quoted.rstrip("…")) >= 8 else None  # a statement, not a fragment
 
@@ -318,7 +335,8 @@ _ASPECTS = frozenset(
 _VAGUE = frozenset(
     "模型 方法 信息 能力 数据 问题 过程 任务 结果 方式 部分 元素 时候 情况 方面 内容 东西 "
     "技术 领域 系统 作用 目标 基础 情况下 程度 特征 效果 价值 意义 一种 这种 那种 我们 "
-    "关键内容 关键信息 关键 因素 方向 老师 导师 同学 学校 时间 大量时间 全局 局部 网络 "
+    "关键内容 关键信息 关键 关键问题 关键技术 因素 方向 老师 导师 同学 学校 时间 大量时间 全局 "
+    "局部 网络 任务数据集 "
     "model method information ability data problem process task result way part thing".split()
 )
 _VAGUE_PART = re.compile(r"广义|狭义|其他|其它|一些|相关|以下|如下|总结|注意")
@@ -607,7 +625,7 @@ def _pick(
 
 def challenge(lang: str, contradiction: Contradiction, used: Collection[str]) -> Probe | None:
     """Question what the answer got wrong, quoting what it said (never the right answer)."""
-    said = clip_words(contradiction.said, 24)
+    said = clip_words(balanced(contradiction.said), 24)
     if not said or has_markup(said):
         return None
     if contradiction.kind == "number" and not re.search(
@@ -638,8 +656,10 @@ def probe_point(
     if point.coverage is Coverage.COVERED:
         return None  # never probe what was said
     if point.coverage is Coverage.CONTRADICTED and point.contradiction is not None:
-        said = _normal(point.contradiction.said)
-        if said and said in _normal(reference or point.context):
+        wrong = _normal(point.contradiction.said)
+        # a figure is checked against its own sentence: "3" is elsewhere in many references
+        scope = point.context if point.contradiction.kind == "number" else reference
+        if wrong and wrong in _normal(scope or point.context):
             return None  # the reference says the same: not a mistake to challenge
         found = challenge(lang, point.contradiction, used)
         return None if found is None else Probe(found.prompt, found.kind, found.template, point)
@@ -696,6 +716,9 @@ def _fallback(
     return None if picked is None else Probe(*picked, point)
 
 
+OFF_SIMILARITY = 0.25  # below this the answer is about something else (off-topic ones ~0.1)
+
+
 def is_beside_the_point(grade: Grade, answer: str) -> bool:
     """An answer about something else: flagged off the question, or one of some length that
     states no key point, in part or wrongly (a panel brings the student back to the question
@@ -704,7 +727,9 @@ def is_beside_the_point(grade: Grade, answer: str) -> bool:
         return False
     if Flag.OFF_TOPIC in grade.flags:
         return True
-    return bool(grade.key_points) and not grade.covered and grade.score < 25
+    touched = [k for k in grade.key_points if k.coverage is not Coverage.MISSED]
+    # an answer that is wrong on the question's own matter is challenged, not sent back
+    return bool(grade.key_points) and not touched and grade.similarity < OFF_SIMILARITY
 
 
 def probe_answer(

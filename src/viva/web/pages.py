@@ -313,14 +313,20 @@ def interview_answer(
 @router.get("/interview/report/{interview_id}", response_class=HTMLResponse)
 def interview_report(request: Request, interview_id: int) -> HTMLResponse:
     saved = viva_of(request).interview(interview_id)
+    lang = ui_lang(request)
+    # a stage's name in the interface language (reports saved before: as saved)
+    names = {
+        s["stage"]: s.get("name_en", s["stage"]) if lang == "en" else s["stage"]
+        for s in saved.report.get("plan_stages", [])
+    }
     return page(
         request,
         "report.html",
         nav="interview",
         saved=saved,
         r=saved.report,
-        stages=_stage_bars(saved.report, ui_lang(request)),
-        turns=[_turn_view(turn) for turn in saved.report["turns"]],
+        stages=_stage_bars(saved.report, lang),
+        turns=[_turn_view(turn, names) for turn in saved.report["turns"]],
     )
 
 
@@ -354,7 +360,7 @@ def _stage_bars(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def _turn_view(turn: dict[str, Any]) -> dict[str, Any]:
+def _turn_view(turn: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     """A saved turn with its answer and model answer cut into marked segments."""
     reference = turn.get("reference") or ""
     if "grade" in turn:
@@ -364,7 +370,8 @@ def _turn_view(turn: dict[str, Any]) -> dict[str, Any]:
     else:  # saved before the model answer was kept with the turn
         said = [{"text": turn["answer"] or "", "mark": None}]
         stated = [{"text": reference, "mark": None}] if reference else []
-    return {**turn, "said": said, "stated": stated}
+    stage = names.get(turn["stage"], turn["stage"])
+    return {**turn, "said": said, "stated": stated, "stage_label": stage}
 
 
 # --- progress ------------------------------------------------------------------------------
