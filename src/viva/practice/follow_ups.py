@@ -432,6 +432,12 @@ def _is_phrase(lead: str) -> bool:
 
 def _is_term(text: str) -> bool:
     folded = text.casefold()
+    if _CJK.search(text) is None and " " not in text.strip():
+        # one English word: a term when it looks like one (TCP, L2, k-means, softmax is in
+        # the dictionary), not "starting" or "learned"
+        return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9+#.\-]+|\w*\d\w*|\w+-\w+", text)) or (
+            folded in _domain_words()
+        )
     if re.search(r"[A-Za-z]{2,}|[A-Za-z]\d", text) and _CJK.search(text) is None:
         return folded not in _ASPECTS and folded not in _VAGUE
     return any(w in folded for w in _domain_words()) or bool(re.search(r"[A-Za-z]{2,}", text))
@@ -719,7 +725,7 @@ def _fallback(
 OFF_SIMILARITY = 0.25  # below this the answer is about something else (off-topic ones ~0.1)
 
 
-def is_beside_the_point(grade: Grade, answer: str) -> bool:
+def is_beside_the_point(grade: Grade, answer: str, question: str = "") -> bool:
     """An answer about something else: flagged off the question, or one of some length that
     states no key point, in part or wrongly (a panel brings the student back to the question
     instead of chasing a point the answer never came near)."""
@@ -727,6 +733,8 @@ def is_beside_the_point(grade: Grade, answer: str) -> bool:
         return False
     if Flag.OFF_TOPIC in grade.flags:
         return True
+    if is_personal(question):
+        return False  # the reference is someone else's story: far from it is not off the question
     touched = [k for k in grade.key_points if k.coverage is not Coverage.MISSED]
     # an answer that is wrong on the question's own matter is challenged, not sent back
     return bool(grade.key_points) and not touched and grade.similarity < OFF_SIMILARITY
@@ -743,7 +751,7 @@ def probe_answer(
 ) -> Probe | None:
     """A follow-up about the answer as a whole: off the question (an answer of some length:
     a short one is met with another try), or nothing to point at."""
-    if is_beside_the_point(grade, answer):
+    if is_beside_the_point(grade, answer, question):
         kinds: tuple[str, ...] = ("refocus",)
     else:
         kinds = ("detail",) if is_personal(question) else ("retry",)

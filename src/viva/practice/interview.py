@@ -28,6 +28,7 @@ from viva.practice.plan import (
     StageFill,
     builtin_plans,
     fill_of,
+    is_askable,
     load_plan,
     parse_plan,
     stage_pools,
@@ -300,7 +301,7 @@ class MockInterview:
                 )
             )
 
-        if follow_ups.is_beside_the_point(grade, turn.answer):
+        if follow_ups.is_beside_the_point(grade, turn.answer, asked.prompt):
             probe = follow_ups.probe_answer(
                 grade,
                 question=asked.prompt,
@@ -380,7 +381,9 @@ class MockInterview:
             if q.section == source.section and q.id != source.id and q.bank == source.bank
         ]
         kind = "linked" if linked else "deeper"
-        candidates = [q for q in (linked or same_section) if q.id not in asked_ids | queued]
+        candidates = [
+            q for q in (linked or same_section) if q.id not in asked_ids | queued and is_askable(q)
+        ]
         if not candidates or self._rng.random() >= 0.5:
             return None
         q = self._rng.choice(candidates)

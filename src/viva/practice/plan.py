@@ -215,17 +215,28 @@ def matches(stage: Stage, question: Question) -> bool:
     return bool(wanted & {p.casefold() for p in question.section})
 
 
+def is_askable(question: Question) -> bool:
+    """A question with an answer to grade against: not none, and not only a link or embed
+    ("[[#Transformer]]", "![[LLM-Survey#主流架构]]" of a note not imported)."""
+    if not question.has_reference or question.reference is None:
+        return False
+    text = question.reference
+    for link in question.links:
+        text = text.replace(link.raw, "")
+    return bool(text.strip())
+
+
 def stage_pools(
     stage: Stage, own: Sequence[Question], extra: Sequence[Question], used: set[str]
 ) -> tuple[list[Question], list[Question]]:
     """The gradable questions the stage may draw: first from the chosen banks, then from the
     others (in their order: the student's other banks before the built-in one)."""
-    first = [q for q in own if q.has_reference and q.id not in used and matches(stage, q)]
+    first = [q for q in own if is_askable(q) and q.id not in used and matches(stage, q)]
     taken = {q.id for q in first}
     second = [
         q
         for q in extra
-        if q.has_reference and q.id not in used and q.id not in taken and matches(stage, q)
+        if is_askable(q) and q.id not in used and q.id not in taken and matches(stage, q)
     ]
     return first, second
 
