@@ -680,7 +680,9 @@ def probe_point(
         return None if picked is None else Probe(*picked, point)
     topic = topic_of(point, question)
     if topic is None or reveals(topic, point, question) or is_said(topic, answer):
-        return _fallback(point, question=question, grade=grade, lang=lang, used=used, rng=rng)
+        return _fallback(
+            point, question=question, answer=answer, grade=grade, lang=lang, used=used, rng=rng
+        )
     pair = compared(question)
     if topic.is_aspect:
         if pair is not None:
@@ -703,7 +705,9 @@ def probe_point(
             kinds = ("topic",)  # "为什么需要网络状态？" is not a question a panel asks
         picked = _pick(lang, kinds, used, rng, lambda t: _fill(t, topic=topic.text))
     if picked is None:
-        return _fallback(point, question=question, grade=grade, lang=lang, used=used, rng=rng)
+        return _fallback(
+            point, question=question, answer=answer, grade=grade, lang=lang, used=used, rng=rng
+        )
     return Probe(*picked, point)
 
 
@@ -711,6 +715,7 @@ def _fallback(
     point: KeyPointResult,
     *,
     question: str,  # noqa: ARG001 - kept for symmetry: a later kind may name the question
+    answer: str = "",
     grade: Grade,
     lang: str,
     used: Collection[str],
@@ -718,11 +723,24 @@ def _fallback(
 ) -> Probe | None:
     """No topic can be named: ask for more (something was said) or for another try."""
     kinds = ("more",) if grade.covered else ("retry",)  # "anything else?" needs something
-    picked = _pick(lang, kinds, used, rng, lambda t: t)
+    picked = _pick(lang, kinds, _retry_used(used, answer, lang), rng, lambda t: t)
     return None if picked is None else Probe(*picked, point)
 
 
+# "不着急…" and "你目前的思路…" answer a short or empty answer, not a long one that missed
+_GENTLE = ("retry.2", "retry.3")
+LONG_ANSWER = 30
+
+
+def _retry_used(used: Collection[str], answer: str, lang: str) -> Collection[str]:
+    """The templates to treat as used: the gentle retries too after a long answer."""
+    if _width(answer) < LONG_ANSWER:
+        return used
+    return {*used, *(f"{lang if lang == 'en' else 'zh'}.{g}" for g in _GENTLE)}
+
+
 OFF_SIMILARITY = 0.25  # below this the answer is about something else (off-topic ones ~0.1)
+OFF_SIMILARITY_PERSONAL = 0.15
 
 
 def is_beside_the_point(grade: Grade, answer: str, question: str = "") -> bool:
@@ -733,11 +751,12 @@ def is_beside_the_point(grade: Grade, answer: str, question: str = "") -> bool:
         return False
     if Flag.OFF_TOPIC in grade.flags:
         return True
-    if is_personal(question):
-        return False  # the reference is someone else's story: far from it is not off the question
     touched = [k for k in grade.key_points if k.coverage is not Coverage.MISSED]
+    # the reference of a personal question is someone else's story: only an answer very far
+    # from it (a hobby for "why is your GPA low") is off the question
+    limit = OFF_SIMILARITY_PERSONAL if is_personal(question) else OFF_SIMILARITY
     # an answer that is wrong on the question's own matter is challenged, not sent back
-    return bool(grade.key_points) and not touched and grade.similarity < OFF_SIMILARITY
+    return bool(grade.key_points) and not touched and grade.similarity < limit
 
 
 def probe_answer(
@@ -755,7 +774,7 @@ def probe_answer(
         kinds: tuple[str, ...] = ("refocus",)
     else:
         kinds = ("detail",) if is_personal(question) else ("retry",)
-    picked = _pick(lang, kinds, used, rng, lambda t: t)
+    picked = _pick(lang, kinds, _retry_used(used, answer, lang), rng, lambda t: t)
     return None if picked is None else Probe(*picked)
 
 
