@@ -143,12 +143,12 @@ def _follow_ups(viva: Viva, q: Any, kind: str, answer: str) -> list[dict[str, An
     return rows
 
 
-def load_fixture() -> dict[str, dict[str, Any]]:
-    """The labelled follow-ups by key."""
+def load_fixture() -> dict[tuple[str, str], dict[str, Any]]:
+    """The labelled follow-ups by (key, prompt): a label holds for the words it was given to."""
     if not FIXTURE.exists():
         return {}
     rows = [json.loads(line) for line in FIXTURE.read_text("utf-8").splitlines() if line.strip()]
-    return {row["key"]: row for row in rows}
+    return {(row["key"], row["prompt"]): row for row in rows}
 
 
 def main() -> None:
@@ -166,8 +166,8 @@ def main() -> None:
     passing = 0
     failures: list[dict[str, Any]] = []
     for row in rows:
-        old = labelled.get(row["key"])
-        same = old is not None and old["prompt"] == row["prompt"] and old.get("labels")
+        old = labelled.get((row["key"], row["prompt"]))
+        same = old is not None and old.get("labels")
         labels = old["labels"] if same and old else None
         merged.append(
             {**row, "labels": labels, "reason": old.get("reason", "") if same and old else ""}

@@ -512,8 +512,9 @@ def _score(chunk: str, question: str, position: int) -> float:
         score += 3
     elif _width(chunk) < 4:
         return -1.0  # "报文", "上下文", "复杂性": too bare to ask about
-    if not _CJK.search(chunk) and position > 0:
-        return -1.0  # "TCP", "GLUE" further on in a point: an example, not its subject
+    if not _CJK.search(chunk):
+        return -1.0  # "TCP", "TLS", "GLUE": a protocol or benchmark the point mentions, too
+        # broad or too incidental to ask about (an author's lead may still name one)
     if _NAME.fullmatch(chunk) and folded not in question.casefold():
         score -= 4  # "Vapnik", "Anthropic": a name, not a topic
     if folded in _normal(question):
@@ -741,6 +742,7 @@ def _retry_used(used: Collection[str], answer: str, lang: str) -> Collection[str
 
 OFF_SIMILARITY = 0.25  # below this the answer is about something else (off-topic ones ~0.1)
 OFF_SIMILARITY_PERSONAL = 0.15
+_SELF_INTRODUCTION = re.compile(r"自我介绍|介绍一下你自己|introduce yourself", re.IGNORECASE)
 
 
 def is_beside_the_point(grade: Grade, answer: str, question: str = "") -> bool:
@@ -749,6 +751,8 @@ def is_beside_the_point(grade: Grade, answer: str, question: str = "") -> bool:
     instead of chasing a point the answer never came near)."""
     if _width(answer) < 16:
         return False
+    if _SELF_INTRODUCTION.search(question):
+        return False  # anything about oneself belongs in a self-introduction
     if Flag.OFF_TOPIC in grade.flags:
         return True
     touched = [k for k in grade.key_points if k.coverage is not Coverage.MISSED]
