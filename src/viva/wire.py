@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # annotations only: `--json` output must not load fsrs or the grader
     from viva.bank.models import Link, NoteProblem, Question
     from viva.grading.models import Contradiction, Grade, KeyPointResult
-    from viva.practice.interview import Asked, InterviewPlan, Report
+    from viva.practice.interview import Asked, InterviewPlan, Report, StageResult
+    from viva.practice.plan import StageFill
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
     from viva.speech.models import Delivery, Transcript
@@ -142,11 +143,22 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """A mock-interview report as JSON (also the form it is saved in)."""
+    """A mock-interview report as JSON (also the form it is saved in).
+
+    `stages` lists the stages asked (score and number of turns); `plan_stages` every stage of
+    the plan, with where its questions came from (a stage no bank could fill has no score).
+    Each turn keeps the model answer (`reference`, plain text) and its whole `grade`, so the
+    answer and the model answer can be shown side by side with the points marked in both.
+    """
+    from viva.grading.text import to_plain
+
     return {
         "plan": report.plan,
+        "title": report.title or report.plan,
+        "title_en": report.title_en or report.title or report.plan,
         "overall": report.overall,
         "stages": [{"stage": s, "score": score, "questions": n} for s, score, n in report.stages],
+        "plan_stages": [_stage_result_json(r) for r in report.every_stage],
         "weakest": list(report.weakest),
         "review_next": list(report.review_next),
         "turns": [
@@ -155,19 +167,119 @@ def report_json(report: Report) -> dict[str, Any]:
                 "question": t.asked.prompt,
                 "question_id": t.asked.question_id,
                 "follow_up_of": t.asked.follow_up_of,
+                "number": t.asked.number,
+                "follow_up": t.asked.follow_up,
+                "kind": t.asked.kind,
                 "answer": t.answer,
+                "reference": to_plain(t.asked.reference),
                 "seconds_allowed": t.asked.seconds,
                 "seconds_used": round(t.seconds_used, 1),
+                "timed_out": t.timed_out,
                 "score": t.grade.score,
                 "covered": [k.text for k in t.grade.covered],
                 "partly": [k.text for k in t.grade.partly],
                 "missed": [k.text for k in t.grade.missed],
                 "contradicted": [_contradicted_json(k) for k in t.grade.contradicted],
                 "flags": [f.value for f in t.grade.flags],
+                "grade": grade_json(t.grade),
             }
             for t in report.turns
         ],
     }
+
+
+def _stage_result_json(result: StageResult) -> dict[str, Any]:
+    fill = result.fill
+    return {
+        "stage": result.stage.name,
+        "name_en": result.stage.name_en or result.stage.name,
+        "score": result.score,
+        "questions": result.turns,
+        "wanted": result.stage.count,
+        "drawn": None if fill is None else fill.drawn,
+        "borrowed": None if fill is None else fill.borrowed,
+        "lenders": [] if fill is None else list(fill.lenders),
+    }
+
+
+def fill_json(plan: InterviewPlan, fill: StageFill) -> dict[str, Any]:
+    """How one stage of a plan is filled: from the chosen banks, borrowed, or not at all."""
+    stage = plan.stages[fill.stage]
+    return {
+        "stage": stage.name,
+        "name_en": stage.name_en or stage.name,
+        "wanted": fill.wanted,
+        "own": fill.own,
+        "borrowed": fill.borrowed,
+        "lenders": list(fill.lenders),
+        "empty": fill.is_empty,
+    }
+
+
+def marked_texts(
+    answer: str, reference: str, grade: Grade
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The answer and the model answer cut into segments, each marked with the state of the
+    key point it belongs to ("covered", "partly", "contradicted", "missed") or None.
+
+    In the answer: the evidence of covered and partly points, the wrong words of contradicted
+    ones. In the reference: the sentence that states each point (a missed point is marked
+    there only). A pure function of its inputs: the drill's side-by-side view can use it too.
+    Segments join back to exactly the texts given.
+    """
+    said: list[tuple[int, int, str]] = []
+    for point in grade.key_points:
+        if point.contradiction is not None:
+            span = point.contradiction.span
+            said.append((span.start, span.end, "contradicted"))
+        elif point.is_stated and point.evidence is not None:
+            said.append((point.evidence.start, point.evidence.end, point.coverage.value))
+    stated: list[tuple[int, int, str]] = []
+    for point in grade.key_points:
+        found = _find(reference, point.text) or _find(reference, point.context)
+        if found is not None:
+            stated.append((*found, point.coverage.value))
+    return _segments(answer, said), _segments(reference, stated)
+
+
+_MARK_ORDER = ("contradicted", "missed", "partly", "covered")
+
+
+def _find(text: str, part: str) -> tuple[int, int] | None:
+    """Where `part` (or its longest clause) stands in `text`."""
+    import re
+
+    part = part.strip().rstrip("…。.；;")
+    if not part:
+        return None
+    at = text.find(part)
+    if at >= 0:
+        return at, at + len(part)
+    pieces = sorted((p.strip() for p in re.split(r"[，,。；;：:\n]", part)), key=len, reverse=True)
+    for piece in pieces:
+        if len(piece) >= 6 and (at := text.find(piece)) >= 0:
+            return at, at + len(piece)
+    return None
+
+
+def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    """`text` cut at the spans (an overlapping span yields to the one already taken; wrong
+    first, then missed, partly, covered)."""
+    taken: list[tuple[int, int, str]] = []
+    for start, end, mark in sorted(spans, key=lambda s: (_MARK_ORDER.index(s[2]), s[0])):
+        start, end = max(0, start), min(len(text), end)
+        if start < end and all(end <= a or start >= b for a, b, _ in taken):
+            taken.append((start, end, mark))
+    out: list[dict[str, Any]] = []
+    at = 0
+    for start, end, mark in sorted(taken):
+        if at < start:
+            out.append({"text": text[at:start], "mark": None})
+        out.append({"text": text[start:end], "mark": mark})
+        at = end
+    if at < len(text):
+        out.append({"text": text[at:], "mark": None})
+    return out
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
@@ -235,14 +347,20 @@ def grade_from_json(data: dict[str, Any]) -> Grade:
 
 
 def plan_info_json(plan: InterviewPlan) -> dict[str, Any]:
-    """An interview plan: its stages and their time."""
+    """An interview plan: its title and stages in both languages and its length (minutes: the
+    range from every answer to every answer and follow-up, see `plan_minutes`)."""
+    from viva.practice.plan import plan_minutes
+
+    low, high = plan_minutes(plan)
     return {
         "name": plan.name,
         "title": plan.title,
-        "minutes": round(sum(s.count * s.seconds for s in plan.stages) / 60),
+        "title_en": plan.title_en or plan.title,
+        "minutes": [low, high],
         "stages": [
             {
                 "name": s.name,
+                "name_en": s.name_en or s.name,
                 "sections": list(s.sections),
                 "count": s.count,
                 "seconds": s.seconds,
@@ -262,6 +380,9 @@ def asked_json(asked: Asked) -> dict[str, Any]:
         "seconds": asked.seconds,
         "question_id": asked.question_id,
         "follow_up": asked.follow_up_of is not None,
+        "number": asked.number,  # the question's number (a follow-up: its question's)
+        "follow_up_number": asked.follow_up,  # 1, 2 … for follow-ups; 0 for a question
+        "kind": asked.kind,
         "lang": asked.lang,
     }
 

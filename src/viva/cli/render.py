@@ -484,58 +484,46 @@ def plan_report(plan: Plan) -> None:
     out.print(chart)
 
 
-def interview_report(saved: int, report: Report) -> None:
-    """The end-of-interview summary."""
+def interview_report(saved: int, report: Report, lang: str = "en") -> None:
+    """The end-of-interview summary: every stage of the plan, an empty one said so."""
     out = console()
-    out.print(f"\nInterview #{saved}: overall {report.overall}/100", style="bold")
+    zh = lang != "en"
+    title = report.title if zh else (report.title_en or report.title)
+    out.print(
+        f"\n模拟面试 #{saved} · {title}：总分 {report.overall}/100"
+        if zh
+        else f"\nMock interview #{saved} · {title}: overall {report.overall}/100",
+        style="bold",
+        markup=False,
+    )
     table = Table(header_style="bold")
-    table.add_column("stage")
-    table.add_column("score", justify="right")
-    table.add_column("questions", justify="right")
-    for stage, score, n in report.stages:
-        table.add_row(stage, str(score), str(n))
+    for column in ("环节", "得分", "题数") if zh else ("stage", "score", "questions"):
+        table.add_column(column, justify="left" if column in ("环节", "stage") else "right")
+    if report.every_stage:
+        for row in report.every_stage:
+            if row.score is None:
+                table.add_row(row.stage.label(lang), "—", "未进行" if zh else "not asked")
+            else:
+                table.add_row(row.stage.label(lang), str(row.score), str(row.turns))
+    else:
+        for stage, score, n in report.stages:
+            table.add_row(stage, str(score), str(n))
     out.print(table)
     if report.weakest:
-        out.print("Weakest: " + "; ".join(report.weakest))
-    out.print(f"`viva report {saved}` shows every answer; `--format md` exports it.")
+        out.print(("最薄弱：" if zh else "Weakest: ") + "; ".join(report.weakest))
+    out.print(
+        f"`viva report {saved}` 显示每道题的回答与参考答案；`--format md` 导出为 Markdown。"
+        if zh
+        else f"`viva report {saved}` shows every answer beside the model answer; "
+        "`--format md` exports it."
+    )
 
 
-def report_markdown(saved: int, data: dict[str, Any]) -> str:
-    """A saved report as Markdown."""
-    lines = [f"# Mock interview #{saved} ({data['plan']}): {data['overall']}/100", ""]
-    lines += ["| stage | score | questions |", "|---|---:|---:|"]
-    lines += [f"| {s['stage']} | {s['score']} | {s['questions']} |" for s in data["stages"]]
-    if data["weakest"]:
-        lines += ["", "Weakest topics: " + "; ".join(data["weakest"])]
-    prompts = {t["question_id"]: t["question"] for t in data["turns"] if t["follow_up_of"] is None}
-    review = [prompts[q] for q in data["review_next"] if q in prompts]
-    if review:
-        lines += ["", "Review next:", *(f"- {p}" for p in review)]
-    for n, turn in enumerate(data["turns"], 1):
-        kind = "Follow-up" if turn["follow_up_of"] is not None else "Question"
-        lines += [
-            "",
-            f"## {n}. {kind} ({turn['stage']}): {turn['question']}",
-            "",
-            f"Score {turn['score']}/100 · "
-            f"{turn['seconds_used']:.0f} of {turn['seconds_allowed']} s",
-            "",
-            "> " + (turn["answer"] or "(no answer)").replace("\n", "\n> "),
-        ]
-        # reports saved before partly and contradicted were told apart list them under covered
-        wrong = [
-            f"{c['text']} (you said “{c['said']}”; the reference says “{c['expected']}”)"
-            for c in turn.get("contradicted", ())
-        ]
-        for label, items in (
-            ("Got wrong", wrong),
-            ("Covered", turn["covered"]),
-            ("Partly", turn.get("partly", ())),
-            ("Missed", turn["missed"]),
-        ):
-            if items:
-                lines += ["", f"{label}: " + "; ".join(items)]
-    return "\n".join(lines) + "\n"
+def report_markdown(saved: int, data: dict[str, Any], lang: str = "en") -> str:
+    """A saved report as Markdown (see `viva.export`)."""
+    from viva.export import report_markdown as markdown
+
+    return markdown(saved, data, lang)
 
 
 def history_table(saved: Sequence[SavedInterview]) -> None:
@@ -552,7 +540,7 @@ def history_table(saved: Sequence[SavedInterview]) -> None:
         table.add_row(
             str(s.id),
             s.started_at.strftime("%Y-%m-%d %H:%M"),
-            s.plan,
+            str(s.report.get("title") or s.plan),  # reports saved before titles: the plan id
             str(s.overall),
             str(len(s.report.get("turns", []))),
         )

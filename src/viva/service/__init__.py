@@ -240,6 +240,7 @@ class Viva:
     start_interview = _via(_interviews, InterviewService.start_interview)
     interview_plans = _via(_interviews, InterviewService.interview_plans)
     named_plan = _via(_interviews, InterviewService.named_plan)
+    interview_fills = _via(_interviews, InterviewService.interview_fills)
     begin_interview = _via(_interviews, InterviewService.begin_interview)
     live_interview = _via(_interviews, InterviewService.live_interview)
     answer_interview = _via(_interviews, InterviewService.answer_interview)

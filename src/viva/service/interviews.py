@@ -20,8 +20,10 @@ PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     import sqlalchemy as sa
 
+    from viva.bank.models import Question
     from viva.grading.models import Grade
     from viva.practice.interview import Asked, InterviewPlan, MockInterview, Report, Turn
+    from viva.practice.plan import StageFill
     from viva.service.runtime import Runtime
     from viva.service.unit import UnitOfWork
     from viva.store.interviews import SavedInterview
@@ -106,22 +108,43 @@ class LiveInterview:
     started_at: datetime
     interview: MockInterview
     recordings: dict[int, int] = field(default_factory=dict)  # turn index -> recording id
+    asked_at: datetime | None = None  # when the waiting question was put
+    deadline: datetime | None = None  # when its time runs out: kept here, so a reload goes on
 
-    def to_json(self) -> dict[str, Any]:
+    def seconds_left(self, now: datetime) -> float:
+        """Time left for the waiting question (0 once its deadline has passed)."""
+        if self.deadline is None:
+            return 0.0
+        return max(0.0, (self.deadline - now).total_seconds())
+
+    def ask(self, now: datetime) -> None:
+        """Start the clock of the waiting question."""
+        waiting = self.interview.next()
+        self.asked_at = now
+        self.deadline = None if waiting is None else now + timedelta(seconds=waiting.seconds)
+
+    def to_json(self, now: datetime | None = None) -> dict[str, Any]:
         """The waiting question and how far the interview has come (the reference stays on
         the server)."""
-        from viva.wire import asked_json
+        from viva.wire import asked_json, fill_json
 
         waiting = self.interview.next()
+        plan = self.interview.plan
         return {
             "token": self.token,
             "version": self.version,
             "seed": self.seed,
-            "plan": self.interview.plan.name,
-            "title": self.interview.plan.title,
+            "plan": plan.name,
+            "title": plan.title,
+            "title_en": plan.title_en or plan.title,
             "answered": self.interview.asked_count,
+            "questions_asked": self.interview.questions_asked,
+            "questions_total": self.interview.questions_total,
             "remaining": self.interview.remaining,
+            "stages": [fill_json(plan, f) for f in self.interview.fills],
             "question": None if waiting is None else asked_json(waiting),
+            "deadline": None if self.deadline is None else self.deadline.isoformat(),
+            "seconds_left": round(self.seconds_left(now or now_utc()), 1),
         }
 
     def state(self) -> dict[str, Any]:
@@ -131,6 +154,10 @@ class LiveInterview:
         return {
             **self.interview.snapshot(grade_json),
             "recordings": [[turn, rid] for turn, rid in sorted(self.recordings.items())],
+            "clock": {
+                "asked_at": None if self.asked_at is None else self.asked_at.isoformat(),
+                "deadline": None if self.deadline is None else self.deadline.isoformat(),
+            },
         }
 
 
@@ -261,10 +288,9 @@ class InterviewService:
                 stages=tuple(replace(s, lang=s.lang or lang) for s in interview_plan.stages),
             )
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
-        names = list(banks) if banks else ["all"]
-        questions = self.bank.questions(banks=names)
+        questions, extra = self._interview_questions(banks)
         with self.unit.reader() as conn:
-            memories = load_memories(conn, [q.id for q in questions])
+            memories = load_memories(conn, [q.id for q in (*questions, *extra)])
         interview = MockInterview.start(
             interview_plan,
             questions,
@@ -272,8 +298,35 @@ class InterviewService:
             self.unit.scheduler(),
             now=now or now_utc(),
             seed=chosen_seed,
+            extra=extra,
         )
         return interview, chosen_seed
+
+    def _interview_questions(
+        self, banks: Sequence[str] | None
+    ) -> tuple[list[Question], list[Question]]:
+        """The chosen banks' questions (default: the student's own), and those of every other
+        enabled bank a stage may borrow from: the student's other banks, then the built-in."""
+        from viva.service.bank import BUILTIN_BANK
+
+        names = self.bank.bank_names(banks)
+        others = [b.name for b in self.bank.banks() if b.is_enabled and b.name not in set(names)]
+        others.sort(key=lambda name: name == BUILTIN_BANK)  # own banks lend first
+        questions = self.bank.questions(banks=names)
+        extra = self.bank.questions(banks=others) if others else []
+        rank = {name: i for i, name in enumerate(others)}
+        extra.sort(key=lambda q: rank.get(q.bank, len(rank)))
+        return questions, extra
+
+    def interview_fills(
+        self, plan: str | InterviewPlan, *, banks: Sequence[str] | None = None
+    ) -> tuple[StageFill, ...]:
+        """How each stage of a plan would be filled from the banks (shown before the start)."""
+        from viva.practice.plan import plan_fills
+
+        chosen = self.named_plan(plan) if isinstance(plan, str) else plan
+        questions, extra = self._interview_questions(banks)
+        return plan_fills(chosen, questions, extra)
 
     def interview_plans(self) -> list[InterviewPlan]:
         """The interview plans a name can choose: built in, then saved in the data dir."""
@@ -338,15 +391,18 @@ class InterviewService:
         interview, used_seed = self.start_interview(
             self.named_plan(plan), banks=names, seed=seed, minutes=minutes, lang=lang, now=at
         )
+        lenders = tuple(dict.fromkeys(b for f in interview.fills for b in f.lenders))
+        drawn_from = names + tuple(b for b in lenders if b not in names)
         interview.next()
-        live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, names, at, interview)
+        live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, drawn_from, at, interview)
+        live.ask(at)
         with self.unit.transaction() as conn:
             purge_stale(conn, at - timedelta(days=7))
             create_live(
                 conn,
                 token=live.token,
                 seed=used_seed,
-                banks=names,
+                banks=live.banks,
                 started_at=at,
                 state=live.state(),
             )
@@ -368,6 +424,7 @@ class InterviewService:
         questions = self.bank.questions(banks=[b for b in stored.banks if b in self._known_banks()])
         interview = MockInterview.restore(stored.state, questions, grade_from_json)
         recordings = {int(t): int(r) for t, r in stored.state.get("recordings", [])}
+        clock = stored.state.get("clock") or {}
         return LiveInterview(
             stored.token,
             stored.version,
@@ -376,6 +433,8 @@ class InterviewService:
             stored.started_at,
             interview,
             recordings,
+            _instant(clock.get("asked_at")),
+            _instant(clock.get("deadline")),
         )
 
     def _known_banks(self) -> set[str]:
@@ -407,11 +466,16 @@ class InterviewService:
         if asked is None:  # cannot happen for a stored one, but never grade into the void
             raise self._conflict()
         grade = self.grade_asked(asked, answer)
-        turn = live.interview.answer(answer, max(0.0, seconds_used), grade)
+        # the server's clock decides: the page only shows it
+        if live.asked_at is not None:
+            seconds_used = (at - live.asked_at).total_seconds()
+        timed_out = live.deadline is not None and at >= live.deadline
+        turn = live.interview.answer(answer, max(0.0, seconds_used), grade, timed_out=timed_out)
         if recording_id is not None:
             live.recordings[len(live.interview.turns) - 1] = recording_id
         following = live.interview.next()
         if following is not None:
+            live.ask(at)
             with self.unit.transaction() as conn:
                 if not update_live(
                     conn,
@@ -527,3 +591,8 @@ class InterviewService:
                 hint="`viva interview` runs one; `viva history` lists them",
             )
         return found
+
+
+def _instant(value: Any) -> datetime | None:
+    """A stored ISO timestamp (None for interviews stored before the clock was kept)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else None

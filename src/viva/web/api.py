@@ -52,7 +52,12 @@ class StartBody(BaseModel):
 class AnswerBody(BaseModel):
     answer: str = Field(max_length=MAX_ANSWER)
     version: int = Field(description="The `version` of the interview the answer was given to.")
-    seconds_used: float = Field(default=0.0, ge=0)
+    seconds_used: float = Field(
+        default=0.0,
+        ge=0,
+        description="Kept for older clients: the server times the answer from its own clock "
+        "(the question's `deadline`).",
+    )
     recording_id: int | None = Field(
         default=None, description="From /api/transcribe: the report shows its delivery figures."
     )

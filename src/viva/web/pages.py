@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from viva import wire
 from viva.errors import NotFoundError, VivaError
-from viva.web.context import MAX_ANSWER, MAX_ID, page, viva_of
+from viva.web.context import MAX_ANSWER, MAX_ID, page, ui_lang, viva_of
 from viva.web.i18n import translator
 from viva.web.render import bar_chart, column_chart, evidence_html, question_html
 from viva.web.uploads import import_uploads, read_uploads
@@ -239,12 +239,28 @@ def drill_undo(request: Request, section: Annotated[str, Form()] = "") -> HTMLRe
 # --- mock interview ------------------------------------------------------------------------
 @router.get("/interview", response_class=HTMLResponse)
 def interview_start(request: Request) -> HTMLResponse:
+    from viva.practice.plan import fill_notes, length_label
+
     viva = viva_of(request)
+    lang = ui_lang(request)
+    plans = []
+    for plan in viva.interview_plans():
+        fills = viva.interview_fills(plan)
+        plans.append(
+            {
+                **wire.plan_info_json(plan),
+                "heading": plan.heading(lang),
+                "length": length_label(plan, lang),
+                "labels": [s.label(lang) for s in plan.stages],
+                "fills": [wire.fill_json(plan, f) for f in fills],
+                "notes": fill_notes(plan, fills, lang),
+            }
+        )
     return page(
         request,
         "interview_start.html",
         nav="interview",
-        plans=[wire.plan_info_json(p) for p in viva.interview_plans()],
+        plans=plans,
         history=viva.interviews()[:10],
     )
 
@@ -268,15 +284,28 @@ def interview_begin(
 
 @router.get("/interview/live/{token}", response_class=HTMLResponse)
 def interview_live(request: Request, token: str) -> HTMLResponse:
+    from viva.practice.plan import fill_notes, length_label
+    from viva.service.preferences import now_utc
+
     live = viva_of(request).live_interview(token)
-    last = live.interview.turns[-1] if live.interview.turns else None
+    lang = ui_lang(request)
+    interview = live.interview
+    last = interview.turns[-1] if interview.turns else None
+    asked = interview.next()
+    stage = next((s for s in interview.plan.stages if asked and s.name == asked.stage), None)
     return page(
         request,
         "interview.html",
         nav="interview",
         live=live,
-        asked=live.interview.next(),
+        asked=asked,
         last=last,
+        heading=interview.plan.heading(lang),
+        length=length_label(interview.plan, lang),
+        stage_label=stage.label(lang) if stage else (asked.stage if asked else ""),
+        # said before the first question: where the stages come from, what cannot be asked
+        notes=fill_notes(interview.plan, interview.fills, lang) if not interview.turns else [],
+        seconds_left=live.seconds_left(now_utc()),
     )
 
 
@@ -304,9 +333,65 @@ def interview_answer(
 @router.get("/interview/report/{interview_id}", response_class=HTMLResponse)
 def interview_report(request: Request, interview_id: int) -> HTMLResponse:
     saved = viva_of(request).interview(interview_id)
-    report = saved.report
-    chart = bar_chart([(s["stage"], s["score"]) for s in report["stages"]], maximum=100)
-    return page(request, "report.html", nav="interview", saved=saved, r=report, chart=chart)
+    lang = ui_lang(request)
+    # a stage's name in the interface language (reports saved before: as saved)
+    names = {
+        s["stage"]: s.get("name_en", s["stage"]) if lang == "en" else s["stage"]
+        for s in saved.report.get("plan_stages", [])
+    }
+    return page(
+        request,
+        "report.html",
+        nav="interview",
+        saved=saved,
+        r=saved.report,
+        stages=_stage_bars(saved.report, lang),
+        turns=[_turn_view(turn, names) for turn in saved.report["turns"]],
+    )
+
+
+@router.get("/interview/report/{interview_id}/markdown")
+def interview_report_markdown(request: Request, interview_id: int) -> Response:
+    from viva.export import report_markdown
+
+    saved = viva_of(request).interview(interview_id)
+    finished = saved.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    text = report_markdown(saved.id, saved.report, ui_lang(request), finished)
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="viva-interview-{saved.id}.md"'},
+    )
+
+
+def _stage_bars(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """A bar per stage of the plan (reports saved before every stage was kept: those asked)."""
+    rows = report.get("plan_stages") or [
+        {**s, "name_en": s["stage"], "wanted": s["questions"]} for s in report["stages"]
+    ]
+    return [
+        {
+            "label": row.get("name_en", row["stage"]) if lang == "en" else row["stage"],
+            "score": row.get("score"),
+            "questions": row.get("questions", 0),
+            "lenders": row.get("lenders", []),
+        }
+        for row in rows
+    ]
+
+
+def _turn_view(turn: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A saved turn with its answer and model answer cut into marked segments."""
+    reference = turn.get("reference") or ""
+    if "grade" in turn:
+        said, stated = wire.marked_texts(
+            turn["answer"] or "", reference, wire.grade_from_json(turn["grade"])
+        )
+    else:  # saved before the model answer was kept with the turn
+        said = [{"text": turn["answer"] or "", "mark": None}]
+        stated = [{"text": reference, "mark": None}] if reference else []
+    stage = names.get(turn["stage"], turn["stage"])
+    return {**turn, "said": said, "stated": stated, "stage_label": stage}
 
 
 # --- progress ------------------------------------------------------------------------------
