@@ -55,6 +55,7 @@ def test_interview_report_page_shows_the_four_states_and_old_reports(
         with viva.db.transaction() as conn:
             old = save_interview(
                 conn,
+                1,  # the local user (made by the migration of a new database)
                 plan="tech-job",
                 seed=seed,
                 started_at=NOW,

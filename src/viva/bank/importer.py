@@ -82,11 +82,13 @@ def build_bank(
     on_progress: Progress | None = None,
     options: ImportOptions | None = None,
     read: Mapping[str, ParsedNote] | None = None,
+    owner: str = "",
 ) -> BankBuild:
     """Parse the notes and resolve their links into the questions of `bank`.
 
     `read` holds notes already read by another reader (an Anki deck: `anki_notes.py`), by
-    vault path: they are used as they are, not parsed as Markdown.
+    vault path: they are used as they are, not parsed as Markdown. `owner` is mixed into the
+    question ids (two users' banks of one name must not share ids; see `ids.question_id`).
     """
     options = options or ImportOptions()
     parsed: list[VaultNote] = []
@@ -105,7 +107,7 @@ def build_bank(
             on_progress(done, len(texts))
     vault = Vault(parsed, other_files, roots=roots)
     selected = {t.file.rel for t in kept}
-    questions, counts, link_problems = build_questions(vault, bank)
+    questions, counts, link_problems = build_questions(vault, bank, owner=owner)
     found.extend(link_problems)
     notes = tuple(
         NoteInfo(

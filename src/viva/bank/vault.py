@@ -97,9 +97,12 @@ class Vault:
 
 
 def build_questions(
-    vault: Vault, bank: str
+    vault: Vault, bank: str, *, owner: str = ""
 ) -> tuple[list[Question], dict[str, int], list[NoteProblem]]:
-    """Questions of every note with ids and resolved links, counts per note, and problems."""
+    """Questions of every note with ids and resolved links, counts per note, and problems.
+
+    `owner` is mixed into the ids (see `ids.question_id`).
+    """
     ids: dict[str, list[str]] = {}  # note -> the id of each of its questions, in order
     at_line: dict[tuple[str, int], str] = {}  # (note, heading line) -> its question's id
     taken: set[str] = set()
@@ -110,16 +113,16 @@ def build_questions(
         note_ids = ids[rel] = []
         for raw in note.parsed.questions:
             if raw.key is not None:
-                qid = keyed_question_id(bank, raw.key)
+                qid = keyed_question_id(bank, raw.key, owner=owner)
             else:
-                qid = question_id(bank, rel, raw.section, raw.prompt)
+                qid = question_id(bank, rel, raw.section, raw.prompt, owner=owner)
             if qid in taken:  # asked again, or a card's reverse side: never two with one id
                 base = qid
                 occurrence = repeats.get(base, 1)
-                qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
+                qid = question_id(bank, rel, raw.section, raw.prompt, occurrence, owner=owner)
                 while qid in taken:
                     occurrence += 1
-                    qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
+                    qid = question_id(bank, rel, raw.section, raw.prompt, occurrence, owner=owner)
                 repeats[base] = occurrence + 1
             taken.add(qid)
             note_ids.append(qid)

@@ -428,7 +428,10 @@ def calibration_report(report: CalibrationReport) -> None:
     table.add_row("after (5-fold)", f"{report.pearson_after:.3f}", f"{report.rmse_after:.3f}")
     out = console()
     out.print(table)
-    out.print(f"Saved to {report.path}; used from now on. `viva calibrate --reset` undoes it.")
+    out.print(
+        f"Saved for the {report.profile!r} grading profile; used from now on."
+        " `viva calibrate --reset` undoes it."
+    )
 
 
 def ask(prompt: str) -> str:

@@ -39,7 +39,7 @@ from viva.service.practice import PracticeService
 from viva.service.preferences import Preferences
 from viva.service.runtime import Runtime
 from viva.service.speech import SpeechService, Transcription
-from viva.service.unit import UnitOfWork
+from viva.service.unit import LOCAL_USER, UnitOfWork, UserNotFound
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -63,6 +63,7 @@ __all__ = [
     "Runtime",
     "Transcription",
     "UnitOfWork",
+    "UserNotFound",
     "Viva",
     "builtin_dir",
 ]
@@ -126,9 +127,12 @@ def _speech(a: Areas) -> SpeechService:
 class Viva:
     """The local user's façade over the runtime and the area services."""
 
-    def __init__(self, settings: Settings, *, runtime: Runtime | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, runtime: Runtime | None = None, user: str = LOCAL_USER
+    ) -> None:
         self.runtime = runtime or Runtime(settings)
         self.settings = self.runtime.settings
+        self.user = user  # the CLI and the local web app: the local user
         self._areas: Areas | None = None  # set on a bound façade (see bound())
 
     # --- units of work ------------------------------------------------------------------
@@ -138,16 +142,40 @@ class Viva:
         if self._areas is not None:
             yield self._areas
             return
-        with UnitOfWork(self.runtime) as unit:
+        with UnitOfWork(self.runtime, user=self.user) as unit:
             yield Areas(self.runtime, unit)
 
     @contextmanager
     def bound(self) -> Iterator[Viva]:
         """A façade whose calls all share one unit of work (one connection): a request's."""
-        with UnitOfWork(self.runtime) as unit:
-            viva = Viva(self.settings, runtime=self.runtime)
+        with UnitOfWork(self.runtime, user=self.user) as unit:
+            viva = Viva(self.settings, runtime=self.runtime, user=self.user)
             viva._areas = Areas(self.runtime, unit)
             yield viva
+
+    def as_user(self, name: str) -> Viva:
+        """A façade on the same runtime acting for another user (until sign-in exists, #18:
+        the service and its tests use it; the CLI and local web stay the local user)."""
+        return Viva(self.settings, runtime=self.runtime, user=name)
+
+    def add_user(self, name: str) -> Viva:
+        """Add a user (a name of 1-64 letters, digits, '-', '_' or '.'); returns their façade."""
+        from viva.service.users import add_user
+
+        add_user(self.runtime, name)
+        return self.as_user(name)
+
+    @property
+    def recordings_dir(self) -> Path:
+        """The user's recorded answers (`<data>/users/<name>/recordings`)."""
+        with self.areas() as areas:
+            return areas.unit.recordings_dir
+
+    @property
+    def uploads_dir(self) -> Path:
+        """The notes the user uploaded in the web app (`<data>/users/<name>/uploads`)."""
+        with self.areas() as areas:
+            return areas.unit.uploads_dir
 
     def close(self) -> None:
         """Release the database connections (of the whole runtime)."""
@@ -204,12 +232,6 @@ class Viva:
     edit_state = _via(_edits, EditService.edit_state)
 
     # --- grading ------------------------------------------------------------------------
-    @property
-    def calibration_path(self) -> Path:
-        """The user's own calibration for the grading profile (absent: the shipped default)."""
-        with self.areas() as areas:
-            return areas.grading.calibration_path
-
     calibration = _via(_grading, GradingService.calibration)
     grade_request = _via(_grading, GradingService.grade_request)
     grade = _via(_grading, GradingService.grade)
@@ -220,12 +242,6 @@ class Viva:
     disputes = _via(_grading, GradingService.disputes)
 
     # --- practice -----------------------------------------------------------------------
-    @property
-    def fsrs_parameters_path(self) -> Path:
-        """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
-        with self.areas() as areas:
-            return areas.practice.fsrs_parameters_path
-
     optimize = _via(_practice, PracticeService.optimize)
     drill_queue = _via(_practice, PracticeService.drill_queue)
     drill_counts = _via(_practice, PracticeService.drill_counts)

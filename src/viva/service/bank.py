@@ -148,7 +148,7 @@ class BankService:
             database=str(s.db_path) if s.database_url is None else _hide_password(s.database_url),
             assets=s.assets_dir,
             models=s.models_dir,
-            recordings=s.recordings_dir,
+            recordings=self.unit.recordings_dir,
             builtin_bank=builtin_dir(),
         )
 
@@ -240,8 +240,10 @@ class BankService:
         )
         skipped.extend(_damaged_warnings(texts))
         with self.unit.reader() as conn:
-            bank_id = repo.find_bank_id(conn, bank)
-            stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
+            bank_id = repo.find_bank_id(conn, self.unit.user_id, bank)
+            stored_notes = (
+                repo.stored_notes(conn, self.unit.user_id, bank_id) if bank_id is not None else {}
+            )
             # chosen options may import the same notes differently: then always parse
             unchanged = (
                 bank_id is not None
@@ -250,7 +252,7 @@ class BankService:
             )
             if unchanged:
                 assert bank_id is not None
-                stored = repo.stored_questions(conn, bank_id)
+                stored = repo.stored_questions(conn, self.unit.user_id, bank_id)
         if unchanged:
             ids = tuple(
                 qid for qid, q in stored.items() if q.is_active and is_within(q.note_source, roots)
@@ -274,13 +276,18 @@ class BankService:
             on_progress=progress("parse"),
             options=options,
             read=read,
+            owner="" if is_builtin else self.unit.id_owner,
         )
         if staged:
             build = _relocated(build, staged, roots)
         with self.unit.reader() as conn:
-            stored = repo.stored_questions(conn, bank_id) if bank_id is not None else {}
+            stored = (
+                repo.stored_questions(conn, self.unit.user_id, bank_id)
+                if bank_id is not None
+                else {}
+            )
             plan = plan_sync(build.questions, stored, build.roots)
-            orphaned, over_changed = _edits_touched(conn, plan)
+            orphaned, over_changed = _edits_touched(conn, self.unit.user_id, plan)
         report = ImportReport(
             bank=bank,
             is_dry_run=dry_run,
@@ -298,10 +305,15 @@ class BankService:
             on_progress("write", 0, len(build.questions))
         asset_names = self._copy_assets(build, read_roots)
         with self.unit.transaction() as conn:
-            bank_id = repo.ensure_bank(conn, bank, is_builtin=is_builtin, now=started)
-            repo.apply_import(conn, bank_id, build, plan, now=started, asset_names=asset_names)
+            bank_id = repo.ensure_bank(
+                conn, self.unit.user_id, bank, is_builtin=is_builtin, now=started
+            )
+            repo.apply_import(
+                conn, self.unit.user_id, bank_id, build, plan, now=started, asset_names=asset_names
+            )
             repo.record_run(
                 conn,
+                self.unit.user_id,
                 bank_id,
                 build,
                 report.counts,
@@ -316,7 +328,7 @@ class BankService:
         if bank_id is None:
             return ()
         with self.unit.reader() as conn:
-            return tuple(repo.last_run_problems(conn, bank_id))
+            return tuple(repo.last_run_problems(conn, self.unit.user_id, bank_id))
 
     def _copy_assets(self, build: BankBuild, roots: Sequence[str]) -> dict[str, str]:
         """Copy the images notes embed into the data dir, named by content (deduplicated).
@@ -476,10 +488,10 @@ class BankService:
         """Include or exclude a bank (e.g. the built-in one) from listings and practice."""
         self.ensure_builtin()
         with self.unit.transaction() as conn:
-            bank_id = repo.find_bank_id(conn, name)
+            bank_id = repo.find_bank_id(conn, self.unit.user_id, name)
             if bank_id is None:
                 raise self._bank_not_found(conn, name)
-            repo.set_bank_enabled(conn, bank_id, enabled, now_utc())
+            repo.set_bank_enabled(conn, self.unit.user_id, bank_id, enabled, now_utc())
 
     def export_bank(self, name: str, target: Path) -> list[Path]:
         """Write a bank to `target` as Markdown notes: the student's version (their edits in
@@ -502,10 +514,10 @@ class BankService:
             )
         self.ensure_builtin()
         with self.unit.reader() as conn:
-            if repo.find_bank_id(conn, name) is None:
+            if repo.find_bank_id(conn, self.unit.user_id, name) is None:
                 raise self._bank_not_found(conn, name)
-            questions = repo.load_questions(conn, bank_names=[name])
-            tags = repo.note_tags(conn, name)
+            questions = repo.load_questions(conn, self.unit.user_id, bank_names=[name])
+            tags = repo.note_tags(conn, self.unit.user_id, name)
         by_note: dict[str, list[Question]] = {}
         for question in questions:
             by_note.setdefault(question.source.file, []).append(question)
@@ -540,7 +552,7 @@ class BankService:
         """Every bank with its counts."""
         self.ensure_builtin()
         with self.unit.reader() as conn:
-            return repo.bank_summaries(conn)
+            return repo.bank_summaries(conn, self.unit.user_id)
 
     def default_banks(self) -> list[str]:
         """The banks a listing shows when none is named: the user's own, else the built-in."""
@@ -554,19 +566,23 @@ class BankService:
         """Active questions of the named banks (default: see `default_banks`)."""
         names = self.bank_names(banks)
         with self.unit.reader() as conn:
-            return repo.load_questions(conn, bank_names=names, section=section)
+            return repo.load_questions(conn, self.unit.user_id, bank_names=names, section=section)
 
     def question(self, id_or_prefix: str) -> Question:
         """One question by id (or an unambiguous prefix of at least 4 characters)."""
         self.ensure_builtin()
         wanted = id_or_prefix.strip().lower()
         with self.unit.reader() as conn:
-            found = repo.load_questions(conn, ids=[wanted], include_retired=True)
+            found = repo.load_questions(conn, self.unit.user_id, ids=[wanted], include_retired=True)
             if found:
                 return found[0]
-            matches = repo.find_question_ids(conn, wanted) if len(wanted) >= 4 else []
+            matches = (
+                repo.find_question_ids(conn, self.unit.user_id, wanted) if len(wanted) >= 4 else []
+            )
             if len(matches) == 1:
-                return repo.load_questions(conn, ids=matches, include_retired=True)[0]
+                return repo.load_questions(
+                    conn, self.unit.user_id, ids=matches, include_retired=True
+                )[0]
         if len(matches) > 1:
             raise QuestionNotFound(
                 f"{id_or_prefix!r} matches {len(matches)} questions",
@@ -599,7 +615,7 @@ class BankService:
         return list(banks)
 
     def _bank_not_found(self, conn: sa.Connection, name: str) -> BankNotFound:
-        names = [b.name for b in repo.bank_summaries(conn)]
+        names = [b.name for b in repo.bank_summaries(conn, self.unit.user_id)]
         shown = ", ".join(names) if names else "none yet"
         return BankNotFound(
             f"no bank is called {name!r} (banks: {shown})",
@@ -634,16 +650,17 @@ def _check_bank_name(name: str) -> None:
 
 
 def _edits_touched(
-    conn: sa.Connection, plan: SyncPlan
+    conn: sa.Connection, user_id: int, plan: SyncPlan
 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """The edited questions an import retires, and those whose note text it changes."""
     from viva.store.edits import edited_ids
 
-    edited = edited_ids(conn, [*plan.retired, *plan.updated])
+    edited = edited_ids(conn, user_id, [*plan.retired, *plan.updated])
     if not edited:
         return (), ()
     prompts = {
-        q.id: q.prompt for q in repo.load_questions(conn, ids=sorted(edited), include_retired=True)
+        q.id: q.prompt
+        for q in repo.load_questions(conn, user_id, ids=sorted(edited), include_retired=True)
     }
     retired = tuple((i, prompts[i]) for i in plan.retired if i in edited)
     updated = tuple((i, prompts[i]) for i in plan.updated if i in edited)

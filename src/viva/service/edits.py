@@ -70,16 +70,19 @@ class EditService:
         now = now_utc()
         with self.unit.transaction() as conn:
             if current.bank == OWN_BANK:
-                store.update_own_question(conn, current.id, edit, now)
+                store.update_own_question(conn, self.unit.user_id, current.id, edit, now)
             else:
                 (note,) = self._note_versions(conn, [current.id])
-                before = store.load_edits(conn, [current.id]).get(current.id, Edit())
+                before = store.load_edits(conn, self.unit.user_id, [current.id]).get(
+                    current.id, Edit()
+                )
                 merged = before.merged(edit).without_same_as(note)
                 store.save_edit(
                     conn,
+                    self.unit.user_id,
                     current.id,
                     merged,
-                    note_fingerprint=store.note_fingerprint(conn, current.id),
+                    note_fingerprint=store.note_fingerprint(conn, self.unit.user_id, current.id),
                     now=now,
                 )
         updated = self.bank.question(current.id)
@@ -101,7 +104,7 @@ class EditService:
                 hint="edit it instead",
             )
         with self.unit.transaction() as conn:
-            if not store.delete_edit(conn, current.id):
+            if not store.delete_edit(conn, self.unit.user_id, current.id):
                 raise EditError(
                     f"question {current.id} is not edited: it already reads as its note",
                 )
@@ -140,9 +143,10 @@ class EditService:
             raise EditError("a section name is longer than 200 characters")
         now = now_utc()
         with self.unit.transaction() as conn:
-            bank_id = repo.ensure_bank(conn, OWN_BANK, is_builtin=False, now=now)
+            bank_id = repo.ensure_bank(conn, self.unit.user_id, OWN_BANK, is_builtin=False, now=now)
             qid = store.add_own_question(
                 conn,
+                self.unit.user_id,
                 bank_id,
                 section=path,
                 prompt=edit.prompt,
@@ -164,7 +168,7 @@ class EditService:
                 hint="only questions added in Viva are removed here",
             )
         with self.unit.transaction() as conn:
-            store.retire_own_question(conn, current.id, now_utc())
+            store.retire_own_question(conn, self.unit.user_id, current.id, now_utc())
         return current
 
     def edits(self, *, banks: Sequence[str] | None = None) -> list[EditSummary]:
@@ -174,7 +178,7 @@ class EditService:
 
         names = None if not banks else self.bank.bank_names(banks)
         with self.unit.reader() as conn:
-            return store.edit_summaries(conn, names)
+            return store.edit_summaries(conn, self.unit.user_id, names)
 
     def edit_state(self, question_id: str) -> EditSummary | None:
         """Whether a question's note still has it and changed after the edit (None: not
@@ -182,14 +186,16 @@ class EditService:
         from viva.store import edits as store
 
         with self.unit.reader() as conn:
-            found = store.edit_summaries(conn, ids=[question_id])
+            found = store.edit_summaries(conn, self.unit.user_id, ids=[question_id])
         return found[0] if found else None
 
     # --- helpers ------------------------------------------------------------------------
     def _note_versions(self, conn: Connection, ids: Sequence[str]) -> list[Question]:
         from viva.store import questions as repo
 
-        found = repo.load_questions(conn, ids=ids, include_retired=True, edits=False)
+        found = repo.load_questions(
+            conn, self.unit.user_id, ids=ids, include_retired=True, edits=False
+        )
         if len(found) != len(ids):
             raise QuestionNotFound(f"no question has the id {ids[0]!r}")
         return found
@@ -202,4 +208,4 @@ class EditService:
             from viva.store.exemplars import copy_exemplars
 
             with self.unit.transaction() as conn:
-                copy_exemplars(conn, before.prompt, after.prompt)
+                copy_exemplars(conn, self.unit.user_id, before.prompt, after.prompt)

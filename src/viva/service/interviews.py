@@ -13,7 +13,7 @@ from viva.errors import NotFoundError, VivaError
 from viva.service.bank import BankService
 from viva.service.grading import GradingService
 from viva.service.practice import new_allowed
-from viva.service.preferences import now_utc, start_of_day
+from viva.service.preferences import now_utc
 
 PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
@@ -195,15 +195,18 @@ class InterviewService:
         at = now or now_utc()
         prefs = self.unit.preferences()
         names = self.bank.bank_names(banks)
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
             index = [
                 (qid, section)
-                for qid, has_reference, section in repo.question_index(conn, bank_names=names)
+                for qid, has_reference, section in repo.question_index(
+                    conn, user_id, bank_names=names
+                )
                 if has_reference
             ]
-            memories = load_memories(conn, [qid for qid, _ in index])
-            reviewed_today, new_today = counts_since(conn, start_of_day(at))
-            recent = tuple(list_interviews(conn)[:5])
+            memories = load_memories(conn, user_id, [qid for qid, _ in index])
+            reviewed_today, new_today = counts_since(conn, user_id, self.unit.start_of_day(at))
+            recent = tuple(list_interviews(conn, user_id)[:5])
         scheduler = self.unit.scheduler()
         due = sum(1 for m in memories.values() if m.due <= at)
         fresh = len(index) - len(memories)
@@ -225,8 +228,9 @@ class InterviewService:
         on_day = None
         days_left = None
         if prefs.interview_date is not None:
-            days_left = (prefs.interview_date - at.astimezone().date()).days
-            day = datetime.combine(prefs.interview_date, time(9), tzinfo=at.astimezone().tzinfo)
+            local = self.unit.local_time(at)
+            days_left = (prefs.interview_date - local.date()).days
+            day = datetime.combine(prefs.interview_date, time(9), tzinfo=local.tzinfo)
             if day > at:
                 on_day = sum(scheduler.recall(m, day) for m in memories.values()) / total
         return Dashboard(
@@ -290,7 +294,7 @@ class InterviewService:
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
         questions, extra = self._interview_questions(banks)
         with self.unit.reader() as conn:
-            memories = load_memories(conn, [q.id for q in (*questions, *extra)])
+            memories = load_memories(conn, self.unit.user_id, [q.id for q in (*questions, *extra)])
         interview = MockInterview.start(
             interview_plan,
             questions,
@@ -397,9 +401,10 @@ class InterviewService:
         live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, drawn_from, at, interview)
         live.ask(at)
         with self.unit.transaction() as conn:
-            purge_stale(conn, at - timedelta(days=7))
+            purge_stale(conn, self.unit.user_id, at - timedelta(days=7))
             create_live(
                 conn,
+                self.unit.user_id,
                 token=live.token,
                 seed=used_seed,
                 banks=live.banks,
@@ -415,7 +420,7 @@ class InterviewService:
         from viva.wire import grade_from_json
 
         with self.unit.reader() as conn:
-            stored = get_live(conn, token)
+            stored = get_live(conn, self.unit.user_id, token)
         if stored is None:
             raise NotFoundError(
                 "this mock interview is over or was never started",
@@ -479,6 +484,7 @@ class InterviewService:
             with self.unit.transaction() as conn:
                 if not update_live(
                     conn,
+                    self.unit.user_id,
                     token,
                     version=version,
                     state=live.state(),
@@ -488,7 +494,7 @@ class InterviewService:
             live.version += 1
             return AnswerOutcome(turn, live, None)
         with self.unit.transaction() as conn:
-            if not delete_live(conn, token, version=version):
+            if not delete_live(conn, self.unit.user_id, token, version=version):
                 raise self._conflict()
             saved, _ = self._save_report(
                 conn,
@@ -550,17 +556,18 @@ class InterviewService:
         from viva.wire import report_json
 
         ids = [t.asked.question_id for t in interview.turns if t.asked.question_id]
-        sections = {q.id: q.section for q in repo.load_questions(conn, ids=ids)}
+        sections = {q.id: q.section for q in repo.load_questions(conn, self.unit.user_id, ids=ids)}
         report = build_report(interview, sections)
         document = report_json(report)
         for turn, recording_id in (recordings or {}).items():
-            found = get_recording(conn, recording_id)
+            found = get_recording(conn, self.unit.user_id, recording_id)
             if found is not None and turn < len(document["turns"]):
                 # beside the grade, never in it: the delivery of the spoken answer
                 document["turns"][turn]["recording_id"] = recording_id
                 document["turns"][turn]["delivery"] = found.delivery
         saved = save_interview(
             conn,
+            self.unit.user_id,
             plan=report.plan,
             seed=seed,
             started_at=started_at,
@@ -575,14 +582,14 @@ class InterviewService:
         from viva.store.interviews import list_interviews
 
         with self.unit.reader() as conn:
-            return list_interviews(conn)
+            return list_interviews(conn, self.unit.user_id)
 
     def interview(self, interview_id: int | None = None) -> SavedInterview:
         """One saved interview (the latest by default)."""
         from viva.store.interviews import get_interview
 
         with self.unit.reader() as conn:
-            found = get_interview(conn, interview_id)
+            found = get_interview(conn, self.unit.user_id, interview_id)
         if found is None:
             raise NotFoundError(
                 "no mock interview yet"

@@ -1,7 +1,7 @@
 """Voice: transcribing spoken answers, their delivery figures, recordings, speech synthesis.
 
 Models load on first use and stay loaded for the life of the process (`Runtime.speech`).
-Recordings are files under `Settings.recordings_dir` with one row each: the file is written
+Recordings are files under the user's recordings dir with one row each: the file is written
 before its row and deleted after it, so a row never points at a file that is gone because of
 a crash (at worst a file is left without a row, and the next purge removes it).
 """
@@ -290,7 +290,7 @@ class SpeechService:
         return Transcription(transcript, delivery, recording_id)
 
     def _incoming_dir(self) -> Path:
-        folder = self.settings.recordings_dir / _INCOMING
+        folder = self.unit.recordings_dir / _INCOMING
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
@@ -315,7 +315,7 @@ class SpeechService:
         relative = Path(f"{now:%Y-%m}") / (
             f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}{_EXTENSIONS.get(container, '.audio')}"
         )
-        target = self.settings.recordings_dir / relative
+        target = self.unit.recordings_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         if move:
             os.replace(source, target)
@@ -330,6 +330,7 @@ class SpeechService:
             with self.unit.transaction() as conn:
                 return save_recording(
                     conn,
+                    self.unit.user_id,
                     created_at=now,
                     question_id=question_id,
                     kind=kind,
@@ -349,14 +350,14 @@ class SpeechService:
         from viva.store.recordings import list_recordings
 
         with self.unit.reader() as conn:
-            return list_recordings(conn)
+            return list_recordings(conn, self.unit.user_id)
 
     def recording(self, recording_id: int) -> SavedRecording:
         """One stored recording."""
         from viva.store.recordings import get_recording
 
         with self.unit.reader() as conn:
-            found = get_recording(conn, recording_id)
+            found = get_recording(conn, self.unit.user_id, recording_id)
         if found is None:
             raise NotFoundError(
                 f"no recording has the id {recording_id}",
@@ -366,10 +367,10 @@ class SpeechService:
 
     def recording_file(self, recording: SavedRecording) -> Path:
         """The audio file of a stored recording."""
-        return self._inside(self.settings.recordings_dir / recording.path)
+        return self._inside(self.unit.recordings_dir / recording.path)
 
     def _inside(self, path: Path) -> Path:
-        root = self.settings.recordings_dir.resolve()
+        root = self.unit.recordings_dir.resolve()
         resolved = path.resolve()
         if not resolved.is_relative_to(root):
             raise VivaError(f"{path} is outside the recordings dir {root}")
@@ -381,7 +382,7 @@ class SpeechService:
 
         found = self.recording(recording_id)
         with self.unit.transaction() as conn:
-            delete_recordings(conn, [found.id])
+            delete_recordings(conn, self.unit.user_id, [found.id])
         self.recording_file(found).unlink(missing_ok=True)
 
     def purge_recordings(
@@ -397,21 +398,21 @@ class SpeechService:
         at = now or now_utc()
         cutoff = None if older_than is None else at - older_than
         with self.unit.transaction() as conn:
-            doomed = list_recordings(conn, before=cutoff)
-            delete_recordings(conn, [r.id for r in doomed])
+            doomed = list_recordings(conn, self.unit.user_id, before=cutoff)
+            delete_recordings(conn, self.unit.user_id, [r.id for r in doomed])
         for recording in doomed:
             try:
                 self.recording_file(recording).unlink(missing_ok=True)
             except VivaError:
                 continue  # a row pointing outside the folder: never delete such a file
         with self.unit.reader() as conn:
-            known = recording_paths(conn)
+            known = recording_paths(conn, self.unit.user_id)
         self._sweep(known, older=min(cutoff or at, at - _GRACE))
         return len(doomed)
 
     def _sweep(self, known: set[str], *, older: datetime) -> None:
         """Remove files no row points at, last modified before `older`, and empty folders."""
-        root = self.settings.recordings_dir
+        root = self.unit.recordings_dir
         if not root.is_dir():
             return
         limit = older.timestamp()

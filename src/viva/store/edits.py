@@ -17,9 +17,8 @@ from sqlalchemy.engine import Connection
 
 from viva.bank.edits import Edit
 from viva.bank.sync import IMPORTER_VERSION, fingerprint
-from viva.store.db import new_id
-from viva.store.questions import load_edits as load_edits
-from viva.store.questions import load_questions
+from viva.store.db import new_id, upsert
+from viva.store.owners import owned_bank_ids, visible_to
 from viva.store.schema import banks, key_points, notes, question_edits, questions
 
 OWN_NOTE = "my-questions.md"  # the note of questions added in Viva (there is no file)
@@ -38,8 +37,27 @@ class EditSummary:
     updated_at: datetime
 
 
-def edited_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
-    """Which of these questions the student edited."""
+def load_edits(conn: Connection, user_id: int, ids: Sequence[str]) -> dict[str, Edit]:
+    """The user's edits of these questions, by question id."""
+    found: dict[str, Edit] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        rows = conn.execute(
+            sa.select(
+                question_edits.c.question_id,
+                question_edits.c.prompt,
+                question_edits.c.reference,
+                question_edits.c.key_points,
+            ).where(question_edits.c.user_id == user_id, question_edits.c.question_id.in_(chunk))
+        )
+        for r in rows:
+            points = None if r.key_points is None else tuple(str(p) for p in r.key_points)
+            found[r.question_id] = Edit(r.prompt, r.reference, points)
+    return found
+
+
+def edited_ids(conn: Connection, user_id: int, ids: Iterable[str]) -> set[str]:
+    """Which of these questions the user edited."""
     wanted = list(ids)
     out: set[str] = set()
     for start in range(0, len(wanted), 500):
@@ -47,7 +65,7 @@ def edited_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
         out.update(
             conn.execute(
                 sa.select(question_edits.c.question_id).where(
-                    question_edits.c.question_id.in_(chunk)
+                    question_edits.c.user_id == user_id, question_edits.c.question_id.in_(chunk)
                 )
             ).scalars()
         )
@@ -55,38 +73,45 @@ def edited_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
 
 
 def save_edit(
-    conn: Connection, question_id: str, edit: Edit, *, note_fingerprint: str, now: datetime
+    conn: Connection,
+    user_id: int,
+    question_id: str,
+    edit: Edit,
+    *,
+    note_fingerprint: str,
+    now: datetime,
 ) -> None:
-    """Keep the edit of a question (replacing the one before); an empty edit removes it."""
+    """Keep the user's edit of a question (replacing the one before); an empty edit removes it."""
     if edit.is_empty:
-        delete_edit(conn, question_id)
+        delete_edit(conn, user_id, question_id)
         return
     values = {
+        "user_id": user_id,
+        "question_id": question_id,
+        "created_at": now,
         "prompt": edit.prompt,
         "reference": edit.reference,
         "key_points": None if edit.key_points is None else list(edit.key_points),
         "note_fingerprint": note_fingerprint,
         "updated_at": now,
     }
-    updated = conn.execute(
-        question_edits.update().where(question_edits.c.question_id == question_id).values(**values)
-    )
-    if updated.rowcount == 0:
-        conn.execute(
-            question_edits.insert().values(question_id=question_id, created_at=now, **values)
-        )
+    changed = ("prompt", "reference", "key_points", "note_fingerprint", "updated_at")
+    upsert(conn, question_edits, [values], key=("user_id", "question_id"), update=changed)
 
 
-def delete_edit(conn: Connection, question_id: str) -> bool:
-    """Drop the student's edit of a question (the note's version stands); True if there was one."""
+def delete_edit(conn: Connection, user_id: int, question_id: str) -> bool:
+    """Drop the user's edit of a question (the note's version stands); True if there was one."""
     deleted = conn.execute(
-        question_edits.delete().where(question_edits.c.question_id == question_id)
+        question_edits.delete().where(
+            question_edits.c.user_id == user_id, question_edits.c.question_id == question_id
+        )
     )
     return deleted.rowcount > 0
 
 
 def edit_summaries(
     conn: Connection,
+    user_id: int,
     bank_names: Sequence[str] | None = None,
     *,
     ids: Sequence[str] | None = None,
@@ -108,6 +133,7 @@ def edit_summaries(
         )
         .join(question_edits, question_edits.c.question_id == q.id)
         .join(banks, banks.c.id == q.bank_id)
+        .where(question_edits.c.user_id == user_id, visible_to(user_id))
         .order_by(question_edits.c.updated_at.desc())
     )
     if bank_names is not None:
@@ -134,6 +160,7 @@ def edit_summaries(
 # --- questions added in Viva ---------------------------------------------------------------
 def add_own_question(
     conn: Connection,
+    user_id: int,
     bank_id: int,
     *,
     section: Sequence[str],
@@ -144,6 +171,8 @@ def add_own_question(
 ) -> str:
     """Add a question to the student's own bank; returns its id (random: it has no place in a
     note to derive one from, and a later edit of its text must keep it)."""
+    if bank_id not in owned_bank_ids(conn, user_id):
+        raise LookupError(f"bank {bank_id} is not the user's")  # a bug: the service checks
     note_id = _own_note(conn, bank_id, now)
     qid = uuid.uuid4().hex[:16]
     position = conn.execute(
@@ -171,39 +200,55 @@ def add_own_question(
         )
     )
     _write_points(conn, qid, points)
-    _refresh_fingerprint(conn, qid)
+    _refresh_fingerprint(conn, user_id, qid)
     return qid
 
 
-def update_own_question(conn: Connection, question_id: str, edit: Edit, now: datetime) -> None:
+def update_own_question(
+    conn: Connection, user_id: int, question_id: str, edit: Edit, now: datetime
+) -> None:
     """Change a question of the student's own bank in place (there is no note to keep)."""
     values: dict[str, object] = {"updated_at": now}
     if edit.prompt is not None:
         values["prompt"] = edit.prompt
     if edit.reference is not None:
         values["reference"] = edit.reference or None
-    conn.execute(questions.update().where(questions.c.id == question_id).values(**values))
+    changed = conn.execute(
+        questions.update().where(_owned_question(user_id, question_id)).values(**values)
+    )
+    if changed.rowcount == 0:
+        raise LookupError(f"question {question_id} is not the user's")  # a bug: service checks
     if edit.key_points is not None:
         conn.execute(key_points.delete().where(key_points.c.question_id == question_id))
         _write_points(conn, question_id, edit.key_points)
-    _refresh_fingerprint(conn, question_id)
+    _refresh_fingerprint(conn, user_id, question_id)
 
 
-def retire_own_question(conn: Connection, question_id: str, now: datetime) -> None:
-    """Take a question out of the student's own bank (its review history is kept)."""
+def retire_own_question(conn: Connection, user_id: int, question_id: str, now: datetime) -> None:
+    """Take a question out of the user's own bank (its review history is kept)."""
     conn.execute(
         questions.update()
-        .where(questions.c.id == question_id)
+        .where(_owned_question(user_id, question_id))
         .values(is_active=False, retired_at=now, updated_at=now)
     )
 
 
-def note_fingerprint(conn: Connection, question_id: str) -> str:
-    """The fingerprint of the note's version of a question (as last imported)."""
+def note_fingerprint(conn: Connection, user_id: int, question_id: str) -> str:
+    """The fingerprint of the note's version of a question the user sees (as last imported)."""
     return str(
         conn.execute(
-            sa.select(questions.c.fingerprint).where(questions.c.id == question_id)
+            sa.select(questions.c.fingerprint)
+            .join(banks, banks.c.id == questions.c.bank_id)
+            .where(questions.c.id == question_id, visible_to(user_id))
         ).scalar_one()
+    )
+
+
+def _owned_question(user_id: int, question_id: str) -> sa.ColumnElement[bool]:
+    """The question, if it lies in one of the user's own banks."""
+    return sa.and_(
+        questions.c.id == question_id,
+        questions.c.bank_id.in_(sa.select(banks.c.id).where(banks.c.user_id == user_id)),
     )
 
 
@@ -238,8 +283,12 @@ def _write_points(conn: Connection, question_id: str, points: Sequence[str]) -> 
         conn.execute(key_points.insert(), rows)
 
 
-def _refresh_fingerprint(conn: Connection, question_id: str) -> None:
-    (question,) = load_questions(conn, ids=[question_id], include_retired=True, edits=False)
+def _refresh_fingerprint(conn: Connection, user_id: int, question_id: str) -> None:
+    from viva.store.questions import load_questions
+
+    (question,) = load_questions(
+        conn, user_id, ids=[question_id], include_retired=True, edits=False
+    )
     conn.execute(
         questions.update()
         .where(questions.c.id == question_id)

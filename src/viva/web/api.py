@@ -95,6 +95,7 @@ class PreferencesBody(BaseModel):
     new_per_day: int | None = None
     reviews_per_day: int | None = None
     ui_lang: str | None = None
+    time_zone: str | None = Field(default=None, max_length=64)  # IANA name; "": the server's
 
 
 @router.get("/home", summary="Due and new counts, readiness, weakest sections")
