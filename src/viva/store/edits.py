@@ -19,6 +19,8 @@ from viva.bank.edits import Edit
 from viva.bank.sync import IMPORTER_VERSION, fingerprint
 from viva.store.db import new_id, upsert
 from viva.store.owners import owned_bank_ids, visible_to
+from viva.store.questions import load_edits as load_edits
+from viva.store.questions import load_questions
 from viva.store.schema import banks, key_points, notes, question_edits, questions
 
 OWN_NOTE = "my-questions.md"  # the note of questions added in Viva (there is no file)
@@ -35,25 +37,6 @@ class EditSummary:
     is_active: bool  # False: the question is no longer in its note
     is_note_changed: bool  # the note's text changed after the edit was made
     updated_at: datetime
-
-
-def load_edits(conn: Connection, user_id: int, ids: Sequence[str]) -> dict[str, Edit]:
-    """The user's edits of these questions, by question id."""
-    found: dict[str, Edit] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        rows = conn.execute(
-            sa.select(
-                question_edits.c.question_id,
-                question_edits.c.prompt,
-                question_edits.c.reference,
-                question_edits.c.key_points,
-            ).where(question_edits.c.user_id == user_id, question_edits.c.question_id.in_(chunk))
-        )
-        for r in rows:
-            points = None if r.key_points is None else tuple(str(p) for p in r.key_points)
-            found[r.question_id] = Edit(r.prompt, r.reference, points)
-    return found
 
 
 def edited_ids(conn: Connection, user_id: int, ids: Iterable[str]) -> set[str]:
@@ -284,8 +267,6 @@ def _write_points(conn: Connection, question_id: str, points: Sequence[str]) -> 
 
 
 def _refresh_fingerprint(conn: Connection, user_id: int, question_id: str) -> None:
-    from viva.store.questions import load_questions
-
     (question,) = load_questions(
         conn, user_id, ids=[question_id], include_retired=True, edits=False
     )

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from viva.bank.edits import Edit, apply_edit
 from viva.bank.models import (
     BankBuild,
     KeyPoint,
@@ -599,13 +600,29 @@ def load_questions(
     ]
     if not edits:
         return found
-    from viva.bank.edits import apply_edit
-    from viva.store.edits import load_edits
-
     changed = load_edits(conn, user_id, wanted_ids)
     if not changed:
         return found
     return [apply_edit(question, changed.get(question.id)) for question in found]
+
+
+def load_edits(conn: Connection, user_id: int, ids: Sequence[str]) -> dict[str, Edit]:
+    """The user's edits of these questions, by question id."""
+    found: dict[str, Edit] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        rows = conn.execute(
+            sa.select(
+                question_edits.c.question_id,
+                question_edits.c.prompt,
+                question_edits.c.reference,
+                question_edits.c.key_points,
+            ).where(question_edits.c.user_id == user_id, question_edits.c.question_id.in_(chunk))
+        )
+        for r in rows:
+            points = None if r.key_points is None else tuple(str(p) for p in r.key_points)
+            found[r.question_id] = Edit(r.prompt, r.reference, points)
+    return found
 
 
 def _section_matches(path: Sequence[str], wanted: str) -> bool:
