@@ -26,6 +26,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from viva.bank._text import WIKI_LINK
+from viva.bank.markdown import sanitise_html
 from viva.bank.models import KeyPoint, KeyPointKind, Link, LinkKind, Question
 
 if TYPE_CHECKING:
@@ -55,18 +56,6 @@ ANSWER_TEMPLATE = (
     '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
 )
 
-_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "em",
-    "strong", "del", "s", "mark", "sub", "sup", "ul", "ol", "li", "a", "img", "table", "thead",
-    "tbody", "tr", "th", "td", "span", "div",
-}  # fmt: skip
-_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
-    "th": {"align"},
-    "td": {"align"},
-    "ol": {"start"},
-}
 _CLASSES = {"li": {"kp-highlight", "kp-bold", "kp-list_item"}}
 _HIGHLIGHT = re.compile(r"==(?=\S)((?:[^=\n]|=(?!=))+?)(?<=\S)==")
 _TAG_SPACE = re.compile(r"\s+")
@@ -302,17 +291,7 @@ def render_markdown(markdown: str, images: Mapping[str, str]) -> str:
 
 def sanitise(fragment: str) -> str:
     """Keep only harmless markup (notes are untrusted): no scripts, styles or handlers."""
-    import nh3
-
-    return nh3.clean(
-        fragment,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        allowed_classes=_CLASSES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    return sanitise_html(fragment, classes=_CLASSES)
 
 
 @cache

@@ -160,4 +160,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("Viva does not go back past the users migration (0010)")
+    # Deliberately one-way: going back would have to merge every user's rows into one owner
+    # (colliding bank names, preferences, memories). Restore a backup taken before upgrading.
+    raise RuntimeError(
+        "Viva does not go back past the users migration (0010): restore the backup of the "
+        "database taken before the upgrade instead"
+    )
