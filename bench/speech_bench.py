@@ -11,8 +11,17 @@
 3. Peak RSS of a process with the grader and the transcriber both loaded (target <= 1.2 GB).
 4. Filler and long-pause detection on a labelled fixture: sentences joined with fillers
    (嗯, 那个, 就是, 然后, um, uh, like, you know) and silences of known length inserted.
+5. Term correction after transcription (issue 14): CER/TER/WER and the key-term error (the
+   share of a sentence's key terms, `terms.terms_of`, not found verbatim in the transcript)
+   before and after `speech.correction`, on the round-trip set above (the part the rules
+   were developed on) and on a held-out part never looked at while developing them:
+   bench/data/speech_heldout.tsv, sentences of the seed note (another author, another bank)
+   picked by the same rule. Also: how often a correct text, or a transcript checked against
+   another question's material, is changed (each change there is a false correction), and
+   the approaches tried besides (decoding options, hot words, the threshold).
+   Targets: Chinese CER <= 0.15 and key-term error <= 0.10; no new errors in English.
 
-Run: .venv/bin/python bench/speech_bench.py   (--make-sentences rewrites the TSV)
+Run: .venv/bin/python bench/speech_bench.py   (--make-sentences rewrites the TSVs)
 """
 
 from __future__ import annotations
@@ -40,14 +49,19 @@ from viva.grading.text import to_plain
 from viva.service.bank import builtin_dir
 from viva.speech.assets import KOKORO, WHISPER_BASE, ensure_model
 from viva.speech.audio import SAMPLE_RATE, Audio, write_wav
+from viva.speech.correction import PER_SYLLABLE, Vocabulary, correct
 from viva.speech.delivery import measure
+from viva.speech.models import Transcript
 from viva.speech.synthesizer import KokoroSynthesizer, PiperSynthesizer, Synthesizer
-from viva.speech.terms import key_terms
+from viva.speech.terms import key_terms, terms_of
 from viva.speech.transcriber import WhisperTranscriber
 
 T = TypeVar("T")
 SENTENCES = Path(__file__).parent / "data" / "speech_sentences.tsv"
+HELD_OUT = Path(__file__).parent / "data" / "speech_heldout.tsv"
+SEED_NOTE = Path(__file__).parents[1] / "tests" / "data" / "seed-note.txt"
 COUNTS = {"zh": 20, "mixed": 10, "en": 10}
+HELD_OUT_COUNTS = {"zh": 24, "mixed": 24, "en": 0}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
@@ -58,7 +72,18 @@ def builtin_questions() -> dict[str, Question]:
     return {q.id: q for q in build.questions}
 
 
+def seed_questions() -> dict[str, Question]:
+    build = build_from_paths("seed", [SEED_NOTE], max_bytes=10**7)
+    return {q.id: q for q in build.questions}
+
+
 def make_sentences() -> None:
+    """Write the round-trip set (built-in bank) and the held-out set (the seed note)."""
+    pick_sentences(builtin_questions(), COUNTS, SENTENCES)
+    pick_sentences(seed_questions(), HELD_OUT_COUNTS, HELD_OUT)
+
+
+def pick_sentences(questions: dict[str, Question], counts: dict[str, int], target: Path) -> None:
     """Pick sentences by rule, round robin over the bank's files, first qualifying per question.
 
     Chinese: 12-36 characters, no Latin letters. Mixed: >= 8 characters and 1-4 English words,
@@ -66,8 +91,8 @@ def make_sentences() -> None:
     or the "XX" placeholder (they have no single right spelling to score against).
     """
     bad = re.compile(r"[$\\^_=<>|{}\[\]#*`~/%+()（）“”\"]|\d|XX")
-    found: dict[str, list[tuple[str, str, str]]] = {k: [] for k in COUNTS}
-    for question in sorted(builtin_questions().values(), key=lambda q: (q.source.file, q.position)):
+    found: dict[str, list[tuple[str, str, str]]] = {k: [] for k in counts}
+    for question in sorted(questions.values(), key=lambda q: (q.source.file, q.position)):
         if not question.reference:
             continue
         kinds: set[str] = set()
@@ -86,16 +111,16 @@ def make_sentences() -> None:
             if kind and kind not in kinds:
                 kinds.add(kind)
                 found[kind].append((question.source.file, question.id, text))
-    with SENTENCES.open("w", encoding="utf-8", newline="") as handle:
+    with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(["kind", "question_id", "sentence"])
-        for kind, count in COUNTS.items():
+        for kind, count in counts.items():
             files = sorted({f for f, _, _ in found[kind]})
             groups = [[x for x in found[kind] if x[0] == f] for f in files]
             picked = [x for row in itertools.zip_longest(*groups) for x in row if x][:count]
             for _, question_id, text in picked:
                 writer.writerow([kind, question_id, text])
-    print(f"wrote {SENTENCES}")
+    print(f"wrote {target}")
 
 
 @dataclass
@@ -103,22 +128,35 @@ class Item:
     kind: str  # zh, mixed, en
     text: str
     terms: tuple[str, ...]
+    question: Question | None = None
+    part: str = "tuning"  # or "held-out"
     audio: Audio | None = None
     synth_seconds: float = 0.0
+    heard: str = ""  # transcribed with the terms, not corrected
 
     @property
     def lang(self) -> str:
         return "en" if self.kind == "en" else "zh"
 
+    @property
+    def material(self) -> list[str]:
+        """What the service corrects towards: prompt, reference as plain text, key points."""
+        q = self.question
+        if q is None:
+            return []
+        return [q.prompt, to_plain(q.reference or ""), *(k.text for k in q.key_points)]
 
-def load_items() -> list[Item]:
-    questions = builtin_questions()
+
+def load_items(
+    path: Path = SENTENCES, questions: dict[str, Question] | None = None, part: str = "tuning"
+) -> list[Item]:
+    questions = builtin_questions() if questions is None else questions
     items = []
-    with SENTENCES.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             question = questions[row["question_id"]]
             terms = key_terms([question.prompt, *(k.text for k in question.key_points)])
-            items.append(Item(row["kind"], row["sentence"], terms))
+            items.append(Item(row["kind"], row["sentence"], terms, question, part))
     return items
 
 
@@ -191,7 +229,7 @@ def load_models(models_dir: Path) -> tuple[WhisperTranscriber, dict[str, Synthes
     return transcriber, {"zh": kokoro, "mixed": kokoro, "en": piper}
 
 
-def synthesise(items: list[Item], voices: dict[str, Synthesizer]) -> None:
+def synthesise(items: list[Item], voices: dict[str, Synthesizer], *, quiet: bool = False) -> None:
     totals: dict[str, list[float]] = {"kokoro": [0.0, 0.0], "piper": [0.0, 0.0]}
     for item in items:
         voice = voices[item.kind]
@@ -201,6 +239,8 @@ def synthesise(items: list[Item], voices: dict[str, Synthesizer]) -> None:
         item.synth_seconds = seconds
         totals[voice.engine][0] += seconds
         totals[voice.engine][1] += len(samples) / rate
+    if quiet:
+        return
     print("\nSynthesis real-time factor (target <= 0.5):")
     for engine, (spent, audio) in totals.items():
         print(f"  {engine:7s} {spent / audio:.3f}  ({spent:.1f} s for {audio:.1f} s of speech)")
@@ -225,6 +265,7 @@ def round_trip(items: list[Item], transcriber: WhisperTranscriber) -> None:
                 )
                 errors[with_terms] += edits(tokens(item.text, kind), tokens(result.text, kind))
                 if with_terms:
+                    item.heard = result.text
                     spent += seconds
                     audio_total += item.audio.duration
                     false_fillers += len(measure(result).fillers)
@@ -383,6 +424,180 @@ def detection(clips: list[tuple[str, Audio, list[Label]]], transcriber: WhisperT
         print(f"  {name:12s} {labelled:8d} {found:6d} {hit:8d} {precision:10.2f} {recall:7.2f}")
 
 
+# --- term correction (issue 14) ---------------------------------------------------------
+@dataclass
+class Tally:
+    """Token errors and key terms missed over a set of sentences."""
+
+    errors: int = 0
+    tokens: int = 0
+    missed: int = 0
+    terms: int = 0
+    sentences: int = 0
+
+    def add(self, item: Item, text: str) -> None:
+        reference = tokens(item.text, item.kind)
+        self.errors += edits(reference, tokens(text, item.kind))
+        self.tokens += len(reference)
+        missed, wanted = key_term_misses(item.text, text)
+        self.missed += missed
+        self.terms += wanted
+        self.sentences += 1
+
+    @property
+    def rate(self) -> float:
+        return self.errors / self.tokens if self.tokens else float("nan")
+
+    @property
+    def term_error(self) -> float:
+        return self.missed / self.terms if self.terms else float("nan")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def key_term_misses(reference: str, text: str) -> tuple[int, int]:
+    """(key terms of the reference sentence not found verbatim in the text, key terms)."""
+    wanted = terms_of(reference)
+    found = _squash(text)
+    return sum(_squash(term) not in found for term in wanted), len(wanted)
+
+
+_vocabularies: dict[str, Vocabulary] = {}
+
+
+def vocabulary_of(item: Item) -> Vocabulary:
+    assert item.question is not None
+    key = item.question.id
+    if key not in _vocabularies:
+        _vocabularies[key] = Vocabulary.of(item.material)
+    return _vocabularies[key]
+
+
+def corrected(
+    item: Item, text: str, vocabulary: Vocabulary | None = None, per_syllable: float = PER_SYLLABLE
+) -> str:
+    """The text as the service would grade it (English goes through too, and stays)."""
+    transcript = Transcript(text, item.lang, 0.0)
+    chosen = vocabulary or vocabulary_of(item)
+    return correct(transcript, chosen, per_syllable=per_syllable).text
+
+
+def tally(items: Sequence[Item], texts: Sequence[str]) -> dict[tuple[str, str], Tally]:
+    """Tallies by (part, kind), with ("all", kind) over both parts."""
+    out: dict[tuple[str, str], Tally] = {}
+    for item, text in zip(items, texts, strict=True):
+        for part in (item.part, "all"):
+            out.setdefault((part, item.kind), Tally()).add(item, text)
+    return out
+
+
+def transcribe_all(
+    items: Sequence[Item],
+    transcriber: WhisperTranscriber,
+    terms: Callable[[Item], Sequence[str]] = lambda i: i.terms,
+) -> list[str]:
+    out = []
+    for item in items:
+        assert item.audio is not None
+        out.append(transcriber.transcribe(item.audio, language=item.lang, terms=terms(item)).text)
+    return out
+
+
+def correction(items: list[Item]) -> None:
+    """Before and after correction, by part and kind; false corrections; the targets."""
+    heard = [i.heard for i in items]
+    before, after = tally(items, heard), tally(items, [corrected(i, i.heard) for i in items])
+    metric = {"zh": "CER", "mixed": "TER", "en": "WER"}
+    print(
+        "\nTerm correction after transcription (issue 14), with the question's terms as hot words:"
+    )
+    print("  part      kind    n  metric  before  after   key terms  missed before  after")
+    parts = ("tuning", "held-out", "all")
+    for part, kind in sorted(after, key=lambda k: (parts.index(k[0]), list(COUNTS).index(k[1]))):
+        b, a = before[part, kind], after[part, kind]
+        print(
+            f"  {part:9s} {kind:5s} {a.sentences:4d}  {metric[kind]:6s}  {b.rate:6.3f}  "
+            f"{a.rate:5.3f}   {a.terms:9d}  {b.term_error:13.3f}  {a.term_error:5.3f}"
+        )
+    english = [i for i in items if i.kind == "en"]
+    changed = sum(corrected(i, i.heard) != i.heard for i in english)
+    new_errors = after["all", "en"].errors - before["all", "en"].errors
+    print(f"  English transcripts changed by the correction: {changed} of {len(english)}")
+
+    chinese = [i for i in items if i.kind != "en"]
+    own = sum(corrected(i, i.text) != i.text for i in chinese)
+    # Each sentence and its transcript against the material of the next sentence's question
+    # (a different question): an answer that is not about the material.
+    others = chinese[1:] + chinese[:1]
+    touched = worse = 0
+    for item, other in zip(chinese, others, strict=True):
+        if other.question is item.question:
+            continue
+        for text in (item.text, item.heard):
+            fixed = corrected(item, text, vocabulary_of(other))
+            reference = tokens(item.text, item.kind)
+            touched += fixed != text
+            worse += edits(reference, tokens(fixed, item.kind)) > edits(
+                reference, tokens(text, item.kind)
+            )
+    print(
+        f"  False corrections: correct sentences changed against their own material: {own} of "
+        f"{len(chinese)}; sentences and transcripts checked against another question's "
+        f"material: {touched} of {2 * len(chinese)} changed, {worse} made worse"
+    )
+    print("\nTargets (Chinese sentences, after correction):")
+    for part in ("tuning", "held-out", "all"):
+        zh = after[part, "zh"]
+        print(
+            f"  {part:9s} CER <= 0.15: {zh.rate:.3f} {_met(zh.rate <= 0.15)};  "
+            f"key-term error <= 0.10: {zh.term_error:.3f} ({zh.missed} of {zh.terms}) "
+            f"{_met(zh.term_error <= 0.10)}"
+        )
+    print(f"  English: no new errors: {new_errors} new {_met(new_errors <= 0 and changed == 0)}")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def approaches(items: list[Item], transcriber: WhisperTranscriber) -> None:
+    """Chinese CER and key-term error for the other approaches tried (issue 14)."""
+    chinese = [i for i in items if i.kind == "zh"]
+    print("\nApproaches tried, Chinese sentences (CER / key-term error; tuning | held-out):")
+
+    def row(name: str, texts: Sequence[str]) -> None:
+        t = tally(chinese, texts)
+        tuning, held = t["tuning", "zh"], t["held-out", "zh"]
+        print(
+            f"  {name:68s} {tuning.rate:.3f} / {tuning.term_error:.3f} | "
+            f"{held.rate:.3f} / {held.term_error:.3f}"
+        )
+
+    heard = [i.heard for i in chinese]
+    row("hot words (the question's terms), no correction", heard)
+    for per_syllable, label in (
+        (0.0, "0 (identical sounds only)"),
+        (PER_SYLLABLE, f"<= {PER_SYLLABLE} (chosen)"),
+        (0.5, "<= 0.5 (every syllable may be near)"),
+    ):
+        fixed = [corrected(i, i.heard, per_syllable=per_syllable) for i in chinese]
+        row(f"  + correction, cost per syllable {label}", fixed)
+    folder = transcriber.model_dir
+    variants: list[tuple[str, WhisperTranscriber, Callable[[Item], Sequence[str]]]] = [
+        ("beam size 10 (not 5)", WhisperTranscriber(folder, beam_size=10), lambda i: i.terms),
+        ("no verbatim example after the terms", WhisperTranscriber(folder, verbatim=False),
+         lambda i: i.terms),
+        ("hot words from the reference too (12 terms at most)", transcriber,
+         lambda i: key_terms(i.material)),
+    ]  # fmt: skip
+    for name, model, terms in variants:
+        texts = transcribe_all(chinese, model, terms)
+        row(f"{name}, no correction", texts)
+        row(f"{name}, + correction", [corrected(i, t) for i, t in zip(chinese, texts, strict=True)])
+
+
 def main() -> None:
     if "--make-sentences" in sys.argv:
         make_sentences()
@@ -398,6 +613,12 @@ def main() -> None:
         transcriber, voices = load_models(models_dir)
         synthesise(items, voices)
         round_trip(items, transcriber)
+        held_out = load_items(HELD_OUT, seed_questions(), "held-out")
+        synthesise(held_out, voices, quiet=True)
+        for item, text in zip(held_out, transcribe_all(held_out, transcriber), strict=True):
+            item.heard = text
+        correction(items + held_out)
+        approaches(items + held_out, transcriber)
         zh = [i.audio.samples for i in items if i.kind == "zh" and i.audio is not None]
         clip = Path(tmp) / "answer.wav"
         joined = np.concatenate(list(itertools.islice(itertools.cycle(zh), 12)))[: 60 * SAMPLE_RATE]

@@ -53,3 +53,22 @@ def test_report_turns_list_the_four_states_apart() -> None:
     assert data["contradicted"] == [
         {"text": "用 softmax 得到注意力权重", "said": "ReLU", "expected": "softmax"}
     ]
+
+
+def test_transcript_json_shows_the_terms_put_back() -> None:
+    from viva.speech.models import Correction, Transcript
+    from viva.wire import transcript_json
+
+    transcript = Transcript(
+        "自注意力计算序列中任意两个位置",
+        "zh",
+        3.0,
+        corrections=(Correction("此注意力", "自注意力", 0), Correction("修裂", "序列", 6)),
+    )
+    data = transcript_json(transcript)
+    assert data["text"] == "自注意力计算序列中任意两个位置"
+    assert data["raw_text"] == "此注意力计算修裂中任意两个位置"
+    assert data["corrections"] == [
+        {"heard": "此注意力", "term": "自注意力", "start": 0},
+        {"heard": "修裂", "term": "序列", "start": 6},
+    ]

@@ -65,7 +65,8 @@ class Settings:
 
     @property
     def recordings_dir(self) -> Path:
-        """Recorded spoken answers."""
+        """Where recordings were kept before users; each user's are now under
+        `users/<name>/recordings` (the local user's move there on first use)."""
         return self.home / "recordings"
 
     @property

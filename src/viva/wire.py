@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: `--json` output must not load fsrs or the grader
     from viva.bank.models import Link, NoteProblem, Question
+    from viva.grading.compare import Piece
     from viva.grading.models import Contradiction, Grade, KeyPointResult
-    from viva.practice.interview import Asked, InterviewPlan, Report
+    from viva.practice.interview import Asked, InterviewPlan, Report, StageResult
+    from viva.practice.plan import StageFill
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
     from viva.speech.models import Delivery, Transcript
@@ -38,6 +41,7 @@ def question_json(question: Question) -> dict[str, Any]:
         "tags": list(question.tags),
         "source": {"file": question.source.file, "line": question.source.line},
         "links": [link_json(link) for link in question.links],
+        "edited": list(question.edited),  # the fields the student changed in Viva
     }
 
 
@@ -141,11 +145,22 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """A mock-interview report as JSON (also the form it is saved in)."""
+    """A mock-interview report as JSON (also the form it is saved in).
+
+    `stages` lists the stages asked (score and number of turns); `plan_stages` every stage of
+    the plan, with where its questions came from (a stage no bank could fill has no score).
+    Each turn keeps the model answer (`reference`, plain text) and its whole `grade`, so the
+    answer and the model answer can be shown side by side with the points marked in both.
+    """
+    from viva.grading.text import to_plain
+
     return {
         "plan": report.plan,
+        "title": report.title or report.plan,
+        "title_en": report.title_en or report.title or report.plan,
         "overall": report.overall,
         "stages": [{"stage": s, "score": score, "questions": n} for s, score, n in report.stages],
+        "plan_stages": [_stage_result_json(r) for r in report.every_stage],
         "weakest": list(report.weakest),
         "review_next": list(report.review_next),
         "turns": [
@@ -154,19 +169,73 @@ def report_json(report: Report) -> dict[str, Any]:
                 "question": t.asked.prompt,
                 "question_id": t.asked.question_id,
                 "follow_up_of": t.asked.follow_up_of,
+                "number": t.asked.number,
+                "follow_up": t.asked.follow_up,
+                "kind": t.asked.kind,
                 "answer": t.answer,
+                "reference": to_plain(t.asked.reference),
                 "seconds_allowed": t.asked.seconds,
                 "seconds_used": round(t.seconds_used, 1),
+                "timed_out": t.timed_out,
                 "score": t.grade.score,
                 "covered": [k.text for k in t.grade.covered],
                 "partly": [k.text for k in t.grade.partly],
                 "missed": [k.text for k in t.grade.missed],
                 "contradicted": [_contradicted_json(k) for k in t.grade.contradicted],
                 "flags": [f.value for f in t.grade.flags],
+                "grade": grade_json(t.grade),
             }
             for t in report.turns
         ],
     }
+
+
+def _stage_result_json(result: StageResult) -> dict[str, Any]:
+    fill = result.fill
+    return {
+        "stage": result.stage.name,
+        "name_en": result.stage.name_en or result.stage.name,
+        "score": result.score,
+        "questions": result.turns,
+        "wanted": result.stage.count,
+        "drawn": None if fill is None else fill.drawn,
+        "borrowed": None if fill is None else fill.borrowed,
+        "lenders": [] if fill is None else list(fill.lenders),
+    }
+
+
+def fill_json(plan: InterviewPlan, fill: StageFill) -> dict[str, Any]:
+    """How one stage of a plan is filled: from the chosen banks, borrowed, or not at all."""
+    stage = plan.stages[fill.stage]
+    return {
+        "stage": stage.name,
+        "name_en": stage.name_en or stage.name,
+        "wanted": fill.wanted,
+        "own": fill.own,
+        "borrowed": fill.borrowed,
+        "lenders": list(fill.lenders),
+        "empty": fill.is_empty,
+    }
+
+
+def marked_texts(
+    answer: str, reference: str, grade: Grade
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The answer and the model answer cut into segments, each marked with the state of the
+    key point it belongs to ("covered", "partly", "contradicted", "missed") or None: the
+    pieces of `viva.grading.compare`, as JSON (the interview report and its Markdown export;
+    the drill page renders the same comparison). Segments join back to exactly the texts."""
+    from viva.grading.compare import compare
+
+    found = compare(answer, reference, grade)
+    return _segments(found.answer), _segments(found.reference)
+
+
+def _segments(pieces: Sequence[Piece]) -> list[dict[str, Any]]:
+    return [
+        {"text": piece.text, "mark": None if piece.state is None else piece.state.value}
+        for piece in pieces
+    ]
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
@@ -234,14 +303,20 @@ def grade_from_json(data: dict[str, Any]) -> Grade:
 
 
 def plan_info_json(plan: InterviewPlan) -> dict[str, Any]:
-    """An interview plan: its stages and their time."""
+    """An interview plan: its title and stages in both languages and its length (minutes: the
+    range from every answer to every answer and follow-up, see `plan_minutes`)."""
+    from viva.practice.plan import plan_minutes
+
+    low, high = plan_minutes(plan)
     return {
         "name": plan.name,
         "title": plan.title,
-        "minutes": round(sum(s.count * s.seconds for s in plan.stages) / 60),
+        "title_en": plan.title_en or plan.title,
+        "minutes": [low, high],
         "stages": [
             {
                 "name": s.name,
+                "name_en": s.name_en or s.name,
                 "sections": list(s.sections),
                 "count": s.count,
                 "seconds": s.seconds,
@@ -261,14 +336,23 @@ def asked_json(asked: Asked) -> dict[str, Any]:
         "seconds": asked.seconds,
         "question_id": asked.question_id,
         "follow_up": asked.follow_up_of is not None,
+        "number": asked.number,  # the question's number (a follow-up: its question's)
+        "follow_up_number": asked.follow_up,  # 1, 2 … for follow-ups; 0 for a question
+        "kind": asked.kind,
         "lang": asked.lang,
     }
 
 
 def transcript_json(transcript: Transcript) -> dict[str, Any]:
-    """A transcript: text, language, duration and segments with word timings (seconds)."""
+    """A transcript: text (the question's terms put back where the recogniser misheard them),
+    what was recognised, the corrections, language, duration and segments with word timings
+    (seconds, in the recogniser's spelling)."""
     return {
         "text": transcript.text,
+        "raw_text": transcript.raw_text,  # as recognised, before the terms were put back
+        "corrections": [
+            {"heard": c.heard, "term": c.term, "start": c.start} for c in transcript.corrections
+        ],
         "language": transcript.language,
         "duration": round(transcript.duration, 2),
         "segments": [

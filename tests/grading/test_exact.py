@@ -171,3 +171,94 @@ def test_a_term_of_the_reference_that_starts_with_bu_is_not_a_negation() -> None
         "死锁的必要条件？", answer, parts, "互斥、请求与保持、不可剥夺、循环等待。"
     )
     assert find_contradiction("循环等待", reading, [0.9] * len(parts)) is None
+
+
+@pytest.mark.parametrize(
+    ("point", "answer", "said"),
+    [
+        (
+            "VC维越大，模型表示能力越强，但也越容易过拟合",
+            "VC维越大，模型越稳定，越不容易过拟合。",
+            "不容易过拟合",
+        ),
+        (
+            "P-tuning 在 Embedding 上加入新的可训练参数并训练",
+            "P-tuning 就是设计提示词，不需要训练任何参数。",
+            "不需要训练",
+        ),
+        (
+            "Parameters are shared across all time steps",
+            "Each time step has its own weights; they are not shared.",
+            "not shared",
+        ),
+    ],
+)
+def test_a_negated_phrase_of_the_point_is_a_contradiction(
+    point: str, answer: str, said: str
+) -> None:
+    found = contradiction(point, "说说你的理解。", answer, 0.8)
+    assert found is not None
+    assert (found.kind, found.said) == ("negation", said)
+    assert answer[found.span.start : found.span.end] == said
+
+
+def test_what_the_point_negates_said_plainly_is_a_contradiction() -> None:
+    point = "GBDT是在函数空间而不是参数空间上做梯度下降"
+    answer = "GBDT 的关键是在参数空间上做梯度下降。"
+    found = contradiction(point, "GBDT 的原理？", answer, 0.8)
+    assert found is not None
+    assert found.kind == "negation"
+    assert found.said == "参数空间上做梯度下降"
+
+
+@pytest.mark.parametrize(
+    ("point", "answer"),
+    [
+        # a condition, not a denial
+        ("每次分配前试分配，分配后系统仍处于安全状态才真正分配", "如果不是安全状态就不分配。"),
+        # an A-not-A question
+        ("能让所有进程都完成，找到一个安全序列，就是安全状态", "看能不能找到一个安全序列。"),
+        # the point says "only": the answer's "not" says the same
+        ("双方各自保密指数，只公开 g 的幂", "指数不公开，公开的是 g 的幂。"),
+        # a result complement and "before it happened"
+        ("每棵新树拟合之前所有树的残差", "新树去拟合前面没拟合好的部分。"),
+        ("残差与篡改前完全相同", "残差跟没篡改之前完全一样。"),
+        # the answer says it plainly too
+        ("非线性特征转换以改善可分性", "让原来线性不可分的数据变成可分的。"),
+        # the point itself negates it in its own words
+        ("自注意力对顺序不敏感，本身缺乏位置感知", "自注意力没有顺序的概念。"),
+        # another thing is contrasted ("不像 ARM")
+        ("开放指令集，任何人可免费使用，无需授权费", "它是开放的，不像 ARM 要付授权费。"),
+        # the point says both cases
+        ("不安全状态不一定会死锁，但安全状态一定不会死锁", "安全状态一定不会死锁。"),
+    ],
+)
+def test_negations_that_agree_with_the_point_are_no_contradiction(point: str, answer: str) -> None:
+    assert contradiction(point, "说说你的理解。", answer, 0.8) is None
+
+
+def test_names_given_each_other_roles_are_a_contradiction() -> None:
+    point = "prefix-tuning在每个Transformer层添加参数，prompt-tuning只在输入时添加参数"
+    answer = "prefix-tuning是只在输入的时候加参数，prompt-tuning是在每一个Transformer层都加参数。"
+    found = contradiction(point, "P-tuning 有哪些？", answer, 0.9)
+    assert found is not None
+    assert found.kind == "term"
+    assert {found.said, found.expected} == {"prefix-tuning", "prompt-tuning"}
+
+
+def test_names_in_their_own_roles_in_another_order_are_no_contradiction() -> None:
+    point = "prefix-tuning在每个Transformer层添加参数，prompt-tuning只在输入时添加参数"
+    answer = "prompt-tuning只在输入时加参数，而prefix-tuning在每个Transformer层都加参数。"
+    assert contradiction(point, "P-tuning 有哪些？", answer, 0.9) is None
+
+
+def test_one_as_an_article_is_not_a_wrong_count() -> None:
+    point = "自注意力直接计算序列中任意两个位置之间的依赖"
+    answer = "自注意力给每个位置算一个权重，任意两个位置直接相连。"
+    assert contradiction(point, "自注意力的优点？", answer, 0.8) is None
+
+
+def test_attention_abbreviations_name_the_same_vectors() -> None:
+    point = "用注意力权重对 Value 向量加权求和"
+    answer = "Q 和 K 点积得到权重，再对 V 加权求和。"
+    assert contradiction(point, "自注意力怎么算？", answer, 0.8) is None

@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -201,10 +202,11 @@ def test_calibrate_refits_reports_and_resets(cli: Cli, tmp_path: Path, env: dict
     result = cli("calibrate", str(data))
     assert result.exit_code == 0, result.output
     assert "Calibration on 30 graded answers" in result.stdout
-    saved = Path(env["VIVA_HOME"]) / "calibration.json"
-    assert json.loads(saved.read_text())["fitted_on"] == "mine.jsonl (30 answers)"
+    saved = _stored_calibration(env, "accurate")
+    assert saved is not None
+    assert saved["fitted_on"] == "mine.jsonl (30 answers)"
     assert "Back to the default calibration." in cli("calibrate", "--reset").stdout
-    assert not saved.exists()
+    assert _stored_calibration(env, "accurate") is None
 
 
 def test_fast_profile_keeps_its_own_calibration(
@@ -224,16 +226,18 @@ def test_fast_profile_keeps_its_own_calibration(
     )
     assert cli("calibrate", str(data)).exit_code == 0
     home = Path(env["VIVA_HOME"])
-    saved = json.loads((home / "calibration-fast.json").read_text())
+    saved = _stored_calibration(env, "fast")
+    assert saved is not None
     assert "e5" not in saved["features"]
-    assert not (home / "calibration.json").exists()  # the accurate profile keeps the default
+    assert _stored_calibration(env, "accurate") is None  # the accurate profile keeps the default
     env["VIVA_GRADER"] = "accurate"
     assert cli("grade", q["id"], "路径长度为 1。", "--json").exit_code == 0
-    # a file of one profile under the other's name is refused with the way out
+    # an old release's file of one profile under the other's name (moved into the local
+    # user's row on first use) is refused with the way out
     (home / "calibration.json").write_text(json.dumps(saved))
     wrong = cli("grade", q["id"], "路径长度为 1。")
     assert wrong.exit_code == 1
-    assert "made for the 'fast' grading profile, but 'accurate' is in use" in wrong.stderr
+    assert "'accurate' grading profile was made for the 'fast' profile" in wrong.stderr
     assert "viva calibrate --reset" in wrong.stderr
 
 
@@ -259,3 +263,20 @@ def test_grade_refuses_a_question_whose_reference_is_only_an_unresolved_embed(cl
     assert result.exit_code == 1
     assert "only a link to LLM-Survey#主流架构" in result.output
     assert "Score" not in result.output
+
+
+def _stored_calibration(env: dict[str, str], profile: str) -> dict[str, Any] | None:
+    """The local user's calibration of a profile, as stored."""
+    from viva.config import load_settings
+    from viva.service import Viva
+    from viva.store.fitted import load_calibration
+    from viva.store.users import find_user_id
+
+    viva = Viva(load_settings(env))
+    try:
+        with viva.db.reader() as conn:
+            user_id = find_user_id(conn, "local")
+            assert user_id is not None
+            return load_calibration(conn, user_id, profile)
+    finally:
+        viva.close()

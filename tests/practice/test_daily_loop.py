@@ -121,7 +121,12 @@ def test_interviews_draw_from_their_scope(with_builtin: Viva) -> None:
     viva.import_notes([SEED], bank="seed")
     interview, _ = viva.start_interview("kaoyan-cs", banks=["seed"], sections=["项目经历"], seed=7)
     banks_and_sections = {(q.bank, q.section[0]) for _, q in interview.queue}
-    assert banks_and_sections == {("seed", "项目经历")}
+    # the chosen bank gives only the chosen section; stages it cannot fill borrow elsewhere
+    assert {s for b, s in banks_and_sections if b == "seed"} == {"项目经历"}
+    assert {b for b, _ in banks_and_sections} == {"seed", "builtin"}
+    lent = {f.stage: f.lenders for f in interview.fills if f.borrowed}
+    assert lent
+    assert all(lenders == ("builtin",) for lenders in lent.values())
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ def test_time_up_takes_the_answer_so_far(tmp_path: Path, process_env: dict[str, 
     pexpect.run(f"{sys.executable} -m viva import {SEED}", env=env)
     child = pexpect.spawn(
         sys.executable,
-        ["-m", "viva", "interview", "--plan", str(plan), "--seed", "1"],
+        ["-m", "viva", "interview", "--plan", str(plan), "--seed", "1", "--lang", "en"],
         env=env,
         encoding="utf-8",
         timeout=60,
@@ -33,8 +33,8 @@ def test_time_up_takes_the_answer_so_far(tmp_path: Path, process_env: dict[str, 
     child.sendline("Transformer 用自注意力并行处理整个序列，")
     child.expect(r"⏱ \d+ s left")
     # no empty line: the clock runs out and the line typed so far is the answer
-    child.expect("Time is up: your answer so far is taken.", timeout=20)
-    child.expect(r"Interview #1: overall \d+/100")
+    child.expect("Time's up: your answer so far is taken.", timeout=20)
+    child.expect(r"Mock interview #1 · short: overall \d+/100")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -65,5 +65,5 @@ def test_a_wav_cut_to_a_third_is_reported_damaged(api: httpx.Client, shared: Liv
     assert response.status_code == 422, response.text
     assert "damaged" in response.json()["error"]
     assert "3.0 s of 9.0 s" in response.json()["error"]
-    recordings = shared.settings.recordings_dir
+    recordings = shared.settings.home / "users" / "local" / "recordings"
     assert not [p for p in recordings.rglob("*") if p.is_file()]  # nothing kept

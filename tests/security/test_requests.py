@@ -11,6 +11,7 @@ import pytest
 
 from tests.web.conftest import LiveServer
 from viva.store.preferences import save_preferences
+from viva.store.users import find_user_id
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +98,9 @@ def test_a_far_date_stored_earlier_does_not_break_the_progress_pages(
     api: httpx.Client, shared: LiveServer
 ) -> None:
     with shared.service() as viva, viva.db.transaction() as conn:
-        save_preferences(conn, {"interview_date": "9999-12-30"}, now=datetime.now(UTC))
+        local = find_user_id(conn, "local")
+        assert local is not None
+        save_preferences(conn, local, {"interview_date": "9999-12-30"}, now=datetime.now(UTC))
     try:
         assert api.get("/progress").status_code == 200
         assert api.get("/api/progress").status_code == 200

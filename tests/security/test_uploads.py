@@ -113,7 +113,7 @@ def test_two_archives_with_the_same_note_name_stay_apart(
     again = _upload(api, [("b.zip", edited)], bank="apart").json()
     assert again["counts"]["retired"] == 1
     assert _prompts(api, "apart") == {"第一个包的问题？", "单独上传的问题？", "第二个包的新问题？"}
-    folder = shared.settings.home / "uploads" / _folder_name("apart")
+    folder = shared.settings.home / "users" / "local" / "uploads" / _folder_name("apart")
     kept = [p.read_text("utf-8") for p in _files(folder)]
     assert sorted(text.split("\n")[0] for text in kept) == [
         "1. 单独上传的问题？",
@@ -143,22 +143,22 @@ def test_a_refused_upload_leaves_nothing_behind(
     api: httpx.Client, shared: LiveServer, name: str, data: bytes, message: str
 ) -> None:
     home = shared.settings.home
-    before = _files(home / "uploads")
+    before = _files(home / "users" / "local" / "uploads")
     fine = ("fine.md", "1. 同时上传的好笔记？\n> 答案\n".encode())
     response = _upload(api, [fine, (name, data)], bank="refused")
     assert response.status_code == 400, response.text
     assert message in response.json()["error"]
-    assert _files(home / "uploads") == before
+    assert _files(home / "users" / "local" / "uploads") == before
     assert _files(home / ".staging") == []
     assert not list(home.rglob("*.part"))
 
 
 def test_a_note_that_cannot_be_imported_is_not_kept(api: httpx.Client, shared: LiveServer) -> None:
     home = shared.settings.home
-    before = _files(home / "uploads")
+    before = _files(home / "users" / "local" / "uploads")
     refused = _upload(api, [("note.md", "1. 问题？\n> 答案\n".encode())], bank="   ")
     assert refused.status_code == 400
-    assert _files(home / "uploads") == before
+    assert _files(home / "users" / "local" / "uploads") == before
     assert _files(home / ".staging") == []
 
 
@@ -239,14 +239,14 @@ def test_a_killed_web_import_keeps_the_old_files_with_the_old_bank(tmp_path: Pat
     finally:
         stop_server(server)
     assert _versions(home / "viva.db") == {"A"}
-    assert not _holds(home / "uploads", "版本 B".encode())
-    assert _holds(home / "uploads", "版本 A".encode())
+    assert not _holds(home / "users" / "local" / "uploads", "版本 B".encode())
+    assert _holds(home / "users" / "local" / "uploads", "版本 A".encode())
     restarted = start_server(tmp_path)
     try:
         with restarted.client() as api:
             assert _upload(api, [("vault.zip", _vault("B"))], bank="big").status_code == 200
         assert _versions(home / "viva.db") == {"B"}
-        assert not _holds(home / "uploads", "版本 A".encode())
+        assert not _holds(home / "users" / "local" / "uploads", "版本 A".encode())
     finally:
         stop_server(restarted)
 

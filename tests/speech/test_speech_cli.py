@@ -51,7 +51,7 @@ def test_transcribe_keeps_a_recording_then_purge_deletes_it(
     listed = json.loads(voice_cli("recordings", "list", "--json").stdout)
     assert len(listed) == 1
     assert listed[0]["kind"] == "transcribe"
-    stored = Path(voice_env["VIVA_HOME"]) / "recordings" / listed[0]["path"]
+    stored = Path(voice_env["VIVA_HOME"]) / "users" / "local" / "recordings" / listed[0]["path"]
     assert stored.read_bytes() == clips["en"].read_bytes()
 
     refused = voice_cli("recordings", "purge")  # no terminal to confirm on

@@ -19,7 +19,8 @@ CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e]")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 #: Names that stay as they are in a Chinese interface (products, formats, keys, units).
 ALLOWED_IN_ZH = frozenset(
-    {"Viva", "Markdown", "Obsidian", "md", "markdown", "txt", "zip", "MB", "Ctrl", "Enter"}
+    {"Viva", "Markdown", "Obsidian", "Anki", "apkg", "PDF", "pdf", "md", "markdown", "txt"}
+    | {"zip", "MB", "Ctrl", "Enter"}
 )
 _SKIPPED_TAGS = {"script", "style", "template", "title", "head"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",

@@ -78,28 +78,81 @@ def test_drill_three_questions_and_the_due_count_drops(page: Any, live: LiveServ
     assert page.get_by_test_id("due-count").inner_text() == "0"
 
 
-def test_a_whole_mock_interview_by_typing(page: Any, live: LiveServer) -> None:
+def test_a_whole_kaoyan_interview_with_a_reload_in_the_middle(page: Any, live: LiveServer) -> None:
+    """Issue 14: over the seed note every stage runs (the built-in bank lends what the note
+    lacks, and the page says so); a reload keeps the server's deadline; follow-ups are
+    numbered as follow-ups; the report has a bar per stage and each answer beside the model
+    answer."""
+    with live.service() as viva:
+        viva.import_notes([SEED], bank="seed")
     page.goto(live.url + "/interview")
-    page.get_by_test_id("plan-tech-job").check()
+    notes = page.locator("[data-testid=plan-kaoyan-cs] >> xpath=..").get_by_test_id("plan-notes")
+    expect(notes).to_contain_text("来自内置题库")
+    page.get_by_test_id("plan-kaoyan-cs").check()
     page.get_by_test_id("start").click()
     page.wait_for_url(re.compile(r"/interview/live/"))
-    saw_follow_up = False
+    token = page.url.rsplit("/", 1)[1]
+    expect(page.get_by_test_id("iv-notes")).to_contain_text("来自内置题库")
     asked = 0
+    reloaded = False
+    follow_ups = 0
     while "/interview/report/" not in page.url:
         page.get_by_test_id("iv-prompt").wait_for()
-        assert page.get_by_test_id("timer").inner_text()
+        position = page.get_by_test_id("iv-position").inner_text()
         if page.get_by_test_id("follow-up").count():
-            saw_follow_up = True
-        answer = "" if saw_follow_up else "我先讲基本原理，再讲优缺点，最后结合项目里的应用场景。"
+            follow_ups += 1
+            assert re.search(r"第 \d+ 题 · 追问 \d", position), position
+        if asked == 2 and not reloaded:
+            with live.service() as viva:
+                deadline = viva.live_interview(token).deadline
+            assert deadline is not None
+            shown = page.get_by_test_id("timer").get_attribute("data-deadline")
+            left_before = float(page.get_by_test_id("timer").get_attribute("data-timer") or 0)
+            page.reload()
+            page.get_by_test_id("iv-prompt").wait_for()
+            timer = page.get_by_test_id("timer")
+            # the same deadline, kept by the server: the countdown went on, it did not restart
+            assert timer.get_attribute("data-deadline") == shown == deadline.isoformat()
+            assert float(timer.get_attribute("data-timer") or 0) <= left_before
+            with live.service() as viva:
+                assert viva.live_interview(token).deadline == deadline
+            reloaded = True
+        answer = "" if asked % 3 == 2 else "我先讲结论，再讲原因：这和注意力机制、位置编码有关。"
         page.get_by_test_id("iv-answer").fill(answer)
         with page.expect_navigation():  # the server sends the page on (HX-Redirect)
             page.get_by_test_id("iv-submit").click()
         asked += 1
-        assert asked < 40
-    assert saw_follow_up
+        assert asked < 60
+    assert reloaded
+    assert follow_ups > 0
     page.get_by_test_id("overall").wait_for()
-    assert page.locator("[data-testid=stage-chart] svg rect").count() == 4  # one bar per stage
+    bars = page.get_by_test_id("stage-bar")
+    assert bars.count() == 6  # one per stage of the plan
+    assert page.locator("[data-testid=stage-bar].empty").count() == 0  # every stage ran
+    expect(page.get_by_test_id("report-title")).to_contain_text("计算机考研复试")
     assert page.locator("[data-testid=turns] > li").count() == asked
+    assert page.get_by_test_id("turn-compare").count() == asked
+    assert page.locator("[data-testid=turn-reference] mark").count() > 0
+    href = page.get_by_test_id("download-md").get_attribute("href")
+    markdown = httpx.get(live.url + str(href), timeout=60)
+    assert markdown.status_code == 200
+    assert markdown.text.startswith("# 模拟面试报告 #")
+    assert "**参考答案**" in markdown.text
+
+
+def test_time_up_is_said_before_the_interview_moves_on(page: Any, live: LiveServer) -> None:
+    """An interview whose question's time ran out while the tab was closed: the page says
+    "时间到", hands in what is there, and the next page says the last answer was timed out."""
+    with live.service() as viva:
+        viva.import_notes([SEED], bank="seed")
+        started = datetime.now(UTC) - timedelta(minutes=10)
+        token = viva.begin_interview("kaoyan-cs", seed=1, now=started).token
+    page.goto(f"{live.url}/interview/live/{token}")
+    expect(page.get_by_test_id("time-up")).to_be_visible()
+    expect(page.get_by_test_id("time-up")).to_contain_text("时间到")
+    expect(page.get_by_test_id("last-timed-out")).to_be_visible()
+    with live.service() as viva:
+        assert viva.live_interview(token).interview.turns[0].timed_out
 
 
 def test_switch_the_interface_to_english(page: Any, live: LiveServer) -> None:

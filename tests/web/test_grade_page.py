@@ -48,11 +48,14 @@ def test_interview_report_page_shows_the_four_states_and_old_reports(
         session.answer(ANSWER, 30.0, four_states())
         saved, _ = viva.finish_interview(session, seed=seed, started_at=NOW)
         turn = viva.interview(saved).report["turns"][0]
-        old_turn = {k: v for k, v in turn.items() if k not in ("partly", "contradicted")}
+        # saved before: partly and contradicted told apart, the model answer and grade kept
+        added = ("partly", "contradicted", "grade", "reference")
+        old_turn = {k: v for k, v in turn.items() if k not in added}
         old_report = {**viva.interview(saved).report, "turns": [old_turn]}
         with viva.db.transaction() as conn:
             old = save_interview(
                 conn,
+                1,  # the local user (made by the migration of a new database)
                 plan="tech-job",
                 seed=seed,
                 started_at=NOW,
@@ -76,6 +79,8 @@ def test_interview_report_page_shows_the_four_states_and_old_reports(
     assert old_page.status_code == 200
     assert "✓ 答到的要点：Query 与 Key 做点积" in old_page.text
     assert "答错的要点" not in old_page.text
+    # the new report: the answer beside the model answer, the wrong word marked in the answer
+    assert '<mark class="kp contradicted" title="答错的要点">ReLU</mark>' in page
 
 
 def test_live_interview_page_counts_the_last_answers_states(api: httpx.Client) -> None:

@@ -111,6 +111,9 @@ def test_first_visit_import_practise_a_section_and_compare(
     assert "seed-note.md:58" in report
     assert ("1 篇笔记" if lang == "zh" else "(1 note)") in report
     screens.check("bank-after-import")
+    page.goto(live.url + "/")
+    expect(page.get_by_test_id("first-visit")).to_have_count(0)  # notes of their own: no intro
+    page.goto(live.url + "/bank")
 
     # practise one section of it: the drill asks from that section only
     row = page.locator("[data-testid=section-tree] .tree-row", has_text="基本信息")

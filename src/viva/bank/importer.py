@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,14 +81,22 @@ def build_bank(
     problems: Sequence[NoteProblem] = (),
     on_progress: Progress | None = None,
     options: ImportOptions | None = None,
+    read: Mapping[str, ParsedNote] | None = None,
+    owner: str = "",
 ) -> BankBuild:
-    """Parse the notes and resolve their links into the questions of `bank`."""
+    """Parse the notes and resolve their links into the questions of `bank`.
+
+    `read` holds notes already read by another reader (an Anki deck: `anki_notes.py`), by
+    vault path: they are used as they are, not parsed as Markdown. `owner` is mixed into the
+    question ids (two users' banks of one name must not share ids; see `ids.question_id`).
+    """
     options = options or ImportOptions()
     parsed: list[VaultNote] = []
     kept: list[NoteText] = []
     found: list[NoteProblem] = list(problems)
     for done, text in enumerate(texts, 1):
-        note = parse_note(text.text, text.file.rel, options.questions)
+        given = read.get(text.file.rel) if read else None
+        note = given or parse_note(text.text, text.file.rel, options.questions)
         if options.selects(note):
             parsed.append(VaultNote(note, text.file.path))
             kept.append(text)
@@ -99,7 +107,7 @@ def build_bank(
             on_progress(done, len(texts))
     vault = Vault(parsed, other_files, roots=roots)
     selected = {t.file.rel for t in kept}
-    questions, counts, link_problems = build_questions(vault, bank)
+    questions, counts, link_problems = build_questions(vault, bank, owner=owner)
     found.extend(link_problems)
     notes = tuple(
         NoteInfo(

@@ -57,3 +57,34 @@ def parse_note(text: str, rel: str, mode: QuestionMode = QuestionMode.AUTO) -> P
     lines = text.split("\n")
     blocks, block_ids = parse_blocks(lines)
     return NoteReader(rel, lines, blocks, block_ids, mode).read()
+
+
+# Markup a rendered note may keep (notes are untrusted): no scripts, styles, handlers or
+# javascript: URLs. Callers add the classes their own markup uses.
+SAFE_TAGS = frozenset({
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "em",
+    "strong", "del", "s", "mark", "sub", "sup", "ul", "ol", "li", "a", "img", "table", "thead",
+    "tbody", "tr", "th", "td", "span", "div",
+})  # fmt: skip
+SAFE_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}  # `class` only through `classes` (nh3 refuses both ways at once)
+
+
+def sanitise_html(fragment: str, *, classes: dict[str, set[str]]) -> str:
+    """Keep only harmless markup, and of `class` only the given values per tag."""
+    import nh3
+
+    return nh3.clean(
+        fragment,
+        tags=set(SAFE_TAGS),
+        attributes=SAFE_ATTRIBUTES,
+        allowed_classes=classes,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )

@@ -12,6 +12,7 @@ class KeyPointKind(StrEnum):
     HIGHLIGHT = "highlight"  # ==text==: the author's own mark
     BOLD = "bold"  # a list item or paragraph led by **bold**
     LIST_ITEM = "list_item"  # a top-level item of the answer's list
+    STUDENT = "student"  # written or reworded by the student in Viva (bank/edits.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,12 @@ class Question:
     tags: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     position: int = 0  # order within the note
+    edited: tuple[str, ...] = ()  # the fields the student changed in Viva (bank/edits.py)
+
+    @property
+    def is_edited(self) -> bool:
+        """True when the student changed this question in Viva (the note says otherwise)."""
+        return bool(self.edited)
 
     @property
     def has_reference(self) -> bool:

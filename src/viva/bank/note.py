@@ -52,6 +52,7 @@ class RawQuestion:
     key_points: tuple[KeyPoint, ...] = ()
     follow_ups: tuple[AnswerLine, ...] = ()  # "延伸：[[#...]]" lines after the answer
     tags: tuple[str, ...] = ()  # the card's own `#flashcards/…` tags
+    key: str | None = None  # an identity the source gives it (an Anki note's GUID): see ids.py
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from viva.bank._text import strip_block_id
-from viva.bank.ids import question_id
+from viva.bank.ids import keyed_question_id, question_id
 from viva.bank.markdown import MD_IMAGE, WIKI_LINK, AnswerLine, Heading, ParsedNote, RawQuestion
 from viva.bank.models import Link, LinkKind, LinkRole, NoteProblem, Question, SourceRef
 
@@ -97,9 +97,12 @@ class Vault:
 
 
 def build_questions(
-    vault: Vault, bank: str
+    vault: Vault, bank: str, *, owner: str = ""
 ) -> tuple[list[Question], dict[str, int], list[NoteProblem]]:
-    """Questions of every note with ids and resolved links, counts per note, and problems."""
+    """Questions of every note with ids and resolved links, counts per note, and problems.
+
+    `owner` is mixed into the ids (see `ids.question_id`).
+    """
     ids: dict[str, list[str]] = {}  # note -> the id of each of its questions, in order
     at_line: dict[tuple[str, int], str] = {}  # (note, heading line) -> its question's id
     taken: set[str] = set()
@@ -109,14 +112,17 @@ def build_questions(
         heading_lines = {h.line for h in note.parsed.headings if h.is_question}
         note_ids = ids[rel] = []
         for raw in note.parsed.questions:
-            qid = question_id(bank, rel, raw.section, raw.prompt)
+            if raw.key is not None:
+                qid = keyed_question_id(bank, raw.key, owner=owner)
+            else:
+                qid = question_id(bank, rel, raw.section, raw.prompt, owner=owner)
             if qid in taken:  # asked again, or a card's reverse side: never two with one id
                 base = qid
                 occurrence = repeats.get(base, 1)
-                qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
+                qid = question_id(bank, rel, raw.section, raw.prompt, occurrence, owner=owner)
                 while qid in taken:
                     occurrence += 1
-                    qid = question_id(bank, rel, raw.section, raw.prompt, occurrence)
+                    qid = question_id(bank, rel, raw.section, raw.prompt, occurrence, owner=owner)
                 repeats[base] = occurrence + 1
             taken.add(qid)
             note_ids.append(qid)

@@ -78,10 +78,21 @@ def _root(
 
 
 def _register() -> None:
-    from viva.cli import bank, grading, importing, interview, paths, practice, serve, speech
+    from viva.cli import (
+        bank,
+        exporting,
+        grading,
+        importing,
+        interview,
+        paths,
+        practice,
+        serve,
+        speech,
+    )
 
     app.add_typer(bank.app, name="bank")
     app.command("import")(importing.import_notes)
+    app.add_typer(exporting.app, name="export")
     app.command("grade")(grading.grade)
     app.command("calibrate")(grading.calibrate)
     app.command("drill")(practice.drill)

@@ -30,6 +30,17 @@ def grade(
             "--lang", help="Language of the feedback: zh or en (default: the interface's)."
         ),
     ] = None,
+    my_score: Annotated[
+        float | None,
+        typer.Option(
+            "--my-score",
+            help="The grade is wrong: your own score (0-100). Kept for this question, so later"
+            " answers that say nearly the same follow it.",
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="With --my-score: why the grade was wrong.")
+    ] = None,
 ) -> None:
     """Grade an answer against a question's reference, key point by key point."""
     from viva.cli import explained_errors, render, service
@@ -56,7 +67,16 @@ def grade(
                 )
             answer = sys.stdin.read()
     with service() as viva:
-        question, result = viva.grade(question_id, answer, lang=lang)
+        if my_score is None:
+            question, result = viva.grade(question_id, answer, lang=lang)
+        else:
+            question, result = viva.dispute_grade(
+                question_id, answer, my_score, note=note, lang=lang
+            )
+            if not as_json:
+                render.console().print(
+                    f"Your score {my_score:g} is kept for this answer; graded again:"
+                )
     if as_json:
         from viva.wire import grade_json
 

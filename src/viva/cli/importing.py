@@ -12,7 +12,11 @@ from viva.bank.note import QuestionMode
 
 def import_notes(
     paths: Annotated[
-        list[Path], typer.Argument(help="Note files or vault folders (.md, .markdown, .txt).")
+        list[Path],
+        typer.Argument(
+            help="Note files or vault folders (.md, .markdown, .txt), or one Anki package "
+            "(.apkg, .colpkg)."
+        ),
     ],
     bank: Annotated[str, typer.Option("--bank", "-b", help="Bank to import into.")] = "default",
     dry_run: Annotated[
@@ -44,7 +48,11 @@ def import_notes(
         typer.Option("--exclude", "-x", help="Leave out notes matching this glob or #tag."),
     ] = None,
 ) -> None:
-    """Import notes into a question bank (re-importing updates in place and keeps history)."""
+    """Import notes into a question bank (re-importing updates in place and keeps history).
+
+    An Anki package imports its notes as questions: the first field is the question, the
+    second the answer; cloze notes give one question per cloze; images come along.
+    """
     from viva.bank.importer import ImportOptions
     from viva.cli import render, service
 

@@ -155,30 +155,43 @@ def interview(
                 "an interview needs a keyboard, or the answers in a file",
                 hint="run it in a terminal, or: viva interview --answers answers.jsonl --json",
             )
+    from viva.practice.plan import fill_notes, length_label
+
     out = render.console()
     with service() as viva:
         if voice:
             _check_voice(viva)
+        ui = lang or viva.preferences().ui_lang
         started = datetime.now(UTC)
         session, used_seed = viva.start_interview(
             plan, banks=bank, seed=seed, minutes=minutes, lang=lang
         )
         if not as_json:
-            out.print(f"{session.plan.title} · seed {used_seed} (replay with --seed {used_seed})")
+            title = session.plan.heading(ui)
+            length = length_label(session.plan, ui)
+            replay = (
+                f"种子 {used_seed}（用 --seed {used_seed} 重放）"
+                if ui == "zh"
+                else f"seed {used_seed} (replay with --seed {used_seed})"
+            )
+            out.print(f"{title} · {length} · {replay}", markup=False)
+            for note in fill_notes(session.plan, session.fills, ui):
+                out.print(note, style="yellow", markup=False)
         stage = None
+        stages = {s.name: s for s in session.plan.stages}
         while (asked := session.next()) is not None:
             if not as_json and asked.stage != stage:
                 stage = asked.stage
-                out.print(f"\n── {stage} ──", style="bold")
+                out.print(f"\n── {stages[stage].label(ui)} ──", style="bold", markup=False)
             if not as_json:
-                label = (
-                    "追问"
-                    if asked.follow_up_of is not None and asked.lang != "en"
-                    else ("Follow-up" if asked.follow_up_of is not None else "Q")
-                )
-                out.print(f"{label}: {asked.prompt}", style="bold")
+                out.print(f"{turn_label(asked, ui)}: {asked.prompt}", style="bold", markup=False)
                 if not voice:
-                    out.print(f"({asked.seconds} s; an empty line submits)", style="dim")
+                    out.print(
+                        f"（{asked.seconds} 秒；空行提交）"
+                        if ui == "zh"
+                        else f"({asked.seconds} s; an empty line submits)",
+                        style="dim",
+                    )
             if voice:
                 text, used = _spoken_answer(viva, asked, quiet=as_json)
                 timed_out = False
@@ -190,20 +203,35 @@ def interview(
                     asked.seconds, lambda left: out.print(f"  ⏱ {left:.0f} s left", style="dim")
                 )
                 if timed_out:
-                    out.print("Time is up: your answer so far is taken.", style="yellow")
+                    out.print(
+                        "时间到：已提交你到目前为止的回答。"
+                        if ui == "zh"
+                        else "Time's up: your answer so far is taken.",
+                        style="yellow",
+                    )
             grade = viva.grade_asked(asked, text)
-            session.answer(text, used, grade)
+            session.answer(text, used, grade, timed_out=timed_out)
             if not as_json:
                 # what was wrong is named in the report: a follow-up may ask about it first
+                # and the model answer waits for the report too: the follow-up may ask about it
                 told = grade.feedback[len(grade.contradicted) :]
-                out.print(f"→ {grade.score}/100  " + " ".join(told[:2]), style="dim")
+                out.print(f"→ {grade.score}/100  " + " ".join(told[:1]), style="dim")
         saved, report = viva.finish_interview(session, seed=used_seed, started_at=started)
     if as_json:
         from viva.wire import report_json
 
         render.print_json({"id": saved, "seed": used_seed, **report_json(report)})
     else:
-        render.interview_report(saved, report)
+        render.interview_report(saved, report, ui)
+
+
+def turn_label(asked: Asked, lang: str) -> str:
+    """ "第 3 题" / "Question 3", and for a follow-up "第 3 题 · 追问 1"."""
+    if lang == "en":
+        label = f"Question {asked.number}"
+        return label + (f" · follow-up {asked.follow_up}" if asked.follow_up else "")
+    label = f"第 {asked.number} 题"
+    return label + (f" · 追问 {asked.follow_up}" if asked.follow_up else "")
 
 
 def report(
@@ -211,20 +239,47 @@ def report(
         int | None, typer.Argument(help="Interview id (default: the latest).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md (Markdown) or json.")] = "md",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the Markdown: zh or en (default: the settings')."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
 ) -> None:
-    """Show or export a mock-interview report."""
+    """Show or export a mock-interview report: each answer beside the model answer."""
     from viva.cli import explained_errors, render, service
     from viva.errors import VivaError
 
     with explained_errors():
         if fmt not in ("md", "json"):
             raise VivaError(f"--format must be md or json (not {fmt!r})")
+        if lang not in (None, "zh", "en"):
+            raise VivaError(f"--lang must be zh or en (not {lang!r})")
     with service() as viva:
         saved = viva.interview(session)
+        ui = lang or viva.preferences().ui_lang
     if fmt == "json":
+        text = json.dumps({"id": saved.id, "seed": saved.seed, **saved.report}, ensure_ascii=False)
+    else:
+        from viva.export import report_markdown
+
+        finished = saved.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        text = report_markdown(saved.id, saved.report, ui, finished)
+    if output is not None:
+        with explained_errors():
+            try:
+                output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            except OSError as err:
+                raise VivaError(
+                    f"cannot write {str(output)!r}: {err.strerror}",
+                    hint="choose a folder you can write to",
+                ) from None
+        render.console().print(f"→ {output}", markup=False)
+    elif fmt == "json":
         render.print_json({"id": saved.id, "seed": saved.seed, **saved.report})
     else:
-        render.console().out(render.report_markdown(saved.id, saved.report), highlight=False)
+        render.console().out(text, highlight=False)
 
 
 def history() -> None:

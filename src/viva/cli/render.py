@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
     from viva.service import (
+        AnkiExport,
         BatchReport,
         CalibrationReport,
         ImportProgress,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
         Scope,
     )
     from viva.speech.models import Delivery, Transcript
+    from viva.store.edits import EditSummary
     from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
     from viva.store.recordings import SavedRecording
@@ -112,6 +114,13 @@ def import_report(report: ImportReport) -> None:
             f"{report.notes} notes, {report.questions} questions "
             f"({report.with_reference} with a reference answer)."
         )
+    for qid, prompt in report.edits_orphaned:
+        out.print(
+            f"Your edit of {qid} ({prompt}) is kept, but its note no longer has the question: "
+            "it is not drilled until the note brings it back (`viva bank edits` lists it)."
+        )
+    for qid, prompt in report.edits_over_changed:
+        out.print(f"The note of {qid} ({prompt}) changed; your edited version still stands.")
     problems = report.problems
     if problems:
         import_problems(problems)
@@ -125,6 +134,9 @@ PROBLEM_KINDS = {
     "missing-note": "links to notes not in the vault / 链接的笔记不在库中",
     "missing-heading": "links to headings or blocks not found / 找不到的标题或块",
     "cloze-skipped": "cloze cards not imported / 未导入的填空卡片",
+    "anki-skipped": "Anki notes not imported / 未导入的 Anki 笔记",
+    "anki-fields": "Anki fields not imported / 未导入的 Anki 字段",
+    "anki-audio": "sounds not imported / 未导入的音频",
     "other": "other / 其他",
 }
 PROBLEM_EXAMPLES = 3
@@ -147,6 +159,29 @@ def import_problems(problems: Sequence[NoteProblem]) -> None:
             err.print(f"    … and {len(found) - PROBLEM_EXAMPLES} more", markup=False)
     if any(len(found) > PROBLEM_EXAMPLES for found in groups.values()):
         err.print("  `viva import … --json` lists every problem.", markup=False)
+
+
+def anki_export(report: AnkiExport) -> None:
+    """What `viva export anki` wrote, and how to open it."""
+    out = console()
+    banks = ", ".join(report.banks)
+    images = f", {report.media} image(s)" if report.media else ""
+    out.print(
+        f"Wrote {report.notes} note(s) from {banks}{images} to {report.path}.",
+        markup=False,
+        soft_wrap=True,
+    )
+    if report.without_reference:
+        out.print(
+            f"{report.without_reference} question(s) have no reference answer yet: their card "
+            "backs are empty.",
+            markup=False,
+        )
+    out.print(
+        "In Anki: File > Import… and choose the file. Export again after editing your notes: "
+        "Anki updates the same cards.",
+        markup=False,
+    )
 
 
 def bank_overview(summaries: Sequence[BankSummary], questions: Sequence[Question]) -> None:
@@ -251,6 +286,8 @@ def question_panel(q: Question) -> None:
     where = f"{q.source.file}:{q.source.line}"
     number = f"{q.number}. " if q.number else ""
     footer = f"{q.bank} · {' / '.join(q.section)} · {where} · id {q.id}"
+    if q.is_edited:
+        footer += f" · edited: {', '.join(f.replace('_', ' ') for f in q.edited)}"
     console().print(
         Panel(
             Group(*parts),
@@ -260,6 +297,26 @@ def question_panel(q: Question) -> None:
             subtitle_align="left",
         )
     )
+
+
+def edits_table(edits: Sequence[EditSummary]) -> None:
+    """The edited questions: what changed, and whether the note still has the question."""
+    out = console()
+    if not edits:
+        out.print("No question is edited.")
+        return
+    table = Table(title=f"{len(edits)} edited questions", header_style="bold")
+    table.add_column("id")
+    table.add_column("question")
+    table.add_column("edited")
+    table.add_column("note")
+    for e in edits:
+        state = "changed since" if e.is_note_changed else "as when edited"
+        if not e.is_active:
+            state = "no longer has it"
+        fields = ", ".join(f.replace("_", " ") for f in e.fields)
+        table.add_row(e.question_id, e.prompt, fields, state)
+    out.print(table)
 
 
 def paths_table(paths: Paths) -> None:
@@ -373,7 +430,10 @@ def calibration_report(report: CalibrationReport) -> None:
     table.add_row("after (5-fold)", f"{report.pearson_after:.3f}", f"{report.rmse_after:.3f}")
     out = console()
     out.print(table)
-    out.print(f"Saved to {report.path}; used from now on. `viva calibrate --reset` undoes it.")
+    out.print(
+        f"Saved for the {report.profile!r} grading profile; used from now on."
+        " `viva calibrate --reset` undoes it."
+    )
 
 
 def ask(prompt: str) -> str:
@@ -429,58 +489,46 @@ def plan_report(plan: Plan) -> None:
     out.print(chart)
 
 
-def interview_report(saved: int, report: Report) -> None:
-    """The end-of-interview summary."""
+def interview_report(saved: int, report: Report, lang: str = "en") -> None:
+    """The end-of-interview summary: every stage of the plan, an empty one said so."""
     out = console()
-    out.print(f"\nInterview #{saved}: overall {report.overall}/100", style="bold")
+    zh = lang != "en"
+    title = report.title if zh else (report.title_en or report.title)
+    out.print(
+        f"\n模拟面试 #{saved} · {title}：总分 {report.overall}/100"
+        if zh
+        else f"\nMock interview #{saved} · {title}: overall {report.overall}/100",
+        style="bold",
+        markup=False,
+    )
     table = Table(header_style="bold")
-    table.add_column("stage")
-    table.add_column("score", justify="right")
-    table.add_column("questions", justify="right")
-    for stage, score, n in report.stages:
-        table.add_row(stage, str(score), str(n))
+    for column in ("环节", "得分", "题数") if zh else ("stage", "score", "questions"):
+        table.add_column(column, justify="left" if column in ("环节", "stage") else "right")
+    if report.every_stage:
+        for row in report.every_stage:
+            if row.score is None:
+                table.add_row(row.stage.label(lang), "—", "未进行" if zh else "not asked")
+            else:
+                table.add_row(row.stage.label(lang), str(row.score), str(row.turns))
+    else:
+        for stage, score, n in report.stages:
+            table.add_row(stage, str(score), str(n))
     out.print(table)
     if report.weakest:
-        out.print("Weakest: " + "; ".join(report.weakest))
-    out.print(f"`viva report {saved}` shows every answer; `--format md` exports it.")
+        out.print(("最薄弱：" if zh else "Weakest: ") + "; ".join(report.weakest))
+    out.print(
+        f"`viva report {saved}` 显示每道题的回答与参考答案；`--format md` 导出为 Markdown。"
+        if zh
+        else f"`viva report {saved}` shows every answer beside the model answer; "
+        "`--format md` exports it."
+    )
 
 
-def report_markdown(saved: int, data: dict[str, Any]) -> str:
-    """A saved report as Markdown."""
-    lines = [f"# Mock interview #{saved} ({data['plan']}): {data['overall']}/100", ""]
-    lines += ["| stage | score | questions |", "|---|---:|---:|"]
-    lines += [f"| {s['stage']} | {s['score']} | {s['questions']} |" for s in data["stages"]]
-    if data["weakest"]:
-        lines += ["", "Weakest topics: " + "; ".join(data["weakest"])]
-    prompts = {t["question_id"]: t["question"] for t in data["turns"] if t["follow_up_of"] is None}
-    review = [prompts[q] for q in data["review_next"] if q in prompts]
-    if review:
-        lines += ["", "Review next:", *(f"- {p}" for p in review)]
-    for n, turn in enumerate(data["turns"], 1):
-        kind = "Follow-up" if turn["follow_up_of"] is not None else "Question"
-        lines += [
-            "",
-            f"## {n}. {kind} ({turn['stage']}): {turn['question']}",
-            "",
-            f"Score {turn['score']}/100 · "
-            f"{turn['seconds_used']:.0f} of {turn['seconds_allowed']} s",
-            "",
-            "> " + (turn["answer"] or "(no answer)").replace("\n", "\n> "),
-        ]
-        # reports saved before partly and contradicted were told apart list them under covered
-        wrong = [
-            f"{c['text']} (you said “{c['said']}”; the reference says “{c['expected']}”)"
-            for c in turn.get("contradicted", ())
-        ]
-        for label, items in (
-            ("Got wrong", wrong),
-            ("Covered", turn["covered"]),
-            ("Partly", turn.get("partly", ())),
-            ("Missed", turn["missed"]),
-        ):
-            if items:
-                lines += ["", f"{label}: " + "; ".join(items)]
-    return "\n".join(lines) + "\n"
+def report_markdown(saved: int, data: dict[str, Any], lang: str = "en") -> str:
+    """A saved report as Markdown (see `viva.export`)."""
+    from viva.export import report_markdown as markdown
+
+    return markdown(saved, data, lang)
 
 
 def history_table(saved: Sequence[SavedInterview]) -> None:
@@ -497,7 +545,7 @@ def history_table(saved: Sequence[SavedInterview]) -> None:
         table.add_row(
             str(s.id),
             s.started_at.strftime("%Y-%m-%d %H:%M"),
-            s.plan,
+            str(s.report.get("title") or s.plan),  # reports saved before titles: the plan id
             str(s.overall),
             str(len(s.report.get("turns", []))),
         )

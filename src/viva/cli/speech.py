@@ -112,7 +112,7 @@ def list_recordings(
 
     with service() as viva:
         found = viva.recordings()
-        folder = viva.settings.recordings_dir
+        folder = viva.recordings_dir
     if as_json:
         from viva.wire import recording_json
 

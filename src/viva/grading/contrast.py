@@ -8,8 +8,12 @@ it, or shares its words):
 - a swapped term: the point names one member of a group of mutually exclusive terms
   (contrasts.txt: softmax/ReLU, encoder/decoder, 栈/队列, 增大/减小 …) and the answer names another
   member there, and never the point's;
-- a flipped polarity: the answer's window says the point almost word for word, with a negation
-  the point does not have (能 → 不能, is → isn't), or without the one it has;
+- pairs said the other way round: two terms or names the point gives different roles ("GPT
+  擅长生成，BERT 擅长分类"), each said with the other's role;
+- a flipped polarity: the answer negates a phrase the point states plainly ("越不容易过拟合"
+  against "越容易过拟合"), or states plainly what the point negates ("在参数空间上" against
+  "而不是参数空间上") — not where the negation is a condition (如果不是), a question (能不能),
+  a contrast with something else (不像 ARM), or says the same as the point (只公开 / 不公开);
 - a wrong number: the point says "三次握手" and the answer "两次握手" (same unit, another number,
   and the point's number nowhere in the answer); complexities alike (O(1) against O(n)).
 """
@@ -29,14 +33,7 @@ from viva.grading.text import Clause, content_words
 
 # a window is about the point when their USE cosine reaches this, or they share a content word
 ALIGNED = 0.45
-# a negation flip needs the window to say the point nearly word for word
-SAME_STATEMENT = 0.6
-SAME_WORDS = 0.5
 
-_NEGATORS = frozenset(
-    "不 没 没有 无法 不能 不会 不是 不可 不再 不必 无需 无须 并非 未 不用 不要 不应 不该 别 "
-    "not no never cannot can't isn't aren't doesn't don't won't wasn't without neither nor".split()
-)
 _LATIN = re.compile(r"[a-z]")
 _NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/第])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
 _NEGATED_PHRASE = re.compile(r"(?:不|没有|没|无|非|未)[\u4e00-\u9fff]{2}")
@@ -164,8 +161,10 @@ def find_contradiction(
     aligned.sort(key=lambda i: -similarity[i])
     return (
         _swapped_term(p, reading, aligned, similarity)
+        or _swapped_names(p, reading, aligned)
         or _wrong_number(point, reading, aligned)
-        or _flipped(point, p, reading, similarity)
+        or _negated_phrase(point, reading, aligned)
+        or _dropped_negation(point, reading, aligned)
     )
 
 
@@ -274,6 +273,8 @@ def _wrong_number(point: str, reading: Reading, aligned: Sequence[int]) -> Contr
             continue
         for i in aligned:
             for said, said_unit in reading.numbers[i]:
+                if said == "1" and unit == "个":
+                    continue  # "一个": an article as often as a count
                 if said_unit == unit and not same_math(said, number):
                     at, size = _find_number(windows[i].text, said, unit)
                     start = windows[i].start + max(at, 0)
@@ -308,36 +309,291 @@ _NOT_NEGATIONS = frozenset(
 )
 
 
-def _is_negation(token: str) -> bool:
-    """A negation word (不, 不能, 不容易, not …): a word of its own, or one that starts with
-    不/没/无/非/未 and is not a word of its own meaning (不同, 非常, 无论 …)."""
-    if token in _NEGATORS:
-        return True
-    return len(token) >= 2 and token[0] in "不没无非未" and token not in _NOT_NEGATIONS
+# Names a point can pair with roles: Latin technical words (GPT, prefix-tuning, Query) and the
+# domain dictionary's terms; a role is a word of the point said in the same clause as the name.
+_NAME = re.compile(r"(?<![a-z0-9_])[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*(?![a-z0-9_])")
+_CLAUSE_BREAK = re.compile(r"[，,。；;！？!?\n]")
+_COMMON_NAMES = frozenset(
+    "a an and are as at be by can do does for from how in is it its of on or that the this to "
+    "was were will with not no use used using each every all one two more most less than".split()
+)
 
 
-def _negations(view: _View) -> int:
-    return sum(1 for t in view.tokens if _is_negation(t))
+def _names(text: str) -> dict[str, list[int]]:
+    """Every name of a text with its offsets (text lower-cased)."""
+    found: dict[str, list[int]] = {}
+    for match in _NAME.finditer(text):
+        word = match.group(0)
+        if len(word) >= 2 and word not in _COMMON_NAMES:
+            found.setdefault(word, []).append(match.start())
+    for term in _domain_terms():
+        if _CJK_RUN.search(term):
+            at = text.find(term)
+            while at >= 0:
+                found.setdefault(term, []).append(at)
+                at = text.find(term, at + 1)
+    return found
 
 
-def _flipped(
-    point: str, p: _View, reading: Reading, similarity: Sequence[float]
-) -> Contradiction | None:
-    """Only the best-matching window: a negation elsewhere is another statement."""
-    best = max(range(len(reading.windows)), key=lambda i: similarity[i])
-    if similarity[best] < SAME_STATEMENT:
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@cache
+def _domain_terms() -> tuple[str, ...]:
+    from viva.bank.segment import domain_words
+
+    return tuple(sorted((w.lower() for w in domain_words() if len(w) >= 2), key=len))
+
+
+def _clause_of(text: str, at: int) -> tuple[int, int]:
+    """The clause around offset `at`: between the nearest breaks (，。；…)."""
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(text, 0, at):
+        start = match.end()
+    after = _CLAUSE_BREAK.search(text, at)
+    return start, after.start() if after else len(text)
+
+
+def _clause_role(text: str, at: int, size: int, anchors: Sequence[str]) -> str:
+    """The anchor word said after a name in its own clause ("GPT 擅长生成" -> 生成)."""
+    _, end = _clause_of(text, at)
+    best, role = end + 1, ""
+    for word in anchors:
+        found = text.find(word, at + size, end)
+        if 0 <= found < best:
+            best, role = found, word
+    return role
+
+
+def _swapped_names(p: _View, reading: Reading, aligned: Sequence[int]) -> Contradiction | None:
+    """Two names the point gives different roles ("GPT 擅长生成，BERT 擅长分类";
+    "prefix-tuning 每层都加参数，prompt-tuning 只在输入加"), said in one window of the answer
+    with the roles the other way round. Each name must occur once in the point and in the
+    window, and each role word once in each, so that "the other way round" is unambiguous."""
+    point_names = {n: at for n, at in _names(p.text).items() if len(at) == 1}
+    point_names = _outermost(point_names)
+    if len(point_names) < 2:
         return None
-    own = {w for w in p.words - reading.question.words if not _is_negation(w)} or set(p.words)
-    view = reading.views[best]
-    # "不可剥夺和循环等待" negates nothing about 循环等待: 不可剥夺 is another term of the reference
-    others = [t for t in reading.terms if t not in point]
-    if others:
-        text = reading.windows[best].text
-        for term in others:
-            text = text.replace(term, " ")
-        view = _View.of(text)
-    shared = len(own & view.words) / max(1, len(own))
-    if shared < SAME_WORDS or (_negations(p) > 0) == (_negations(view) > 0):
-        return None
-    window = reading.windows[best]
-    return Contradiction(window.text, point, Span(window.start, window.end), "negation")
+    for i in aligned:
+        view = reading.views[i]
+        window_names = {n: at for n, at in _names(view.text).items() if len(at) == 1}
+        common = sorted(set(point_names) & set(window_names))
+        if len(common) < 2:
+            continue
+        shared = {
+            w
+            for w in (p.words & view.words) | set(common)
+            if len(w) > 1 and p.text.count(w) == 1 and view.text.count(w) == 1
+        }
+        for a in common:
+            for b in common:
+                if a >= b:
+                    continue
+                anchors = [w for w in shared if not (w in a or a in w or w in b or b in w)]
+                if len(anchors) < 2:
+                    continue
+                pa = _clause_role(p.text, point_names[a][0], len(a), anchors)
+                pb = _clause_role(p.text, point_names[b][0], len(b), anchors)
+                wa = _clause_role(view.text, window_names[a][0], len(a), anchors)
+                wb = _clause_role(view.text, window_names[b][0], len(b), anchors)
+                if pa and pb and pa != pb and (wa, wb) == (pb, pa):
+                    at = window_names[a][0]
+                    start = reading.windows[i].start + at
+                    return Contradiction(
+                        reading.windows[i].text[at : at + len(a)],
+                        b,
+                        Span(start, start + len(a)),
+                        "term",
+                    )
+    return None
+
+
+def _outermost(names: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Drop a name found inside a longer one at the same place (注意力 in 自注意力)."""
+    spans = [(at[0], at[0] + len(n), n) for n, at in names.items()]
+    keep = {}
+    for start, end, name in spans:
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans):
+            keep[name] = names[name]
+    return keep
+
+
+# A negation and what it negates: 不容易过拟合, 不需要预训练, 没有关系, isn't stable.
+_ANSWER_NEGATION = re.compile(
+    r"(?:并不|根本不|从不|从来不|并没有|没有|不|没|无法|并非|未|无需|无须|不再)"
+)
+_MODALS = (
+    "需要",
+    "能够",
+    "可以",
+    "一定",
+    "应该",
+    "具有",
+    "具备",
+    "存在",
+    "属于",
+    "涉及",
+    "需",
+    "用",
+    "会",
+    "能",
+    "是",
+    "太",
+    "必",
+    "可",
+    "要",
+    "应",
+    "该",
+    "再",
+    "太会",
+    "怎么",
+)
+_NEGATIVE_POLARITY = re.compile(
+    r"不|没|无|非|未|缺乏|缺少|缺失|避免|防止|难以|忽略|丢失|失去|禁止|阻止|减少|降低|抑制|"
+    r"缓解|消除|去掉|去除|排除|放弃|\b(?:no|not|never|without|lack|lacks|avoid|avoids|prevent|"
+    r"prevents|cannot|neither|nor)\b|n't"
+)
+_CONDITIONAL = re.compile(
+    r"如果|若|假如|假设|要是|否则|不然|是否|能否|是不是|有没有|只要|除非|一旦|就算|即使|哪怕|"
+    r"\b(?:if|unless|whether|otherwise|when|once)\b"
+)
+_RESTRICTIVE = re.compile(r"只|仅|\b(?:only|just|solely)\b")
+_COMPLEMENTS = frozenset("好完够到对清全掉")
+_BEFORE = frozenset(("之前", "以前", "前的", "之后", "以后"))
+_CONTRASTED = re.compile(r"^[，,\s]*(?:而是|而|只|仅|只是|但|但是|而且|反而|rather|but|only)")
+_LATIN_NEGATION = re.compile(
+    r"\b(?:not|never|cannot|without)\s+(?:be\s+|been\s+|a\s+|an\s+|the\s+)?([a-z][a-z\-]{3,})"
+    r"|\b[a-z]+n't\s+(?:be\s+|a\s+|an\s+|the\s+)?([a-z][a-z\-]{3,})"
+)
+MIN_NEGATED = 2
+NEGATION_WINDOWS = 4
+
+
+def _negated_phrase(point: str, reading: Reading, aligned: Sequence[int]) -> Contradiction | None:
+    """The answer negates a phrase the point states plainly: "VC 维越大越不容易过拟合" against
+    "越容易过拟合", "不需要预训练" against "先预训练再微调". The phrase must be the point's
+    own words (two characters or more, a content word among them), said in the point with no
+    negation or negative verb near it (缺乏, 避免, 防止 … negate in their own way), and said in a
+    window of the answer that is about the point."""
+    p = point.lower()
+    for i in aligned[:NEGATION_WINDOWS]:
+        window = reading.windows[i]
+        text = reading.views[i].text
+        for run, at, lead in _negations_in(text):
+            phrase = _longest_prefix_in(run, p)
+            if not phrase:
+                continue
+            size = lead + len(phrase)
+            if any(term in text[max(0, at - 2) : at + size + 2] for term in reading.terms):
+                continue  # the reference's own term (不可剥夺)
+            where = p.find(phrase)
+            if not _has_content(phrase) or _NEGATIVE_POLARITY.search(phrase):
+                continue
+            start_p, end_p = _clause_of(p, where)
+            point_clause = p[start_p:end_p]
+            start_a, end_a = _clause_of(text, at)
+            said_clause = text[start_a:end_a]
+            if _NEGATIVE_POLARITY.search(point_clause) or _CONDITIONAL.search(point_clause):
+                continue  # the point's own clause negates, or only asks (是否编码了)
+            identity = re.match(r"(?:并|根本)?不是|并非|not\b", text[at : at + size])
+            if _CONDITIONAL.search(said_clause) or (
+                identity and _CONTRASTED.search(text[end_a : end_a + 12])
+            ):
+                continue  # "如果不是安全状态就…", "不是 A，而是 B": a condition or a contrast
+            if _RESTRICTIVE.search(point_clause):
+                continue  # "只公开 g 的幂" is said as well by "指数不公开"
+            tail = text[at + size : at + size + 2]
+            if tail[:1] in _COMPLEMENTS or tail in _BEFORE:
+                continue  # "没拟合好的残差", "没篡改之前": not a denial of the phrase
+            rest = text[:at] + text[at + size :]
+            if _plainly_said(phrase, rest):
+                continue  # "线性不可分的变成可分的": the answer says it plainly too
+            others = set(content_words(point_clause)) - set(content_words(phrase))
+            if others and not others & set(content_words(window.text)):
+                continue  # another subject ("A 不能为零" beside "ΔW 为零")
+            start = window.start + at
+            return Contradiction(
+                window.text[at : at + size],
+                point[where : where + len(phrase)],
+                Span(start, start + size),
+                "negation",
+            )
+    return None
+
+
+def _negations_in(text: str) -> list[tuple[str, int, int]]:
+    """(negated phrase, offset of the negation, length of negation + phrase) of a window."""
+    out = []
+    for match in _ANSWER_NEGATION.finditer(text):
+        at = match.start()
+        if any(text.startswith(word, at) for word in _NOT_NEGATIONS):
+            continue
+        if at > 0 and text[at - 1] == text[match.end() : match.end() + 1]:
+            continue  # 能不能, 是不是, 有没有: a question, not a denial
+        rest = text[match.end() :]
+        for modal in ("", *_MODALS):
+            if not rest.startswith(modal):
+                continue
+            run = re.match(r"[\u4e00-\u9fff]+", rest[len(modal) :])
+            if run is None:
+                continue
+            out.append((run.group(0), at, match.end() - at + len(modal)))
+    for match in _LATIN_NEGATION.finditer(text):
+        word = match.group(1) or match.group(2)
+        out.append((word, match.start(), match.end() - match.start() - len(word)))
+    return out
+
+
+def _longest_prefix_in(run: str, point: str) -> str:
+    """The longest start of `run` the point says (a Latin word must be a whole word)."""
+    if not _CJK_RUN.search(run):
+        return run if re.search(rf"(?<![a-z]){re.escape(run)}(?![a-z])", point) else ""
+    for end in range(len(run), MIN_NEGATED - 1, -1):
+        if run[:end] in point:
+            return run[:end]
+    return ""
+
+
+def _plainly_said(phrase: str, text: str) -> bool:
+    """`text` says `phrase` with no negation just before it."""
+    at = text.find(phrase)
+    while at >= 0:
+        if not _NEGATIVE_POLARITY.search(text[max(0, at - 3) : at]):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
+def _has_content(phrase: str) -> bool:
+    return bool(content_words(phrase))
+
+
+def _dropped_negation(point: str, reading: Reading, aligned: Sequence[int]) -> Contradiction | None:
+    """The answer states plainly what the point negates: "在参数空间上做梯度下降" against "在函数
+    空间而不是参数空间上", "需要大量标注数据" against "不需要大量标注数据". The negated phrase must
+    be said in a window about the point with no negation or negative verb just before it, and
+    not as a condition."""
+    p = point.lower()
+    for run, at, lead in _negations_in(p):
+        for i in aligned[:NEGATION_WINDOWS]:
+            text = reading.views[i].text
+            phrase = _longest_prefix_in(run, text)
+            if len(phrase) < MIN_NEGATED + 1 or not _has_content(phrase):
+                continue
+            if _plainly_said(phrase, p[:at] + " " + p[at + lead + len(phrase) :]):
+                continue  # "不安全状态不一定会死锁，但安全状态一定不会": the point says both
+            where = text.find(phrase)
+            start_a, end_a = _clause_of(text, where)
+            before = text[start_a:where]  # "不像 ARM 要付授权费": a negation anywhere before
+            if _NEGATIVE_POLARITY.search(before) or _CONDITIONAL.search(text[start_a:end_a]):
+                continue
+            if any(r.startswith(phrase) for r, _, _ in _negations_in(reading.whole.text)):
+                continue  # the answer negates it too, elsewhere: it knows both cases
+            window = reading.windows[i]
+            return Contradiction(
+                window.text[where : where + len(phrase)],
+                point[at : at + lead + len(phrase)],
+                Span(window.start + where, window.start + where + len(phrase)),
+                "negation",
+            )
+    return None

@@ -4,6 +4,11 @@ A teacher who grades part of a class by hand (`viva calibrate`) has told Viva wh
 answers to *this* question look like. A new answer close to a good exemplar is probably good,
 close to a poor one probably poor. Three signals carry that into the calibration; they are used
 only for questions with at least MIN_EXEMPLARS graded answers.
+
+A student who disputes a grade ("this grade is wrong": their own score) has graded one answer
+themselves. That one answer is enough for what is nearly the same answer: a later answer close
+to it (USE cosine from DISPUTE_FROM) moves toward the student's score, all the way when it says
+the same in other words (DISPUTE_FULL); an answer that says something else is graded as before.
 """
 
 from __future__ import annotations
@@ -23,14 +28,33 @@ from viva.grading.embedder import Vectors
 EXEMPLAR_FEATURES = ("exemplar_good", "exemplar_poor", "exemplar_neighbours")
 MIN_EXEMPLARS = 3
 NEIGHBOURS = 5
+# USE cosines of an answer with a disputed one. Chosen on paraphrases of a few answers (not on
+# any evaluation set): the same answer reworded or with a word changed sits at 0.96-0.99, a
+# different answer to the same question at 0.65-0.75, another topic below 0.3
+# (tests/grading/test_disputes.py measures them with the real model).
+DISPUTE_FROM = 0.80
+DISPUTE_FULL = 0.95
 
 
 @dataclass(frozen=True, slots=True)
 class Exemplar:
-    """A graded answer to a question: its text and its score (0-1)."""
+    """A graded answer to a question: its text and its score (0-1); `is_dispute` when the
+    student gave that score to correct a grade of theirs."""
 
     answer: str
     score: float
+    is_dispute: bool = False
+
+
+def dispute_pull(similarities: Sequence[float], scores: Sequence[float]) -> tuple[float, float]:
+    """(weight 0-1, score 0-1) of the disputed answer nearest to this one: how far the grade
+    moves toward the student's own score, and that score. Weight 0 when none is near."""
+    best = max(range(len(similarities)), key=lambda i: similarities[i], default=None)
+    if best is None:
+        return 0.0, 0.0
+    span = DISPUTE_FULL - DISPUTE_FROM
+    weight = min(1.0, max(0.0, (similarities[best] - DISPUTE_FROM) / span))
+    return weight, float(scores[best])
 
 
 class ExemplarSource(Protocol):

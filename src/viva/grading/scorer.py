@@ -22,7 +22,12 @@ from viva.grading.calibration import FEATURES, Calibration
 from viva.grading.contrast import Reading, find_contradiction
 from viva.grading.embedder import Embedder, EmbeddingCache, Vectors, embed_cached, get_embedder
 from viva.grading.exact import Exact, judge_exact, math_tokens
-from viva.grading.exemplars import MIN_EXEMPLARS, ExemplarSource, exemplar_signals
+from viva.grading.exemplars import (
+    MIN_EXEMPLARS,
+    ExemplarSource,
+    dispute_pull,
+    exemplar_signals,
+)
 from viva.grading.feedback import feedback_lines
 from viva.grading.models import (
     Contradiction,
@@ -141,22 +146,30 @@ class Grader:
             )
             s_at += n
             w_at += m
-        if self.exemplars is not None and self.calibration.exemplar_weights is not None:
+        if self.exemplars is not None:
             models = [(fast, fast_answers)]
             if semantic_vectors is not None and semantic is not None:
                 models.insert(0, (semantic, semantic_vectors[2]))
-            self._exemplar_signals(items, models)
+            self._exemplar_signals(items, models, fast, fast_answers)
 
     def _exemplar_signals(
-        self, items: Sequence[Prepared], models: Sequence[tuple[Embedder, Vectors]]
+        self,
+        items: Sequence[Prepared],
+        models: Sequence[tuple[Embedder, Vectors]],
+        fast: Embedder,
+        fast_answers: Vectors,
     ) -> None:
         assert self.exemplars is not None
         for i, item in enumerate(items):
-            found = [
-                e
-                for e in self.exemplars.exemplars_for(item.request.question)
-                if e.answer.strip() != item.answer_text
-            ]
+            graded = self.exemplars.exemplars_for(item.request.question)
+            disputes = [e for e in graded if e.is_dispute]
+            if disputes:  # the student's own scores: the same answer included
+                vectors = embed_cached(fast, [e.answer for e in disputes], self.cache)
+                similarities = [float(v) for v in vectors @ fast_answers[i]]
+                item.dispute = dispute_pull(similarities, [e.score for e in disputes])
+            if self.calibration.exemplar_weights is None:
+                continue
+            found = [e for e in graded if e.answer.strip() != item.answer_text]
             if len(found) < MIN_EXEMPLARS:
                 continue
             texts = [e.answer for e in found]
@@ -240,6 +253,10 @@ class Grader:
             lang == "zh" and not chinese_reference
         ):
             flags.append(Flag.OTHER_LANGUAGE)
+        weight, own = item.dispute
+        if weight > 0:  # the student scored a nearly identical answer: follow their score
+            raw += weight * (own - raw)
+            flags.append(Flag.YOUR_SCORE)
         return self._grade(raw, whole, tuple(results), tuple(flags), lang, feedback_lang, item)
 
     def _point(

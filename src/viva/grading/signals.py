@@ -105,6 +105,8 @@ class Prepared:
         self.signals: tuple[npt.NDArray[np.float64], list[Clause | None]] | None = None
         self.window_sims: npt.NDArray[np.float64] | None = None  # statements x windows (USE)
         self.exemplar: npt.NDArray[np.float64] | None = None
+        # (weight, score) of the nearest answer the student graded themselves (a dispute)
+        self.dispute: tuple[float, float] = (0.0, 0.0)
 
     @classmethod
     def make(cls, request: GradeRequest) -> Prepared:

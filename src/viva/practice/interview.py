@@ -1,8 +1,11 @@
-"""The mock interview: a plan of stages, the questions drawn for them, follow-ups, the report.
+"""The mock interview: the questions drawn for a plan's stages, follow-ups, the report.
 
 Pure domain code: the interview is a state machine fed with graded answers; the service grades,
 the CLI (or web page) asks and times. Questions are drawn without repeats, weighted toward weak
-and due material, with a seeded random generator so an interview can be replayed.
+and due material, with a seeded random generator so an interview can be replayed. A stage the
+chosen banks cannot fill draws from other banks; one nothing can fill is recorded as empty
+(`fills`), never dropped silently. Plans live in `viva.practice.plan`, the wording of
+follow-ups in `viva.practice.follow_ups`.
 """
 
 from __future__ import annotations
@@ -12,142 +15,44 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from viva.bank.models import LinkRole, Question
-from viva.errors import NotFoundError, VivaError
-from viva.grading.models import Contradiction, Coverage, Flag, Grade, KeyPointResult
+from viva.errors import VivaError
+from viva.grading.models import Contradiction, Coverage, Flag, Grade
+from viva.practice import follow_ups
+from viva.practice.plan import (
+    InterviewPlan,
+    PlanError,
+    Stage,
+    StageFill,
+    builtin_plans,
+    fill_of,
+    is_askable,
+    load_plan,
+    parse_plan,
+    stage_pools,
+)
 from viva.practice.scheduler import Memory, Scheduler
 
+__all__ = [
+    "GOOD_SCORE",
+    "Asked",
+    "InterviewPlan",
+    "MockInterview",
+    "PlanError",
+    "Report",
+    "Stage",
+    "StageFill",
+    "Turn",
+    "build_report",
+    "builtin_plans",
+    "challenge_prompt",
+    "load_plan",
+    "parse_plan",
+]
+
 GOOD_SCORE = 70
-
-
-class PlanError(VivaError):
-    """An interview plan file is not valid."""
-
-
-@dataclass(frozen=True, slots=True)
-class Stage:
-    """One part of the panel: where its questions come from and how long each answer gets."""
-
-    name: str
-    sections: tuple[str, ...]
-    count: int
-    seconds: int
-    follow_ups: int = 1
-    lang: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class InterviewPlan:
-    """The ordered stages of a panel."""
-
-    name: str
-    title: str
-    stages: tuple[Stage, ...]
-
-
-def builtin_plans() -> dict[str, Path]:
-    """The plans shipped with Viva, by name."""
-    folder = Path(str(resources.files("viva.practice").joinpath("plans")))
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
-
-
-def load_plan(name_or_path: str) -> InterviewPlan:
-    """A built-in plan by name, or a YAML file by path."""
-    plans = builtin_plans()
-    path = plans.get(name_or_path) or Path(name_or_path)
-    if not path.is_file():
-        raise NotFoundError(
-            f"no interview plan called {name_or_path!r}",
-            hint=f"built-in plans: {', '.join(plans)}; or give the path of a YAML plan",
-        )
-    return parse_plan(path.read_text(encoding="utf-8"), str(path))
-
-
-def parse_plan(text: str, source: str) -> InterviewPlan:
-    """Read a plan, reporting every problem with its file and line at once."""
-    import yaml
-
-    try:
-        nodes = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise PlanError(
-            f"{source}:{line}: not valid YAML ({getattr(err, 'problem', err)})"
-        ) from None
-    problems: list[str] = []
-    lines = _stage_lines(nodes)
-    if not isinstance(data, dict) or not isinstance(data.get("stages"), list) or not data["stages"]:
-        raise PlanError(
-            f"{source}:1: a plan needs a list of stages",
-            hint="see the built-in plans: viva interview --plan kaoyan-cs",
-        )
-    stages = []
-    for index, raw in enumerate(data["stages"]):
-        where = f"{source}:{lines[index] if index < len(lines) else 1}"
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: stage {index + 1} must be a mapping")
-            continue
-        stage, errors = _stage(raw, index)
-        problems.extend(f"{where}: {e}" for e in errors)
-        if stage is not None:
-            stages.append(stage)
-    if problems:
-        raise PlanError("\n".join(problems), hint="fix these lines of the plan and run again")
-    return InterviewPlan(
-        name=str(data.get("name") or Path(source).stem),
-        title=str(data.get("title") or data.get("name") or Path(source).stem),
-        stages=tuple(stages),
-    )
-
-
-def _stage_lines(node: Any) -> list[int]:
-    try:
-        for key, value in node.value:
-            if key.value == "stages":
-                return [item.start_mark.line + 1 for item in value.value]
-    except (AttributeError, TypeError):
-        pass
-    return []
-
-
-def _stage(raw: dict[str, Any], index: int) -> tuple[Stage | None, list[str]]:
-    errors = []
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        errors.append(f"stage {index + 1} needs a name")
-    sections = raw.get("sections", [])
-    if isinstance(sections, str):
-        sections = [sections]
-    if not isinstance(sections, list) or not sections:
-        errors.append("`sections` must list at least one section name")
-    numbers = {}
-    for key, default, low in (("count", 1, 1), ("seconds", 120, 10), ("follow_ups", 1, 0)):
-        value = raw.get(key, default)
-        if not isinstance(value, int) or value < low:
-            errors.append(f"`{key}` must be a whole number >= {low} (not {value!r})")
-        numbers[key] = value
-    lang = raw.get("lang")
-    if lang not in (None, "zh", "en"):
-        errors.append(f"`lang` must be zh or en (not {lang!r})")
-    if errors:
-        return None, errors
-    return (
-        Stage(
-            name=str(name),
-            sections=tuple(str(s) for s in sections),
-            count=int(numbers["count"]),
-            seconds=int(numbers["seconds"]),
-            follow_ups=int(numbers["follow_ups"]),
-            lang=lang,
-        ),
-        [],
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +67,10 @@ class Asked:
     question_id: str | None  # the bank question (for a follow-up: the one it follows)
     follow_up_of: int | None = None  # index of the turn it follows
     lang: str = "zh"
+    number: int = 0  # the question's number in the interview (a follow-up: its question's)
+    follow_up: int = 0  # 1, 2 … for the follow-ups of a question; 0 for the question
+    kind: str = "question"  # a follow-up's kind: topic, how, why, challenge … (follow_ups.py)
+    template: str = ""  # the follow-up template used (none is used twice in an interview)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +81,7 @@ class Turn:
     answer: str
     seconds_used: float
     grade: Grade
+    timed_out: bool = False  # the answer was taken when its time ran out
 
 
 @dataclass
@@ -181,11 +91,13 @@ class MockInterview:
     plan: InterviewPlan
     queue: list[tuple[Stage, Question]]
     turns: list[Turn] = field(default_factory=list)
+    fills: tuple[StageFill, ...] = ()  # where each stage's questions came from
     _pending: Asked | None = None
     _follow_ups: list[Asked] = field(default_factory=list)
     _rng: random.Random = field(default_factory=random.Random)
     _by_id: dict[str, Question] = field(default_factory=dict)
     _stage_of: Stage | None = None
+    _used: list[str] = field(default_factory=list)  # follow-up templates used so far
 
     @classmethod
     def start(
@@ -197,28 +109,35 @@ class MockInterview:
         *,
         now: datetime,
         seed: int,
+        extra: Sequence[Question] = (),
     ) -> MockInterview:
-        """Draw each stage's questions (no repeats; weak and due ones more likely)."""
+        """Draw each stage's questions (no repeats; weak and due ones more likely).
+
+        `questions` are the chosen banks'; a stage they cannot fill takes the rest from
+        `extra` (other banks, in order of preference). A stage nothing fills stays empty and
+        its `StageFill` says so.
+        """
         rng = random.Random(seed)
-        gradable = [q for q in questions if q.has_reference]
         used: set[str] = set()
         queue: list[tuple[Stage, Question]] = []
-        for stage in plan.stages:
-            wanted = {s.casefold() for s in stage.sections}
-            pool = [
-                q
-                for q in gradable
-                if q.id not in used and wanted & {p.casefold() for p in q.section}
-            ]
-            for q in _weighted_sample(pool, stage.count, memories, scheduler, now, rng):
+        fills = []
+        for index, stage in enumerate(plan.stages):
+            own_pool, extra_pool = stage_pools(stage, questions, extra, used)
+            mine = _weighted_sample(own_pool, stage.count, memories, scheduler, now, rng)
+            lent = _weighted_sample(
+                extra_pool, stage.count - len(mine), memories, scheduler, now, rng
+            )
+            for q in (*mine, *lent):
                 used.add(q.id)
                 queue.append((stage, q))
+            fills.append(fill_of(index, stage, mine, lent))
         if not queue:
             raise VivaError(
                 "no question of the banks matches any stage of this plan",
                 hint="import notes with matching sections, or use --bank builtin",
             )
-        return cls(plan=plan, queue=queue, _rng=rng, _by_id={q.id: q for q in gradable})
+        by_id = {q.id: q for q in (*extra, *questions) if q.has_reference}
+        return cls(plan=plan, queue=queue, fills=tuple(fills), _rng=rng, _by_id=by_id)
 
     def snapshot(self, encode: Callable[[Grade], dict[str, Any]]) -> dict[str, Any]:
         """The whole state as JSON values, so an interview can go on in another request."""
@@ -227,14 +146,17 @@ class MockInterview:
             "plan": {
                 "name": self.plan.name,
                 "title": self.plan.title,
+                "title_en": self.plan.title_en,
                 "stages": [asdict(s) for s in stages],
             },
-            "queue": [[stages.index(stage), q.id] for stage, q in self.queue],
+            "queue": [[stages.index(stage), q.id, q.bank] for stage, q in self.queue],
+            "fills": [asdict(f) for f in self.fills],
             "turns": [
                 {
                     "asked": asdict(t.asked),
                     "answer": t.answer,
                     "seconds_used": t.seconds_used,
+                    "timed_out": t.timed_out,
                     "grade": encode(t.grade),
                 }
                 for t in self.turns
@@ -243,6 +165,7 @@ class MockInterview:
             "follow_ups": [asdict(a) for a in self._follow_ups],
             "rng": _jsonable(self._rng.getstate()),
             "stage_of": None if self._stage_of is None else stages.index(self._stage_of),
+            "used_templates": list(self._used),
         }
 
     @classmethod
@@ -256,29 +179,53 @@ class MockInterview:
         a queued question deleted since is skipped)."""
         raw_plan = state["plan"]
         stages = tuple(Stage(**{**s, "sections": tuple(s["sections"])}) for s in raw_plan["stages"])
-        plan = InterviewPlan(raw_plan["name"], raw_plan["title"], stages)
+        plan = InterviewPlan(raw_plan["name"], raw_plan["title"], stages, raw_plan.get("title_en"))
         by_id = {q.id: q for q in questions if q.has_reference}
         rng = random.Random()
         rng.setstate(_tupled(state["rng"]))
         stage_of = state["stage_of"]
+        fills = tuple(
+            StageFill(**{**f, "lenders": tuple(f["lenders"])}) for f in state.get("fills", [])
+        )
         return cls(
             plan=plan,
-            queue=[(stages[i], by_id[qid]) for i, qid in state["queue"] if qid in by_id],
+            queue=[
+                (stages[entry[0]], by_id[entry[1]]) for entry in state["queue"] if entry[1] in by_id
+            ],
             turns=[
-                Turn(_asked(t["asked"]), t["answer"], float(t["seconds_used"]), decode(t["grade"]))
+                Turn(
+                    _asked(t["asked"]),
+                    t["answer"],
+                    float(t["seconds_used"]),
+                    decode(t["grade"]),
+                    bool(t.get("timed_out", False)),
+                )
                 for t in state["turns"]
             ],
+            fills=fills,
             _pending=None if state["pending"] is None else _asked(state["pending"]),
             _follow_ups=[_asked(a) for a in state["follow_ups"]],
             _rng=rng,
             _by_id=by_id,
             _stage_of=None if stage_of is None else stages[stage_of],
+            _used=list(state.get("used_templates", [])),
         )
 
     @property
     def asked_count(self) -> int:
         """Questions answered so far (follow-ups included)."""
         return len(self.turns)
+
+    @property
+    def questions_asked(self) -> int:
+        """Drawn questions answered so far (follow-ups not counted)."""
+        return sum(1 for t in self.turns if t.asked.follow_up_of is None)
+
+    @property
+    def questions_total(self) -> int:
+        """Drawn questions of the whole interview (follow-ups not counted)."""
+        pending = self._pending is not None and self._pending.follow_up_of is None
+        return self.questions_asked + len(self.queue) + int(pending)
 
     @property
     def remaining(self) -> int:
@@ -301,20 +248,24 @@ class MockInterview:
                 seconds=stage.seconds,
                 question_id=q.id,
                 lang=stage.lang or _lang_of(q.prompt),
+                number=self.questions_asked + 1,
             )
             self._stage_of = stage
         return self._pending
 
-    def answer(self, text: str, seconds_used: float, grade: Grade) -> Turn:
+    def answer(
+        self, text: str, seconds_used: float, grade: Grade, *, timed_out: bool = False
+    ) -> Turn:
         """Record the answer to the pending question; plan follow-ups it calls for."""
         asked = self._pending
         if asked is None:
             raise VivaError("no question is waiting for an answer")
         self._pending = None
-        turn = Turn(asked, text, seconds_used, grade)
+        turn = Turn(asked, text, seconds_used, grade, timed_out)
         self.turns.append(turn)
         if asked.follow_up_of is None:
             self._follow_ups = self._plan_follow_ups(len(self.turns) - 1, turn)
+            self._used.extend(a.template for a in self._follow_ups)
         return turn
 
     def _plan_follow_ups(self, index: int, turn: Turn) -> list[Asked]:
@@ -322,74 +273,121 @@ class MockInterview:
         if stage is None or stage.follow_ups == 0 or Flag.NO_ANSWER in turn.grade.flags:
             return []  # a student who said nothing is not chased: the panel moves on
         asked, grade = turn.asked, turn.grade
+        used = set(self._used)
         out: list[Asked] = []
-        points = list(grade.key_points)
-        if not points and grade.score < GOOD_SCORE and asked.reference:
-            # no marked points: the whole (short) reference is the point to chase
-            reference = asked.reference.strip()
-            points = [
-                KeyPointResult(reference, Coverage.MISSED, grade.similarity, context=reference)
-            ]
-        # what the answer got wrong first, then what it missed, then what it said only in part
-        order = (Coverage.CONTRADICTED, Coverage.MISSED, Coverage.PARTLY)
-        missed = sorted(
-            (k for k in points if k.coverage in order),
-            key=lambda k: (order.index(k.coverage), k.confidence),
-        )
-        covered = [k for k in points if k.coverage is Coverage.COVERED]
-        for point in missed[: stage.follow_ups]:
-            if point.contradiction is not None:
-                prompt = challenge_prompt(asked.lang, point.contradiction)
-            else:
-                prompt = follow_up_prompt(
-                    asked.lang, point.text, covered[0].text if covered else None, self._rng
-                )
-            if _normal(prompt) == _normal(asked.prompt):
-                continue
+
+        def add(
+            probe: follow_ups.Probe,
+            reference: str,
+            points: tuple[str, ...],
+            question_id: str | None = asked.question_id,
+            seconds: int = stage.follow_up_seconds,
+        ) -> None:
+            used.add(probe.template)
             out.append(
                 Asked(
                     stage.name,
-                    prompt,
-                    point.context or point.text,
-                    (point.text,),
-                    stage.seconds // 2 or 30,
-                    asked.question_id,
+                    probe.prompt,
+                    reference,
+                    points,
+                    seconds,
+                    question_id,
                     index,
                     asked.lang,
+                    number=asked.number,
+                    follow_up=len(out) + 1,
+                    kind=probe.kind,
+                    template=probe.template,
                 )
             )
+
+        if follow_ups.is_beside_the_point(grade, turn.answer, asked.prompt):
+            probe = follow_ups.probe_answer(
+                grade,
+                question=asked.prompt,
+                answer=turn.answer,
+                lang=asked.lang,
+                used=used,
+                rng=self._rng,
+            )
+            if probe is not None:
+                add(probe, asked.reference, asked.key_points)
+            return out
+        # what the answer got wrong first, then what it missed, then what it said only in part
+        order = (Coverage.CONTRADICTED, Coverage.MISSED, Coverage.PARTLY)
+        chased = sorted(
+            (k for k in grade.key_points if k.coverage in order),
+            key=lambda k: (order.index(k.coverage), k.confidence),
+        )
+        topics: set[str] = set()
+        for point in chased:
+            if len(out) >= stage.follow_ups:
+                break
+            probe = follow_ups.probe_point(
+                point,
+                question=asked.prompt,
+                answer=turn.answer,
+                reference=asked.reference,
+                grade=grade,
+                lang=asked.lang,
+                used=used,
+                rng=self._rng,
+            )
+            if (
+                probe is None
+                or probe.kind in topics
+                or _normal(probe.prompt) == _normal(asked.prompt)
+            ):
+                continue
+            if probe.kind in ("more", "retry", "detail"):
+                topics.add(probe.kind)  # "anything else?" is asked once per question
+            add(probe, point.context or point.text, (point.text,))
+        if not out and not grade.key_points and grade.score < GOOD_SCORE:
+            # no marked points (a short or a personal answer): ask for more of it
+            probe = follow_ups.probe_answer(
+                grade,
+                question=asked.prompt,
+                answer=turn.answer,
+                lang=asked.lang,
+                used=used,
+                rng=self._rng,
+            )
+            if probe is not None:
+                add(probe, asked.reference, asked.key_points)
         if not out and grade.score >= GOOD_SCORE and asked.question_id:
-            # a good answer: sometimes follow the thread the note links to, or else go one
-            # level deeper in the same section
-            source = self._by_id.get(asked.question_id)
-            asked_ids = {t.asked.question_id for t in self.turns}
-            queued = {q.id for _, q in self.queue}
-            linked = [
-                self._by_id[link.question_id]
-                for link in (source.links if source else ())
-                if link.role is LinkRole.FOLLOW_UP and link.question_id in self._by_id
-            ]
-            same_section = [
-                q
-                for q in self._by_id.values()
-                if source is not None and q.section == source.section and q.id != source.id
-            ]
-            candidates = [q for q in (linked or same_section) if q.id not in asked_ids | queued]
-            if candidates and self._rng.random() < 0.5:
-                q = self._rng.choice(candidates)
-                out.append(
-                    Asked(
-                        stage.name,
-                        q.prompt,
-                        q.reference or "",
-                        tuple(k.text for k in q.key_points),
-                        stage.seconds,
-                        q.id,
-                        index,
-                        asked.lang,
-                    )
-                )
+            deeper = self._deeper(asked, used)
+            if deeper is not None:
+                probe, q = deeper
+                points = tuple(k.text for k in q.key_points)
+                add(probe, q.reference or "", points, q.id, stage.seconds)
         return out[: stage.follow_ups]
+
+    def _deeper(self, asked: Asked, used: set[str]) -> tuple[follow_ups.Probe, Question] | None:
+        """After a good answer, sometimes: the thread the note links to (延伸), or else a
+        question one level deeper in the same section of the same bank."""
+        source = self._by_id.get(asked.question_id or "")
+        if source is None:
+            return None
+        asked_ids = {t.asked.question_id for t in self.turns}
+        queued = {q.id for _, q in self.queue}
+        linked = [
+            self._by_id[link.question_id]
+            for link in source.links
+            if link.role is LinkRole.FOLLOW_UP and link.question_id in self._by_id
+        ]
+        same_section = [
+            q
+            for q in self._by_id.values()
+            if q.section == source.section and q.id != source.id and q.bank == source.bank
+        ]
+        kind = "linked" if linked else "deeper"
+        candidates = [
+            q for q in (linked or same_section) if q.id not in asked_ids | queued and is_askable(q)
+        ]
+        if not candidates or self._rng.random() >= 0.5:
+            return None
+        q = self._rng.choice(candidates)
+        return follow_ups.lead_in(kind, q.prompt, asked.lang, used, self._rng), q
 
 
 def _asked(data: Mapping[str, Any]) -> Asked:
@@ -404,61 +402,10 @@ def _tupled(value: Any) -> Any:
     return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
 
 
-_TEMPLATES_ZH = (
-    "你刚才提到了“{covered}”，那“{missed}”具体是怎么回事？",
-    "你说到了“{covered}”。能再展开讲讲“{missed}”吗？",
-    "好的。那关于“{missed}”，你是怎么理解的？",
-)
-_TEMPLATES_ZH_NONE = (
-    "我们换个角度：关于“{missed}”，你能具体说说吗？",
-    "那你能解释一下“{missed}”吗？",
-)
-_TEMPLATES_EN = (
-    "You mentioned “{covered}” — how does “{missed}” fit in?",
-    "Good. Could you say more about “{missed}”?",
-    "And what about “{missed}”? How would you explain it?",
-)
-_TEMPLATES_EN_NONE = (
-    "Let me ask it differently: what can you tell me about “{missed}”?",
-    "Could you explain “{missed}”?",
-)
-
-
-# a contradicted point is challenged, not corrected: the student gets a chance to fix it
-_CHALLENGE_ZH = {
-    "term": "你刚才说的是“{said}”，确定吗？再想想这里应该是什么。",
-    "number": "你刚才说是“{said}”，再算一下，这个数对吗？",
-    "negation": "你刚才说“{said}”，再想想，真的是这样吗？",
-    "verdict": "你的判断是“{said}”，再想想，理由站得住吗？",
-}
-_CHALLENGE_EN = {
-    "term": "You said “{said}” — are you sure? Think again about what belongs there.",
-    "number": "You said “{said}” — could you check that number again?",
-    "negation": "You said “{said}” — are you sure that holds?",
-    "verdict": "Your verdict was “{said}” — are you sure? Walk me through why.",
-}
-
-
 def challenge_prompt(lang: str, contradiction: Contradiction) -> str:
     """A follow-up that questions what the answer got wrong (without giving the answer away)."""
-    pool = _CHALLENGE_EN if lang == "en" else _CHALLENGE_ZH
-    template = pool.get(contradiction.kind, pool["negation"])
-    return template.format(said=_clip(contradiction.said))
-
-
-def follow_up_prompt(lang: str, missed: str, covered: str | None, rng: random.Random) -> str:
-    """A follow-up in the panel's voice about a missed point (varied templates)."""
-    missed = _clip(missed)
-    if lang == "en":
-        pool = _TEMPLATES_EN if covered else _TEMPLATES_EN_NONE
-    else:
-        pool = _TEMPLATES_ZH if covered else _TEMPLATES_ZH_NONE
-    return rng.choice(pool).format(missed=missed, covered=_clip(covered or ""))
-
-
-def _clip(text: str, limit: int = 30) -> str:
-    text = text.strip().rstrip("。.；;，,")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    probe = follow_ups.challenge(lang, contradiction, ())
+    return "" if probe is None else probe.prompt
 
 
 def _normal(text: str) -> str:
@@ -494,15 +441,28 @@ def _weighted_sample(
 
 
 @dataclass(frozen=True, slots=True)
+class StageResult:
+    """One stage of the plan in the report: its score, or why it has none."""
+
+    stage: Stage
+    fill: StageFill | None  # None: an interview stored before fills were kept
+    score: int | None  # mean of its turns; None when nothing was asked
+    turns: int
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The end-of-interview report."""
 
     plan: str
     overall: int
-    stages: tuple[tuple[str, int, int], ...]  # stage, mean score, turns
+    stages: tuple[tuple[str, int, int], ...]  # stage, mean score, turns (stages asked)
     turns: tuple[Turn, ...]
     weakest: tuple[str, ...]  # the three weakest topics (sections or stages)
     review_next: tuple[str, ...]  # question ids to review next
+    title: str = ""
+    title_en: str | None = None
+    every_stage: tuple[StageResult, ...] = ()  # every stage of the plan, asked or not
 
 
 def build_report(interview: MockInterview, sections: Mapping[str, tuple[str, ...]]) -> Report:
@@ -528,4 +488,19 @@ def build_report(interview: MockInterview, sections: Mapping[str, tuple[str, ...
             if t.asked.question_id and t.grade.score < GOOD_SCORE
         )
     )
-    return Report(interview.plan.name, overall, stages, turns, weakest, review)
+    fills = {f.stage: f for f in interview.fills}
+    every = []
+    for index, stage in enumerate(interview.plan.stages):
+        scores = by_stage.get(stage.name, [])
+        every.append(
+            StageResult(
+                stage,
+                fills.get(index),
+                round(sum(scores) / len(scores)) if scores else None,
+                len(scores),
+            )
+        )
+    plan = interview.plan
+    return Report(
+        plan.name, overall, stages, turns, weakest, review, plan.title, plan.title_en, tuple(every)
+    )

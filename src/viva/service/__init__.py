@@ -18,6 +18,8 @@ from viva.config import Settings
 from viva.service.bank import (
     BUILTIN_BANK,
     DEFAULT_BANK,
+    OWN_BANK,
+    AnkiExport,
     BankService,
     ImportProgress,
     ImportReport,
@@ -25,9 +27,11 @@ from viva.service.bank import (
     SectionCount,
     builtin_dir,
 )
+from viva.service.edits import EditService
 from viva.service.grading import (
     BatchReport,
     CalibrationReport,
+    DisputeError,
     GradingService,
     QuestionNotGradable,
 )
@@ -36,7 +40,7 @@ from viva.service.practice import DrillStatus, PracticeService
 from viva.service.preferences import Preferences, Scope
 from viva.service.runtime import Runtime
 from viva.service.speech import SpeechService, Transcription
-from viva.service.unit import UnitOfWork
+from viva.service.unit import LOCAL_USER, UnitOfWork, UserNotFound
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -47,9 +51,12 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_BANK",
     "DEFAULT_BANK",
+    "OWN_BANK",
+    "AnkiExport",
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "DisputeError",
     "DrillStatus",
     "ImportProgress",
     "ImportReport",
@@ -60,6 +67,7 @@ __all__ = [
     "SectionCount",
     "Transcription",
     "UnitOfWork",
+    "UserNotFound",
     "Viva",
     "builtin_dir",
 ]
@@ -75,6 +83,7 @@ class Areas:
     def __init__(self, runtime: Runtime, unit: UnitOfWork) -> None:
         self.unit = unit
         self.bank = BankService(runtime, unit)
+        self.edits = EditService(runtime, unit, self.bank)
         self.grading = GradingService(runtime, unit, self.bank)
         self.practice = PracticeService(runtime, unit, self.bank)
         self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
@@ -99,6 +108,10 @@ def _bank(a: Areas) -> BankService:
     return a.bank
 
 
+def _edits(a: Areas) -> EditService:
+    return a.edits
+
+
 def _grading(a: Areas) -> GradingService:
     return a.grading
 
@@ -118,9 +131,12 @@ def _speech(a: Areas) -> SpeechService:
 class Viva:
     """The local user's façade over the runtime and the area services."""
 
-    def __init__(self, settings: Settings, *, runtime: Runtime | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, runtime: Runtime | None = None, user: str = LOCAL_USER
+    ) -> None:
         self.runtime = runtime or Runtime(settings)
         self.settings = self.runtime.settings
+        self.user = user  # the CLI and the local web app: the local user
         self._areas: Areas | None = None  # set on a bound façade (see bound())
 
     # --- units of work ------------------------------------------------------------------
@@ -130,16 +146,40 @@ class Viva:
         if self._areas is not None:
             yield self._areas
             return
-        with UnitOfWork(self.runtime) as unit:
+        with UnitOfWork(self.runtime, user=self.user) as unit:
             yield Areas(self.runtime, unit)
 
     @contextmanager
     def bound(self) -> Iterator[Viva]:
         """A façade whose calls all share one unit of work (one connection): a request's."""
-        with UnitOfWork(self.runtime) as unit:
-            viva = Viva(self.settings, runtime=self.runtime)
+        with UnitOfWork(self.runtime, user=self.user) as unit:
+            viva = Viva(self.settings, runtime=self.runtime, user=self.user)
             viva._areas = Areas(self.runtime, unit)
             yield viva
+
+    def as_user(self, name: str) -> Viva:
+        """A façade on the same runtime acting for another user (until sign-in exists, #18:
+        the service and its tests use it; the CLI and local web stay the local user)."""
+        return Viva(self.settings, runtime=self.runtime, user=name)
+
+    def add_user(self, name: str) -> Viva:
+        """Add a user (a name of 1-64 letters, digits, '-', '_' or '.'); returns their façade."""
+        from viva.service.users import add_user
+
+        add_user(self.runtime, name)
+        return self.as_user(name)
+
+    @property
+    def recordings_dir(self) -> Path:
+        """The user's recorded answers (`<data>/users/<name>/recordings`)."""
+        with self.areas() as areas:
+            return areas.unit.recordings_dir
+
+    @property
+    def uploads_dir(self) -> Path:
+        """The notes the user uploaded in the web app (`<data>/users/<name>/uploads`)."""
+        with self.areas() as areas:
+            return areas.unit.uploads_dir
 
     def close(self) -> None:
         """Release the database connections (of the whole runtime)."""
@@ -175,9 +215,11 @@ class Viva:
     paths = _via(_bank, BankService.paths)
     import_notes = _via(_bank, BankService.import_notes)
     import_staged = _via(_bank, BankService.import_staged)
+    import_anki = _via(_bank, BankService.import_anki)
+    export_anki = _via(_bank, BankService.export_anki)
     ensure_builtin = _via(_bank, BankService.ensure_builtin)
     set_bank_enabled = _via(_bank, BankService.set_bank_enabled)
-    export_builtin = _via(_bank, BankService.export_builtin)
+    export_bank = _via(_bank, BankService.export_bank)
     banks = _via(_bank, BankService.banks)
     default_banks = _via(_bank, BankService.default_banks)
     resolved_scope = _via(_bank, BankService.resolved_scope)
@@ -186,27 +228,26 @@ class Viva:
     question = _via(_bank, BankService.question)
     search = _via(_bank, BankService.search)
 
-    # --- grading ------------------------------------------------------------------------
-    @property
-    def calibration_path(self) -> Path:
-        """The user's own calibration for the grading profile (absent: the shipped default)."""
-        with self.areas() as areas:
-            return areas.grading.calibration_path
+    # --- the student's edits --------------------------------------------------------------
+    edit_question = _via(_edits, EditService.edit_question)
+    restore_note = _via(_edits, EditService.restore_note)
+    note_version = _via(_edits, EditService.note_version)
+    add_question = _via(_edits, EditService.add_question)
+    remove_question = _via(_edits, EditService.remove_question)
+    edits = _via(_edits, EditService.edits)
+    edit_state = _via(_edits, EditService.edit_state)
 
+    # --- grading ------------------------------------------------------------------------
     calibration = _via(_grading, GradingService.calibration)
     grade_request = _via(_grading, GradingService.grade_request)
     grade = _via(_grading, GradingService.grade)
     grade_batch = _via(_grading, GradingService.grade_batch)
     calibrate = _via(_grading, GradingService.calibrate)
     reset_calibration = _via(_grading, GradingService.reset_calibration)
+    dispute_grade = _via(_grading, GradingService.dispute_grade)
+    disputes = _via(_grading, GradingService.disputes)
 
     # --- practice -----------------------------------------------------------------------
-    @property
-    def fsrs_parameters_path(self) -> Path:
-        """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
-        with self.areas() as areas:
-            return areas.practice.fsrs_parameters_path
-
     optimize = _via(_practice, PracticeService.optimize)
     drill_queue = _via(_practice, PracticeService.drill_queue)
     drill_counts = _via(_practice, PracticeService.drill_counts)
@@ -224,6 +265,7 @@ class Viva:
     start_interview = _via(_interviews, InterviewService.start_interview)
     interview_plans = _via(_interviews, InterviewService.interview_plans)
     named_plan = _via(_interviews, InterviewService.named_plan)
+    interview_fills = _via(_interviews, InterviewService.interview_fills)
     begin_interview = _via(_interviews, InterviewService.begin_interview)
     live_interview = _via(_interviews, InterviewService.live_interview)
     answer_interview = _via(_interviews, InterviewService.answer_interview)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import shutil
+import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
@@ -23,6 +24,7 @@ from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     from viva.bank.importer import ImportOptions
+    from viva.bank.note import ParsedNote
     from viva.bank.reader import NoteFile, NoteText
     from viva.bank.search import SearchHit
     from viva.service.runtime import Runtime
@@ -31,6 +33,8 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
 
 BUILTIN_BANK = "builtin"
 DEFAULT_BANK = "default"
+ANKI_SUFFIXES = (".apkg", ".colpkg")  # Anki packages: `viva import` reads them as decks
+OWN_BANK = "my-questions"  # questions the student adds in Viva (no note behind them)
 
 #: Called with (stage, done, total) while an import runs; stages: read, parse, write.
 ImportProgress = Callable[[str, int, int], None]
@@ -48,6 +52,11 @@ class ImportReport:
     plan: SyncPlan
     problems: tuple[NoteProblem, ...] = ()
     is_unchanged_vault: bool = False  # every note identical to the last import: nothing parsed
+    # (id, prompt as the student edited it) of edited questions that left their note: the
+    # edit is kept (the question returns with it if the note brings it back), but not drilled
+    edits_orphaned: tuple[tuple[str, str], ...] = ()
+    # ... of edited questions whose note text changed: the student's version still stands
+    edits_over_changed: tuple[tuple[str, str], ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -79,6 +88,8 @@ class ImportReport:
             "updated": list(plan.updated),
             "retired": list(plan.retired),
             "problems": [problem_json(p) for p in self.problems],
+            "edits_orphaned": [{"id": i, "prompt": p} for i, p in self.edits_orphaned],
+            "edits_over_changed": [{"id": i, "prompt": p} for i, p in self.edits_over_changed],
         }
 
 
@@ -105,6 +116,17 @@ class SectionCount:
     name: str
     path: str  # "A / B", as `--section` takes it
     questions: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiExport:
+    """What `viva export anki` wrote."""
+
+    path: Path
+    banks: tuple[str, ...]
+    notes: int
+    media: int
+    without_reference: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +159,7 @@ class BankService:
             database=str(s.db_path) if s.database_url is None else _hide_password(s.database_url),
             assets=s.assets_dir,
             models=s.models_dir,
-            recordings=s.recordings_dir,
+            recordings=self.unit.recordings_dir,
             builtin_bank=builtin_dir(),
         )
 
@@ -161,6 +183,10 @@ class BankService:
             ImportFailed: nothing importable, or a named file cannot be read (nothing written).
         """
         _check_bank_name(bank)
+        if any(Path(p).suffix.lower() in ANKI_SUFFIXES for p in paths):
+            return self.import_anki(
+                paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
+            )
         return self._import(
             paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
         )
@@ -202,6 +228,7 @@ class BankService:
         is_builtin: bool = False,
         staged: Sequence[StagedNotes] = (),
         options: ImportOptions | None = None,
+        read: Mapping[str, ParsedNote] | None = None,
     ) -> ImportReport:
         from viva.bank.importer import ImportOptions, build_bank, read_notes
         from viva.bank.reader import discover
@@ -224,8 +251,10 @@ class BankService:
         )
         skipped.extend(_damaged_warnings(texts))
         with self.unit.reader() as conn:
-            bank_id = repo.find_bank_id(conn, bank)
-            stored_notes = repo.stored_notes(conn, bank_id) if bank_id is not None else {}
+            bank_id = repo.find_bank_id(conn, self.unit.user_id, bank)
+            stored_notes = (
+                repo.stored_notes(conn, self.unit.user_id, bank_id) if bank_id is not None else {}
+            )
             # chosen options may import the same notes differently: then always parse
             unchanged = (
                 bank_id is not None
@@ -234,7 +263,7 @@ class BankService:
             )
             if unchanged:
                 assert bank_id is not None
-                stored = repo.stored_questions(conn, bank_id)
+                stored = repo.stored_questions(conn, self.unit.user_id, bank_id)
         if unchanged:
             ids = tuple(
                 qid for qid, q in stored.items() if q.is_active and is_within(q.note_source, roots)
@@ -257,12 +286,19 @@ class BankService:
             problems=skipped,
             on_progress=progress("parse"),
             options=options,
+            read=read,
+            owner="" if is_builtin else self.unit.id_owner,
         )
         if staged:
             build = _relocated(build, staged, roots)
         with self.unit.reader() as conn:
-            stored = repo.stored_questions(conn, bank_id) if bank_id is not None else {}
-        plan = plan_sync(build.questions, stored, build.roots)
+            stored = (
+                repo.stored_questions(conn, self.unit.user_id, bank_id)
+                if bank_id is not None
+                else {}
+            )
+            plan = plan_sync(build.questions, stored, build.roots)
+            orphaned, over_changed = _edits_touched(conn, self.unit.user_id, plan)
         report = ImportReport(
             bank=bank,
             is_dry_run=dry_run,
@@ -271,6 +307,8 @@ class BankService:
             with_reference=sum(1 for q in build.questions if q.has_reference),
             plan=plan,
             problems=build.problems,
+            edits_orphaned=orphaned,
+            edits_over_changed=over_changed,
         )
         if dry_run:
             return report
@@ -278,10 +316,15 @@ class BankService:
             on_progress("write", 0, len(build.questions))
         asset_names = self._copy_assets(build, read_roots)
         with self.unit.transaction() as conn:
-            bank_id = repo.ensure_bank(conn, bank, is_builtin=is_builtin, now=started)
-            repo.apply_import(conn, bank_id, build, plan, now=started, asset_names=asset_names)
+            bank_id = repo.ensure_bank(
+                conn, self.unit.user_id, bank, is_builtin=is_builtin, now=started
+            )
+            repo.apply_import(
+                conn, self.unit.user_id, bank_id, build, plan, now=started, asset_names=asset_names
+            )
             repo.record_run(
                 conn,
+                self.unit.user_id,
                 bank_id,
                 build,
                 report.counts,
@@ -296,7 +339,7 @@ class BankService:
         if bank_id is None:
             return ()
         with self.unit.reader() as conn:
-            return tuple(repo.last_run_problems(conn, bank_id))
+            return tuple(repo.last_run_problems(conn, self.unit.user_id, bank_id))
 
     def _copy_assets(self, build: BankBuild, roots: Sequence[str]) -> dict[str, str]:
         """Copy the images notes embed into the data dir, named by content (deduplicated).
@@ -325,6 +368,113 @@ class BankService:
             names[file] = name
         return names
 
+    # --- Anki decks (issue 15) ----------------------------------------------------------
+    def export_anki(
+        self, target: Path, *, banks: Sequence[str] | None = None, now: datetime | None = None
+    ) -> AnkiExport:
+        """Write the questions of `banks` (default: see `default_banks`) as an Anki package."""
+        from viva.bank.anki import export_deck
+        from viva.store.anki import write_package
+
+        target = target.expanduser()
+        if target.suffix.lower() != ".apkg":
+            raise VivaError(
+                f"{str(target)!r} does not end in .apkg",
+                hint="name the file like my-notes.apkg: Anki imports .apkg packages",
+            )
+        if target.is_dir():
+            raise VivaError(f"{str(target)!r} is a folder", hint="give a file name ending in .apkg")
+        questions = self.questions(banks=banks)
+        if not questions:
+            raise VivaError(
+                "there are no questions to export",
+                hint="`viva import NOTES` first, or name a bank with --bank",
+            )
+        assets = self.settings.assets_dir
+        deck = export_deck(questions, asset_exists=lambda name: (assets / name).is_file())
+        try:
+            write_package(deck, target, assets=assets, now=now or now_utc())
+        except OSError as err:
+            raise VivaError(
+                f"cannot write {str(target)!r}: {err.strerror or err}",
+                hint="choose a folder you can write to",
+            ) from None
+        return AnkiExport(
+            path=target,
+            banks=tuple(sorted({q.bank for q in questions})),
+            notes=len(deck.notes),
+            media=len(deck.media),
+            without_reference=deck.without_reference,
+        )
+
+    def import_anki(
+        self,
+        paths: Sequence[Path],
+        *,
+        bank: str = DEFAULT_BANK,
+        dry_run: bool = False,
+        on_progress: ImportProgress | None = None,
+        now: datetime | None = None,
+        options: ImportOptions | None = None,
+    ) -> ImportReport:
+        """Import one Anki package's notes into `bank`, through the notes' import.
+
+        The package is unpacked in the staging folder (its images under safe names), read into
+        one note of the bank (`anki_notes.py`) and imported as that note, recorded under the
+        package's path: a re-import of the same file updates and retires its questions.
+
+        Raises:
+            ImportFailed: not one package, or a package Viva cannot read (nothing written).
+        """
+        from viva.bank.anki_notes import deck_note
+        from viva.store.anki import read_package
+
+        _check_bank_name(bank)
+        if len(paths) != 1 or (options is not None and not options.is_default):
+            raise ImportFailed(
+                "an Anki package is imported on its own, without --questions, --include "
+                "or --exclude",
+                hint="run one `viva import DECK.apkg --bank NAME` per package",
+            )
+        source = Path(paths[0]).expanduser()
+        if not source.is_file():
+            raise ImportFailed(
+                f"{str(paths[0])!r} does not exist", hint="give the .apkg file Anki exported"
+            )
+        staging = self.settings.home / ".staging"
+        staging.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=staging, prefix="anki-"))
+        try:
+            if on_progress is not None:
+                on_progress("read", 0, 1)
+            package = read_package(
+                source,
+                media_dir=folder,
+                max_bytes=self.settings.max_upload_bytes,
+                max_field_bytes=self.settings.max_note_bytes,
+            )
+            note = deck_note(package, source.name)
+            data = note.text.encode("utf-8")
+            if len(data) > self.settings.max_note_bytes:
+                raise ImportFailed(
+                    f"{source.name}: its notes come to {len(data) / 1024 / 1024:.1f} MB of text "
+                    f"(limit {self.settings.max_note_bytes / 1024 / 1024:.0f} MB)",
+                    hint="export fewer decks, or set VIVA_MAX_NOTE_MB to raise the limit",
+                )
+            staged = folder / source.name
+            staged.write_bytes(data)
+            return self._import(
+                [staged],
+                bank=bank,
+                dry_run=dry_run,
+                on_progress=on_progress,
+                now=now,
+                staged=[StagedNotes(staged, source.resolve())],
+                read={source.name: note.parsed},
+            )
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     # --- the built-in bank --------------------------------------------------------------
     def ensure_builtin(self) -> None:
         """Load or refresh the built-in bank when the installed copy differs from the stored one."""
@@ -349,33 +499,71 @@ class BankService:
         """Include or exclude a bank (e.g. the built-in one) from listings and practice."""
         self.ensure_builtin()
         with self.unit.transaction() as conn:
-            bank_id = repo.find_bank_id(conn, name)
+            bank_id = repo.find_bank_id(conn, self.unit.user_id, name)
             if bank_id is None:
                 raise self._bank_not_found(conn, name)
-            repo.set_bank_enabled(conn, bank_id, enabled, now_utc())
+            repo.set_bank_enabled(conn, self.unit.user_id, bank_id, enabled, now_utc())
 
-    def export_builtin(self, target: Path) -> list[Path]:
-        """Copy the built-in bank's notes to `target` as Markdown the user can edit and import."""
+    def export_bank(self, name: str, target: Path) -> list[Path]:
+        """Write a bank to `target` as Markdown notes: the student's version (their edits in
+        place of the notes' text), which `viva import` reads back as the same questions.
+
+        One file per note, at its place in the vault; embedded images are copied beside them.
+
+        Raises:
+            BankNotFound: no such bank.
+            VivaError: `target` is a file, or a folder that is not empty.
+        """
+        from viva.bank.export import NoteHeader, note_markdown
+
         target = target.expanduser()
-        if target.exists() and any(target.iterdir()):
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            problem = "is not empty" if target.is_dir() else "is a file, not a folder"
             raise VivaError(
-                f"{str(target)!r} is not empty",
+                f"{str(target)!r} {problem}",
                 hint="choose a new or empty folder, so no note of yours is overwritten",
             )
-        target.mkdir(parents=True, exist_ok=True)
+        self.ensure_builtin()
+        with self.unit.reader() as conn:
+            if repo.find_bank_id(conn, self.unit.user_id, name) is None:
+                raise self._bank_not_found(conn, name)
+            questions = repo.load_questions(conn, self.unit.user_id, bank_names=[name])
+            tags = repo.note_tags(conn, self.unit.user_id, name)
+        by_note: dict[str, list[Question]] = {}
+        for question in questions:
+            by_note.setdefault(question.source.file, []).append(question)
+        root = target.resolve()
         written = []
-        for source in sorted(builtin_dir().glob("*.md")):
-            destination = target / source.name
-            shutil.copyfile(source, destination)
+        for path, members in by_note.items():
+            destination = (root / path).resolve()
+            if not destination.is_relative_to(root) or destination == root:
+                continue  # a stored path that would leave the folder: never written
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            text = note_markdown(members, NoteHeader(tags=tags.get(path, ())))
+            destination.write_text(text, "utf-8")
             written.append(destination)
+            self._export_assets(members, destination.parent, root)
         return written
+
+    def _export_assets(self, questions: Sequence[Question], folder: Path, root: Path) -> None:
+        """Copy the images these questions embed next to their note (named as linked)."""
+        for question in questions:
+            for link in question.links:
+                if not link.file or link.kind.value != "asset":
+                    continue
+                source = self.settings.assets_dir / link.file
+                name = link.target.split("|", 1)[0].split("#", 1)[0]
+                destination = (folder / name).resolve()
+                if source.is_file() and destination.is_relative_to(root):
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, destination)
 
     # --- reading ------------------------------------------------------------------------
     def banks(self) -> list[repo.BankSummary]:
         """Every bank with its counts."""
         self.ensure_builtin()
         with self.unit.reader() as conn:
-            return repo.bank_summaries(conn)
+            return repo.bank_summaries(conn, self.unit.user_id)
 
     def default_banks(self) -> list[str]:
         """The banks used when none is named: every enabled bank, the student's own first and
@@ -393,7 +581,7 @@ class BankService:
         """Each bank's sections as a tree in note order (depth, name, path, questions)."""
         names = self.bank_names(banks)
         with self.unit.reader() as conn:
-            index = repo.section_index(conn, bank_names=names)
+            index = repo.section_index(conn, self.unit.user_id, bank_names=names)
         counts: dict[tuple[str, tuple[str, ...]], int] = {}
         for bank, path in index:
             for depth in range(1, len(path) + 1):
@@ -415,19 +603,25 @@ class BankService:
         of any of `sections`."""
         names = self.bank_names(banks)
         with self.unit.reader() as conn:
-            return repo.load_questions(conn, bank_names=names, section=section, sections=sections)
+            return repo.load_questions(
+                conn, self.unit.user_id, bank_names=names, section=section, sections=sections
+            )
 
     def question(self, id_or_prefix: str) -> Question:
         """One question by id (or an unambiguous prefix of at least 4 characters)."""
         self.ensure_builtin()
         wanted = id_or_prefix.strip().lower()
         with self.unit.reader() as conn:
-            found = repo.load_questions(conn, ids=[wanted], include_retired=True)
+            found = repo.load_questions(conn, self.unit.user_id, ids=[wanted], include_retired=True)
             if found:
                 return found[0]
-            matches = repo.find_question_ids(conn, wanted) if len(wanted) >= 4 else []
+            matches = (
+                repo.find_question_ids(conn, self.unit.user_id, wanted) if len(wanted) >= 4 else []
+            )
             if len(matches) == 1:
-                return repo.load_questions(conn, ids=matches, include_retired=True)[0]
+                return repo.load_questions(
+                    conn, self.unit.user_id, ids=matches, include_retired=True
+                )[0]
         if len(matches) > 1:
             raise QuestionNotFound(
                 f"{id_or_prefix!r} matches {len(matches)} questions",
@@ -460,7 +654,7 @@ class BankService:
         return list(banks)
 
     def _bank_not_found(self, conn: sa.Connection, name: str) -> BankNotFound:
-        names = [b.name for b in repo.bank_summaries(conn)]
+        names = [b.name for b in repo.bank_summaries(conn, self.unit.user_id)]
         shown = ", ".join(names) if names else "none yet"
         return BankNotFound(
             f"no bank is called {name!r} (banks: {shown})",
@@ -469,7 +663,8 @@ class BankService:
 
 
 MAX_BANK_NAME = 64
-_RESERVED = {BUILTIN_BANK, "all"}  # "all" names every bank in listings
+# "all" names every bank in listings; OWN_BANK holds questions added in Viva, not notes
+_RESERVED = {BUILTIN_BANK, "all", OWN_BANK}
 
 
 def _check_bank_name(name: str) -> None:
@@ -484,13 +679,31 @@ def _check_bank_name(name: str) -> None:
     elif any(not c.isprintable() for c in name):
         problem = "contains control characters"
     elif name.casefold() in _RESERVED:
-        problem = "is reserved (built-in questions, or every bank)"
+        problem = "is reserved (built-in questions, every bank, or questions added in Viva)"
     if problem is not None:
         shown = name if len(name) <= 40 else name[:37] + "..."
         raise ImportFailed(
             f"the bank name {shown!r} {problem}",
             hint="name the bank with a few letters or digits, e.g. my-notes or 机器学习",
         )
+
+
+def _edits_touched(
+    conn: sa.Connection, user_id: int, plan: SyncPlan
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The edited questions an import retires, and those whose note text it changes."""
+    from viva.store.edits import edited_ids
+
+    edited = edited_ids(conn, user_id, [*plan.retired, *plan.updated])
+    if not edited:
+        return (), ()
+    prompts = {
+        q.id: q.prompt
+        for q in repo.load_questions(conn, user_id, ids=sorted(edited), include_retired=True)
+    }
+    retired = tuple((i, prompts[i]) for i in plan.retired if i in edited)
+    updated = tuple((i, prompts[i]) for i in plan.updated if i in edited)
+    return retired, updated
 
 
 def builtin_dir() -> Path:

@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the importer, search and grader load on first use: listing 
     from viva.grading.scorer import Grader, GradeRequest
     from viva.service.runtime import Runtime
     from viva.service.unit import UnitOfWork
-    from viva.store.db import Connections
+    from viva.store.db import UserConnections
+    from viva.store.exemplars import Dispute
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +42,20 @@ class CalibrationReport:
     pearson_after: float  # 5-fold cross-validated: measured on answers the fit did not see
     rmse_before: float
     rmse_after: float
-    path: Path
+    profile: str  # the grading profile it was fitted for (kept in the user's row)
 
 
 class QuestionNotGradable(VivaError):
     """The question has no reference answer to grade against."""
+
+
+class DisputeError(VivaError):
+    """A disputed grade that cannot be kept (no answer, a score outside 0-100)."""
+
+    http_status = 422
+
+
+MAX_DISPUTE_NOTE = 1000
 
 
 class GradingService:
@@ -58,46 +68,35 @@ class GradingService:
         self.settings = runtime.settings
 
     # --- grading ------------------------------------------------------------------------
-    @property
-    def calibration_path(self) -> Path:
-        """The user's own calibration for the grading profile (absent: the shipped default)."""
-        from viva.grading.calibration import calibration_file
-
-        return self.settings.home / calibration_file(self.settings.grading_profile)
-
     def calibration(self) -> Calibration:
         """The calibration in use: the user's if they made one, else the default."""
-        import json
-
         from viva.grading.calibration import Calibration, CalibrationError, default_calibration
+        from viva.store.fitted import load_calibration
 
         profile = self.settings.grading_profile
-        if not self.calibration_path.exists():
+        with self.unit.reader() as conn:
+            data = load_calibration(conn, self.unit.user_id, profile)
+        if data is None:
             return default_calibration(profile)
-        try:
-            data = json.loads(self.calibration_path.read_text("utf-8"))
-        except (OSError, ValueError) as err:
-            raise CalibrationError(
-                f"cannot read {self.calibration_path}: {err}",
-                hint="run `viva calibrate --reset` to go back to the default",
-            ) from None
         calibration = Calibration.from_dict(data)
         if calibration.profile != profile:
             raise CalibrationError(
-                f"{self.calibration_path} was made for the {calibration.profile!r} grading"
-                f" profile, but {profile!r} is in use",
+                f"your calibration of the {profile!r} grading profile was made for the"
+                f" {calibration.profile!r} profile",
                 hint="run `viva calibrate --reset`, then calibrate again",
             )
         return calibration
 
     @contextmanager
     def grader(self) -> Iterator[Grader]:
-        """The grader (models load on the first answer), with the database as its cache; one
-        caller at a time, reading through this unit of work's connection."""
-        with self.runtime.grader.use(self.unit, self._build_grader) as grader:
+        """The grader (models load on the first answer), with the database as its cache and
+        the user's calibration; one caller at a time, reading through this unit of work's
+        connection."""
+        calibration = self.calibration()
+        with self.runtime.grader.use(self.unit, self._build_grader, calibration) as grader:
             yield grader
 
-    def _build_grader(self, connections: Connections) -> Grader:
+    def _build_grader(self, connections: UserConnections) -> Grader:
         from viva.grading.embedder import set_model_dir
         from viva.grading.scorer import Grader
         from viva.store.exemplars import SqlExemplars
@@ -154,9 +153,11 @@ class GradingService:
         """Grade an answer to a bank question; feedback in `lang` (default: the interface's)."""
         from dataclasses import replace
 
+        from viva.bank.sync import fingerprint
+
         question = self.bank.question(id_or_prefix)
         lang = lang or self.unit.preferences().ui_lang
-        key = (question.id, answer, lang)
+        key = (self.unit.user_id, question.id, fingerprint(question), answer, lang)
         cached = self.runtime.grader.recent.get(key)
         if cached is not None:  # the web app grades, then records the review of the same answer
             return question, cached
@@ -165,6 +166,58 @@ class GradingService:
             grade = grader.grade(request)
             self.runtime.grader.remember(key, grade)
         return question, grade
+
+    def dispute_grade(
+        self,
+        id_or_prefix: str,
+        answer: str,
+        score: float,
+        *,
+        note: str | None = None,
+        lang: str | None = None,
+    ) -> tuple[Question, Grade]:
+        """ "This grade is wrong": file the student's own score (0-100) of their answer as an
+        exemplar of the question; returns the answer graded again, which now follows it (and
+        so do later answers that say nearly the same).
+
+        Raises:
+            DisputeError: no answer, a score outside 0-100, or an over-long note.
+        """
+        from viva.store.exemplars import save_dispute
+
+        problems = []
+        if not answer.strip():
+            problems.append("there is no answer to score")
+        if not 0 <= score <= 100:
+            problems.append(f"the score must be from 0 to 100 (not {score:g})")
+        note = (note or "").strip() or None
+        if note is not None and len(note) > MAX_DISPUTE_NOTE:
+            problems.append(f"the note is {len(note)} characters long (at most {MAX_DISPUTE_NOTE})")
+        if problems:
+            raise DisputeError("; ".join(problems), hint="give your own score of this answer")
+        question, before = self.grade(id_or_prefix, answer, lang=lang)
+        with self.unit.transaction() as conn:
+            save_dispute(
+                conn,
+                self.unit.user_id,
+                question_id=question.id,
+                question=question.prompt,
+                answer=answer.strip(),
+                score=score / 100,
+                graded=before.score / 100,
+                note=note,
+                now=now_utc(),
+            )
+        self.runtime.grader.forget(question.id)
+        return self.grade(question.id, answer, lang=lang)
+
+    def disputes(self, id_or_prefix: str) -> list[Dispute]:
+        """The grades of a question the student corrected, newest first."""
+        from viva.store.exemplars import disputes_of
+
+        question = self.bank.question(id_or_prefix)
+        with self.unit.reader() as conn:
+            return disputes_of(conn, self.unit.user_id, question.id)
 
     def grade_one(self, request: GradeRequest) -> Grade:
         """Grade one request (an interview's question or follow-up)."""
@@ -280,11 +333,16 @@ class GradingService:
             source=source.name,
             now=now_utc(),
         )
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        partial = self.calibration_path.with_suffix(".part")
-        partial.write_text(json.dumps(fitted.to_dict(), indent=2, ensure_ascii=False), "utf-8")
-        partial.replace(self.calibration_path)
-        self.runtime.grader.reset()
+        from viva.store.fitted import save_calibration
+
+        with self.unit.transaction() as conn:
+            save_calibration(
+                conn,
+                self.unit.user_id,
+                self.settings.grading_profile,
+                json.loads(json.dumps(fitted.to_dict())),  # plain JSON values (no tuples)
+                now=now_utc(),
+            )
 
         def pearson(a: np.ndarray, b: np.ndarray) -> float:
             return float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0
@@ -298,13 +356,12 @@ class GradingService:
             pearson_after=pearson(after, targets),
             rmse_before=rmse(before, targets),
             rmse_after=rmse(after, targets),
-            path=self.calibration_path,
+            profile=self.settings.grading_profile,
         )
 
     def reset_calibration(self) -> bool:
         """Go back to the shipped calibration; True when a user calibration was removed."""
-        self.runtime.grader.reset()
-        if self.calibration_path.exists():
-            self.calibration_path.unlink()
-            return True
-        return False
+        from viva.store.fitted import delete_calibration
+
+        with self.unit.transaction() as conn:
+            return delete_calibration(conn, self.unit.user_id, self.settings.grading_profile)

@@ -13,15 +13,17 @@ from viva.errors import NotFoundError, VivaError
 from viva.service.bank import BankService
 from viva.service.grading import GradingService
 from viva.service.practice import new_allowed
-from viva.service.preferences import now_utc, start_of_day
+from viva.service.preferences import now_utc
 
 PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     import sqlalchemy as sa
 
+    from viva.bank.models import Question
     from viva.grading.models import Grade
     from viva.practice.interview import Asked, InterviewPlan, MockInterview, Report, Turn
+    from viva.practice.plan import StageFill
     from viva.service.runtime import Runtime
     from viva.service.unit import UnitOfWork
     from viva.store.interviews import SavedInterview
@@ -106,22 +108,43 @@ class LiveInterview:
     started_at: datetime
     interview: MockInterview
     recordings: dict[int, int] = field(default_factory=dict)  # turn index -> recording id
+    asked_at: datetime | None = None  # when the waiting question was put
+    deadline: datetime | None = None  # when its time runs out: kept here, so a reload goes on
 
-    def to_json(self) -> dict[str, Any]:
+    def seconds_left(self, now: datetime) -> float:
+        """Time left for the waiting question (0 once its deadline has passed)."""
+        if self.deadline is None:
+            return 0.0
+        return max(0.0, (self.deadline - now).total_seconds())
+
+    def ask(self, now: datetime) -> None:
+        """Start the clock of the waiting question."""
+        waiting = self.interview.next()
+        self.asked_at = now
+        self.deadline = None if waiting is None else now + timedelta(seconds=waiting.seconds)
+
+    def to_json(self, now: datetime | None = None) -> dict[str, Any]:
         """The waiting question and how far the interview has come (the reference stays on
         the server)."""
-        from viva.wire import asked_json
+        from viva.wire import asked_json, fill_json
 
         waiting = self.interview.next()
+        plan = self.interview.plan
         return {
             "token": self.token,
             "version": self.version,
             "seed": self.seed,
-            "plan": self.interview.plan.name,
-            "title": self.interview.plan.title,
+            "plan": plan.name,
+            "title": plan.title,
+            "title_en": plan.title_en or plan.title,
             "answered": self.interview.asked_count,
+            "questions_asked": self.interview.questions_asked,
+            "questions_total": self.interview.questions_total,
             "remaining": self.interview.remaining,
+            "stages": [fill_json(plan, f) for f in self.interview.fills],
             "question": None if waiting is None else asked_json(waiting),
+            "deadline": None if self.deadline is None else self.deadline.isoformat(),
+            "seconds_left": round(self.seconds_left(now or now_utc()), 1),
         }
 
     def state(self) -> dict[str, Any]:
@@ -131,6 +154,10 @@ class LiveInterview:
         return {
             **self.interview.snapshot(grade_json),
             "recordings": [[turn, rid] for turn, rid in sorted(self.recordings.items())],
+            "clock": {
+                "asked_at": None if self.asked_at is None else self.asked_at.isoformat(),
+                "deadline": None if self.deadline is None else self.deadline.isoformat(),
+            },
         }
 
 
@@ -168,15 +195,18 @@ class InterviewService:
         at = now or now_utc()
         prefs = self.unit.preferences()
         names = self.bank.bank_names(banks)
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
             index = [
                 (qid, section)
-                for qid, has_reference, section in repo.question_index(conn, bank_names=names)
+                for qid, has_reference, section in repo.question_index(
+                    conn, user_id, bank_names=names
+                )
                 if has_reference
             ]
-            memories = load_memories(conn, [qid for qid, _ in index])
-            reviewed_today, new_today = counts_since(conn, start_of_day(at))
-            recent = tuple(list_interviews(conn)[:5])
+            memories = load_memories(conn, user_id, [qid for qid, _ in index])
+            reviewed_today, new_today = counts_since(conn, user_id, self.unit.start_of_day(at))
+            recent = tuple(list_interviews(conn, user_id)[:5])
         scheduler = self.unit.scheduler()
         due = sum(1 for m in memories.values() if m.due <= at)
         fresh = len(index) - len(memories)
@@ -198,8 +228,9 @@ class InterviewService:
         on_day = None
         days_left = None
         if prefs.interview_date is not None:
-            days_left = (prefs.interview_date - at.astimezone().date()).days
-            day = datetime.combine(prefs.interview_date, time(9), tzinfo=at.astimezone().tzinfo)
+            local = self.unit.local_time(at)
+            days_left = (prefs.interview_date - local.date()).days
+            day = datetime.combine(prefs.interview_date, time(9), tzinfo=local.tzinfo)
             if day > at:
                 on_day = sum(scheduler.recall(m, day) for m in memories.values()) / total
         return Dashboard(
@@ -233,7 +264,7 @@ class InterviewService:
 
         `minutes` rescales every answer's time so the whole panel fits; `lang` sets the
         language of the panel's follow-ups; `sections` keeps only questions of these sections
-        (a stage left with none is skipped).
+        (a stage left with none borrows from the other banks, as a stage without sections does).
         """
         import random
         from dataclasses import replace
@@ -263,10 +294,9 @@ class InterviewService:
                 stages=tuple(replace(s, lang=s.lang or lang) for s in interview_plan.stages),
             )
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
-        names = list(banks) if banks else ["all"]
-        questions = self.bank.questions(banks=names, sections=sections)
+        questions, extra = self._interview_questions(banks, sections)
         with self.unit.reader() as conn:
-            memories = load_memories(conn, [q.id for q in questions])
+            memories = load_memories(conn, self.unit.user_id, [q.id for q in (*questions, *extra)])
         interview = MockInterview.start(
             interview_plan,
             questions,
@@ -274,8 +304,51 @@ class InterviewService:
             self.unit.scheduler(),
             now=now or now_utc(),
             seed=chosen_seed,
+            extra=extra,
         )
         return interview, chosen_seed
+
+    def _interview_banks(self, banks: Sequence[str] | None) -> list[str]:
+        """The banks an interview asks from: the chosen ones that are still there and enabled;
+        none chosen, the student's own (the built-in bank only lends, see below), or the
+        built-in bank when the student has none."""
+        from viva.service.bank import BUILTIN_BANK
+
+        enabled = self.bank.default_banks()
+        if banks and "all" in banks:
+            return enabled
+        chosen = [b for b in self.bank.bank_names(banks) if b in enabled] if banks else []
+        return chosen or [b for b in enabled if b != BUILTIN_BANK] or enabled
+
+    def _interview_questions(
+        self, banks: Sequence[str] | None, sections: Sequence[str] = ()
+    ) -> tuple[list[Question], list[Question]]:
+        """The chosen banks' questions (of `sections`, when given), and those of every other
+        enabled bank a stage may borrow from: the student's other banks, then the built-in."""
+        from viva.service.bank import BUILTIN_BANK
+
+        names = self._interview_banks(banks)
+        others = [b.name for b in self.bank.banks() if b.is_enabled and b.name not in set(names)]
+        others.sort(key=lambda name: name == BUILTIN_BANK)  # own banks lend first
+        questions = self.bank.questions(banks=names, sections=sections)
+        extra = self.bank.questions(banks=others) if others else []
+        rank = {name: i for i, name in enumerate(others)}
+        extra.sort(key=lambda q: rank.get(q.bank, len(rank)))
+        return questions, extra
+
+    def interview_fills(
+        self,
+        plan: str | InterviewPlan,
+        *,
+        banks: Sequence[str] | None = None,
+        sections: Sequence[str] = (),
+    ) -> tuple[StageFill, ...]:
+        """How each stage of a plan would be filled from the banks (shown before the start)."""
+        from viva.practice.plan import plan_fills
+
+        chosen = self.named_plan(plan) if isinstance(plan, str) else plan
+        questions, extra = self._interview_questions(banks, sections)
+        return plan_fills(chosen, questions, extra)
 
     def interview_plans(self) -> list[InterviewPlan]:
         """The interview plans a name can choose: built in, then saved in the data dir."""
@@ -337,7 +410,7 @@ class InterviewService:
         from viva.store.live_interviews import create_live, purge_stale
 
         at = now or now_utc()
-        names = tuple(self.bank.bank_names(banks))
+        names = tuple(self._interview_banks(banks))
         interview, used_seed = self.start_interview(
             self.named_plan(plan),
             banks=names,
@@ -347,15 +420,19 @@ class InterviewService:
             now=at,
             sections=sections,
         )
+        lenders = tuple(dict.fromkeys(b for f in interview.fills for b in f.lenders))
+        drawn_from = names + tuple(b for b in lenders if b not in names)
         interview.next()
-        live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, names, at, interview)
+        live = LiveInterview(secrets.token_urlsafe(16), 1, used_seed, drawn_from, at, interview)
+        live.ask(at)
         with self.unit.transaction() as conn:
-            purge_stale(conn, at - timedelta(days=7))
+            purge_stale(conn, self.unit.user_id, at - timedelta(days=7))
             create_live(
                 conn,
+                self.unit.user_id,
                 token=live.token,
                 seed=used_seed,
-                banks=names,
+                banks=live.banks,
                 started_at=at,
                 state=live.state(),
             )
@@ -368,7 +445,7 @@ class InterviewService:
         from viva.wire import grade_from_json
 
         with self.unit.reader() as conn:
-            stored = get_live(conn, token)
+            stored = get_live(conn, self.unit.user_id, token)
         if stored is None:
             raise NotFoundError(
                 "this mock interview is over or was never started",
@@ -377,6 +454,7 @@ class InterviewService:
         questions = self.bank.questions(banks=[b for b in stored.banks if b in self._known_banks()])
         interview = MockInterview.restore(stored.state, questions, grade_from_json)
         recordings = {int(t): int(r) for t, r in stored.state.get("recordings", [])}
+        clock = stored.state.get("clock") or {}
         return LiveInterview(
             stored.token,
             stored.version,
@@ -385,6 +463,8 @@ class InterviewService:
             stored.started_at,
             interview,
             recordings,
+            _instant(clock.get("asked_at")),
+            _instant(clock.get("deadline")),
         )
 
     def _known_banks(self) -> set[str]:
@@ -416,14 +496,20 @@ class InterviewService:
         if asked is None:  # cannot happen for a stored one, but never grade into the void
             raise self._conflict()
         grade = self.grade_asked(asked, answer)
-        turn = live.interview.answer(answer, max(0.0, seconds_used), grade)
+        # the server's clock decides: the page only shows it
+        if live.asked_at is not None:
+            seconds_used = (at - live.asked_at).total_seconds()
+        timed_out = live.deadline is not None and at >= live.deadline
+        turn = live.interview.answer(answer, max(0.0, seconds_used), grade, timed_out=timed_out)
         if recording_id is not None:
             live.recordings[len(live.interview.turns) - 1] = recording_id
         following = live.interview.next()
         if following is not None:
+            live.ask(at)
             with self.unit.transaction() as conn:
                 if not update_live(
                     conn,
+                    self.unit.user_id,
                     token,
                     version=version,
                     state=live.state(),
@@ -433,7 +519,7 @@ class InterviewService:
             live.version += 1
             return AnswerOutcome(turn, live, None)
         with self.unit.transaction() as conn:
-            if not delete_live(conn, token, version=version):
+            if not delete_live(conn, self.unit.user_id, token, version=version):
                 raise self._conflict()
             saved, _ = self._save_report(
                 conn,
@@ -495,17 +581,18 @@ class InterviewService:
         from viva.wire import report_json
 
         ids = [t.asked.question_id for t in interview.turns if t.asked.question_id]
-        sections = {q.id: q.section for q in repo.load_questions(conn, ids=ids)}
+        sections = {q.id: q.section for q in repo.load_questions(conn, self.unit.user_id, ids=ids)}
         report = build_report(interview, sections)
         document = report_json(report)
         for turn, recording_id in (recordings or {}).items():
-            found = get_recording(conn, recording_id)
+            found = get_recording(conn, self.unit.user_id, recording_id)
             if found is not None and turn < len(document["turns"]):
                 # beside the grade, never in it: the delivery of the spoken answer
                 document["turns"][turn]["recording_id"] = recording_id
                 document["turns"][turn]["delivery"] = found.delivery
         saved = save_interview(
             conn,
+            self.unit.user_id,
             plan=report.plan,
             seed=seed,
             started_at=started_at,
@@ -520,14 +607,14 @@ class InterviewService:
         from viva.store.interviews import list_interviews
 
         with self.unit.reader() as conn:
-            return list_interviews(conn)
+            return list_interviews(conn, self.unit.user_id)
 
     def interview(self, interview_id: int | None = None) -> SavedInterview:
         """One saved interview (the latest by default)."""
         from viva.store.interviews import get_interview
 
         with self.unit.reader() as conn:
-            found = get_interview(conn, interview_id)
+            found = get_interview(conn, self.unit.user_id, interview_id)
         if found is None:
             raise NotFoundError(
                 "no mock interview yet"
@@ -536,3 +623,8 @@ class InterviewService:
                 hint="`viva interview` runs one; `viva history` lists them",
             )
         return found
+
+
+def _instant(value: Any) -> datetime | None:
+    """A stored ISO timestamp (None for interviews stored before the clock was kept)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else None

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from viva.bank.models import Question
 from viva.errors import VivaError
 from viva.service.bank import BankService
-from viva.service.preferences import ExtraNew, now_utc, start_of_day
+from viva.service.preferences import ExtraNew, now_utc
 from viva.store import questions as repo
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
@@ -58,36 +57,27 @@ class PracticeService:
         self.bank = bank
         self.settings = runtime.settings
 
-    @property
-    def fsrs_parameters_path(self) -> Path:
-        """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
-        return self.unit.fsrs_parameters_path
-
     def scheduler(self) -> Scheduler:
         """FSRS with the user's desired retention (and fitted parameters, if any)."""
         return self.unit.scheduler()
 
     def optimize(self, *, min_reviews: int = 100) -> tuple[float, ...]:
         """Fit FSRS parameters to the review history and use them from now on."""
-        import json
-
         from viva.practice.scheduler import optimize_parameters
+        from viva.store.fitted import save_fsrs_parameters
         from viva.store.reviews import review_events
 
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
-            events = [e for e in review_events(conn) if not e.is_cram]
+            events = [e for e in review_events(conn, user_id) if not e.is_cram]
         if len(events) < min_reviews:
             raise VivaError(
                 f"only {len(events)} reviews so far: fitting FSRS needs at least {min_reviews}",
                 hint="keep drilling; fsrs' defaults serve well until then",
             )
         parameters = optimize_parameters([(e.question_id, e.rating, e.reviewed_at) for e in events])
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        partial = self.fsrs_parameters_path.with_suffix(".part")
-        partial.write_text(
-            json.dumps({"parameters": parameters, "reviews": len(events)}, indent=2), "utf-8"
-        )
-        partial.replace(self.fsrs_parameters_path)
+        with self.unit.transaction() as conn:
+            save_fsrs_parameters(conn, user_id, parameters, reviews=len(events), now=now_utc())
         self.unit.forget_scheduler()
         return parameters
 
@@ -117,22 +107,25 @@ class PracticeService:
         at = now or now_utc()
         names = self.bank.bank_names(banks)
         prefs = self.unit.preferences()
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
-            reviewed_today, new_today = counts_since(conn, start_of_day(at))
+            reviewed_today, new_today = counts_since(conn, user_id, self.unit.start_of_day(at))
             if new is None:
-                new = max(0, prefs.new_limit(at.astimezone().date()) - new_today)
+                new = max(0, prefs.new_limit(self.unit.local_time(at).date()) - new_today)
                 if prefs.reviews_per_day and not cram:
                     left = max(0, prefs.reviews_per_day - reviewed_today)
                     limit = left if limit is None else min(limit, left)
-            index = repo.question_index(conn, bank_names=names, section=section, sections=sections)
-            due = due_times(conn)
+            index = repo.question_index(
+                conn, user_id, bank_names=names, section=section, sections=sections
+            )
+            due = due_times(conn, user_id)
             fresh = [qid for qid, has_reference, _ in index if has_reference and qid not in due]
             studied = [qid for qid, _, _ in index if qid in due]
             if not cram:
                 studied = [qid for qid in studied if due[qid] <= at]
             wanted = studied + fresh[: max(0, new)]
-            questions = repo.load_questions(conn, bank_names=names, ids=wanted)
-            memories = load_memories(conn, studied)
+            questions = repo.load_questions(conn, user_id, bank_names=names, ids=wanted)
+            memories = load_memories(conn, user_id, studied)
         return drill_queue(
             questions, memories, self.scheduler(), now=at, limit=limit, new_limit=new, cram=cram
         )
@@ -159,19 +152,20 @@ class PracticeService:
 
         at = now or now_utc()
         names = self.bank.bank_names(banks)
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
             gradable = [
                 qid
                 for qid, has_reference, _ in repo.question_index(
-                    conn, bank_names=names, sections=sections
+                    conn, user_id, bank_names=names, sections=sections
                 )
                 if has_reference
             ]
-            due = due_times(conn)
-            _, new_today = counts_since(conn, start_of_day(at))
+            due = due_times(conn, user_id)
+            _, new_today = counts_since(conn, user_id, self.unit.start_of_day(at))
         due_now = sum(1 for qid in gradable if qid in due and due[qid] <= at)
         fresh = sum(1 for qid in gradable if qid not in due)
-        limit = self.unit.preferences().new_limit(at.astimezone().date())
+        limit = self.unit.preferences().new_limit(self.unit.local_time(at).date())
         return DrillStatus(
             due=due_now,
             new_available=new_allowed(fresh, limit, new_today),
@@ -188,7 +182,7 @@ class PracticeService:
                 f"learn 1 to {MAX_EXTRA_NEW} more new questions at a time (not {count})",
                 hint="or raise the new questions per day in the settings",
             )
-        today = (now or now_utc()).astimezone().date()
+        today = self.unit.local_time(now or now_utc()).date()
         prefs = self.unit.preferences()
         extra = prefs.extra_new
         already = extra.count if extra is not None and extra.day == today else 0
@@ -201,12 +195,12 @@ class PracticeService:
         from viva.store.reviews import practised_since
 
         at = now or now_utc()
-        today = at.astimezone().date()
+        today = self.unit.local_time(at).date()
         # a streak longer than a year is still shown as a year's worth: enough to read
-        since = start_of_day(at) - timedelta(days=400)
+        since = self.unit.start_of_day(at) - timedelta(days=400)
         with self.unit.reader() as conn:
-            practised = practised_since(conn, since)
-        days = [(qid, when.astimezone().date()) for qid, when in practised]
+            practised = practised_since(conn, self.unit.user_id, since)
+        days = [(qid, self.unit.local_time(when).date()) for qid, when in practised]
         return daily_progress(days, self.unit.preferences().daily_goal, today)
 
     def review(
@@ -229,11 +223,16 @@ class PracticeService:
 
         at = now or now_utc()
         question_id = self.bank.question(question_id).id  # a prefix, or no such question (404)
+        user_id = self.unit.user_id
+        scheduler = self.scheduler()
         with self.unit.transaction() as conn:
-            before = load_memories(conn, [question_id]).get(question_id)
-            result = self.scheduler().review(before, Rating(rating), now=at)
+            # the memory row stays locked until the commit: two reviews of one question at
+            # once (two tabs, two workers) apply one after the other, not both on one card
+            before = load_memories(conn, user_id, [question_id], for_update=True).get(question_id)
+            result = scheduler.review(before, Rating(rating), now=at)
             record_review(
                 conn,
+                user_id,
                 question_id,
                 rating=int(rating),
                 suggested=None if grade is None else int(grade.rating),
@@ -250,8 +249,9 @@ class PracticeService:
         """Take back the latest review and restore the schedule it changed."""
         from viva.store.reviews import undo_last
 
+        user_id = self.unit.user_id
         with self.unit.transaction() as conn:
-            return undo_last(conn, now or now_utc())
+            return undo_last(conn, user_id, now or now_utc())
 
     def due_count(self, *, banks: Sequence[str] | None = None, now: datetime | None = None) -> int:
         """Questions due now in the named banks."""
@@ -259,8 +259,9 @@ class PracticeService:
         from viva.store.reviews import load_memories
 
         ids = [q.id for q in self.bank.questions(banks=banks)]
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
-            return due_count(load_memories(conn, ids), ids, now or now_utc())
+            return due_count(load_memories(conn, user_id, ids), ids, now or now_utc())
 
     def plan(
         self,
@@ -275,32 +276,40 @@ class PracticeService:
         from viva.store.reviews import load_memories
 
         names = self.bank.bank_names(banks)
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
-            index = repo.question_index(conn, bank_names=names)
+            index = repo.question_index(conn, user_id, bank_names=names)
             items = [(qid, section) for qid, has_reference, section in index if has_reference]
-            memories = load_memories(conn)
+            memories = load_memories(conn, user_id)
         return plan_to_date(
             items,
             memories,
             self.scheduler(),
-            now=now or now_utc(),
+            now=self.unit.local_time(now or now_utc()),
             exam_day=exam_day,
             minutes_per_day=minutes_per_day,
         )
 
     def stats(self, *, banks: Sequence[str] | None = None, now: datetime | None = None) -> Stats:
         """Reviews per day, retention achieved vs desired, mastery per section, interview trend."""
+        from dataclasses import replace
+
         from viva.practice.stats import compute_stats
         from viva.store.interviews import list_interviews
         from viva.store.reviews import load_memories, review_events
 
         names = self.bank.bank_names(banks)
+        user_id = self.unit.user_id
         with self.unit.reader() as conn:
-            index = repo.question_index(conn, bank_names=names)
+            index = repo.question_index(conn, user_id, bank_names=names)
             items = [(qid, section) for qid, has_reference, section in index if has_reference]
-            memories = load_memories(conn)
-            events = review_events(conn)
-            interviews = [(i.finished_at, i.overall) for i in list_interviews(conn)]
+            memories = load_memories(conn, user_id)
+            events = review_events(conn, user_id)
+            interviews = [(i.finished_at, i.overall) for i in list_interviews(conn, user_id)]
+        # days (reviews per day, streaks) are the user's calendar days, in their time zone
+        local = self.unit.local_time
+        events = [replace(e, reviewed_at=local(e.reviewed_at)) for e in events]
+        interviews = [(local(at), overall) for at, overall in interviews]
         return compute_stats(
-            events, memories, items, interviews, self.scheduler(), now=now or now_utc()
+            events, memories, items, interviews, self.scheduler(), now=local(now or now_utc())
         )

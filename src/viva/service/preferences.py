@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from viva.errors import VivaError
@@ -17,10 +17,21 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def start_of_day(at: datetime) -> datetime:
-    """Midnight of `at`'s day in this machine's time zone (daily limits follow the wall clock)."""
-    local = at.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+def start_of_day(at: datetime, zone: tzinfo | None = None) -> datetime:
+    """Midnight of `at`'s day in the user's time zone (default: this machine's): daily limits
+    follow the user's wall clock, not the server's."""
+    local = at.astimezone(zone)
+    midnight = datetime.combine(local.date(), time(0), tzinfo=zone or local.tzinfo)
+    return midnight.astimezone(UTC)
+
+
+def time_zone(name: str) -> tzinfo | None:
+    """The zone of an IANA name ("Asia/Shanghai"); "" is this machine's (None)."""
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 class PreferenceError(VivaError):
@@ -74,6 +85,7 @@ class Preferences:
     drill_scope: Scope = Scope()  # what a drill asks
     interview_scope: Scope = Scope()  # what a mock interview draws from
     extra_new: ExtraNew | None = None  # today's limit raised
+    time_zone: str = ""  # IANA name ("Asia/Shanghai") of the user's days; "": this machine's
 
     def new_limit(self, day: date) -> int:
         """New questions allowed on `day`: the daily limit plus that day's extra."""
@@ -97,6 +109,7 @@ class Preferences:
             "extra_new": None
             if extra is None
             else {"day": extra.day.isoformat(), "count": extra.count},
+            "time_zone": self.time_zone,
         }
 
 
@@ -159,6 +172,14 @@ def checked_preferences(base: Preferences, values: dict[str, Any]) -> Preference
             if raw not in UI_LANGUAGES:
                 problems.append(f"interface language must be zh or en (not {raw!r})")
             changes[key] = raw
+        elif key == "time_zone":
+            name = "" if raw is None else str(raw).strip()
+            if name and not _is_zone(name):
+                problems.append(
+                    f"time zone must be an IANA name like Asia/Shanghai or Europe/London"
+                    f" (not {raw!r})"
+                )
+            changes[key] = name
         else:
             problems.append(f"unknown preference {key!r}")
     if problems:
@@ -221,3 +242,15 @@ def _extra(raw: object, problems: list[str]) -> ExtraNew | None:
         )
         return None
     return ExtraNew(day, min(count, 9999))
+
+
+def _is_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name.startswith("/") or ".." in name:
+        return False  # a path, not a name (ZoneInfo would refuse it with another error)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

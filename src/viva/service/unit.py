@@ -1,23 +1,28 @@
 """A unit of work: what one request or command uses, from one connection.
 
 It holds the connection (checked out on first use, returned at the end), the current user
-(for now always the single local user) and what the request needs loaded once: the
-preferences and the scheduler. Reads nested in a write see that write's transaction.
+(the CLI and the local web app: "local"; its id is looked up once) and what the request
+needs loaded once: the preferences and the scheduler. Reads nested in a write see that
+write's transaction. Each user's files live under `<data>/users/<name>/`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from viva.errors import NotFoundError
 from viva.service.preferences import (
     PreferenceError,
     Preferences,
     checked_preferences,
     now_utc,
+    start_of_day,
+    time_zone,
 )
 
 if TYPE_CHECKING:
@@ -27,6 +32,11 @@ if TYPE_CHECKING:
     from viva.service.runtime import Runtime
 
 LOCAL_USER = "local"  # the one user of the personal (CLI and local web) use
+FSRS_FILE = "fsrs-parameters.json"  # where `viva optimize` wrote before users (now a row)
+
+
+class UserNotFound(NotFoundError):
+    """A unit of work for a user the database does not have."""
 
 
 class UnitOfWork:
@@ -40,6 +50,47 @@ class UnitOfWork:
         self._is_writing = False
         self._preferences: Preferences | None = None
         self._scheduler: Scheduler | None = None
+        self._user_id: int | None = None
+
+    # --- the user -----------------------------------------------------------------------
+    @property
+    def user_id(self) -> int:
+        """The user's id, looked up once (the local user's old files move in on first use)."""
+        if self._user_id is None:
+            from viva.store.users import find_user_id
+
+            with self.reader() as conn:
+                found = find_user_id(conn, self.user)
+            if found is None:
+                raise UserNotFound(
+                    f"no user is called {self.user!r}",
+                    hint="users are added by the service (accounts come with sign-in)",
+                )
+            self._user_id = found
+            if self.user == LOCAL_USER:
+                adopt_local_files(self)
+        return self._user_id
+
+    @property
+    def id_owner(self) -> str:
+        """What the user's question ids are derived with ("" for the local user, whose ids
+        predate users and must not change: reviews refer to them)."""
+        return "" if self.user == LOCAL_USER else f"user{self.user_id}"
+
+    @property
+    def user_dir(self) -> Path:
+        """Where the user's files live: `<data>/users/<name>/`."""
+        return self.settings.home / "users" / self.user
+
+    @property
+    def recordings_dir(self) -> Path:
+        """The user's recorded answers."""
+        return self.user_dir / "recordings"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """The notes the user uploaded in the web app, a folder per bank."""
+        return self.user_dir / "uploads"
 
     # --- the connection -----------------------------------------------------------------
     def _connection(self) -> Connection:
@@ -108,7 +159,7 @@ class UnitOfWork:
 
             base = Preferences(desired_retention=self.settings.desired_retention)
             with self.reader() as conn:
-                stored = load_preferences(conn)
+                stored = load_preferences(conn, self.user_id)
             known = {k: v for k, v in stored.items() if k in Preferences.__slots__}
             try:
                 self._preferences = checked_preferences(base, known)
@@ -123,30 +174,88 @@ class UnitOfWork:
         updated = checked_preferences(self.preferences(), values)
         stored = {k: v for k, v in updated.to_json().items() if k in values}
         with self.transaction() as conn:
-            save_preferences(conn, stored, now=now_utc())
+            save_preferences(conn, self.user_id, stored, now=now_utc())
         self._preferences = updated
         self._scheduler = None
         return updated
 
-    @property
-    def fsrs_parameters_path(self) -> Path:
-        """FSRS parameters fitted by `viva optimize` (absent: fsrs' defaults)."""
-        return self.settings.home / "fsrs-parameters.json"
-
     def scheduler(self) -> Scheduler:
         """FSRS with the user's desired retention (and fitted parameters, if any)."""
         if self._scheduler is None:
-            import json
-
             from viva.practice.scheduler import Scheduler
+            from viva.store.fitted import load_fsrs_parameters
 
-            parameters = None
-            if self.fsrs_parameters_path.exists():
-                data = json.loads(self.fsrs_parameters_path.read_text("utf-8"))
-                parameters = tuple(float(w) for w in data["parameters"])
+            with self.reader() as conn:
+                parameters = load_fsrs_parameters(conn, self.user_id)
             self._scheduler = Scheduler(self.preferences().desired_retention, parameters=parameters)
         return self._scheduler
+
+    def zone(self) -> tzinfo | None:
+        """The user's time zone (None: this machine's)."""
+        return time_zone(self.preferences().time_zone)
+
+    def start_of_day(self, at: datetime) -> datetime:
+        """Midnight of `at`'s day in the user's time zone, as UTC (where daily limits reset)."""
+        return start_of_day(at, self.zone())
+
+    def local_time(self, at: datetime) -> datetime:
+        """`at` on the user's clock (their calendar days)."""
+        return at.astimezone(self.zone())
 
     def forget_scheduler(self) -> None:
         """The FSRS parameters changed: the next `scheduler()` reads them again."""
         self._scheduler = None
+
+
+def adopt_local_files(unit: UnitOfWork) -> None:
+    """Move what the release before users kept in the data dir to where it lives now, once
+    per process: recordings and uploads into `users/local/`, the calibration and the FSRS
+    parameters into the local user's rows (the old file is kept, renamed `*.moved`)."""
+    import json
+    import os
+
+    from viva.grading.calibration import PROFILES, calibration_file
+    from viva.store.fitted import (
+        load_calibration,
+        load_fsrs_parameters,
+        save_calibration,
+        save_fsrs_parameters,
+    )
+
+    runtime = unit.runtime
+    if runtime.local_files_adopted:
+        return
+    runtime.local_files_adopted = True
+    home = unit.settings.home
+    for old, new in (
+        (home / "recordings", unit.recordings_dir),
+        (home / "uploads", unit.uploads_dir),
+    ):
+        if old.is_dir() and not new.exists():
+            new.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old, new)  # one rename: a crash leaves it in one place or the other
+    user_id = unit.user_id
+    moved: list[Path] = []
+    with unit.transaction() as conn:
+        for profile in PROFILES:
+            path = home / calibration_file(profile)
+            if path.is_file() and load_calibration(conn, user_id, profile) is None:
+                try:
+                    data = json.loads(path.read_text("utf-8"))
+                except (OSError, ValueError):
+                    continue  # unreadable: left where it is, the default stands
+                save_calibration(conn, user_id, profile, data, now=now_utc())
+                moved.append(path)
+        path = home / FSRS_FILE
+        if path.is_file() and load_fsrs_parameters(conn, user_id) is None:
+            try:
+                data = json.loads(path.read_text("utf-8"))
+                parameters = tuple(float(w) for w in data["parameters"])
+                reviews = int(data.get("reviews", 0))
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # unreadable: fsrs' defaults stand, as they did for such a file
+            else:
+                save_fsrs_parameters(conn, user_id, parameters, reviews=reviews, now=now_utc())
+                moved.append(path)
+    for path in moved:
+        os.replace(path, path.with_name(path.name + ".moved"))

@@ -31,13 +31,31 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A span of the recognised text replaced by a term of the question it sounds like."""
+
+    heard: str  # as recognised: "此注意力"
+    term: str  # what it became: "自注意力"
+    start: int  # where the term begins in the corrected text
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
     """What was said in a recording."""
 
     text: str
     language: str  # "zh" or "en"
     duration: float  # of the whole recording, silence included
-    segments: tuple[Segment, ...] = ()
+    segments: tuple[Segment, ...] = ()  # as recognised (word times keep the heard spelling)
+    corrections: tuple[Correction, ...] = ()  # made to `text`, in order
+
+    @property
+    def raw_text(self) -> str:
+        """The text as recognised, before any correction."""
+        text = self.text
+        for fix in reversed(self.corrections):
+            text = text[: fix.start] + fix.heard + text[fix.start + len(fix.term) :]
+        return text
 
     @property
     def words(self) -> tuple[Word, ...]:

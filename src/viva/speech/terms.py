@@ -42,6 +42,11 @@ def key_terms(texts: Iterable[str], *, limit: int = MAX_TERMS) -> tuple[str, ...
     return tuple(found)
 
 
+def terms_of(text: str) -> tuple[str, ...]:
+    """Every term of one text, first seen first, with no budget (what a transcript should keep)."""
+    return tuple(dict.fromkeys(_candidates(text, domain_words())))
+
+
 def _candidates(text: str, vocabulary: frozenset[str]) -> list[str]:
     """Terms of one text in order: Latin technical words as written, domain Chinese words."""
     out: list[tuple[int, str]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +35,47 @@ def new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
+def upsert(
+    conn: Connection,
+    table: sa.Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key: Sequence[str],
+    update: Sequence[str] = (),
+) -> None:
+    """Insert rows; a row whose `key` is taken updates the `update` columns (none: is left
+    as it is). One statement, so two writers racing on one key cannot both insert (SQLite
+    and PostgreSQL both have ON CONFLICT)."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(table)
+        statement: Any = (
+            pg.on_conflict_do_update(
+                index_elements=list(key), set_={c: pg.excluded[c] for c in update}
+            )
+            if update
+            else pg.on_conflict_do_nothing(index_elements=list(key))
+        )
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(table)
+        statement = (
+            lite.on_conflict_do_update(
+                index_elements=list(key), set_={c: lite.excluded[c] for c in update}
+            )
+            if update
+            else lite.on_conflict_do_nothing(index_elements=list(key))
+        )
+    else:
+        raise DatabaseError(f"Viva supports SQLite and PostgreSQL (not {name!r})")
+    conn.execute(statement, [dict(r) for r in rows])
+
+
 def _sqlite_begin(conn: Connection) -> None:
     # A write transaction takes the write lock at once (IMMEDIATE): two writers that both read
     # first would otherwise deadlock on the upgrade, and SQLite fails one of them at once
@@ -53,6 +94,15 @@ class Connections(Protocol):
 
     def transaction(self) -> AbstractContextManager[Connection]:
         """A connection in a write transaction, committed on success."""
+        ...
+
+
+class UserConnections(Connections, Protocol):
+    """Connections on behalf of one user (whose rows a repository reads and writes)."""
+
+    @property
+    def user_id(self) -> int:
+        """The id of the user."""
         ...
 
 
@@ -118,9 +168,27 @@ class Database:
                 f"the database {self.url!r} was written by a newer Viva (schema {revision})",
                 hint="upgrade Viva (pip install -U viva-coach) or point VIVA_HOME elsewhere",
             )
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        with engine.connect() as conn:
+            is_sqlite = engine.dialect.name == "sqlite"
+            if is_sqlite:
+                # SQLite copies a table to change it (Alembic's batch mode), and dropping the
+                # old copy with foreign keys on would cascade-delete every row that refers to
+                # it (a bank's notes and questions); they are checked before the commit instead
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with conn.begin():
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
+                    if is_sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                        if broken is not None:
+                            raise DatabaseError(
+                                f"migrating {self.url!r} would break a reference ({broken[0]})",
+                                hint="nothing was changed; please report this as a bug",
+                            )
+            finally:
+                if is_sqlite:
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -28,6 +28,7 @@ class SavedInterview:
 
 def save_interview(
     conn: Connection,
+    user_id: int,
     *,
     plan: str,
     seed: int,
@@ -39,6 +40,7 @@ def save_interview(
     """Store a finished interview; returns its id."""
     result = conn.execute(
         interviews.insert().values(
+            user_id=user_id,
             plan=plan,
             seed=seed,
             started_at=started_at,
@@ -50,17 +52,32 @@ def save_interview(
     return new_id(result)
 
 
-def list_interviews(conn: Connection) -> list[SavedInterview]:
-    """Every saved interview, newest first."""
-    rows = conn.execute(sa.select(interviews).order_by(interviews.c.id.desc()))
+_COLUMNS = (
+    interviews.c.id,
+    interviews.c.plan,
+    interviews.c.seed,
+    interviews.c.started_at,
+    interviews.c.finished_at,
+    interviews.c.overall,
+    interviews.c.report,
+)
+
+
+def list_interviews(conn: Connection, user_id: int) -> list[SavedInterview]:
+    """Every interview the user saved, newest first."""
+    rows = conn.execute(
+        sa.select(*_COLUMNS).where(interviews.c.user_id == user_id).order_by(interviews.c.id.desc())
+    )
     return [SavedInterview(*row) for row in rows]
 
 
-def get_interview(conn: Connection, interview_id: int | None) -> SavedInterview | None:
-    """One interview by id, or the latest when `interview_id` is None."""
+def get_interview(
+    conn: Connection, user_id: int, interview_id: int | None
+) -> SavedInterview | None:
+    """One of the user's interviews by id, or their latest when `interview_id` is None."""
     if interview_id is not None and not 0 < interview_id < 2**63:
         return None  # no row has it, and SQLite cannot even compare it (an overflow)
-    query = sa.select(interviews)
+    query = sa.select(*_COLUMNS).where(interviews.c.user_id == user_id)
     if interview_id is None:
         query = query.order_by(interviews.c.id.desc()).limit(1)
     else:

@@ -27,6 +27,7 @@ class StoredLive:
 
 def create_live(
     conn: Connection,
+    user_id: int,
     *,
     token: str,
     seed: int,
@@ -37,6 +38,7 @@ def create_live(
     """Store a new interview in progress (version 1)."""
     conn.execute(
         live_interviews.insert().values(
+            user_id=user_id,
             token=token,
             version=1,
             seed=seed,
@@ -48,9 +50,13 @@ def create_live(
     )
 
 
-def get_live(conn: Connection, token: str) -> StoredLive | None:
-    """The interview in progress with this token."""
-    row = conn.execute(sa.select(live_interviews).where(live_interviews.c.token == token)).first()
+def get_live(conn: Connection, user_id: int, token: str) -> StoredLive | None:
+    """The user's interview in progress with this token."""
+    row = conn.execute(
+        sa.select(live_interviews).where(
+            live_interviews.c.user_id == user_id, live_interviews.c.token == token
+        )
+    ).first()
     if row is None:
         return None
     return StoredLive(
@@ -59,28 +65,44 @@ def get_live(conn: Connection, token: str) -> StoredLive | None:
 
 
 def update_live(
-    conn: Connection, token: str, *, version: int, state: dict[str, Any], now: datetime
+    conn: Connection,
+    user_id: int,
+    token: str,
+    *,
+    version: int,
+    state: dict[str, Any],
+    now: datetime,
 ) -> bool:
     """Replace the state if nobody else did since `version` was read; False if someone did."""
     result = conn.execute(
         live_interviews.update()
-        .where(live_interviews.c.token == token, live_interviews.c.version == version)
+        .where(
+            live_interviews.c.user_id == user_id,
+            live_interviews.c.token == token,
+            live_interviews.c.version == version,
+        )
         .values(version=version + 1, state=state, updated_at=now)
     )
     return result.rowcount == 1
 
 
-def delete_live(conn: Connection, token: str, *, version: int) -> bool:
+def delete_live(conn: Connection, user_id: int, token: str, *, version: int) -> bool:
     """Remove a finished interview if still at `version`."""
     result = conn.execute(
         live_interviews.delete().where(
-            live_interviews.c.token == token, live_interviews.c.version == version
+            live_interviews.c.user_id == user_id,
+            live_interviews.c.token == token,
+            live_interviews.c.version == version,
         )
     )
     return result.rowcount == 1
 
 
-def purge_stale(conn: Connection, before: datetime) -> int:
-    """Forget interviews abandoned before `before`."""
-    result = conn.execute(live_interviews.delete().where(live_interviews.c.updated_at < before))
+def purge_stale(conn: Connection, user_id: int, before: datetime) -> int:
+    """Forget the user's interviews abandoned before `before`."""
+    result = conn.execute(
+        live_interviews.delete().where(
+            live_interviews.c.user_id == user_id, live_interviews.c.updated_at < before
+        )
+    )
     return int(result.rowcount)

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from viva.bank.edits import Edit, apply_edit
 from viva.bank.models import (
     BankBuild,
     KeyPoint,
@@ -24,8 +25,19 @@ from viva.bank.models import (
     SourceRef,
 )
 from viva.bank.sync import IMPORTER_VERSION, StoredQuestion, SyncPlan, fingerprint, is_within
-from viva.store.db import new_id
-from viva.store.schema import banks, import_runs, key_points, links, notes, questions, sections
+from viva.store.db import new_id, upsert
+from viva.store.owners import visible_to
+from viva.store.schema import (
+    bank_choices,
+    banks,
+    import_runs,
+    key_points,
+    links,
+    notes,
+    question_edits,
+    questions,
+    sections,
+)
 
 SECTION_SEPARATOR = " / "
 
@@ -59,49 +71,110 @@ def section_key(section: Sequence[str]) -> str:
     return SECTION_SEPARATOR.join(section)
 
 
-def find_bank_id(conn: Connection, name: str) -> int | None:
-    """The id of the bank called `name`, or None."""
-    return conn.execute(sa.select(banks.c.id).where(banks.c.name == name)).scalar()
+def find_bank_id(conn: Connection, user_id: int, name: str) -> int | None:
+    """The id of the bank called `name` that the user sees (theirs or shared), or None."""
+    return conn.execute(
+        sa.select(banks.c.id).where(banks.c.name == name, visible_to(user_id))
+    ).scalar()
 
 
-def ensure_bank(conn: Connection, name: str, *, is_builtin: bool, now: datetime) -> int:
-    """The id of bank `name`, created when missing."""
-    bank_id = find_bank_id(conn, name)
-    if bank_id is not None:
-        return bank_id
+def ensure_bank(
+    conn: Connection, user_id: int, name: str, *, is_builtin: bool, now: datetime
+) -> int:
+    """The id of bank `name`, created when missing: the user's own, or (`is_builtin`) the
+    shared bank of that name that every user sees."""
+    owner = None if is_builtin else user_id
+    found = conn.execute(
+        sa.select(banks.c.id).where(
+            banks.c.name == name,
+            banks.c.user_id.is_(None) if owner is None else banks.c.user_id == owner,
+        )
+    ).scalar()
+    if found is not None:
+        return int(found)
     result = conn.execute(
         banks.insert().values(
-            name=name, is_builtin=is_builtin, is_enabled=True, created_at=now, updated_at=now
+            user_id=owner,
+            name=name,
+            is_builtin=is_builtin,
+            is_enabled=True,
+            created_at=now,
+            updated_at=now,
         )
     )
     return new_id(result)
 
 
-def set_bank_enabled(conn: Connection, bank_id: int, enabled: bool, now: datetime) -> None:
-    """Include or exclude a bank from drills, interviews and listings."""
-    conn.execute(
-        banks.update().where(banks.c.id == bank_id).values(is_enabled=enabled, updated_at=now)
+def set_bank_enabled(
+    conn: Connection, user_id: int, bank_id: int, enabled: bool, now: datetime
+) -> None:
+    """Include or exclude a bank from the user's drills, interviews and listings (their own
+    bank's flag, or their choice for a shared bank)."""
+    owned = conn.execute(
+        banks.update()
+        .where(banks.c.id == bank_id, banks.c.user_id == user_id)
+        .values(is_enabled=enabled, updated_at=now)
+    )
+    if owned.rowcount:
+        return
+    shared = conn.execute(
+        sa.select(banks.c.id).where(banks.c.id == bank_id, banks.c.user_id.is_(None))
+    ).scalar()
+    if shared is None:
+        raise LookupError(f"bank {bank_id} is not the user's")  # a bug: the service checks
+    row = {"user_id": user_id, "bank_id": bank_id, "is_enabled": enabled, "updated_at": now}
+    upsert(
+        conn, bank_choices, [row], key=("user_id", "bank_id"), update=("is_enabled", "updated_at")
     )
 
 
-def bank_summaries(conn: Connection) -> list[BankSummary]:
-    """Every bank with its counts, built-in last."""
+def _visible_bank_ids(user_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(banks.c.id).where(visible_to(user_id))
+
+
+def _check_bank(conn: Connection, user_id: int, bank_id: int) -> None:
+    """Refuse to write into a bank the user does not see (a bug: the service checks first)."""
+    if conn.execute(_visible_bank_ids(user_id).where(banks.c.id == bank_id)).first() is None:
+        raise LookupError(f"bank {bank_id} is not the user's")
+
+
+def _edits_of(user_id: int) -> sa.ColumnElement[bool]:
+    """The outer-join condition of a question's edit by this user."""
+    return sa.and_(
+        question_edits.c.question_id == questions.c.id, question_edits.c.user_id == user_id
+    )
+
+
+def _has_reference() -> sa.ColumnElement[bool]:
+    """True when the question has a reference as read: the student's edit, else the note's
+    (the query must outer-join `question_edits`)."""
+    edited = question_edits.c.reference
+    return sa.case(
+        (edited.is_not(None), edited != ""),
+        else_=questions.c.reference.is_not(None),
+    )
+
+
+def bank_summaries(conn: Connection, user_id: int) -> list[BankSummary]:
+    """Every bank the user sees with its counts, built-in last."""
     q = questions.c
     counts = (
         sa.select(
             q.bank_id,
             sa.func.sum(sa.case((q.is_active, 1), else_=0)).label("active"),
             sa.func.sum(sa.case((q.is_active, 0), else_=1)).label("retired"),
-            sa.func.sum(
-                sa.case((sa.and_(q.is_active, q.reference.is_not(None)), 1), else_=0)
-            ).label("with_reference"),
+            sa.func.sum(sa.case((sa.and_(q.is_active, _has_reference()), 1), else_=0)).label(
+                "with_reference"
+            ),
         )
+        .select_from(questions.outerjoin(question_edits, _edits_of(user_id)))
+        .where(q.bank_id.in_(_visible_bank_ids(user_id)))
         .group_by(q.bank_id)
         .subquery()
     )
     note_counts = (
         sa.select(notes.c.bank_id, sa.func.count().label("notes"))
-        .where(notes.c.retired_at.is_(None))
+        .where(notes.c.retired_at.is_(None), notes.c.bank_id.in_(_visible_bank_ids(user_id)))
         .group_by(notes.c.bank_id)
         .subquery()
     )
@@ -109,7 +182,7 @@ def bank_summaries(conn: Connection) -> list[BankSummary]:
         sa.select(
             banks.c.name,
             banks.c.is_builtin,
-            banks.c.is_enabled,
+            sa.func.coalesce(bank_choices.c.is_enabled, banks.c.is_enabled),
             sa.func.coalesce(counts.c.active, 0),
             sa.func.coalesce(counts.c.retired, 0),
             sa.func.coalesce(counts.c.with_reference, 0),
@@ -118,12 +191,29 @@ def bank_summaries(conn: Connection) -> list[BankSummary]:
         .select_from(banks)
         .outerjoin(counts, counts.c.bank_id == banks.c.id)
         .outerjoin(note_counts, note_counts.c.bank_id == banks.c.id)
+        .outerjoin(
+            bank_choices,
+            sa.and_(bank_choices.c.bank_id == banks.c.id, bank_choices.c.user_id == user_id),
+        )
+        .where(visible_to(user_id))
         .order_by(banks.c.is_builtin, banks.c.name)
     )
-    return [BankSummary(*(row[0:3]), *(int(v) for v in row[3:])) for row in rows]
+    return [
+        BankSummary(row[0], bool(row[1]), bool(row[2]), *(int(v) for v in row[3:])) for row in rows
+    ]
 
 
-def stored_notes(conn: Connection, bank_id: int) -> dict[str, StoredNote]:
+def note_tags(conn: Connection, user_id: int, bank_name: str) -> dict[str, tuple[str, ...]]:
+    """The front-matter tags of a bank's notes, by vault-relative path."""
+    rows = conn.execute(
+        sa.select(notes.c.path, notes.c.tags)
+        .join(banks, banks.c.id == notes.c.bank_id)
+        .where(banks.c.name == bank_name, visible_to(user_id))
+    )
+    return {r.path: tuple(r.tags) for r in rows}
+
+
+def stored_notes(conn: Connection, user_id: int, bank_id: int) -> dict[str, StoredNote]:
     """The bank's notes by vault-relative path."""
     rows = conn.execute(
         sa.select(
@@ -132,7 +222,7 @@ def stored_notes(conn: Connection, bank_id: int) -> dict[str, StoredNote]:
             notes.c.sha256,
             notes.c.importer_version,
             notes.c.retired_at,
-        ).where(notes.c.bank_id == bank_id)
+        ).where(notes.c.bank_id == bank_id, notes.c.bank_id.in_(_visible_bank_ids(user_id)))
     )
     return {
         r.path: StoredNote(r.path, r.source, r.sha256, r.importer_version, r.retired_at is None)
@@ -140,18 +230,19 @@ def stored_notes(conn: Connection, bank_id: int) -> dict[str, StoredNote]:
     }
 
 
-def stored_questions(conn: Connection, bank_id: int) -> dict[str, StoredQuestion]:
+def stored_questions(conn: Connection, user_id: int, bank_id: int) -> dict[str, StoredQuestion]:
     """Fingerprints of the bank's questions, for planning a re-import."""
     rows = conn.execute(
         sa.select(questions.c.id, questions.c.fingerprint, questions.c.is_active, notes.c.source)
         .join(notes, notes.c.id == questions.c.note_id)
-        .where(questions.c.bank_id == bank_id)
+        .where(questions.c.bank_id == bank_id, questions.c.bank_id.in_(_visible_bank_ids(user_id)))
     )
     return {r.id: StoredQuestion(r.fingerprint, bool(r.is_active), r.source) for r in rows}
 
 
 def apply_import(
     conn: Connection,
+    user_id: int,
     bank_id: int,
     build: BankBuild,
     plan: SyncPlan,
@@ -159,7 +250,9 @@ def apply_import(
     now: datetime,
     asset_names: Mapping[str, str],
 ) -> None:
-    """Write an import into the bank inside the caller's transaction."""
+    """Write an import into the bank (the user's, or the shared built-in one) inside the
+    caller's transaction."""
+    _check_bank(conn, user_id, bank_id)
     note_ids = _upsert_notes(conn, bank_id, build, now)
     by_id = {q.id: q for q in build.questions}
     if plan.updated or plan.restored:
@@ -206,6 +299,7 @@ def apply_import(
 
 def record_run(
     conn: Connection,
+    user_id: int,
     bank_id: int,
     build: BankBuild,
     counts: Mapping[str, int],
@@ -214,6 +308,7 @@ def record_run(
     finished_at: datetime,
 ) -> None:
     """Remember an import (its counts and problems) for `viva` reports."""
+    _check_bank(conn, user_id, bank_id)
     conn.execute(
         import_runs.insert().values(
             bank_id=bank_id,
@@ -235,11 +330,14 @@ def record_run(
     )
 
 
-def last_run_problems(conn: Connection, bank_id: int) -> list[NoteProblem]:
+def last_run_problems(conn: Connection, user_id: int, bank_id: int) -> list[NoteProblem]:
     """The problems the bank's most recent import reported."""
     problems = conn.execute(
         sa.select(import_runs.c.problems)
-        .where(import_runs.c.bank_id == bank_id)
+        .where(
+            import_runs.c.bank_id == bank_id,
+            import_runs.c.bank_id.in_(_visible_bank_ids(user_id)),
+        )
         .order_by(import_runs.c.id.desc())
         .limit(1)
     ).scalar()
@@ -412,14 +510,17 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
 # --- reading -------------------------------------------------------------------------------
 def load_questions(
     conn: Connection,
+    user_id: int,
     *,
     bank_names: Sequence[str] | None = None,
     section: str | None = None,
     ids: Sequence[str] | None = None,
     include_retired: bool = False,
     sections: Sequence[str] = (),
+    edits: bool = True,
 ) -> list[Question]:
-    """Questions as domain objects, in bank, note and file order.
+    """Questions as domain objects, in bank, note and file order, with the student's edits laid
+    over the note's text (the one place they are applied; `edits=False`: as the note says).
 
     `section` matches a section name at any depth, or a path prefix written "A / B";
     `sections`: any of several such (with `section`, that one alone).
@@ -440,6 +541,7 @@ def load_questions(
         )
         .join(banks, banks.c.id == q.bank_id)
         .join(notes, notes.c.id == q.note_id)
+        .where(visible_to(user_id))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )
     if not include_retired:
@@ -482,7 +584,7 @@ def load_questions(
                     file=r.asset,
                 )
             )
-    return [
+    found = [
         Question(
             id=r.id,
             bank=r.bank,
@@ -498,6 +600,31 @@ def load_questions(
         )
         for r in rows
     ]
+    if not edits:
+        return found
+    changed = load_edits(conn, user_id, wanted_ids)
+    if not changed:
+        return found
+    return [apply_edit(question, changed.get(question.id)) for question in found]
+
+
+def load_edits(conn: Connection, user_id: int, ids: Sequence[str]) -> dict[str, Edit]:
+    """The user's edits of these questions, by question id."""
+    found: dict[str, Edit] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        rows = conn.execute(
+            sa.select(
+                question_edits.c.question_id,
+                question_edits.c.prompt,
+                question_edits.c.reference,
+                question_edits.c.key_points,
+            ).where(question_edits.c.user_id == user_id, question_edits.c.question_id.in_(chunk))
+        )
+        for r in rows:
+            points = None if r.key_points is None else tuple(str(p) for p in r.key_points)
+            found[r.question_id] = Edit(r.prompt, r.reference, points)
+    return found
 
 
 def _wanted_sections(section: str | None, sections: Sequence[str]) -> list[str]:
@@ -512,17 +639,24 @@ def _section_matches(path: Sequence[str], wanted: str) -> bool:
     return section_key(folded).startswith(wanted)
 
 
-def find_question_ids(conn: Connection, prefix: str) -> list[str]:
-    """Ids that start with `prefix` (a user may type the first few characters)."""
+def find_question_ids(conn: Connection, user_id: int, prefix: str) -> list[str]:
+    """Ids of questions the user sees that start with `prefix` (one may type the first few
+    characters)."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = conn.execute(
-        sa.select(questions.c.id).where(questions.c.id.like(f"{escaped}%", escape="\\")).limit(5)
+        sa.select(questions.c.id)
+        .where(
+            questions.c.id.like(f"{escaped}%", escape="\\"),
+            questions.c.bank_id.in_(_visible_bank_ids(user_id)),
+        )
+        .limit(5)
     )
     return [r.id for r in rows]
 
 
 def question_index(
     conn: Connection,
+    user_id: int,
     *,
     bank_names: Sequence[str],
     section: str | None = None,
@@ -535,10 +669,11 @@ def question_index(
     """
     q = questions.c
     rows = conn.execute(
-        sa.select(q.id, q.section_key, q.reference.is_not(None))
+        sa.select(q.id, q.section_key, _has_reference())
         .join(banks, banks.c.id == q.bank_id)
         .join(notes, notes.c.id == q.note_id)
-        .where(q.is_active, banks.c.name.in_(list(bank_names)))
+        .outerjoin(question_edits, _edits_of(user_id))
+        .where(q.is_active, banks.c.name.in_(list(bank_names)), visible_to(user_id))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )
     wanted = _wanted_sections(section, sections)
@@ -551,16 +686,16 @@ def question_index(
 
 
 def section_index(
-    conn: Connection, *, bank_names: Sequence[str]
+    conn: Connection, user_id: int, *, bank_names: Sequence[str]
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """(bank, section path) of every active question, in bank, note and file order: what a
-    chooser of sections lists (no answers loaded)."""
+    """(bank, section path) of every active question the user sees, in bank, note and file
+    order: what a chooser of sections lists (no answers loaded)."""
     q = questions.c
     rows = conn.execute(
         sa.select(banks.c.name, q.section_key)
         .join(banks, banks.c.id == q.bank_id)
         .join(notes, notes.c.id == q.note_id)
-        .where(q.is_active, banks.c.name.in_(list(bank_names)))
+        .where(q.is_active, banks.c.name.in_(list(bank_names)), visible_to(user_id))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )
     return [(str(name), tuple(key.split(SECTION_SEPARATOR)) if key else ()) for name, key in rows]

@@ -34,6 +34,7 @@ class SavedRecording:
 
 def save_recording(
     conn: Connection,
+    user_id: int,
     *,
     created_at: datetime,
     question_id: str | None,
@@ -47,6 +48,7 @@ def save_recording(
     """Store a recording's row; returns its id."""
     result = conn.execute(
         recordings.insert().values(
+            user_id=user_id,
             created_at=created_at,
             question_id=question_id,
             kind=kind,
@@ -74,32 +76,43 @@ def _select() -> sa.Select[Any]:
     )
 
 
-def list_recordings(conn: Connection, *, before: datetime | None = None) -> list[SavedRecording]:
-    """Recordings, newest first (only those created before `before`, when given)."""
-    query = _select().order_by(recordings.c.created_at.desc(), recordings.c.id.desc())
+def list_recordings(
+    conn: Connection, user_id: int, *, before: datetime | None = None
+) -> list[SavedRecording]:
+    """The user's recordings, newest first (only those created before `before`, when given)."""
+    query = (
+        _select()
+        .where(recordings.c.user_id == user_id)
+        .order_by(recordings.c.created_at.desc(), recordings.c.id.desc())
+    )
     if before is not None:
         query = query.where(recordings.c.created_at < before)
     return [SavedRecording(*row) for row in conn.execute(query)]
 
 
-def get_recording(conn: Connection, recording_id: int) -> SavedRecording | None:
-    """One recording by id."""
+def get_recording(conn: Connection, user_id: int, recording_id: int) -> SavedRecording | None:
+    """One of the user's recordings by id."""
     if not 0 < recording_id < 2**63:
         return None  # no row has it, and SQLite cannot even compare it (an overflow)
-    row = conn.execute(_select().where(recordings.c.id == recording_id)).first()
+    row = conn.execute(
+        _select().where(recordings.c.user_id == user_id, recordings.c.id == recording_id)
+    ).first()
     return None if row is None else SavedRecording(*row)
 
 
-def delete_recordings(conn: Connection, ids: list[int]) -> int:
-    """Delete rows by id; returns how many went."""
+def delete_recordings(conn: Connection, user_id: int, ids: list[int]) -> int:
+    """Delete the user's rows by id; returns how many went."""
     deleted = 0
     for start in range(0, len(ids), 500):  # stay far below SQLite's bound-parameter limit
         chunk = ids[start : start + 500]
-        result = conn.execute(recordings.delete().where(recordings.c.id.in_(chunk)))
+        result = conn.execute(
+            recordings.delete().where(recordings.c.user_id == user_id, recordings.c.id.in_(chunk))
+        )
         deleted += int(result.rowcount)
     return deleted
 
 
-def recording_paths(conn: Connection) -> set[str]:
-    """The relative path of every stored recording."""
-    return {row.path for row in conn.execute(sa.select(recordings.c.path))}
+def recording_paths(conn: Connection, user_id: int) -> set[str]:
+    """The relative path of every recording of the user."""
+    query = sa.select(recordings.c.path).where(recordings.c.user_id == user_id)
+    return {row.path for row in conn.execute(query)}

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0010"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -35,14 +35,61 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 metadata = sa.MetaData()
 
+
+def _owner(*, nullable: bool = False) -> sa.Column[int]:
+    """The user a row belongs to (their rows go when the user goes)."""
+    return sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=nullable,
+    )
+
+
+# Everything a student owns carries their `user_id`. Shared by everyone: the built-in bank
+# (its `banks.user_id` is NULL; its notes, sections and questions hang off it) and the
+# embedding cache (a vector depends on the text alone). Notes, sections, questions, key
+# points, links and import runs belong to their bank's owner.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
 banks = sa.Table(
     "banks",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    _owner(nullable=True),  # NULL: the built-in bank, shared by every user
+    sa.Column("name", sa.String(200), nullable=False),
     sa.Column("is_builtin", sa.Boolean, nullable=False, default=False),
+    # of the owner's bank; a user's choice for the shared built-in bank is in bank_choices
     sa.Column("is_enabled", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("user_id", "name", name="uq_banks_user_name"),
+    # NULLs are distinct in a unique constraint: one shared bank per name needs its own index
+    sa.Index(
+        "uq_banks_shared_name",
+        "name",
+        unique=True,
+        sqlite_where=sa.text("user_id IS NULL"),
+        postgresql_where=sa.text("user_id IS NULL"),
+    ),
+)
+
+bank_choices = sa.Table(
+    "bank_choices",
+    metadata,
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "bank_id", sa.Integer, sa.ForeignKey("banks.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("is_enabled", sa.Boolean, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
@@ -162,6 +209,9 @@ memories = sa.Table(
     "memories",
     metadata,
     sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
         "question_id",
         sa.String(16),
         sa.ForeignKey("questions.id", ondelete="CASCADE"),
@@ -170,13 +220,14 @@ memories = sa.Table(
     sa.Column("card", sa.JSON, nullable=False),  # fsrs Card.to_dict()
     sa.Column("due", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
-    sa.Index("ix_memories_due", "due"),
+    sa.Index("ix_memories_due", "user_id", "due"),
 )
 
 reviews = sa.Table(
     "reviews",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    _owner(),
     sa.Column(
         "question_id",
         sa.String(16),
@@ -195,12 +246,14 @@ reviews = sa.Table(
     sa.Column("is_cram", sa.Boolean, nullable=False),
     sa.Column("undone_at", UTCDateTime),
     sa.Index("ix_reviews_question", "question_id", "reviewed_at"),
+    sa.Index("ix_reviews_user", "user_id", "id"),
 )
 
 interviews = sa.Table(
     "interviews",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    _owner(),
     sa.Column("plan", sa.String(200), nullable=False),
     sa.Column("seed", sa.Integer, nullable=False),
     sa.Column("started_at", UTCDateTime, nullable=False),
@@ -213,17 +266,47 @@ exemplars = sa.Table(
     "exemplars",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    _owner(),
     sa.Column("key", sa.String(32), nullable=False),  # grading.exemplars.exemplar_key(question)
     sa.Column("answer", sa.Text, nullable=False),
     sa.Column("score", sa.Float, nullable=False),  # 0-1
     sa.Column("source", sa.Text, nullable=False),  # the file it came from
     sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.UniqueConstraint("key", "answer"),
+    # "calibrate": graded by hand in a file; "dispute": the student's own score of a grade
+    sa.Column("kind", sa.String(16), nullable=False, server_default="calibrate"),
+    sa.Column("question_id", sa.String(16)),  # disputes: the bank question (no foreign key)
+    sa.Column("graded", sa.Float),  # disputes: the score Viva gave (0-1)
+    sa.Column("note", sa.Text),  # disputes: why, in the student's words
+    sa.UniqueConstraint("user_id", "key", "answer", name="uq_exemplars_user_key_answer"),
+)
+
+question_edits = sa.Table(
+    "question_edits",
+    metadata,
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "question_id",
+        sa.String(16),
+        sa.ForeignKey("questions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # NULL: the note's version of that field stands
+    sa.Column("prompt", sa.Text),
+    sa.Column("reference", sa.Text),
+    sa.Column("key_points", sa.JSON(none_as_null=True)),  # list of texts
+    sa.Column("note_fingerprint", sa.String(32), nullable=False),  # the note's, when edited
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
 preferences = sa.Table(
     "preferences",
     metadata,
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.JSON, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
@@ -233,6 +316,7 @@ live_interviews = sa.Table(
     "live_interviews",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    _owner(),
     sa.Column("token", sa.String(32), nullable=False, unique=True),  # in URLs: not guessable
     sa.Column("version", sa.Integer, nullable=False),  # bumped by each answer (two tabs)
     sa.Column("seed", sa.Integer, nullable=False),
@@ -246,14 +330,37 @@ recordings = sa.Table(
     "recordings",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    _owner(),
     sa.Column("created_at", UTCDateTime, nullable=False),
     # no foreign key: a recording outlives a question removed from its bank
     sa.Column("question_id", sa.String(16)),
     sa.Column("kind", sa.String(20), nullable=False),  # drill, interview, transcribe
-    sa.Column("path", sa.Text, nullable=False),  # relative to Settings.recordings_dir
+    sa.Column("path", sa.Text, nullable=False),  # relative to the user's recordings dir
     sa.Column("duration", sa.Float, nullable=False),  # seconds
     sa.Column("language", sa.String(8), nullable=False),
     sa.Column("transcript", sa.Text, nullable=False),
     sa.Column("delivery", sa.JSON, nullable=False),  # wire.delivery_json
     sa.Index("ix_recordings_created", "created_at"),
+)
+
+calibrations = sa.Table(
+    "calibrations",
+    metadata,
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("profile", sa.String(32), primary_key=True),  # the grading profile it fits
+    sa.Column("data", sa.JSON, nullable=False),  # Calibration.to_dict()
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+fsrs_parameters = sa.Table(
+    "fsrs_parameters",
+    metadata,
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("parameters", sa.JSON, nullable=False),  # fitted by `viva optimize`
+    sa.Column("reviews", sa.Integer, nullable=False),  # how many reviews they were fitted on
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )

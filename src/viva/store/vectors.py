@@ -8,7 +8,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from viva.grading.embedder import Vectors
-from viva.store.db import Connections
+from viva.store.db import Connections, upsert
 from viva.store.schema import embeddings
 
 _CHUNK = 500
@@ -39,18 +39,7 @@ class SqlEmbeddingCache:
         """Store new vectors (a key already stored by another process is left as it is)."""
         if not vectors:
             return
-        keys = list(vectors)
         with self.db.transaction() as conn:
-            existing: set[str] = set()
-            for start in range(0, len(keys), _CHUNK):  # bound parameters are limited per query
-                existing.update(
-                    conn.execute(
-                        sa.select(embeddings.c.key).where(
-                            embeddings.c.model_id == model_id,
-                            embeddings.c.key.in_(keys[start : start + _CHUNK]),
-                        )
-                    ).scalars()
-                )
             rows = [
                 {
                     "model_id": model_id,
@@ -59,7 +48,8 @@ class SqlEmbeddingCache:
                     "vector": np.asarray(vector, dtype="<f4").tobytes(),
                 }
                 for key, vector in vectors.items()
-                if key not in existing
             ]
-            if rows:
-                conn.execute(embeddings.insert(), rows)
+            # one insert that skips a key already there: two writers racing on one text
+            # (another process, another user) cannot both insert it
+            for start in range(0, len(rows), _CHUNK):
+                upsert(conn, embeddings, rows[start : start + _CHUNK], key=("model_id", "key"))

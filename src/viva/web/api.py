@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from viva import wire
 from viva.web.context import MAX_ANSWER, MAX_ID, MAX_SPOKEN, viva_of
+from viva.web.edits import MAX_FIELD
 from viva.web.render import question_html
 from viva.web.uploads import import_uploads, read_uploads
 
@@ -51,7 +52,12 @@ class StartBody(BaseModel):
 class AnswerBody(BaseModel):
     answer: str = Field(max_length=MAX_ANSWER)
     version: int = Field(description="The `version` of the interview the answer was given to.")
-    seconds_used: float = Field(default=0.0, ge=0)
+    seconds_used: float = Field(
+        default=0.0,
+        ge=0,
+        description="Kept for older clients: the server times the answer from its own clock "
+        "(the question's `deadline`).",
+    )
     recording_id: int | None = Field(
         default=None, description="From /api/transcribe: the report shows its delivery figures."
     )
@@ -62,6 +68,32 @@ class ScopeBody(BaseModel):
     sections: list[str] = Field(
         default=[], description="Section names or paths 'A / B'; none: all."
     )
+
+
+class EditBody(BaseModel):
+    prompt: str | None = Field(default=None, max_length=MAX_FIELD, description="The question.")
+    reference: str | None = Field(
+        default=None,
+        max_length=MAX_FIELD,
+        description="The reference answer (Markdown; ==marks== become key points).",
+    )
+    key_points: list[str] | None = Field(
+        default=None, max_length=100, description="Every key point (replaces them all)."
+    )
+
+
+class NewQuestionBody(BaseModel):
+    prompt: str = Field(max_length=MAX_FIELD)
+    reference: str = Field(default="", max_length=MAX_FIELD)
+    key_points: list[str] = Field(default_factory=list, max_length=100)
+    section: str = Field(default="", max_length=1000, description="A name or a path 'A / B'.")
+
+
+class DisputeBody(BaseModel):
+    answer: str = Field(max_length=MAX_ANSWER, description="The answer that was graded.")
+    score: float = Field(ge=0, le=100, description="Your own score of it, 0-100.")
+    note: str | None = Field(default=None, max_length=2000, description="Why.")
+    lang: str | None = Field(default=None, pattern="^(zh|en)$")
 
 
 class PreferencesBody(BaseModel):
@@ -75,6 +107,7 @@ class PreferencesBody(BaseModel):
     interview_scope: ScopeBody | None = Field(
         default=None, description="What mock interviews draw from."
     )
+    time_zone: str | None = Field(default=None, max_length=64)  # IANA name; "": the server's
 
 
 class MoreBody(BaseModel):
@@ -136,6 +169,62 @@ def questions(
 def question(request: Request, question_id: str) -> dict[str, Any]:
     found = viva_of(request).question(question_id)
     return {**wire.question_json(found), "html": question_html(found)}
+
+
+@router.patch(
+    "/questions/{question_id}",
+    summary="Edit a question (kept apart from its note: survives re-imports)",
+)
+def edit_question(request: Request, question_id: str, body: EditBody) -> dict[str, Any]:
+    found = viva_of(request).edit_question(question_id, **body.model_dump(exclude_unset=True))
+    return {**wire.question_json(found), "html": question_html(found)}
+
+
+@router.delete("/questions/{question_id}/edit", summary="Restore a question's note text")
+def restore_question(request: Request, question_id: str) -> dict[str, Any]:
+    found = viva_of(request).restore_note(question_id)
+    return {**wire.question_json(found), "html": question_html(found)}
+
+
+@router.post("/questions", summary="Add a question of your own (bank my-questions)")
+def add_question(request: Request, body: NewQuestionBody) -> dict[str, Any]:
+    found = viva_of(request).add_question(
+        body.prompt, reference=body.reference, key_points=body.key_points, section=body.section
+    )
+    return wire.question_json(found)
+
+
+@router.delete("/questions/{question_id}", summary="Remove a question you added")
+def remove_question(request: Request, question_id: str) -> dict[str, Any]:
+    found = viva_of(request).remove_question(question_id)
+    return {"removed": found.id}
+
+
+@router.get("/edits", summary="The questions you edited (also those that left their note)")
+def edits(request: Request, bank: Annotated[list[str] | None, Query()] = None) -> list[Any]:
+    return [
+        {
+            "id": e.question_id,
+            "bank": e.bank,
+            "prompt": e.prompt,
+            "fields": list(e.fields),
+            "in_note": e.is_active,
+            "note_changed": e.is_note_changed,
+            "updated_at": e.updated_at.isoformat(),
+        }
+        for e in viva_of(request).edits(banks=bank)
+    ]
+
+
+@router.post(
+    "/questions/{question_id}/disputes",
+    summary="This grade is wrong: keep your own score (later similar answers follow it)",
+)
+def dispute(request: Request, question_id: str, body: DisputeBody) -> dict[str, Any]:
+    found, result = viva_of(request).dispute_grade(
+        question_id, body.answer, body.score, note=body.note, lang=body.lang
+    )
+    return {"question_id": found.id, **wire.grade_json(result)}
 
 
 @router.post("/import", summary="Import uploaded notes or a zipped vault")

@@ -146,9 +146,10 @@ def create_app(
     def api_docs(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "api_docs.html", {})
 
-    from viva.web import api, pages
+    from viva.web import api, edits, pages
 
     app.include_router(api.router)
+    app.include_router(edits.router)
     app.include_router(pages.router)
     return app
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from viva import __version__
-from viva.web.i18n import plan_title, stage_name, translator
+from viva.web.i18n import translator
 from viva.web.marks import marked
 from viva.web.messages import localised
 
@@ -26,7 +26,6 @@ MAX_ID = 64  # a question id is 16 hex digits; a prefix is shorter
 MAX_SPOKEN = 300  # characters the server reads out: a question (the built-in ones are under 80)
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals.update(plan_title=plan_title, stage_name=stage_name)
 templates.env.filters["marked"] = marked
 templates.env.filters["localised"] = lambda message, lang: localised(message, lang).text
 

@@ -61,6 +61,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "bank.imported_total": ("题库中现有题目", "questions now in the bank"),
     "bank.imported_before": ("题库中现有 ", ""),
     "bank.imported_after": ("道题", "question now in the bank|questions now in the bank"),
+    "bank.export_anki": ("导出为 Anki 牌组", "Export as Anki deck"),
+    "bank.export_anki_help": (
+        "题目、参考答案、要点与图片；再次导出会更新 Anki 中的同一批卡片。",
+        "Questions, reference answers, key points and images; exporting again updates the same cards in Anki.",
+    ),
+    "bank.edits_orphaned": (
+        "你修改过、但笔记里已经没有的题目（修改仍保留，不再出现在练习里）",
+        "Questions you edited that the note no longer has (your edits are kept; not drilled)",
+    ),
+    "bank.edits_over_changed": (
+        "你修改过、笔记原文也有更新的题目（仍以你的版本为准）",
+        "Questions you edited whose note text changed (your version still stands)",
+    ),
     "q.reference": ("参考答案", "Reference answer"),
     "q.key_points": ("要点", "Key points"),
     "q.source": ("来源", "Source"),
@@ -68,6 +81,91 @@ TEXT: dict[str, tuple[str, str]] = {
     "q.drill_this": ("练这道题", "Drill this question"),
     "q.id": ("编号", "id"),
     "q.unresolved": ("（未找到链接目标）", "(link target not found)"),
+    "edit.badge": ("已修改", "Edited"),
+    "edit.badge_title": (
+        "你在 Viva 里改过这道题；重新导入笔记后仍保留你的版本。",
+        "You changed this question in Viva; your version stays when the note is imported again.",
+    ),
+    "edit.kept": (
+        "这是你修改后的版本（{fields}）。重新导入笔记时会保留。",
+        "This is your version ({fields}). It stays when the note is imported again.",
+    ),
+    "edit.field.prompt": ("题目", "question"),
+    "edit.field.reference": ("参考答案", "reference answer"),
+    "edit.field.key_points": ("要点", "key points"),
+    "edit.restore": ("恢复笔记原文", "Restore the note's text"),
+    "edit.restore_confirm": (
+        "放弃你的修改，恢复笔记中的原文？",
+        "Drop your changes and go back to the note's text?",
+    ),
+    "edit.restored": ("已恢复笔记原文。", "Back to the note's text."),
+    "edit.saved": ("已保存你的修改。", "Your changes are saved."),
+    "edit.note_text": ("笔记原文", "The note's text"),
+    "edit.note_changed": (
+        "你修改之后，笔记原文又有了更新；仍以你的版本为准。",
+        "The note changed after your edit; your version still stands.",
+    ),
+    "edit.orphaned": (
+        "笔记里已经没有这道题了；你的修改仍保留，但不再出现在练习里。",
+        "The note no longer has this question; your edit is kept, but it is not drilled.",
+    ),
+    "edit.prompt": ("修改题目", "Edit the question"),
+    "edit.reference": ("编辑参考答案", "Edit the reference answer"),
+    "edit.write_reference": ("写参考答案", "Write a reference answer"),
+    "edit.reference_help": (
+        "Markdown 格式；用 ==双等号== 标出要点，保存后会成为评分要点。",
+        "Markdown; mark key points with ==double equals==: they become the points graded.",
+    ),
+    "edit.key_points": ("编辑要点", "Edit the key points"),
+    "edit.key_points_help": (
+        "每个要点一句话；评分时逐条检查。清空一行即删除该要点。",
+        "One statement per point; each is checked when grading. Clear a line to remove it.",
+    ),
+    "edit.no_key_points": (
+        "还没有标出要点：评分时会从参考答案中自动提取。",
+        "No key points marked: grading takes them from the reference answer.",
+    ),
+    "edit.new_point": ("新的要点", "A new key point"),
+    "edit.add_point": ("＋ 添加要点", "+ Add a point"),
+    "edit.remove_point": ("删除这个要点", "Remove this point"),
+    "edit.save": ("保存", "Save"),
+    "edit.own": ("你在 Viva 里添加的题目", "A question you added in Viva"),
+    "edit.after_grade": ("修改参考答案或要点", "Fix the reference answer or key points"),
+    "edit.save_regrade": ("保存并重新评分", "Save and grade again"),
+    "edit.regraded": (
+        "已保存修改，并按新的参考答案重新评分。",
+        "Saved, and graded again against the new reference.",
+    ),
+    "edit.saved_no_grade": ("已保存修改。", "Saved."),
+    "dispute.open": ("这个评分不对", "This grade is wrong"),
+    "dispute.help": (
+        "给出你认为合理的分数。它会作为这道题的评分样例保存：以后与这个回答相近的回答会参考你的评分。",
+        "Give the score you think is right. It is kept as a graded example of this question:"
+        " later answers close to this one follow your score.",
+    ),
+    "dispute.score": ("你的评分（0–100）", "Your score (0–100)"),
+    "dispute.note": ("原因（可选）", "Why (optional)"),
+    "dispute.note_placeholder": (
+        "例如：要点 2 其实答到了，只是换了说法。",
+        "For example: I did state point 2, in other words.",
+    ),
+    "dispute.save": ("记下我的评分", "Keep my score"),
+    "dispute.saved": (
+        "已记下你的评分 {score} 分（原评分 {before} 分）；下面是重新评分的结果。",
+        "Your score of {score} is kept (it was graded {before}); the grade below follows it.",
+    ),
+    "dispute.history": ("你更正过的评分", "Grades you corrected"),
+    "dispute.row": ("Viva {before} → 你 {score}", "Viva {before} → you {score}"),
+    "new.title": ("添加题目", "Add a question"),
+    "new.link": ("＋ 添加题目", "+ Add a question"),
+    "new.help": (
+        "题目会加入你自己的题库“{bank}”，导入笔记不会影响它们。",
+        "The question goes to your own bank “{bank}”, which importing notes never touches.",
+    ),
+    "new.prompt": ("题目", "Question"),
+    "new.section": ("章节（可选，如“网络 / TCP”）", "Section (optional, e.g. “Networks / TCP”)"),
+    "new.reference": ("参考答案（可选）", "Reference answer (optional)"),
+    "new.save": ("添加", "Add"),
     "drill.title": ("练习", "Drill"),
     "drill.progress": ("待复习 {due} · 新题 {new}", "Due {due} · new {new}"),
     "drill.your_answer": ("你的回答", "Your answer"),
@@ -133,6 +231,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "作答语言与参考答案不同（仍按内容评分）",
         "Not in the reference's language (still graded on content)",
     ),
+    "flag.your_score": ("按你的评分调整", "Follows your own score"),
     "iv.last_points": ("要点", "Key points"),
     "iv.title": ("模拟面试", "Mock interview"),
     "iv.choose": ("选择面试流程", "Choose a plan"),
@@ -144,10 +243,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "iv.question_n": ("第 {n} 题", "Question {n}"),
     "iv.follow_up": ("追问", "Follow-up"),
     "iv.time_left": ("剩余时间", "Time left"),
-    "iv.time_up": (
-        "时间到，已提交你写下的内容。",
-        "Time is up: what you wrote has been submitted.",
+    "iv.time_up": ("时间到", "Time's up"),
+    "iv.time_up_hint": ("正在提交你写下的内容……", "Submitting what you wrote…"),
+    "iv.follow_up_n": ("追问 {n}", "follow-up {n}"),
+    "iv.of_total": ("共 {n} 题", "of {n}"),
+    "iv.before_start": ("开始前请注意", "Before you start"),
+    "iv.last_timed_out": (
+        "上一题时间到，已按截止时写下的内容提交",
+        "Time ran out on the last question: what you had written was taken",
     ),
+    "iv.not_asked": (
+        "未进行：没有题库能提供这一环节的题目",
+        "Not asked: no bank has questions for it",
+    ),
+    "iv.from_banks": ("题目来自{banks}", "questions from {banks}"),
+    "iv.builtin_bank": ("内置题库", "the built-in bank"),
+    "iv.your_answer": ("你的回答", "Your answer"),
+    "iv.model_answer": ("参考答案", "Model answer"),
+    "iv.no_answer": ("（没有回答）", "(no answer)"),
+    "iv.legend": (
+        "绿色：答到 · 黄色：部分答到 · 红色删除线：说错 · 参考答案中红色波浪线：漏掉或说错的要点",
+        "Green: covered · yellow: partly · red, struck: wrong · red wavy line in the model "
+        "answer: missed or wrong",
+    ),
+    "iv.download_md": ("下载 Markdown", "Download Markdown"),
+    "iv.print": ("打印 / 存为 PDF", "Print / save as PDF"),
+    "iv.drill_it": ("去练习", "Drill it"),
+    "iv.timed_out": ("时间到", "time ran out"),
     "iv.answer": ("提交回答", "Submit answer"),
     "iv.mute": ("静音", "Mute"),
     "iv.unmute": ("朗读题目", "Read aloud"),
@@ -334,6 +456,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mic.transcribing": ("正在识别……", "Transcribing…"),
     "mic.edit": ("识别结果可修改后再提交。", "Edit the transcript before grading if needed."),
     "mic.denied": ("无法使用麦克风。", "The microphone is not available."),
+    "mic.corrected": ("按题目术语校正：", "Terms put back from the question: "),
     "delivery.title": ("表达", "Delivery"),
     "delivery.apart": (
         "（只反映说得怎么样，不计入内容得分）",
@@ -369,35 +492,3 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
-
-
-# The built-in interview plans' titles and stage names in both languages (a plan of the
-# student's own is shown as written). Reports store stage names as they were asked.
-PLAN_TITLES: dict[str, tuple[str, str]] = {
-    "kaoyan-cs": ("计算机考研复试", "Computer science graduate re-examination"),
-    "tech-job": ("技术岗面试", "Technical job interview"),
-}
-STAGE_NAMES: tuple[tuple[str, str], ...] = (
-    ("自我介绍", "Self-introduction"),
-    ("英文问答", "Questions in English"),
-    ("基本情况", "Background"),
-    ("专业知识", "Subject knowledge"),
-    ("项目经历", "Projects"),
-    ("科研规划", "Research plans"),
-    ("计算机基础", "Computer science fundamentals"),
-    ("机器学习与大模型", "Machine learning and large models"),
-)
-
-
-def plan_title(name: str, title: str, lang: str) -> str:
-    """A plan's title in `lang` (a built-in plan's), else as its file writes it."""
-    pair = PLAN_TITLES.get(name)
-    return title if pair is None else pair[1 if lang == "en" else 0]
-
-
-def stage_name(name: str, lang: str) -> str:
-    """A built-in stage's name in `lang`; any other name as written."""
-    for pair in STAGE_NAMES:
-        if name in pair:
-            return pair[1 if lang == "en" else 0]
-    return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,8 +17,8 @@ from viva.grading.compare import compare
 from viva.service import Scope
 from viva.web.charts import bar_rows, column_bars
 from viva.web.context import MAX_ANSWER, MAX_ID, page, ui_lang, viva_of
-from viva.web.i18n import stage_name, translator
-from viva.web.render import bar_chart, column_chart, evidence_html, question_html
+from viva.web.i18n import translator
+from viva.web.render import column_chart, evidence_html, question_html
 from viva.web.uploads import import_uploads, read_uploads
 
 router = APIRouter(include_in_schema=False)
@@ -118,17 +119,10 @@ def _question_rows(
 
 @router.get("/bank/q/{question_id}", response_class=HTMLResponse)
 def question_page(request: Request, question_id: str) -> HTMLResponse:
-    viva = viva_of(request)
-    found = viva.question(question_id)
-    follow = [link for link in found.links if link.role.value == "follow_up"]
-    return page(
-        request,
-        "question.html",
-        nav="bank",
-        q=found,
-        body=question_html(found),
-        follow=follow,
-    )
+    from viva.web.edits import question_context
+
+    found = viva_of(request).question(question_id)
+    return page(request, "question.html", nav="bank", **question_context(request, found))
 
 
 @router.post("/bank/import", response_class=HTMLResponse)
@@ -145,6 +139,32 @@ async def import_page(
     # the bank page shows the new bank at once (its list, sections and questions)
     refresh = _bank_context(request, None, None, report.bank) if origin == "bank" else {}
     return page(request, "_import_report.html", report=report, refresh=refresh)
+
+
+@router.get("/bank/export.apkg")
+def export_anki(request: Request, bank: str | None = None) -> FileResponse:
+    """The listed bank(s) as an Anki package, downloaded (the file is removed once sent)."""
+    import re
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    viva = viva_of(request)
+    staging = viva.settings.home / ".staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=staging, prefix="export-"))
+    try:
+        report = viva.export_anki(folder / "deck.apkg", banks=[bank] if bank else None)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    name = re.sub(r"[^\w.-]+", "_", "-".join(report.banks))[:60].strip("._") or "notes"
+    return FileResponse(
+        report.path,
+        media_type="application/octet-stream",
+        filename=f"viva-{name}.apkg",
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 @router.get("/assets/{name}")
@@ -324,13 +344,32 @@ def drill_undo(request: Request, section: Annotated[str, Form()] = "") -> HTMLRe
 # --- mock interview ------------------------------------------------------------------------
 @router.get("/interview", response_class=HTMLResponse)
 def interview_start(request: Request) -> HTMLResponse:
+    from viva.practice.plan import fill_notes, length_label
+
     viva = viva_of(request)
-    scope = viva.resolved_scope(viva.preferences().interview_scope)
+    saved = viva.preferences().interview_scope
+    scope = viva.resolved_scope(saved)
+    lang = ui_lang(request)
+    plans = []
+    for plan in viva.interview_plans():
+        fills = viva.interview_fills(
+            plan, banks=scope.banks if saved.banks else None, sections=scope.sections
+        )
+        plans.append(
+            {
+                **wire.plan_info_json(plan),
+                "heading": plan.heading(lang),
+                "length": length_label(plan, lang),
+                "labels": [s.label(lang) for s in plan.stages],
+                "fills": [wire.fill_json(plan, f) for f in fills],
+                "notes": fill_notes(plan, fills, lang),
+            }
+        )
     return page(
         request,
         "interview_start.html",
         nav="interview",
-        plans=[wire.plan_info_json(p) for p in viva.interview_plans()],
+        plans=plans,
         history=viva.interviews()[:10],
         **_scope_context(request, scope, False, "interview"),
     )
@@ -350,24 +389,42 @@ def interview_begin(
     if total is not None and not 1 <= total <= 240:
         raise VivaError(f"minutes must be a number from 1 to 240 (not {minutes!r})")
     viva = viva_of(request)
-    scope = viva.resolved_scope(viva.preferences().interview_scope)
+    saved = viva.preferences().interview_scope
+    scope = viva.resolved_scope(saved)
     live = viva.begin_interview(
-        plan, minutes=total, lang=lang or None, banks=scope.banks, sections=scope.sections
+        plan,
+        minutes=total,
+        lang=lang or None,
+        banks=scope.banks if saved.banks else None,
+        sections=scope.sections,
     )
     return _redirect(f"/interview/live/{quote(live.token)}")
 
 
 @router.get("/interview/live/{token}", response_class=HTMLResponse)
 def interview_live(request: Request, token: str) -> HTMLResponse:
+    from viva.practice.plan import fill_notes, length_label
+    from viva.service.preferences import now_utc
+
     live = viva_of(request).live_interview(token)
-    last = live.interview.turns[-1] if live.interview.turns else None
+    lang = ui_lang(request)
+    interview = live.interview
+    last = interview.turns[-1] if interview.turns else None
+    asked = interview.next()
+    stage = next((s for s in interview.plan.stages if asked and s.name == asked.stage), None)
     return page(
         request,
         "interview.html",
         nav="interview",
         live=live,
-        asked=live.interview.next(),
+        asked=asked,
         last=last,
+        heading=interview.plan.heading(lang),
+        length=length_label(interview.plan, lang),
+        stage_label=stage.label(lang) if stage else (asked.stage if asked else ""),
+        # said before the first question: where the stages come from, what cannot be asked
+        notes=fill_notes(interview.plan, interview.fills, lang) if not interview.turns else [],
+        seconds_left=live.seconds_left(now_utc()),
     )
 
 
@@ -395,12 +452,65 @@ def interview_answer(
 @router.get("/interview/report/{interview_id}", response_class=HTMLResponse)
 def interview_report(request: Request, interview_id: int) -> HTMLResponse:
     saved = viva_of(request).interview(interview_id)
-    report = saved.report
     lang = ui_lang(request)
-    chart = bar_chart(
-        [(stage_name(s["stage"], lang), s["score"]) for s in report["stages"]], maximum=100
+    # a stage's name in the interface language (reports saved before: as saved)
+    names = {
+        s["stage"]: s.get("name_en", s["stage"]) if lang == "en" else s["stage"]
+        for s in saved.report.get("plan_stages", [])
+    }
+    return page(
+        request,
+        "report.html",
+        nav="interview",
+        saved=saved,
+        r=saved.report,
+        stages=_stage_bars(saved.report, lang),
+        turns=[_turn_view(turn, names) for turn in saved.report["turns"]],
     )
-    return page(request, "report.html", nav="interview", saved=saved, r=report, chart=chart)
+
+
+@router.get("/interview/report/{interview_id}/markdown")
+def interview_report_markdown(request: Request, interview_id: int) -> Response:
+    from viva.export import report_markdown
+
+    saved = viva_of(request).interview(interview_id)
+    finished = saved.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    text = report_markdown(saved.id, saved.report, ui_lang(request), finished)
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="viva-interview-{saved.id}.md"'},
+    )
+
+
+def _stage_bars(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """A bar per stage of the plan (reports saved before every stage was kept: those asked)."""
+    rows = report.get("plan_stages") or [
+        {**s, "name_en": s["stage"], "wanted": s["questions"]} for s in report["stages"]
+    ]
+    return [
+        {
+            "label": row.get("name_en", row["stage"]) if lang == "en" else row["stage"],
+            "score": row.get("score"),
+            "questions": row.get("questions", 0),
+            "lenders": row.get("lenders", []),
+        }
+        for row in rows
+    ]
+
+
+def _turn_view(turn: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A saved turn with its answer and model answer cut into marked segments."""
+    reference = turn.get("reference") or ""
+    if "grade" in turn:
+        said, stated = wire.marked_texts(
+            turn["answer"] or "", reference, wire.grade_from_json(turn["grade"])
+        )
+    else:  # saved before the model answer was kept with the turn
+        said = [{"text": turn["answer"] or "", "mark": None}]
+        stated = [{"text": reference, "mark": None}] if reference else []
+    stage = names.get(turn["stage"], turn["stage"])
+    return {**turn, "said": said, "stated": stated, "stage_label": stage}
 
 
 # --- progress ------------------------------------------------------------------------------

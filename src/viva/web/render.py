@@ -15,22 +15,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from viva.bank.markdown import sanitise_html
+
 if TYPE_CHECKING:
     from viva.bank.models import Link, Question
     from viva.grading.models import Grade
 
-_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
-    "em", "strong", "del", "s", "mark", "sub", "sup", "ul", "ol", "li", "a", "img",
-    "table", "thead", "tbody", "tr", "th", "td", "span", "div",
-}  # fmt: skip
-_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
-    "th": {"align"},
-    "td": {"align"},
-    "ol": {"start"},
-}  # `class` only through _CLASSES (nh3 refuses both ways at once)
 _CLASSES = {"span": {"math", "inline", "wikilink", "unresolved"}, "div": {"math", "block"}}
 _HIGHLIGHT = re.compile(r"==(?=\S)((?:[^=\n]|=(?!=))+?)(?<=\S)==")
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
@@ -38,17 +28,7 @@ _WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 
 def sanitise(fragment: str) -> str:
     """Keep only harmless markup: no scripts, styles, event handlers or javascript: URLs."""
-    import nh3
-
-    return nh3.clean(
-        fragment,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        allowed_classes=_CLASSES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    return sanitise_html(fragment, classes=_CLASSES)
 
 
 @cache

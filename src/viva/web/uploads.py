@@ -4,10 +4,11 @@ Accepted: Markdown/text notes and zip archives of a vault. A zip is refused whol
 escapes the folder (`..`, an absolute path, a drive letter), is a symlink, or when the entries
 would unpack to more than the upload limit (a zip bomb). Only notes and the images notes embed
 are unpacked. An upload is unpacked into `.staging/` first and moved to
-`uploads/<bank>/<its name>-<hash>/` only once its import is committed; a refused or failed upload
-leaves nothing behind. Each upload keeps its own folder and its notes are named under the
-archive (`vault.zip/ML.md`), so two archives never overwrite each other, and a re-upload of the
-same archive is what updates and retires its questions, like a re-import of a folder.
+`users/<user>/uploads/<bank>/<its name>-<hash>/` only once its import is committed; a refused
+or failed upload leaves nothing behind. Each upload keeps its own folder and its notes are
+named under the archive (`vault.zip/ML.md`), so two archives never overwrite each other, and
+a re-upload of the same archive is what updates and retires its questions, like a re-import
+of a folder.
 """
 
 from __future__ import annotations
@@ -248,7 +249,7 @@ def import_uploads(request: Request, uploads: list[Upload], bank: str) -> Import
     staged = stage_uploads(
         uploads,
         staging=staging,
-        folder=viva.settings.home / "uploads" / _folder_name(bank),
+        folder=viva.uploads_dir / _folder_name(bank),
         limit=viva.settings.max_upload_bytes,
     )
     try:

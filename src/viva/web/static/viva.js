@@ -90,6 +90,33 @@
     }
   });
 
+  // Key point rows (question page, after a grade, new question): add one, remove one.
+  document.addEventListener("click", function (evt) {
+    var target = evt.target instanceof Element ? evt.target : null;
+    if (!target) return;
+    var remove = target.closest("[data-remove-point]");
+    if (remove) {
+      var row = remove.closest(".kp-row");
+      var rows = row && row.parentElement;
+      if (!row || !rows) return;
+      if (rows.querySelectorAll(".kp-row").length > 1) row.remove();
+      else row.querySelector("input").value = "";
+      return;
+    }
+    var add = target.closest("[data-add-point]");
+    if (add) {
+      var box = add.parentElement.querySelector("[data-kp-rows]");
+      var last = box && box.querySelector(".kp-row:last-child");
+      if (!last) return;
+      var copy = last.cloneNode(true);
+      var input = copy.querySelector("input");
+      input.value = "";
+      input.removeAttribute("data-testid");
+      box.appendChild(copy);
+      input.focus();
+    }
+  });
+
   function submitForm(form) {
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
@@ -152,33 +179,47 @@
   }
 
   // --- the interview's countdown --------------------------------------------------------
+  // The deadline lives on the server: the page is given the seconds left when it was sent and
+  // counts them down, so a reload carries on where the clock was. At zero it says "time's up"
+  // for a moment, then hands in what was written (a recording is transcribed first).
+  var TIME_UP_PAUSE = 1500;
   function setupTimer() {
     var timer = document.querySelector("[data-timer]");
     var form = document.querySelector("form[data-interview]");
     if (!timer || !form) return;
-    var seconds = parseInt(timer.dataset.timer, 10);
-    var started = Date.now();
+    var seconds = parseFloat(timer.dataset.timer);
+    var loaded = Date.now();
     var used = form.querySelector("[data-seconds-used]");
     var submitted = false;
     form.addEventListener("htmx:configRequest", function (evt) {
-      evt.detail.parameters.seconds_used = ((Date.now() - started) / 1000).toFixed(1);
+      evt.detail.parameters.seconds_used = ((Date.now() - loaded) / 1000).toFixed(1);
       submitted = true;
     });
-    var tick = setInterval(function () {
-      var left = Math.max(0, seconds - Math.floor((Date.now() - started) / 1000));
+    var show = function () {
+      var left = Math.max(0, Math.ceil(seconds - (Date.now() - loaded) / 1000));
       timer.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       timer.classList.toggle("low", left <= 15);
-      if (used) used.value = ((Date.now() - started) / 1000).toFixed(1);
-      if (left === 0) {
-        clearInterval(tick);
-        if (!submitted) {
-          var notice = form.querySelector("[data-time-up]");
-          if (notice) notice.hidden = false;
-          form.dispatchEvent(new CustomEvent("viva:timeup"));
-          if (!form.dataset.recording) submitForm(form);  // else: once transcribed
-        }
-      }
+      if (used) used.value = ((Date.now() - loaded) / 1000).toFixed(1);
+      return left;
+    };
+    var tick = setInterval(function () {
+      if (show() > 0) return;
+      clearInterval(tick);
+      if (submitted) return;
+      var notice = form.querySelector("[data-time-up]");
+      if (notice) notice.hidden = false;
+      form.querySelectorAll("textarea, button[type=submit]").forEach(function (el) { el.readOnly = true; });
+      form.dispatchEvent(new CustomEvent("viva:timeup"));
+      setTimeout(function () {
+        if (!form.dataset.recording && !submitted) submitForm(form);  // else: once transcribed
+      }, TIME_UP_PAUSE);
     }, 250);
+    show();
+  }
+
+  function setupPrint() {
+    var button = document.querySelector("[data-print]");
+    if (button) button.addEventListener("click", function () { window.print(); });
   }
 
   // --- a spoken answer: record in the browser, transcribe on the server, edit, then grade --
@@ -242,7 +283,11 @@
           var answer = form.querySelector("textarea");
           answer.value = body.transcript.text;
           answer.focus();
-          status.textContent = button.dataset.labelEdit;
+          var fixes = (body.transcript.corrections || []).map(function (c) {
+            return c.heard + " → " + c.term;
+          });
+          status.textContent = button.dataset.labelEdit +
+            (fixes.length ? " " + button.dataset.labelCorrected + fixes.join("，") : "");
           var link = form.querySelector("[data-recording-id]");
           if (link && body.recording_id) link.value = body.recording_id;
           showDelivery(card.querySelector("[data-delivery-box]"), body.delivery);
@@ -291,6 +336,7 @@
     renderMath(document);
     setupSpeech();
     setupTimer();
+    setupPrint();
     setupMic(document);
   });
   window.Viva = { renderMath: renderMath, speak: speak };
