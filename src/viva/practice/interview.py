@@ -301,7 +301,8 @@ class MockInterview:
                 )
             )
 
-        if follow_ups.is_beside_the_point(grade, turn.answer, asked.prompt):
+        def ask_about_the_answer() -> None:
+            """A question about the answer as a whole (beside the point, or too little)."""
             probe = follow_ups.probe_answer(
                 grade,
                 question=asked.prompt,
@@ -312,6 +313,9 @@ class MockInterview:
             )
             if probe is not None:
                 add(probe, asked.reference, asked.key_points)
+
+        if follow_ups.is_beside_the_point(grade, turn.answer, asked.prompt):
+            ask_about_the_answer()
             return out
         # what the answer got wrong first, then what it missed, then what it said only in part
         order = (Coverage.CONTRADICTED, Coverage.MISSED, Coverage.PARTLY)
@@ -344,16 +348,7 @@ class MockInterview:
             add(probe, point.context or point.text, (point.text,))
         if not out and not grade.key_points and grade.score < GOOD_SCORE:
             # no marked points (a short or a personal answer): ask for more of it
-            probe = follow_ups.probe_answer(
-                grade,
-                question=asked.prompt,
-                answer=turn.answer,
-                lang=asked.lang,
-                used=used,
-                rng=self._rng,
-            )
-            if probe is not None:
-                add(probe, asked.reference, asked.key_points)
+            ask_about_the_answer()
         if not out and grade.score >= GOOD_SCORE and asked.question_id:
             deeper = self._deeper(asked, used)
             if deeper is not None:
