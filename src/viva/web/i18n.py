@@ -329,6 +329,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "每天最多复习（0 为不限）",
         "Reviews per day at most (0: no limit)",
     ),
+    "settings.time_zone": ("时区", "Time zone"),
+    "settings.time_zone_help": (
+        "每日新题上限、每日目标和连续天数在这个时区的午夜重置。留空则用本机时区（{zone}）。",
+        "Daily limits, the daily goal and the streak reset at midnight in this zone."
+        " Empty: this machine's ({zone}).",
+    ),
     "settings.language": ("界面语言", "Interface language"),
     "settings.save": ("保存", "Save"),
     "settings.saved": ("已保存。", "Saved."),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -557,7 +557,24 @@ def progress_date(request: Request, interview_date: Annotated[str, Form()] = "")
 # --- settings ------------------------------------------------------------------------------
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request) -> HTMLResponse:
-    return page(request, "settings.html", nav="settings", prefs=viva_of(request).preferences())
+    from zoneinfo import available_timezones
+
+    return page(
+        request,
+        "settings.html",
+        nav="settings",
+        prefs=viva_of(request).preferences(),
+        zones=sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")),
+        machine_zone=_machine_zone(),
+    )
+
+
+def _machine_zone() -> str:
+    """This machine's zone as an offset ("UTC+08:00"): all a process can tell for sure."""
+    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+    minutes = round(offset.total_seconds() / 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @router.post("/settings", response_class=HTMLResponse)
@@ -569,9 +586,14 @@ def settings_save(
     reviews_per_day: Annotated[str, Form()] = "0",
     ui_lang: Annotated[str, Form()] = "zh",
     daily_goal: Annotated[str, Form()] = "20",
+    time_zone: Annotated[str, Form(max_length=64)] = "",
+    has_time_zone: Annotated[str, Form()] = "",
 ) -> Response:
     viva = viva_of(request)
     before = viva.preferences().ui_lang
+    # an empty field reads as a missing one: the form says it has the field, so that emptying
+    # it goes back to the machine's zone while a form without it leaves the zone as it is
+    zone = {"time_zone": time_zone} if has_time_zone or time_zone else {}
     prefs = viva.set_preferences(
         interview_date=interview_date or None,
         desired_retention=desired_retention,
@@ -579,6 +601,7 @@ def settings_save(
         reviews_per_day=reviews_per_day,
         ui_lang=ui_lang,
         daily_goal=daily_goal,
+        **zone,
     )
     if prefs.ui_lang != before:
         return _refresh()
