@@ -274,11 +274,11 @@ def _inside(home: Path, relative: str) -> Path:
 
 
 def _discard(items: Sequence[StagedNotes], home: Path) -> None:
-    """Remove staged copies and the batch folders they were unpacked in."""
+    """Remove staged copies and the batch folders they were unpacked in (only ever inside
+    the staging folder: a path elsewhere is left alone)."""
     staging = (home / STAGING).resolve()
     for item in items:
         staged = item.staged.resolve()
-        _remove_staged(staged)
         if staged.is_relative_to(staging) and staged != staging:
             _remove_staged(staging / staged.relative_to(staging).parts[0])
 
