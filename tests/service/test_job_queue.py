@@ -59,7 +59,8 @@ def stop_worker(worker: subprocess.Popen[bytes], log: Path) -> int:
     except subprocess.TimeoutExpired:
         worker.kill()
         worker.wait()
-        raise AssertionError(f"viva worker ignored SIGTERM: {log.read_text(errors='replace')}")
+        log_text = log.read_text(errors="replace")
+        raise AssertionError(f"viva worker ignored SIGTERM: {log_text}") from None
 
 
 def queued_locks(hosted: Viva) -> list[tuple[str, str, str]]:
