@@ -50,6 +50,7 @@ bench: $(STAMP) $(INITDB)
 	$(BIN)/python bench/practice_bench.py
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/web_bench.py
+	$(BIN)/python bench/hosted_bench.py
 	$(BIN)/python bench/follow_up_bench.py
 	$(BIN)/python bench/speech_bench.py
 

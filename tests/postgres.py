@@ -51,8 +51,11 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_server(port: int = 5432) -> Iterator[PostgresServer]:
-    """Start a server in a temporary folder; stop it and remove the folder at the end."""
+def postgres_server(port: int = 5432, *, durable: bool = False) -> Iterator[PostgresServer]:
+    """Start a server in a temporary folder; stop it and remove the folder at the end.
+
+    Not `durable` (the tests): no fsync, as nothing outlives the test; the benchmark syncs.
+    """
     if not (BIN / "initdb").exists():
         raise RuntimeError(
             f"PostgreSQL is not installed ({BIN / 'initdb'} is missing): "
@@ -69,7 +72,9 @@ def postgres_server(port: int = 5432) -> Iterator[PostgresServer]:
             check=True,
             **quiet,  # type: ignore[arg-type]
         )
-        options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
+        options = f"-p {port} -k {folder} -c listen_addresses=''"
+        if not durable:
+            options += " -c fsync=off"
         subprocess.run(
             _as_postgres(
                 [
