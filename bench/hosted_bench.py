@@ -362,11 +362,15 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
     settings = load_settings(env)
     admin = Viva(settings)
     admin.ensure_builtin()
+    # the HTTP students share the local user: its daily budget of new questions would run out
+    # within a minute and leave them nothing to answer
+    admin.set_preferences(new_per_day=9999)
     started = time.perf_counter()
     students = []
     for number in range(args.students):
         student = admin.add_user(f"student{number:03d}")
         student.import_notes([SEED], bank="notes")
+        student.set_preferences(new_per_day=9999)
         students.append(student)
     print(
         f"\n{name}: {workers} worker(s), jobs {'queue + 1 viva worker' if queue else 'local'}; "
