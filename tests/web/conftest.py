@@ -72,7 +72,7 @@ class LiveServer:
             yield client
 
 
-def start_server(tmp_path: Path, **extra_env: str) -> LiveServer:
+def start_server(tmp_path: Path, *args: str, **extra_env: str) -> LiveServer:
     port = free_port()
     env = {
         **os.environ,
@@ -84,7 +84,7 @@ def start_server(tmp_path: Path, **extra_env: str) -> LiveServer:
     viva = Path(sys.executable).parent / "viva"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(viva), "serve", "--port", str(port)], env=env, stdout=out, stderr=out
+            [str(viva), "serve", "--port", str(port), *args], env=env, stdout=out, stderr=out
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -18,8 +18,12 @@ from viva.service import Scope
 from viva.web.charts import bar_rows, column_bars
 from viva.web.context import MAX_ANSWER, MAX_ID, page, ui_lang, viva_of
 from viva.web.i18n import translator
+from viva.web.jobs import finished, service_of
 from viva.web.render import column_chart, evidence_html, question_html
-from viva.web.uploads import import_uploads, read_uploads
+from viva.web.uploads import read_uploads, submit_uploads
+
+if TYPE_CHECKING:
+    from viva.service import Job
 
 router = APIRouter(include_in_schema=False)
 
@@ -132,13 +136,55 @@ async def import_page(
     bank: Annotated[str, Form()] = "my-notes",
     origin: Annotated[str, Form()] = "bank",
 ) -> HTMLResponse:
+    """Hand the import to a job; its fragment polls until the report replaces it (a small
+    upload is usually done before the first poll: it is awaited for a moment)."""
     from starlette.concurrency import run_in_threadpool
 
-    uploads = await read_uploads(files, viva_of(request).settings.max_upload_bytes)
-    report = await run_in_threadpool(import_uploads, request, uploads, bank.strip() or "my-notes")
+    viva = service_of(request)
+    uploads = await read_uploads(files, viva.settings.max_upload_bytes)
+    job = await run_in_threadpool(submit_uploads, viva, uploads, bank.strip() or "my-notes")
+    job = await finished(request, job, IMPORT_PAGE_WAIT)
+    return _import_job(request, job, origin)
+
+
+IMPORT_PAGE_WAIT = 2.0  # seconds the upload's response waits before the page polls instead
+
+
+@router.get("/bank/import/{job_id}", response_class=HTMLResponse)
+def import_progress(request: Request, job_id: str, origin: str = "bank") -> HTMLResponse:
+    """An import job's fragment: its progress, then its report (or its error)."""
+    return _import_job(request, viva_of(request).job(job_id[:64]), origin)
+
+
+def _import_job(request: Request, job: Job, origin: str) -> HTMLResponse:
+    if not job.is_finished:
+        return page(request, "_import_job.html", job=job, origin=origin)
+    report = ImportView(job.outcome())
     # the bank page shows the new bank at once (its list, sections and questions)
     refresh = _bank_context(request, None, None, report.bank) if origin == "bank" else {}
     return page(request, "_import_report.html", report=report, refresh=refresh)
+
+
+class ImportView:
+    """An import report as the job stored it (JSON), shaped for `_import_report.html`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.bank: str = data["bank"]
+        self.questions: int = data["questions"]
+        self.notes: int = data["notes"]
+        self.counts: dict[str, int] = data["counts"]
+        self.edits_orphaned = [(e["id"], e["prompt"]) for e in data["edits_orphaned"]]
+        self.edits_over_changed = [(e["id"], e["prompt"]) for e in data["edits_over_changed"]]
+        problems = data["problems"]
+        self.warnings = [_Problem(p) for p in problems if p["severity"] == "warning"]
+        self.skipped = [_Problem(p) for p in problems if p["severity"] == "skipped"]
+
+
+class _Problem:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.file: str = data["file"]
+        self.line: int | None = data["line"]
+        self.message: str = data["message"]
 
 
 @router.get("/bank/export.apkg")
