@@ -62,6 +62,13 @@ class DatabaseError(VivaError):
     http_status = 500
 
 
+class SchemaBehind(DatabaseError):
+    """A shared (PostgreSQL) database whose schema is older than this Viva: it is upgraded
+    once, explicitly (`viva db upgrade`), not by whichever process opens it first."""
+
+    http_status = 503
+
+
 class AudioError(VivaError):
     """A recording that cannot be used: not audio, damaged, silent, too short or too long."""
 

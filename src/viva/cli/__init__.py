@@ -80,6 +80,7 @@ def _root(
 def _register() -> None:
     from viva.cli import (
         bank,
+        database,
         exporting,
         grading,
         importing,
@@ -91,6 +92,7 @@ def _register() -> None:
     )
 
     app.add_typer(bank.app, name="bank")
+    app.add_typer(database.app, name="db")
     app.command("import")(importing.import_notes)
     app.add_typer(exporting.app, name="export")
     app.command("grade")(grading.grade)

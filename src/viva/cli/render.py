@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
         Paths,
         Scope,
     )
+    from viva.service.database import SchemaStatus
     from viva.speech.models import Delivery, Transcript
     from viva.store.edits import EditSummary
     from viva.store.interviews import SavedInterview
@@ -334,6 +335,47 @@ def paths_table(paths: Paths) -> None:
     ):
         table.add_row(label, str(value))
     console().print(table)
+
+
+def schema_status(status: SchemaStatus) -> None:
+    """The database's schema revision against the newest."""
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("database", f"{status.url} ({status.backend})")
+    table.add_row("schema", status.current or "(empty: no tables yet)")
+    table.add_row("newest", status.head)
+    console().print(table)
+    if status.is_current:
+        console().print("The schema is current.", markup=False)
+    else:
+        console().print(
+            "The schema is behind: run `viva db upgrade`"
+            + (
+                " (Viva also upgrades a SQLite file when it opens it)."
+                if status.backend == "sqlite"
+                else "."
+            ),
+            style="yellow",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def schema_upgraded(before: SchemaStatus, after: SchemaStatus) -> None:
+    """What an upgrade did."""
+    if before.current == after.current:
+        console().print(
+            f"{after.url}: already at schema {after.current}; nothing to do.",
+            markup=False,
+            soft_wrap=True,
+        )
+    else:
+        console().print(
+            f"{after.url}: upgraded from schema {before.current or '(empty)'} to {after.current}.",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @contextmanager

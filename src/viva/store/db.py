@@ -1,19 +1,23 @@
-"""Open the database: engine, SQLite pragmas, migrations to the newest schema, transactions."""
+"""Open the database: engine, SQLite pragmas, migrations to the newest schema (automatic on
+SQLite, explicit on PostgreSQL), transactions."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from viva.errors import DatabaseError
+from viva.errors import DatabaseError, SchemaBehind
 from viva.store.schema import HEAD_REVISION
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+UPGRADE_LOCK = 0x56495641  # "VIVA": the PostgreSQL advisory lock that upgrades queue on
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -106,43 +110,122 @@ class UserConnections(Connections, Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    """Where a database's schema stands: its revision and the one this Viva needs."""
+
+    url: str  # password hidden
+    backend: str  # "sqlite" or "postgresql"
+    current: str | None  # None: an empty database
+    head: str
+
+    @property
+    def is_current(self) -> bool:
+        """Whether the schema is the newest this Viva knows."""
+        return self.current == self.head
+
+
 class Database:
-    """One database (SQLite file or PostgreSQL URL), migrated on first use."""
+    """One database (SQLite file or PostgreSQL URL).
+
+    A SQLite file (one person's) is migrated to the newest schema when it is first opened, so
+    `make run` stays one command. A PostgreSQL database is shared by many processes: it is
+    migrated once, explicitly (`upgrade()`, `viva db upgrade`), and a process that finds its
+    schema behind refuses to use it rather than race the others into migrations.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: Engine | None = None
+        self._is_checked = False
+        # the web app's first requests arrive together: one of them creates and migrates
+        self._opening = threading.RLock()
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with any password hidden (for messages)."""
+        try:
+            return sa.make_url(self.url).render_as_string(hide_password=True)
+        except sa.exc.ArgumentError:
+            return self.url
 
     @property
     def engine(self) -> Engine:
-        """The engine, created and migrated on first use."""
-        if self._engine is None:
-            self._engine = self._open()
-        return self._engine
+        """The engine, created on first use with the schema made current (SQLite) or checked
+        to be current (PostgreSQL)."""
+        if self._is_checked:
+            assert self._engine is not None
+            return self._engine
+        with self._opening:
+            engine = self._created()
+            if not self._is_checked:
+                with self._explained():
+                    if engine.dialect.name == "sqlite":
+                        self._migrate(engine)
+                    else:
+                        self._check_current(engine)
+                self._is_checked = True
+        return engine
 
-    def _open(self) -> Engine:
-        url = sa.make_url(self.url)
-        is_sqlite = url.get_backend_name() == "sqlite"
-        if is_sqlite and url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    def status(self) -> SchemaStatus:
+        """The schema's revision and the newest (opens the database; migrates nothing)."""
+        engine = self._created()
+        with self._explained(), engine.connect() as conn:
+            revision = self.current_revision(conn)
+        return SchemaStatus(self.shown_url, engine.dialect.name, revision, HEAD_REVISION)
+
+    def upgrade(self) -> tuple[SchemaStatus, SchemaStatus]:
+        """Migrate to the newest schema; returns the status before and after.
+
+        On PostgreSQL the migrations run under an advisory lock, so two upgrades started at
+        once run one after the other (the second finds nothing left to do).
+        """
+        with self._opening:
+            engine = self._created()
+            with self._explained():
+                found = self._migrate(engine)
+            self._is_checked = True
+        after = self.status()
+        return replace(after, current=found), after
+
+    def _created(self) -> Engine:
+        with self._opening:
+            if self._engine is None:
+                self._engine = self._create()
+            return self._engine
+
+    def _create(self) -> Engine:
         try:
+            url = sa.make_url(self.url)
+            is_sqlite = url.get_backend_name() == "sqlite"
+            if is_sqlite and url.database and url.database != ":memory:":
+                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
             engine = sa.create_engine(url)
         except (sa.exc.ArgumentError, ImportError) as err:
             raise DatabaseError(
-                f"cannot use database URL {self.url!r}: {err}",
+                f"cannot use database URL {self.shown_url!r}: {err}",
                 hint="for PostgreSQL install the extra: pip install 'viva-coach[postgres]'",
             ) from None
         if is_sqlite:
             sa.event.listen(engine, "connect", _sqlite_pragmas)
             sa.event.listen(engine, "begin", _sqlite_begin)
+        elif engine.dialect.name != "postgresql":
+            raise DatabaseError(
+                f"Viva supports SQLite and PostgreSQL (not {engine.dialect.name!r})",
+                hint="set VIVA_DATABASE_URL to postgresql+psycopg://… or leave it unset",
+            )
+        return engine
+
+    @contextmanager
+    def _explained(self) -> Iterator[None]:
+        """A database that cannot be reached becomes one clear error."""
         try:
-            self._migrate(engine)
+            yield
         except sa.exc.OperationalError as err:
             raise DatabaseError(
-                f"cannot open the database {self.url!r}: {err.orig}",
+                f"cannot open the database {self.shown_url!r}: {err.orig}",
                 hint="check the path or server, or set VIVA_HOME / VIVA_DATABASE_URL",
             ) from None
-        return engine
 
     @staticmethod
     def current_revision(conn: Connection) -> str | None:
@@ -151,23 +234,47 @@ class Database:
             return None
         return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
-    def _migrate(self, engine: Engine) -> None:
+    def _check_current(self, engine: Engine) -> None:
         with engine.connect() as conn:
             revision = self.current_revision(conn)
         if revision == HEAD_REVISION:
-            return  # the common case: skip importing Alembic (start-up time)
-        from alembic import command
+            return
+        self._refuse_newer(revision)
+        raise SchemaBehind(
+            f"the database {self.shown_url!r} is at schema {revision or '(empty)'}"
+            f" but this Viva needs {HEAD_REVISION}: run `viva db upgrade` first",
+            hint="upgrade it once, before starting Viva's processes (`viva db current` shows"
+            " where it stands)",
+        )
+
+    def _refuse_newer(self, revision: str | None) -> None:
+        """A revision this Viva does not know was written by a newer one."""
+        if revision is None:
+            return
         from alembic.config import Config
         from alembic.script import ScriptDirectory
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
-        if revision is not None and revision not in known:
+        if revision not in known:
             raise DatabaseError(
-                f"the database {self.url!r} was written by a newer Viva (schema {revision})",
+                f"the database {self.shown_url!r} was written by a newer Viva (schema {revision})",
                 hint="upgrade Viva (pip install -U viva-coach) or point VIVA_HOME elsewhere",
             )
+
+    def _migrate(self, engine: Engine) -> str | None:
+        """Upgrade to the head; returns the revision found (under the lock on PostgreSQL)."""
+        with engine.connect() as conn:
+            revision = self.current_revision(conn)
+        if revision == HEAD_REVISION:
+            return revision  # the common case: skip importing Alembic (start-up time)
+        self._refuse_newer(revision)
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with engine.connect() as conn:
             is_sqlite = engine.dialect.name == "sqlite"
             if is_sqlite:
@@ -177,18 +284,28 @@ class Database:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
             try:
                 with conn.begin():
+                    if not is_sqlite:
+                        # Held to the commit: a second upgrade waits here, then finds the
+                        # schema current and leaves it
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(UPGRADE_LOCK)))
+                        revision = self.current_revision(conn)
+                        if revision == HEAD_REVISION:
+                            return revision
+                        self._refuse_newer(revision)
                     config.attributes["connection"] = conn
                     command.upgrade(config, "head")
                     if is_sqlite:
                         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                         if broken is not None:
                             raise DatabaseError(
-                                f"migrating {self.url!r} would break a reference ({broken[0]})",
+                                f"migrating {self.shown_url!r} would break a reference"
+                                f" ({broken[0]})",
                                 hint="nothing was changed; please report this as a bug",
                             )
             finally:
                 if is_sqlite:
                     conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+        return revision
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
