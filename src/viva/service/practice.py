@@ -218,7 +218,7 @@ class PracticeService:
         `question_id` may be a unique prefix, as everywhere else.
         """
         from viva.grading.models import Rating
-        from viva.store.reviews import load_memories, record_review
+        from viva.store.reviews import load_memories, lock_reviews, record_review
         from viva.wire import grade_json
 
         at = now or now_utc()
@@ -226,8 +226,9 @@ class PracticeService:
         user_id = self.unit.user_id
         scheduler = self.scheduler()
         with self.unit.transaction() as conn:
-            # the memory row stays locked until the commit: two reviews of one question at
+            # the user's reviews stay locked until the commit: two reviews of one question at
             # once (two tabs, two workers) apply one after the other, not both on one card
+            lock_reviews(conn, user_id)
             before = load_memories(conn, user_id, [question_id], for_update=True).get(question_id)
             result = scheduler.review(before, Rating(rating), now=at)
             record_review(
