@@ -3,6 +3,7 @@ grades (exemplars of kind "dispute")."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,7 @@ class SqlExemplars:
                 "user_id": self.db.user_id,
                 "key": exemplar_key(question),
                 "answer": answer,
+                "answer_sha256": answer_digest(answer),
                 "score": score,
                 "source": source,
                 "created_at": now,
@@ -54,7 +56,12 @@ class SqlExemplars:
         return len(items)
 
 
-_KEY = ("user_id", "key", "answer")
+_KEY = ("user_id", "key", "answer_sha256")
+
+
+def answer_digest(answer: str) -> str:
+    """What an exemplar's answer is unique by (an index cannot hold a long answer)."""
+    return hashlib.sha256(answer.encode()).hexdigest()
 
 
 DISPUTE = "dispute"
@@ -89,6 +96,7 @@ def save_dispute(
         "user_id": user_id,
         "key": exemplar_key(question),
         "answer": answer,
+        "answer_sha256": answer_digest(answer),
         "score": score,
         "source": DISPUTE,
         "kind": DISPUTE,

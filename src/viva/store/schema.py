@@ -269,6 +269,8 @@ exemplars = sa.Table(
     _owner(),
     sa.Column("key", sa.String(32), nullable=False),  # grading.exemplars.exemplar_key(question)
     sa.Column("answer", sa.Text, nullable=False),
+    # what the answer is unique by (PostgreSQL cannot index a long text: see migration 0011)
+    sa.Column("answer_sha256", sa.String(64), nullable=False),
     sa.Column("score", sa.Float, nullable=False),  # 0-1
     sa.Column("source", sa.Text, nullable=False),  # the file it came from
     sa.Column("created_at", UTCDateTime, nullable=False),
@@ -277,7 +279,7 @@ exemplars = sa.Table(
     sa.Column("question_id", sa.String(16)),  # disputes: the bank question (no foreign key)
     sa.Column("graded", sa.Float),  # disputes: the score Viva gave (0-1)
     sa.Column("note", sa.Text),  # disputes: why, in the student's words
-    sa.UniqueConstraint("user_id", "key", "answer", name="uq_exemplars_user_key_answer"),
+    sa.UniqueConstraint("user_id", "key", "answer_sha256", name="uq_exemplars_user_key_digest"),
 )
 
 question_edits = sa.Table(
