@@ -1,20 +1,97 @@
-"""Shared fixtures: an isolated data dir per test, the service, the CLI runner."""
+"""Shared fixtures: an isolated data dir (and database) per test, the service, the CLI runner.
+
+The suite runs on SQLite files by default and on a real PostgreSQL server with
+`VIVA_TEST_DATABASE=postgresql` (see tests/databases.py); `make test` runs it on both.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from tests import databases
 from tests.postgres import PostgresServer, postgres_server
 from viva.config import Settings, load_settings
 from viva.service import Viva
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "seed-note.txt"  # a copy of the real student note in ../shared/seeds
+
+_server: databases.Server | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On PostgreSQL, the controlling process starts the server and migrates the template
+    (xdist workers inherit the socket folder through the environment)."""
+    global _server  # the controlling process's server, stopped in pytest_unconfigure
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): tests something only a SQLite file has; skipped on PostgreSQL",
+    )
+    config.addinivalue_line(
+        "markers", "postgresql_only: needs the PostgreSQL server; skipped on SQLite"
+    )
+    try:
+        is_postgresql = databases.is_postgresql()
+    except databases.BackendError as error:
+        pytest.exit(str(error), returncode=4)
+    if not is_postgresql or hasattr(config, "workerinput"):
+        return
+    if not os.environ.get(databases.SOCKET_VAR):
+        _server = databases.Server()
+        try:
+            os.environ[databases.SOCKET_VAR] = _server.start()
+        except databases.BackendError as error:
+            _server.stop()
+            _server = None
+            pytest.exit(str(error), returncode=4)
+    databases.prepare_template(os.environ[databases.SOCKET_VAR])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:  # noqa: ARG001
+    """Stop the server this process started."""
+    global _server  # see pytest_configure
+    if _server is not None:
+        os.environ.pop(databases.SOCKET_VAR, None)
+        _server.stop()
+        _server = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:  # noqa: ARG001
+    """Say which database the run tests."""
+    return f"database: {databases.backend()}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip the tests of the other backend, with their reason."""
+    is_postgresql = databases.is_postgresql()
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None and is_postgresql:
+            reason = marker.args[0] if marker.args else "tests a SQLite file"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+        if item.get_closest_marker("postgresql_only") and not is_postgresql:
+            reason = (
+                f"PostgreSQL only: run with {databases.BACKEND_VAR}=postgresql (make test does)"
+            )
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def database_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database at the newest schema for the test (dropped after it), or
+    None on SQLite (Viva's file under the test's data dir)."""
+    if not databases.is_postgresql():
+        yield None
+        return
+    url = databases.create_database()
+    yield url
+    databases.drop_database(url)
 
 
 @pytest.fixture(autouse=True)
@@ -25,10 +102,19 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
 
 
+def database_env(database_url: str | None) -> dict[str, str]:
+    """The environment variable that points Viva at the test's database (none on SQLite)."""
+    return {"VIVA_DATABASE_URL": database_url} if database_url else {}
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     """Environment variables for an isolated Viva (builtin bank off unless a test turns it on)."""
-    return {"VIVA_HOME": str(tmp_path / "home"), "VIVA_BUILTIN_BANK": "0"}
+    return {
+        "VIVA_HOME": str(tmp_path / "home"),
+        "VIVA_BUILTIN_BANK": "0",
+        **database_env(database_url),
+    }
 
 
 @pytest.fixture
@@ -64,6 +150,19 @@ def cli(env: dict[str, str]) -> Cli:
     return Cli(env)
 
 
+def query(env: dict[str, str], sql: str) -> list[tuple[Any, ...]]:
+    """Rows of one SQL statement on the test's database (SQLite file or PostgreSQL), read
+    beside Viva to check what it stored."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(load_settings(env).effective_database_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write a note (creating folders)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,14 +171,16 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 @pytest.fixture
-def process_env(tmp_path: Path) -> dict[str, str]:
-    """Environment for a `viva` subprocess: isolated data dir, plain fixed-width output."""
+def process_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
+    """Environment for a `viva` subprocess: isolated data dir (and database), plain
+    fixed-width output."""
     return {
         **os.environ,
         "VIVA_HOME": str(tmp_path / "home"),
         "VIVA_BUILTIN_BANK": "0",
         "COLUMNS": "100",
         "NO_COLOR": "1",
+        **database_env(database_url),
     }
 
 
@@ -99,3 +200,4 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 os.environ.pop("VIVA_HOME", None)
+os.environ.pop("VIVA_DATABASE_URL", None)  # each test says which database it uses

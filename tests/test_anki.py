@@ -264,8 +264,8 @@ def test_wrong_or_damaged_packages_are_refused_whole(
     assert not any((viva.settings.home / ".staging").iterdir())
 
 
-def test_a_package_over_the_limit_is_refused(tmp_path: Path) -> None:
-    settings = load_settings({"VIVA_HOME": str(tmp_path / "home"), "VIVA_MAX_UPLOAD_MB": "1"})
+def test_a_package_over_the_limit_is_refused(tmp_path: Path, env: dict[str, str]) -> None:
+    settings = load_settings({**env, "VIVA_MAX_UPLOAD_MB": "1"})
     path = make_zip(
         tmp_path / "bomb.apkg",
         {"collection.anki2": genanki_collection(tmp_path), "0": b"\x00" * (2 * 1024 * 1024)},
@@ -292,8 +292,8 @@ def test_media_names_cannot_leave_the_staging_folder(viva: Viva, tmp_path: Path)
     assert (viva.settings.assets_dir / image.file).read_bytes() == PNG
 
 
-def test_a_field_over_the_note_limit_skips_that_note(tmp_path: Path) -> None:
-    settings = load_settings({"VIVA_HOME": str(tmp_path / "home"), "VIVA_MAX_NOTE_MB": "0.01"})
+def test_a_field_over_the_note_limit_skips_that_note(tmp_path: Path, env: dict[str, str]) -> None:
+    settings = load_settings({**env, "VIVA_MAX_NOTE_MB": "0.01"})
     deck = genanki.Deck(1_700_000_300, "D")
     deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=["small?", "yes"], guid="a"))
     deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=["big?", "x" * 20_000], guid="b"))

@@ -100,7 +100,8 @@ def test_paths_lists_every_location(cli: Cli, env: dict[str, str]) -> None:
     result = json.loads(cli("paths", "--json").stdout)
     home = Path(env["VIVA_HOME"])
     assert result["home"] == str(home)
-    assert result["database"] == str(home / "viva.db")
+    database_url = env.get("VIVA_DATABASE_URL")
+    assert result["database"] == (database_url or str(home / "viva.db"))
     assert result["assets"] == str(home / "assets")
 
 
@@ -139,3 +140,28 @@ def test_unknown_question_id(cli: Cli) -> None:
     result = cli("bank", "show", "deadbeef")
     assert result.exit_code == 1
     assert "no question has the id 'deadbeef'" in result.stderr
+
+
+def test_db_current_and_upgrade_on_the_tests_database(cli: Cli, env: dict[str, str]) -> None:
+    assert cli("bank", "list").exit_code == 0  # SQLite: opening the file migrated it
+    status = json.loads(cli("db", "current", "--json").stdout)
+    backend = "postgresql" if "VIVA_DATABASE_URL" in env else "sqlite"
+    assert status["backend"] == backend
+    assert status["current"] == status["head"]
+    assert status["is_current"] is True
+    result = cli("db", "upgrade")
+    assert result.exit_code == 0
+    assert f"already at schema {status['head']}; nothing to do." in result.stdout
+
+
+def test_db_upgrade_makes_a_new_sqlite_file(cli: Cli, env: dict[str, str]) -> None:
+    if "VIVA_DATABASE_URL" in env:
+        env = {k: v for k, v in env.items() if k != "VIVA_DATABASE_URL"}
+        cli = Cli(env)
+    before = json.loads(cli("db", "current", "--json").stdout)
+    assert (before["current"], before["is_current"]) == (None, False)
+    assert "Viva also upgrades a SQLite file when it opens it" in cli("db", "current").stdout
+    result = cli("db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert f"upgraded from schema (empty) to {before['head']}." in result.stdout
+    assert (Path(env["VIVA_HOME"]) / "viva.db").is_file()

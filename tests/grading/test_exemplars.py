@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, write
+from tests.conftest import Cli, query, write
 from tests.fakes import fake_models
 from viva.grading.calibration import FEATURES, default_calibration
 from viva.grading.embedder import MemoryCache
@@ -74,13 +74,7 @@ def test_calibrate_files_the_graded_answers_as_exemplars(
     ]
     data = write(tmp_path / "g.jsonl", "\n".join(json.dumps(x, ensure_ascii=False) for x in lines))
     assert cli("calibrate", str(data)).exit_code == 0
-    import sqlite3
-
-    with sqlite3.connect(Path(env["VIVA_HOME"]) / "viva.db") as conn:
-        rows = conn.execute(
-            "SELECT count(*), count(DISTINCT key), min(score), max(score) FROM exemplars"
-        ).fetchone()
-    assert rows == (12, 3, 0.0, 1.0)
+    rows = query(env, "SELECT count(*), count(DISTINCT key), min(score), max(score) FROM exemplars")
+    assert rows == [(12, 3, 0.0, 1.0)]
     assert cli("calibrate", str(data)).exit_code == 0  # again: updated, not duplicated
-    with sqlite3.connect(Path(env["VIVA_HOME"]) / "viva.db") as conn:
-        assert conn.execute("SELECT count(*) FROM exemplars").fetchone() == (12,)
+    assert query(env, "SELECT count(*) FROM exemplars") == [(12,)]

@@ -234,6 +234,7 @@ def test_fast_profile_keeps_its_own_calibration(
     assert cli("grade", q["id"], "路径长度为 1。", "--json").exit_code == 0
     # an old release's file of one profile under the other's name (moved into the local
     # user's row on first use) is refused with the way out
+    home.mkdir(parents=True, exist_ok=True)  # on PostgreSQL no database file made it
     (home / "calibration.json").write_text(json.dumps(saved))
     wrong = cli("grade", q["id"], "路径长度为 1。")
     assert wrong.exit_code == 1

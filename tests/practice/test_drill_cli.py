@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import SEED, Cli
+from tests.conftest import SEED, Cli, query
 from tests.fakes import fake_models
 from viva.grading.models import Rating
 from viva.service import Viva
@@ -55,13 +55,9 @@ def test_drill_grades_records_and_counts(cli: Cli, env: dict[str, str]) -> None:
     assert "Score " in result.stdout
     assert "Reference" in result.stdout
     assert "Reviewed 2 question(s)." in result.stdout
-    import sqlite3
-    from pathlib import Path
-
-    with sqlite3.connect(Path(env["VIVA_HOME"]) / "viva.db") as conn:
-        rows = conn.execute(
-            "SELECT rating, suggested_rating, answer, score IS NOT NULL FROM reviews ORDER BY id"
-        ).fetchall()
+    rows = query(
+        env, "SELECT rating, suggested_rating, answer, score IS NOT NULL FROM reviews ORDER BY id"
+    )
     assert rows[1] == (3, None, "?", 0)  # revealed: no grade, rated Good by hand
     assert rows[0][0] == rows[0][1]  # the suggested rating was accepted
     assert rows[0][3] == 1

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from viva.config import load_settings
 from viva.service import Viva
 
 
-def test_drill_counts_match_the_dashboard(tmp_path: Path) -> None:
-    viva = Viva(load_settings({"VIVA_HOME": str(tmp_path), "VIVA_BUILTIN_BANK": "1"}))
+def test_drill_counts_match_the_dashboard(env: dict[str, str]) -> None:
+    viva = Viva(load_settings({**env, "VIVA_BUILTIN_BANK": "1"}))
     try:
         now = datetime.now(UTC)
         assert viva.drill_counts(now=now) == (0, 10)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import sqlite3
 import time
 import zipfile
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import write
+from tests.conftest import query, write
 from tests.web.conftest import LiveServer, start_server, stop_server
 from viva.service import Viva
 from viva.web.uploads import _folder_name
@@ -197,12 +196,11 @@ def _vault(version: str) -> bytes:
     return _zip(notes)
 
 
-def _versions(db: Path) -> set[str]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT reference FROM questions WHERE is_active AND reference LIKE '版本%'"
-        )
-        return {row[0].split(" ")[1] for row in rows}
+def _versions(server: LiveServer) -> set[str]:
+    rows = query(
+        server.env, "SELECT reference FROM questions WHERE is_active AND reference LIKE '版本%'"
+    )
+    return {row[0].split(" ")[1] for row in rows}
 
 
 def _holds(folder: Path, text: bytes) -> bool:
@@ -215,13 +213,15 @@ def _holds(folder: Path, text: bytes) -> bool:
     return False
 
 
-def test_a_killed_web_import_keeps_the_old_files_with_the_old_bank(tmp_path: Path) -> None:
-    server = start_server(tmp_path)
+def test_a_killed_web_import_keeps_the_old_files_with_the_old_bank(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    server = start_server(tmp_path, database_url=database_url)
     home = server.settings.home
     try:
         with server.client() as api:
             assert _upload(api, [("vault.zip", _vault("A"))], bank="big").status_code == 200
-        assert _versions(home / "viva.db") == {"A"}
+        assert _versions(server) == {"A"}
 
         def send() -> None:
             with server.client() as api, pytest.raises(httpx.TransportError):
@@ -238,14 +238,14 @@ def test_a_killed_web_import_keeps_the_old_files_with_the_old_bank(tmp_path: Pat
         sender.join()
     finally:
         stop_server(server)
-    assert _versions(home / "viva.db") == {"A"}
+    assert _versions(server) == {"A"}
     assert not _holds(home / "users" / "local" / "uploads", "版本 B".encode())
     assert _holds(home / "users" / "local" / "uploads", "版本 A".encode())
-    restarted = start_server(tmp_path)
+    restarted = start_server(tmp_path, database_url=database_url)
     try:
         with restarted.client() as api:
             assert _upload(api, [("vault.zip", _vault("B"))], bank="big").status_code == 200
-        assert _versions(home / "viva.db") == {"B"}
+        assert _versions(restarted) == {"B"}
         assert not _holds(home / "users" / "local" / "uploads", "版本 A".encode())
     finally:
         stop_server(restarted)
@@ -265,8 +265,10 @@ def _workers(pid: int) -> set[int]:
     return {c for c in found if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()}
 
 
-def test_an_import_is_parsed_in_a_worker_process_not_the_server(tmp_path: Path) -> None:
-    server = start_server(tmp_path)
+def test_an_import_is_parsed_in_a_worker_process_not_the_server(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    server = start_server(tmp_path, database_url=database_url)
     pid = server.process.pid
     try:
         before = _cpu_seconds(pid)
@@ -283,4 +285,4 @@ def test_an_import_is_parsed_in_a_worker_process_not_the_server(tmp_path: Path) 
             assert _workers(pid) == {worker}
     finally:
         stop_server(server)
-    assert _versions(server.settings.home / "viva.db") == {"B"}
+    assert _versions(server) == {"B"}

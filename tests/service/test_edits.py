@@ -231,8 +231,10 @@ def test_exported_key_points_the_reference_does_not_mark_are_listed_after_it(
 
 
 @pytest.mark.slow
-def test_the_builtin_bank_exports_and_imports_back_unchanged(tmp_path: Path) -> None:
-    viva = Viva(load_settings({"VIVA_HOME": str(tmp_path / "home"), "VIVA_BUILTIN_BANK": "1"}))
+def test_the_builtin_bank_exports_and_imports_back_unchanged(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    viva = Viva(load_settings({**env, "VIVA_BUILTIN_BANK": "1"}))
     try:
         viva.export_bank("builtin", tmp_path / "out")
         viva.import_notes([tmp_path / "out"], bank="back")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ def test_head_revision_constant_matches_alembic() -> None:
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
 
 
+@pytest.mark.sqlite_only("opening a file migrates it; WAL mode")
 def test_new_database_is_migrated_to_every_table(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'v.db'}")
     with db.reader() as conn:
@@ -31,6 +33,7 @@ def test_new_database_is_migrated_to_every_table(tmp_path: Path) -> None:
     assert set(metadata.tables) <= tables
 
 
+@pytest.mark.sqlite_only("a SQLite file (tests/store/test_postgresql.py has the server's)")
 def test_database_from_a_newer_viva_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "v.db"
     with sqlite3.connect(path) as conn:
@@ -45,6 +48,9 @@ def test_unusable_database_url_is_explained() -> None:
         _ = Database("nosuchdialect://x").engine
 
 
+@pytest.mark.sqlite_only(
+    "opening a file migrates it (PostgreSQL: `viva db upgrade`, tests/store/test_postgresql.py)"
+)
 def test_database_from_an_older_viva_is_migrated_with_its_data(tmp_path: Path) -> None:
     import sqlalchemy as sa
     from alembic import command
@@ -80,3 +86,55 @@ def test_database_from_an_older_viva_is_migrated_with_its_data(tmp_path: Path) -
     viva.review(question.id, 3)  # tables from later migrations work
     assert viva.stats().retention_achieved is None
     viva.close()
+
+
+@pytest.fixture
+def blank_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no tables: a new SQLite file, or an empty PostgreSQL database."""
+    from tests import databases
+
+    if not databases.is_postgresql():
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    url = databases.create_database(empty=True)
+    yield url
+    databases.drop_database(url)
+
+
+def test_exemplars_are_keyed_by_a_digest_of_the_answer_after_0011(blank_url: str) -> None:
+    import hashlib
+
+    import sqlalchemy as sa
+    from alembic import command
+
+    engine = sa.create_engine(blank_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    answers = ["过拟合是记住了噪声。", "x" * 500]
+    with engine.begin() as conn:  # exemplars as release 0010 stored them
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0010")
+        for answer in answers:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO exemplars (user_id, key, answer, score, source, created_at, kind)"
+                    " VALUES (1, 'k', :answer, 0.5, 'f.jsonl', '2026-01-01 00:00:00', 'calibrate')"
+                ),
+                {"answer": answer},
+            )
+    engine.dispose()
+    database = Database(blank_url)
+    before, after = database.upgrade()
+    assert (before.current, after.current) == ("0010", HEAD_REVISION)
+    with database.reader() as conn:
+        rows = conn.execute(sa.text("SELECT answer, answer_sha256 FROM exemplars")).all()
+        assert sorted(rows) == sorted((a, hashlib.sha256(a.encode()).hexdigest()) for a in answers)
+    with pytest.raises(sa.exc.IntegrityError), database.transaction() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO exemplars (user_id, key, answer, answer_sha256, score, source,"
+                " created_at, kind) SELECT user_id, key, answer, answer_sha256, score, source,"
+                " created_at, kind FROM exemplars"
+            )
+        )
+    database.dispose()

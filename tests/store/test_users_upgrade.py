@@ -29,6 +29,7 @@ OWNED = (
     "live_interviews",
     "recordings",
 )
+pytestmark = pytest.mark.sqlite_only("the release-0009 fixture is a SQLite file")
 SHARED = ("banks", "notes", "sections", "questions", "key_points", "links", "import_runs")
 
 

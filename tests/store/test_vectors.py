@@ -1,18 +1,17 @@
-"""The embedding cache in a real SQLite file: many keys at once, stored once, read back exactly."""
+"""The embedding cache in the test's database: many keys at once, stored once, read back exactly."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
 
+from viva.config import Settings
 from viva.store.db import Database
 from viva.store.vectors import SqlEmbeddingCache
 
 
-def test_many_vectors_round_trip_and_are_stored_once(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'v.db'}")
+def test_many_vectors_round_trip_and_are_stored_once(settings: Settings) -> None:
+    db = Database(settings.effective_database_url)
     cache = SqlEmbeddingCache(db)
     bound: list[int] = []  # parameters bound by each single statement (not the bulk inserts)
 

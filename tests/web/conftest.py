@@ -19,6 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import databases
+from tests.conftest import database_env
 from viva.config import Settings, load_settings
 from viva.service import Viva
 
@@ -49,6 +51,8 @@ class LiveServer:
     env: dict[str, str]
     process: subprocess.Popen[bytes]
     log: Path
+    database_url: str | None = None  # PostgreSQL: the server's database
+    owns_database: bool = False  # created for this server: dropped when it stops
 
     @property
     def settings(self) -> Settings:
@@ -72,12 +76,20 @@ class LiveServer:
             yield client
 
 
-def start_server(tmp_path: Path, *args: str, **extra_env: str) -> LiveServer:
+def start_server(
+    tmp_path: Path, *args: str, database_url: str | None = None, **extra_env: str
+) -> LiveServer:
+    """`viva serve` on a free port with its data dir under `tmp_path`; on PostgreSQL on a
+    database of its own unless `database_url` names one (a restart on the same data)."""
     port = free_port()
+    owns_database = database_url is None and databases.is_postgresql()
+    if owns_database:
+        database_url = databases.create_database()
     env = {
         **os.environ,
         "VIVA_HOME": str(tmp_path / "home"),
         "VIVA_BUILTIN_BANK": "1",
+        **database_env(database_url),
         **extra_env,
     }
     log = tmp_path / "server.log"
@@ -87,16 +99,18 @@ def start_server(tmp_path: Path, *args: str, **extra_env: str) -> LiveServer:
             [str(viva), "serve", "--port", str(port), *args], env=env, stdout=out, stderr=out
         )
     url = f"http://127.0.0.1:{port}"
+    server = LiveServer(url, env, process, log, database_url, owns_database)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            stop_server(server)
             raise RuntimeError(f"viva serve exited: {log.read_text(errors='replace')}")
         try:
             if httpx.get(url + "/api/preferences", timeout=2).status_code == 200:
-                return LiveServer(url, env, process, log)
+                return server
         except httpx.TransportError:
             time.sleep(0.1)
-    process.kill()
+    stop_server(server)
     raise RuntimeError(f"viva serve did not answer: {log.read_text(errors='replace')}")
 
 
@@ -107,6 +121,8 @@ def stop_server(server: LiveServer) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+    if server.database_url and server.owns_database:
+        databases.drop_database(server.database_url)
 
 
 @pytest.fixture
