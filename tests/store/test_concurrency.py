@@ -125,3 +125,10 @@ def test_one_answer_graded_at_once_is_one_exemplar(viva: Viva, env: dict[str, st
     key, score, source = rows[0]
     assert key == exemplar_key(question)
     assert source == f"file-{round(score * 10)}"
+
+
+def test_one_note_imported_twice_at_once_is_one_bank(viva: Viva, env: dict[str, str]) -> None:
+    reports = at_once(lambda _i: viva.import_notes([SEED], bank="mine"), count=2)
+    assert sorted(r.counts["added"] for r in reports) == [0, 41]  # the second saw the first
+    assert query(env, "SELECT count(*) FROM banks WHERE name = 'mine'") == [(1,)]
+    assert len(viva.questions(banks=["mine"])) == 41

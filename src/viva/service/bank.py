@@ -21,6 +21,7 @@ from viva.bank.sync import IMPORTER_VERSION, SyncPlan, is_within, plan_sync
 from viva.errors import BankNotFound, ImportFailed, QuestionNotFound, VivaError
 from viva.service.preferences import Scope, now_utc
 from viva.store import questions as repo
+from viva.store.users import lock_user
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
     from viva.bank.importer import ImportOptions
@@ -322,9 +323,21 @@ class BankService:
             on_progress("write", 0, len(build.questions))
         asset_names = self._copy_assets(build, read_roots)
         with self.unit.transaction() as conn:
+            if not is_builtin:
+                lock_user(conn, self.unit.user_id)  # the user's imports, one after the other
             bank_id = repo.ensure_bank(
                 conn, self.unit.user_id, bank, is_builtin=is_builtin, now=started
             )
+            repo.lock_bank(conn, bank_id)
+            # another import of this bank may have committed since the plan was made (two
+            # tabs, two workers): plan again against what is stored now
+            current = repo.stored_questions(conn, self.unit.user_id, bank_id)
+            if current != stored:
+                plan = plan_sync(build.questions, current, build.roots)
+                orphaned, over_changed = _edits_touched(conn, self.unit.user_id, plan)
+                report = replace(
+                    report, plan=plan, edits_orphaned=orphaned, edits_over_changed=over_changed
+                )
             repo.apply_import(
                 conn, self.unit.user_id, bank_id, build, plan, now=started, asset_names=asset_names
             )

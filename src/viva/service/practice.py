@@ -218,7 +218,8 @@ class PracticeService:
         `question_id` may be a unique prefix, as everywhere else.
         """
         from viva.grading.models import Rating
-        from viva.store.reviews import load_memories, lock_reviews, record_review
+        from viva.store.reviews import load_memories, record_review
+        from viva.store.users import lock_user
         from viva.wire import grade_json
 
         at = now or now_utc()
@@ -228,7 +229,7 @@ class PracticeService:
         with self.unit.transaction() as conn:
             # the user's reviews stay locked until the commit: two reviews of one question at
             # once (two tabs, two workers) apply one after the other, not both on one card
-            lock_reviews(conn, user_id)
+            lock_user(conn, user_id)
             before = load_memories(conn, user_id, [question_id], for_update=True).get(question_id)
             result = scheduler.review(before, Rating(rating), now=at)
             record_review(

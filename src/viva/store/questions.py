@@ -105,6 +105,13 @@ def ensure_bank(
     return new_id(result)
 
 
+def lock_bank(conn: Connection, bank_id: int) -> None:
+    """Hold the bank's row until the transaction ends: two imports of the shared built-in
+    bank (two workers starting) write it one after the other (PostgreSQL; SQLite's write
+    transaction already holds the whole database)."""
+    conn.execute(sa.select(banks.c.id).where(banks.c.id == bank_id).with_for_update(key_share=True))
+
+
 def set_bank_enabled(
     conn: Connection, user_id: int, bank_id: int, enabled: bool, now: datetime
 ) -> None:

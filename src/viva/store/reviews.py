@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection
 from viva.practice.scheduler import Memory
 from viva.practice.stats import ReviewEvent
 from viva.store.db import new_id, upsert
-from viva.store.schema import memories, reviews, users
+from viva.store.schema import memories, reviews
+from viva.store.users import lock_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +27,6 @@ class StoredReview:
     rating: int
     score: int | None
     is_cram: bool
-
-
-def lock_reviews(conn: Connection, user_id: int) -> None:
-    """Hold the user's reviews until the transaction ends, so that two reviews (or undos) at
-    once apply one after the other. Locking the memory row is not enough: a question's first
-    review has no row to lock, and an undo picks the latest review. PostgreSQL locks the user's
-    row (FOR NO KEY UPDATE: rows that refer to the user can still be written); SQLite's write
-    transaction already holds the whole database."""
-    conn.execute(sa.select(users.c.id).where(users.c.id == user_id).with_for_update(key_share=True))
 
 
 def load_memories(
@@ -110,7 +102,7 @@ def _put_memory(
 
 def undo_last(conn: Connection, user_id: int, now: datetime) -> StoredReview | None:
     """Mark the user's latest review undone and put its question's memory back as it was."""
-    lock_reviews(conn, user_id)
+    lock_user(conn, user_id)  # two undos at once must not pick the same latest review
     row = conn.execute(
         sa.select(reviews)
         .where(reviews.c.user_id == user_id, reviews.c.undone_at.is_(None))

@@ -25,3 +25,13 @@ def create_user(conn: Connection, name: str, *, now: datetime) -> int:
 def user_names(conn: Connection) -> list[str]:
     """Every user's name, in the order they were added."""
     return list(conn.execute(sa.select(users.c.name).order_by(users.c.id)).scalars())
+
+
+def lock_user(conn: Connection, user_id: int) -> None:
+    """Hold the user's row until the transaction ends, so that the user's read-modify-write
+    work (a review, an undo, an import) applies one at a time even when two requests or
+    workers do it at once. Locking the rows it changes is not enough: a question's first
+    review and a new bank have no row yet. PostgreSQL: FOR NO KEY UPDATE, so rows that refer
+    to the user can still be written meanwhile; SQLite's write transaction already holds the
+    whole database."""
+    conn.execute(sa.select(users.c.id).where(users.c.id == user_id).with_for_update(key_share=True))
