@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fix bench docs clean
+.PHONY: run test test-sqlite test-postgresql lint fix bench docs clean
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers offline);
 # the CJK fonts make failure screenshots legible.
@@ -27,13 +27,20 @@ $(CHROMIUM):
 
 $(INITDB):
 	$(SUDO) apt-get update -qq
-	$(SUDO) apt-get install -y -qq postgresql
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
 
 run: $(STAMP)
 	$(BIN)/viva serve
 
-test: $(STAMP) $(CHROMIUM) $(INITDB)
-	$(BIN)/python -m pytest -n auto -q
+# The whole suite on each database: SQLite files, then a real PostgreSQL server (a throwaway
+# cluster the test session starts in a temp dir and stops at the end: tests/databases.py).
+test: test-sqlite test-postgresql
+
+test-sqlite: $(STAMP) $(CHROMIUM) $(INITDB)
+	VIVA_TEST_DATABASE=sqlite $(BIN)/python -m pytest -n auto -q
+
+test-postgresql: $(STAMP) $(CHROMIUM) $(INITDB)
+	VIVA_TEST_DATABASE=postgresql $(BIN)/python -m pytest -n auto -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
