@@ -65,6 +65,7 @@ def _wiki_label(match: re.Match[str]) -> str:
 
 
 # --- the author's number ------------------------------------------------------------------
+MAX_LABEL = 20  # a longer "1.2.3.4…" is text, not an author's label (stored in 20 characters)
 _DOTTED = re.compile(r"\s*(?:[Qq]\s?)?(\d{1,4}(?:[.．]\d{1,4})*)")
 _DELIMITER = re.compile(r"[.．]?\s*[、.．):：）]\s*")
 _BRACKETED = re.compile(r"\s*[（(]\s*(\d{1,4})\s*[)）]\s*")
@@ -89,6 +90,8 @@ def split_number(text: str) -> tuple[str | None, str]:
     if match is None:
         return None, text.strip()
     number = match.group(1).replace("．", ".")
+    if len(number) > MAX_LABEL:
+        return None, text.strip()
     rest = text[match.end() :]
     delimiter = _DELIMITER.match(rest)
     if delimiter is not None:

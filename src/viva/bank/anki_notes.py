@@ -26,7 +26,7 @@ from typing import Any
 from viva.bank._answer import answer_key_points
 from viva.bank._blocks import parse_blocks
 from viva.bank._html import Converted, field_to_markdown
-from viva.bank._text import plain_text
+from viva.bank._text import MAX_LABEL, plain_text
 from viva.bank.anki import FIELDS, MODEL_NAME, STASH_VERSION, key_point_kind, shown_hash
 from viva.bank.models import KeyPoint, KeyPointKind, NoteProblem, Severity
 from viva.bank.note import AnswerLine, Heading, ParsedNote, RawQuestion
@@ -184,7 +184,9 @@ class _Deck:
             return False
         section = tuple(s for s in stash.get("section", ()) if isinstance(s, str))
         tags = tuple(t for t in stash.get("tags", ()) if isinstance(t, str))
-        number = stash.get("number") if isinstance(stash.get("number"), str) else None
+        number = stash.get("number")
+        if not isinstance(number, str) or len(number) > MAX_LABEL:
+            number = None  # not a label Viva wrote
         if stash.get("shown") == shown_hash(*note.fields[:3]) and isinstance(
             stash.get("prompt"), str
         ):

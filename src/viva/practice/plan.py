@@ -19,6 +19,9 @@ from viva.errors import NotFoundError, VivaError
 BUILTIN_BANK = "builtin"  # the name the service gives the bank shipped with Viva
 
 
+MAX_PLAN_NAME = 200  # interviews are saved under their plan's name
+
+
 class PlanError(VivaError):
     """An interview plan file is not valid."""
 
@@ -128,9 +131,13 @@ def parse_plan(text: str, source: str) -> InterviewPlan:
         problems.extend(f"{where}: {e}" for e in errors)
         if stage is not None:
             stages.append(stage)
+    name = str(data.get("name") or Path(source).stem)
+    if len(name) > MAX_PLAN_NAME:
+        problems.append(
+            f"{source}:1: the plan's name is {len(name)} characters long (at most {MAX_PLAN_NAME})"
+        )
     if problems:
         raise PlanError("\n".join(problems), hint="fix these lines of the plan and run again")
-    name = str(data.get("name") or Path(source).stem)
     return InterviewPlan(
         name=name,
         title=str(data.get("title") or name),
