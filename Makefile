@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers offline);
 # the CJK fonts make failure screenshots legible.
 CHROMIUM := /usr/bin/chromium
-# The job-queue tests start a throwaway PostgreSQL server of Debian's package.
-INITDB := /usr/lib/postgresql/15/bin/initdb
+# The job-queue tests and the suite's second run start a throwaway PostgreSQL server of
+# Debian's package (any installed version).
+INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:

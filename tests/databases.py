@@ -24,7 +24,20 @@ BACKEND_VAR = "VIVA_TEST_DATABASE"  # "sqlite" (the default) or "postgresql"
 SOCKET_VAR = "VIVA_TEST_PG_SOCKET"  # the socket folder of the running server
 BACKENDS = ("sqlite", "postgresql")
 TEMPLATE = "viva_template"
-PG_BIN = Path(os.environ.get("VIVA_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _server_binaries() -> Path:
+    """Where initdb and pg_ctl are: VIVA_TEST_PG_BIN, else Debian's newest installed version."""
+    if os.environ.get("VIVA_TEST_PG_BIN"):
+        return Path(os.environ["VIVA_TEST_PG_BIN"])
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _server_binaries()
 SERVER_USER = "postgres"  # initdb and the server refuse to run as root
 
 _counter = itertools.count()

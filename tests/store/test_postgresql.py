@@ -61,7 +61,7 @@ def test_a_database_behind_is_refused_until_db_upgrade(empty_env: dict[str, str]
     assert len(json.loads(cli("bank", "list", "--json").stdout)) == 41
 
 
-def test_the_web_api_says_the_schema_is_behind(empty_env: dict[str, str]) -> None:
+def test_the_service_refuses_with_a_503_and_the_way_out(empty_env: dict[str, str]) -> None:
     viva = Viva(load_settings(empty_env))
     try:
         with pytest.raises(SchemaBehind) as caught:
