@@ -104,7 +104,9 @@ def start_server(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             stop_server(server)
-            raise RuntimeError(f"viva serve exited: {log.read_text(errors='replace')}")
+            raise RuntimeError(
+                f"viva serve exited ({process.returncode}): {log.read_text(errors='replace')}"
+            )
         try:
             if httpx.get(url + "/api/preferences", timeout=2).status_code == 200:
                 return server
