@@ -30,9 +30,12 @@ class PostgresServer:
         """The SQLAlchemy URL of a database on it (psycopg 3, over the socket)."""
         return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}&port={self.port}"
 
-    def create_database(self, name: str | None = None) -> str:
-        """A new empty database; returns its URL."""
+    def create_database(self, name: str | None = None, *, upgraded: bool = True) -> str:
+        """A new database, at the newest schema (as `viva db upgrade` leaves it, which a
+        shared database needs before Viva runs on it) unless not `upgraded`; its URL."""
         import psycopg
+
+        from viva.store.db import Database
 
         name = name or f"viva_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(
@@ -43,7 +46,14 @@ class PostgresServer:
             autocommit=True,
         ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
+        url = self.url(name)
+        if upgraded:
+            database = Database(url)
+            try:
+                database.upgrade()
+            finally:
+                database.dispose()
+        return url
 
 
 def _as_postgres(command: list[str]) -> list[str]:

@@ -162,3 +162,11 @@ def test_a_password_in_the_url_is_never_shown(env: dict[str, str]) -> None:
     assert "cannot open the database" in result.stderr
     assert "s3cret-pw" not in result.output
     assert Database(shown).shown_url.count("***") == 1
+
+
+def test_db_upgrade_makes_the_job_queue_tables_too(env: dict[str, str], empty_url: str) -> None:
+    queue_env = {**env, "VIVA_DATABASE_URL": empty_url, "VIVA_JOBS": "queue"}
+    result = Cli(queue_env)("db", "upgrade")
+    assert result.exit_code == 0, result.output
+    tables = query(queue_env, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    assert {"procrastinate_jobs", "jobs", "exemplars"} <= {t for (t,) in tables}

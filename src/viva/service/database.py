@@ -23,11 +23,17 @@ def database_status(settings: Settings) -> SchemaStatus:
 
 def upgrade_database(settings: Settings) -> tuple[SchemaStatus, SchemaStatus]:
     """Migrate the configured database to the newest schema; the status before and after.
+    With the job queue (`VIVA_JOBS=queue`), its tables are made too.
 
     Safe to run from several processes at once (they queue on a lock) and again when already
     current (nothing happens)."""
     database = Database(settings.effective_database_url)
     try:
-        return database.upgrade()
+        statuses = database.upgrade()
     finally:
         database.dispose()
+    if settings.jobs == "queue":
+        from viva.service.jobs import prepare_queue
+
+        prepare_queue(settings)
+    return statuses

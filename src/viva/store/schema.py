@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -269,7 +269,7 @@ exemplars = sa.Table(
     _owner(),
     sa.Column("key", sa.String(32), nullable=False),  # grading.exemplars.exemplar_key(question)
     sa.Column("answer", sa.Text, nullable=False),
-    # what the answer is unique by (PostgreSQL cannot index a long text: see migration 0011)
+    # what the answer is unique by (PostgreSQL cannot index a long text: see migration 0012)
     sa.Column("answer_sha256", sa.String(64), nullable=False),
     sa.Column("score", sa.Float, nullable=False),  # 0-1
     sa.Column("source", sa.Text, nullable=False),  # the file it came from
