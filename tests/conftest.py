@@ -6,7 +6,9 @@ The suite runs on SQLite files by default and on a real PostgreSQL server with
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,13 +24,12 @@ from viva.service import Viva
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "seed-note.txt"  # a copy of the real student note in ../shared/seeds
 
-_server: databases.Server | None = None
+_server = contextlib.ExitStack()  # the controlling process's PostgreSQL server, if it starts one
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """On PostgreSQL, the controlling process starts the server and migrates the template
     (xdist workers inherit the socket folder through the environment)."""
-    global _server  # the controlling process's server, stopped in pytest_unconfigure
     config.addinivalue_line(
         "markers",
         "sqlite_only(reason): tests something only a SQLite file has; skipped on PostgreSQL",
@@ -43,23 +44,20 @@ def pytest_configure(config: pytest.Config) -> None:
     if not is_postgresql or hasattr(config, "workerinput"):
         return
     if not os.environ.get(databases.SOCKET_VAR):
-        _server = databases.Server()
         try:
-            os.environ[databases.SOCKET_VAR] = _server.start()
-        except databases.BackendError as error:
-            _server.stop()
-            _server = None
-            pytest.exit(str(error), returncode=4)
+            server = _server.enter_context(postgres_server())
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            _server.close()
+            detail = getattr(error, "stderr", None) or ""
+            pytest.exit(f"cannot start PostgreSQL for the tests: {error} {detail}", returncode=4)
+        os.environ[databases.SOCKET_VAR] = str(server.socket_dir)
+        os.environ[databases.PORT_VAR] = str(server.port)
     databases.prepare_template(os.environ[databases.SOCKET_VAR])
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:  # noqa: ARG001
     """Stop the server this process started."""
-    global _server  # see pytest_configure
-    if _server is not None:
-        os.environ.pop(databases.SOCKET_VAR, None)
-        _server.stop()
-        _server = None
+    _server.close()
 
 
 def pytest_report_header(config: pytest.Config) -> str:  # noqa: ARG001
@@ -194,7 +192,12 @@ def vault(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL server for this test process (each test makes its database)."""
+    """A throwaway PostgreSQL server for this test process (each test makes its database);
+    on the suite's PostgreSQL run, the run's own server."""
+    if os.environ.get(databases.SOCKET_VAR):
+        port = int(os.environ.get(databases.PORT_VAR, "5432"))
+        yield PostgresServer(Path(os.environ[databases.SOCKET_VAR]), port)
+        return
     with postgres_server() as server:
         yield server
 

@@ -16,7 +16,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _server_binaries() -> Path:
+    """Where initdb and pg_ctl are: VIVA_TEST_PG_BIN, else Debian's newest installed version."""
+    if os.environ.get("VIVA_TEST_PG_BIN"):
+        return Path(os.environ["VIVA_TEST_PG_BIN"])
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _server_binaries()
 
 
 @dataclass(frozen=True)
@@ -83,8 +95,8 @@ def postgres_server(port: int = 5432, *, durable: bool = False) -> Iterator[Post
             **quiet,  # type: ignore[arg-type]
         )
         options = f"-p {port} -k {folder} -c listen_addresses=''"
-        if not durable:
-            options += " -c fsync=off"
+        if not durable:  # and room for the suite's run on PostgreSQL (servers, CLI runs)
+            options += " -c fsync=off -c synchronous_commit=off -c max_connections=300"
         subprocess.run(
             _as_postgres(
                 [
