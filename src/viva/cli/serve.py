@@ -15,6 +15,14 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the app in the default browser.")
     ] = False,
+    multi_user: Annotated[
+        bool,
+        typer.Option(
+            "--multi-user",
+            help="Require signing in: each account sees only its own data (`viva users add`). "
+            "Also VIVA_MULTI_USER=1.",
+        ),
+    ] = False,
 ) -> None:
     """Start the web app (pages and JSON API) on http://127.0.0.1:8000 by default."""
     import socket
@@ -38,7 +46,12 @@ def serve(
             ) from None
         finally:
             probe.close()
-        viva = Viva(load_settings())
+        settings = load_settings()
+        if multi_user:
+            from dataclasses import replace
+
+            settings = replace(settings, multi_user=True)
+        viva = Viva(settings)
         viva.ensure_builtin()
     import uvicorn
 
@@ -53,6 +66,17 @@ def serve(
             style="yellow",
             markup=False,
         )
+    if settings.multi_user:
+        count = sum(1 for a in viva.accounts.accounts() if a.has_password and not a.is_disabled)
+        out.print(
+            f"Multi-user: signing in is required ({count} account(s) can sign in"
+            f"{'; open sign-up is on' if settings.open_sign_up else ''}).",
+            markup=False,
+        )
+        if count == 0 and not settings.open_sign_up:
+            out.print(
+                "Add one with: viva users add NAME --role admin", style="yellow", markup=False
+            )
     if open_browser:
         import threading
         import webbrowser

@@ -51,8 +51,9 @@ class ImportWorker:
         self.settings = settings
         self._pool: ProcessPoolExecutor | None = None
 
-    def run(self, items: Sequence[StagedNotes], bank: str) -> ImportReport:
-        """Import staged uploads in the worker; blocks the calling thread (not the loop)."""
+    def run(self, items: Sequence[StagedNotes], bank: str, *, user: str) -> ImportReport:
+        """Import staged uploads into `user`'s bank in the worker; blocks the calling thread
+        (not the loop)."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
@@ -61,7 +62,7 @@ class ImportWorker:
                 initargs=(self.settings,),
             )
         try:
-            outcome = self._pool.submit(_import, list(items), bank).result()
+            outcome = self._pool.submit(_import, list(items), bank, user).result()
         except BrokenProcessPool:
             self._pool = None  # the next upload starts a new worker
             raise ImportRefused(
@@ -89,10 +90,10 @@ def _start(settings: Settings) -> None:
     _worker_viva = Viva(settings)
 
 
-def _import(items: list[StagedNotes], bank: str) -> ImportReport | _Failure:
+def _import(items: list[StagedNotes], bank: str, user: str) -> ImportReport | _Failure:
     assert _worker_viva is not None
     try:
-        return _worker_viva.import_staged(items, bank=bank)
+        return _worker_viva.as_user(user).import_staged(items, bank=bank)
     except VivaError as err:  # exceptions with keyword arguments do not survive pickling
         return _Failure(err.message, err.hint, err.http_status)
 

@@ -254,7 +254,7 @@ def import_uploads(request: Request, uploads: list[Upload], bank: str) -> Import
     )
     try:
         worker: ImportWorker = request.app.state.import_worker
-        return worker.run(staged, bank)
+        return worker.run(staged, bank, user=viva.user)
     finally:  # the batch's folder (the service removed or moved what was in it)
         for batch in {staging / item.staged.relative_to(staging).parts[0] for item in staged}:
             shutil.rmtree(batch, ignore_errors=True)
