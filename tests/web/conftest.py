@@ -72,7 +72,9 @@ class LiveServer:
             yield client
 
 
-def start_server(tmp_path: Path, **extra_env: str) -> LiveServer:
+def start_server(tmp_path: Path, *args: str, probe: str = "/api/preferences", **extra_env: str) -> LiveServer:
+    """`viva serve` with extra arguments and environment; ready once `probe` answers 200
+    (a multi-user server answers the API with 401 until signed in: probe /sign-in)."""
     port = free_port()
     env = {
         **os.environ,
@@ -84,7 +86,7 @@ def start_server(tmp_path: Path, **extra_env: str) -> LiveServer:
     viva = Path(sys.executable).parent / "viva"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(viva), "serve", "--port", str(port)], env=env, stdout=out, stderr=out
+            [str(viva), "serve", "--port", str(port), *args], env=env, stdout=out, stderr=out
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -92,7 +94,7 @@ def start_server(tmp_path: Path, **extra_env: str) -> LiveServer:
         if process.poll() is not None:
             raise RuntimeError(f"viva serve exited: {log.read_text(errors='replace')}")
         try:
-            if httpx.get(url + "/api/preferences", timeout=2).status_code == 200:
+            if httpx.get(url + probe, timeout=2).status_code == 200:
                 return LiveServer(url, env, process, log)
         except httpx.TransportError:
             time.sleep(0.1)

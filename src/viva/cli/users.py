@@ -98,7 +98,7 @@ def role(
 
     with service() as viva:
         account = viva.accounts.set_role(name, new_role)
-    render.account_changed(account.name, f"is now a {account.role}")
+    render.account_changed(account.name, f"now has the role {account.role}")
 
 
 @app.command("reset-password")
