@@ -30,12 +30,16 @@ def test_add_prints_a_one_time_password_that_signs_in(cli: Cli, env: dict[str, s
 
 
 def test_add_with_password_stdin_role_and_list(cli: Cli) -> None:
-    added = cli("users", "add", "li-si", "--role", "teacher", "--password-stdin", input="s3cret-words\n")
+    added = cli(
+        "users", "add", "li-si", "--role", "teacher", "--password-stdin", input="s3cret-words\n"
+    )
     assert added.exit_code == 0, added.output
     assert added.output == "Added teacher 'li-si'.\n"
     assert cli("users", "role", "li-si", "admin").output == "'li-si' now has the role admin.\n"
     listed = json.loads(cli("users", "list", "--json").stdout)
-    assert [(a["name"], a["role"], a["can_sign_in"], a["must_change_password"]) for a in listed] == [
+    assert [
+        (a["name"], a["role"], a["can_sign_in"], a["must_change_password"]) for a in listed
+    ] == [
         ("local", "student", False, False),
         ("li-si", "admin", True, False),
     ]

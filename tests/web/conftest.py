@@ -72,7 +72,9 @@ class LiveServer:
             yield client
 
 
-def start_server(tmp_path: Path, *args: str, probe: str = "/api/preferences", **extra_env: str) -> LiveServer:
+def start_server(
+    tmp_path: Path, *args: str, probe: str = "/api/preferences", **extra_env: str
+) -> LiveServer:
     """`viva serve` with extra arguments and environment; ready once `probe` answers 200
     (a multi-user server answers the API with 401 until signed in: probe /sign-in)."""
     port = free_port()

@@ -41,7 +41,9 @@ def _add(server: LiveServer, name: str, password: str | None = PASSWORD) -> str 
 @contextmanager
 def _browser_like(server: LiveServer, origin: str | None = None) -> Iterator[httpx.Client]:
     """A client that holds cookies and sends the CSRF token and Origin, signed in to no one."""
-    with httpx.Client(base_url=server.url, timeout=60, headers={"Origin": origin or server.url}) as c:
+    with httpx.Client(
+        base_url=server.url, timeout=60, headers={"Origin": origin or server.url}
+    ) as c:
         assert c.get("/sign-in").status_code == 200
         c.headers["X-CSRF-Token"] = c.cookies["viva_csrf"]
         yield c

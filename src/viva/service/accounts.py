@@ -106,6 +106,7 @@ class SignedIn:
     account: Account
     token: str
     expires_at: datetime
+    is_first: bool = False  # the account's first sign-in (or its sign-up)
 
 
 def token_hash(token: str) -> str:
@@ -325,7 +326,9 @@ class AccountService:
             update_account(conn, account.id, last_sign_in_at=now)
             if rehash:
                 update_account(conn, account.id, password_hash=self._hash(password))
-        return SignedIn(self.account(name), token, expires_at)
+        return SignedIn(
+            self.account(name), token, expires_at, is_first=account.last_sign_in_at is None
+        )
 
     def sign_up(self, name: str, password: str, *, now: datetime | None = None) -> SignedIn:
         """Make a student account and sign it in (only when open sign-up is on)."""
@@ -344,7 +347,7 @@ class AccountService:
         with self.runtime.db.transaction() as conn:
             _start_session(conn, account.id, token, now=now, expires_at=expires_at)
             update_account(conn, account.id, last_sign_in_at=now)
-        return SignedIn(self.account(name), token, expires_at)
+        return SignedIn(self.account(name), token, expires_at, is_first=True)
 
     def session(self, token: str, *, now: datetime | None = None) -> Account | None:
         """The account a session token signs in (None: unknown, expired or disabled)."""

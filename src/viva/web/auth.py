@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from viva.service.accounts import MAX_PASSWORD, PasswordError, SignedIn, SignInThrottled
-from viva.web.context import error_response, page, viva_of
+from viva.web.context import error_response, page, ui_lang, viva_of
 from viva.web.i18n import LANGUAGES
 
 if TYPE_CHECKING:
@@ -202,9 +202,18 @@ def sign_in(
         signed = viva_of(request).accounts.sign_in(name, password, address=_address(request))
     except SignInThrottled as error:
         return _throttled(request, error)
+    _keep_language(request, signed)
     response = _go("/account/password" if signed.account.must_change_password else safe_next(next))
     remember_session(response, request, signed)
     return response
+
+
+def _keep_language(request: Request, signed: SignedIn) -> None:
+    """At an account's first sign-in, the language of the sign-in page becomes theirs."""
+    if signed.is_first:
+        viva_of(request).as_user(signed.account.name).set_preferences(
+            ui_lang=anonymous_lang(request)
+        )
 
 
 @pages.post("/sign-in/language")
@@ -235,10 +244,8 @@ def sign_up(
 ) -> Response:
     if password != confirm:
         raise PasswordError("the two passwords differ")
-    viva = viva_of(request)
-    lang = anonymous_lang(request)
-    signed = viva.accounts.sign_up(name, password)
-    viva.as_user(signed.account.name).set_preferences(ui_lang=lang)  # the language they chose
+    signed = viva_of(request).accounts.sign_up(name, password)
+    _keep_language(request, signed)
     response = _go("/")
     remember_session(response, request, signed)
     return response
@@ -250,6 +257,10 @@ def sign_out(request: Request) -> Response:
     viva.accounts.sign_out(request.cookies.get(SESSION_COOKIE, ""))
     response = _go("/sign-in")
     forget_session(response, request, viva.settings)
+    # the sign-in page goes on in the language the user had
+    response.set_cookie(
+        LANG_COOKIE, ui_lang(request), max_age=365 * 24 * 3600, path="/", samesite="lax"
+    )
     return response
 
 
@@ -265,7 +276,6 @@ def change_password(
     new: Annotated[str, Form(max_length=MAX_PASSWORD)],
     confirm: Annotated[str, Form(max_length=MAX_PASSWORD)],
 ) -> Response:
-    from viva.web.context import ui_lang
     from viva.web.i18n import translator
 
     if new != confirm:
