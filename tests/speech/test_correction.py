@@ -10,7 +10,7 @@ import pytest
 
 from viva.speech.correction import Vocabulary, correct, correct_text
 from viva.speech.models import Correction, Segment, Transcript
-from viva.speech.pronunciation import NEAR, cost, distance, split, syllables
+from viva.speech.pronunciation import CODA, NEAR, cost, distance, keys, split, syllables
 
 PROMPT = "Transformer 模型如何解决长距离依赖问题？"
 REFERENCE = (
@@ -45,6 +45,16 @@ def test_near_syllables_are_the_well_known_confusions_only() -> None:
     assert cost(("sh", "e"), ("sh", "i")) == NEAR  # 设 / 事: the apical vowel
     assert cost(("d", "e"), ("z", "i")) is None  # 的 / 自: a different syllable
     assert cost(("x", "i"), ("x", "i")) == 0
+
+
+def test_a_nasal_coda_heard_or_not_is_farther_than_near() -> None:
+    assert cost(("h", "ua"), ("h", "uan")) == CODA  # 化 / 换
+    assert cost(("", "vn"), ("", "v")) == CODA  # 运 / 预
+    assert cost(("j", "in"), ("j", "i")) == CODA  # 进 / 及
+    assert NEAR < CODA < 1.0
+    assert cost(("h", "ua"), ("k", "uan")) is None  # and another initial: different
+    assert cost(("h", "ua"), ("h", "uang")) is None  # a back nasal is not a dropped coda
+    assert keys(("h", "ua")) & keys(("h", "uan"))  # found as candidates of each other
 
 
 def test_distance_counts_a_missing_syllable_and_refuses_a_different_one() -> None:
@@ -117,6 +127,15 @@ def test_a_term_said_whole_with_a_pause_inside_loses_the_pause() -> None:
     transcript = correct(Transcript("嗯，反向、 传播。", "zh", 2.0), vocabulary)
     assert transcript.text == "嗯，反向传播。"
     assert transcript.raw_text == "嗯，反向、 传播。"
+
+
+def test_a_long_term_absorbs_one_dropped_nasal_coda_a_two_character_one_none() -> None:
+    vocabulary = Vocabulary.of(["多层网络叠起来仍等价于一个线性变换", "大规模数据集上预训练"])
+    assert fixed("仍等价于一个线性变化", vocabulary) == "仍等价于一个线性变换"
+    assert fixed("在数据集上运训练", vocabulary) == "在数据集上预训练"
+    # a two-character term allows half a syllable in all: a coda costs more
+    for text in ("值加 1", "但小模型", "移进和归约"):
+        assert fixed(text, Vocabulary.of(["之间的关系", "大小", "以及"])) == text
 
 
 def test_a_comma_or_a_full_stop_between_the_halves_of_a_term_stays() -> None:

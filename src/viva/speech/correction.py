@@ -10,8 +10,9 @@ transcription a span of Chinese is replaced by a term when all of these hold:
 * the span (the term's length, or ±1 character for terms of four or more) sounds like the term:
   toneless pinyin, each syllable the same or *near* (pronunciation.py: z/zh, an/ang, n/l …), one
   syllable missing or extra at most for a long term; the cost at most a quarter syllable per
-  syllable of the term (a two-character term: one near syllable; four: two near ones or one
-  missing), so at least half of a term is heard exactly. A wholly different syllable is never
+  syllable of the term (a two-character term: one near syllable; three: one nasal coda heard
+  or not, 运训练 for 预训练; four: two near ones or one missing), so at least half of a term is
+  heard exactly. A wholly different syllable is never
   substituted, so 的注意力 stays. On the speech bench, identical sounds only (0) already make
   most fixes but miss the near ones such as 修裂; letting every syllable be near (0.5) fixes
   one more key term and makes seven transcripts checked against another question's material
