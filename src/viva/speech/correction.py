@@ -12,11 +12,10 @@ transcription a span of Chinese is replaced by a term when all of these hold:
   syllable missing or extra at most for a long term; the cost at most a quarter syllable per
   syllable of the term (a two-character term: one near syllable; three: one nasal coda heard
   or not, 运训练 for 预训练; four: two near ones or one missing), so at least half of a term is
-  heard exactly. A wholly different syllable is never
-  substituted, so 的注意力 stays. On the speech bench, identical sounds only (0) already make
-  most fixes but miss the near ones such as 修裂; letting every syllable be near (0.5) fixes
-  one more key term and makes seven transcripts checked against another question's material
-  worse instead of two;
+  heard exactly. A wholly different syllable is never substituted, so 的注意力 stays. On the
+  speech bench, identical sounds only (0) already make most fixes but miss the near ones such
+  as 修裂; letting every syllable be near (0.5) fixes one more key term and makes seven
+  transcripts checked against another question's material worse instead of two;
 * the span is not already right: it does not occur in the material, does not hold the term
   nor lie inside it (的注意力机制 and 注意力机制 stay), contains no word of the material that the
   term lacks, and cuts no word of the material nor domain term in two; a two-character term
@@ -47,7 +46,7 @@ from viva.speech.pronunciation import GAP, Syllable, distance, keys, syllables
 
 PER_SYLLABLE = 0.25  # the largest cost per syllable of the term (see the module docstring)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-# Chinese with the pauses Whisper writes inside a phrase (commas, 、, spaces) between its runs
+# Chinese with the pauses Whisper marks inside a phrase (、 or a space) between its runs
 _STRETCH = re.compile(r"[\u4e00-\u9fff]+(?:[、\s]+[\u4e00-\u9fff]+)*")
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -210,7 +209,8 @@ def _matches(stretch: _Stretch, vocabulary: Vocabulary, *, per_syllable: float) 
                     continue
                 span = run[i:j]
                 if span == term and stretch.is_cut(i, j) and len(term) >= 3:
-                    # the term said whole, with a pause inside it ("反向、传播")
+                    # the term said whole, with a pause inside it ("反向、传播"); two characters
+                    # on either side of a pause are as likely two words of a list
                     if not any(a < i < b or a < j < b for a, b in kept):
                         found.append(_Match(*stretch.span(i, j), term, 0.0))
                     continue
