@@ -14,8 +14,9 @@ transcription a span of Chinese is replaced by a term when all of these hold:
   or not, 运训练 for 预训练; four: two near ones or one missing), so at least half of a term is
   heard exactly. A wholly different syllable is never substituted, so 的注意力 stays. On the
   speech bench, identical sounds only (0) already make most fixes but miss the near ones such
-  as 修裂; letting every syllable be near (0.5) fixes one more key term and makes seven
-  transcripts checked against another question's material worse instead of two;
+  as 修裂; letting every syllable be near (0.5) fixed one more key term before the nasal-coda
+  and phrase rules below (none since) and made seven transcripts checked against another
+  question's material worse instead of two;
 * the span is not already right: it does not occur in the material, does not hold the term
   nor lie inside it (的注意力机制 and 注意力机制 stay), contains no word of the material that the
   term lacks, and cuts no word of the material nor domain term in two; a two-character term
