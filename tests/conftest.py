@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.postgres import PostgresServer, postgres_server
 from viva.config import Settings, load_settings
 from viva.service import Viva
 
@@ -88,6 +89,13 @@ def vault(tmp_path: Path) -> Path:
     folder = tmp_path / "vault"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for this test process (each test makes its database)."""
+    with postgres_server() as server:
+        yield server
 
 
 os.environ.pop("VIVA_HOME", None)

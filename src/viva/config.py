@@ -21,6 +21,9 @@ DEFAULT_MAX_BODY_KB = 512.0  # a JSON or form request (an answer is at most 20,0
 DEFAULT_TTS_CACHE_MB = 200.0
 DEFAULT_SESSION_DAYS = 14.0  # a sign-in lasts this long (multi-user mode)
 GRADING_PROFILES = ("accurate", "fast")  # the grader's profiles (viva.grading.calibration)
+# Where slow work (imports, transcriptions) runs: "local", a process of the web server's own
+# (nothing else to start); "queue", the job queue in PostgreSQL, run by `viva worker`.
+JOB_RUNNERS = ("local", "queue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,10 @@ class Settings:
     open_sign_up: bool = False  # anyone may make a student account (default: the admin adds)
     behind_tls_proxy: bool = False  # served as https by a proxy: cookies are always Secure
     session_seconds: float = DEFAULT_SESSION_DAYS * 24 * 3600
+    jobs: str = "local"  # where slow work runs (JOB_RUNNERS)
+    # the address `viva serve` bound (set by it for its worker processes, which build the app
+    # from the environment); with loopback and allowed_hosts, the Host names answered
+    serve_host: str | None = None
 
     @property
     def plans_dir(self) -> Path:
@@ -154,11 +161,26 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
             f" (not {env['VIVA_GRADER']!r})",
             hint="accurate (the default) uses both embedding models; fast leaves out e5",
         )
+    database_url = env.get("VIVA_DATABASE_URL") or None
+    jobs = (env.get("VIVA_JOBS") or "local").strip().lower()
+    if jobs not in JOB_RUNNERS:
+        raise ConfigError(
+            f"VIVA_JOBS must be one of {', '.join(JOB_RUNNERS)} (not {env['VIVA_JOBS']!r})",
+            hint="local (the default) runs imports and transcriptions in a process of the web "
+            "server; queue hands them to `viva worker` through PostgreSQL",
+        )
+    if jobs == "queue" and not (database_url or "").startswith("postgresql"):
+        raise ConfigError(
+            "VIVA_JOBS=queue needs a PostgreSQL database (the job queue lives in it)",
+            hint="set VIVA_DATABASE_URL=postgresql+psycopg://user@host/viva, or VIVA_JOBS=local",
+        )
     return Settings(
         home=home,
+        jobs=jobs,
+        serve_host=env.get("VIVA_SERVE_HOST") or None,
         grading_profile=profile,
         desired_retention=retention,
-        database_url=env.get("VIVA_DATABASE_URL") or None,
+        database_url=database_url,
         max_note_bytes=int(max_mb * 1024 * 1024),
         max_upload_bytes=int(upload_mb * 1024 * 1024),
         max_audio_seconds=audio_minutes * 60,

@@ -19,6 +19,7 @@ from viva.errors import NotFoundError
 from viva.service import Viva
 from viva.service.users import UserError
 from viva.store.interviews import save_interview
+from viva.store.jobs import create_job
 from viva.store.recordings import save_recording
 from viva.store.users import find_user_id
 
@@ -61,6 +62,8 @@ def _give_data(viva: Viva, name: str, tmp_path: Path) -> dict[str, Any]:
             transcript=name,
             delivery={},
         )
+        job_id = f"{name}-job".ljust(32, "0")
+        create_job(conn, user_id, job_id=job_id, kind="import", arguments={}, now=AT)
     audio = viva.recordings_dir / "2026-03" / "a.wav"
     audio.parent.mkdir(parents=True, exist_ok=True)
     audio.write_bytes(name.encode())
@@ -72,6 +75,7 @@ def _give_data(viva: Viva, name: str, tmp_path: Path) -> dict[str, Any]:
         "recording": recording_id,
         "token": live.token,
         "version": live.version,
+        "job": job_id,
     }
 
 
@@ -98,6 +102,7 @@ def _calls(ids: dict[str, Any]) -> dict[str, Callable[[Viva], object]]:
         ),
         "recording": lambda v: v.recording(ids["recording"]),
         "delete_recording": lambda v: v.delete_recording(ids["recording"]),
+        "job": lambda v: v.job(ids["job"]),
     }
 
 
@@ -128,6 +133,7 @@ def test_no_object_of_one_user_is_found_by_another(viva: Viva, tmp_path: Path) -
     assert alice.question(owned["alice"]["question"]).id == owned["alice"]["question"]
     assert alice.recording(owned["alice"]["recording"]).transcript == "alice"
     assert alice.live_interview(owned["alice"]["token"]).token == owned["alice"]["token"]
+    assert alice.job(owned["alice"]["job"]).state == "queued"
     stats = alice.stats(now=AT)
     assert sum(n for _, n in stats.reviews_per_day) == 1
     assert [overall for _, overall in stats.interview_trend] == [60]

@@ -1,5 +1,5 @@
-"""Migration 0011 (accounts): existing users keep their data and gain columns that sign no one
-in; the migration goes back to 0010 and forward again."""
+"""Migration 0012 (accounts): existing users keep their data and gain columns that sign no one
+in; the migration goes back to 0011 and forward again."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ def _alembic(path: Path, action: str, revision: str) -> None:
     engine.dispose()
 
 
-def test_users_of_0010_gain_accounts_that_cannot_sign_in(tmp_path: Path) -> None:
+def test_users_of_0011_gain_accounts_that_cannot_sign_in(tmp_path: Path) -> None:
     path = tmp_path / "v.db"
-    _alembic(path, "upgrade", "0010")
+    _alembic(path, "upgrade", "0011")
     with sqlite3.connect(path) as conn:
         conn.execute("INSERT INTO users (name, created_at) VALUES ('alice', '2026-01-01 00:00')")
     Database(f"sqlite:///{path}").engine.dispose()  # opening migrates to the head
@@ -39,10 +39,10 @@ def test_users_of_0010_gain_accounts_that_cannot_sign_in(tmp_path: Path) -> None
     assert {"sessions", "sign_in_attempts"} <= tables
 
 
-def test_0011_goes_back_to_0010_and_forward_again(tmp_path: Path) -> None:
+def test_0012_goes_back_to_0011_and_forward_again(tmp_path: Path) -> None:
     path = tmp_path / "v.db"
     _alembic(path, "upgrade", "head")
-    _alembic(path, "downgrade", "0010")
+    _alembic(path, "downgrade", "0011")
     with sqlite3.connect(path) as conn:
         columns = {r[1] for r in conn.execute("PRAGMA table_info(users)")}
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -17,10 +17,11 @@ from html.parser import HTMLParser
 
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e]")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+IDENTIFIER = re.compile(r"\b[A-Za-z_]+(?:/[A-Za-z_+-]+)+")
 #: Names that stay as they are in a Chinese interface (products, formats, keys, units).
 ALLOWED_IN_ZH = frozenset(
     {"Viva", "Markdown", "Obsidian", "Anki", "apkg", "PDF", "pdf", "md", "markdown", "txt"}
-    | {"zip", "MB", "Ctrl", "Enter"}
+    | {"zip", "MB", "Ctrl", "Enter", "UTC", "IANA"}
 )
 _SKIPPED_TAGS = {"script", "style", "template", "title", "head"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -74,6 +75,7 @@ def language_problems(html: str, lang: str, content: Iterable[str] = ()) -> list
         text = text.replace(piece, " ")
     problems = []
     for line in text.splitlines():
+        line = IDENTIFIER.sub(" ", line)  # "Asia/Shanghai": a name a setting takes as it is
         if lang == "en" and CJK.search(line):
             problems.append(line.strip())
         elif lang == "zh":

@@ -279,6 +279,25 @@ def test_one_users_ids_reach_nothing_when_another_is_signed_in(
             assert owner in mine.get(f"/bank/q/{ids['edited']}").text  # their edited reference
 
 
+def test_an_upload_lands_in_the_signed_in_users_bank(hosted: LiveServer) -> None:
+    # the import runs as a job, outside the request: it must still be the student's
+    _add(hosted, "uploader")
+    with _browser_like(hosted) as client:
+        assert _sign_in(client, "uploader").status_code == 200
+        note = "# 网络\n\n## TCP 为什么三次握手？\n\n防止已失效的连接请求到达服务器。\n"
+        response = client.post(
+            "/api/import",
+            files=[("files", ("net.md", note.encode(), "text/markdown"))],
+            data={"bank": "mine"},
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["questions"] == 1
+        assert [b["name"] for b in client.get("/api/banks").json()] == ["mine"]
+    with hosted.service() as viva:
+        assert "mine" in {b.name for b in viva.as_user("uploader").banks()}
+        assert "mine" not in {b.name for b in viva.banks()}  # not the local user's
+
+
 def test_the_personal_use_has_no_accounts_and_no_sign_in(
     live: LiveServer, api: httpx.Client
 ) -> None:

@@ -307,3 +307,24 @@ def test_the_server_listens_on_loopback_only(live: LiveServer) -> None:
             if int(hex_port, 16) == port and state == "0A":  # LISTEN
                 listening.append(address)
     assert listening == ["0100007F"]  # 127.0.0.1, and nothing else (no 0.0.0.0, no ::)
+
+
+def test_the_time_zone_is_set_on_the_settings_page(api: httpx.Client, live: LiveServer) -> None:
+    page = api.get("/settings").text
+    assert 'name="time_zone"' in page
+    assert '<option value="Asia/Shanghai">' in page  # offered as the student types
+    hx = {"HX-Request": "true"}
+    saved = api.post("/settings", data={"time_zone": "Asia/Shanghai"}, headers=hx)
+    assert saved.status_code == 200
+    with live.service() as viva:
+        assert viva.preferences().time_zone == "Asia/Shanghai"
+    # a form without the field leaves the zone as it was; an empty one goes back to the machine's
+    api.post("/settings", data={"daily_goal": "15"}, headers=hx).raise_for_status()
+    with live.service() as viva:
+        assert viva.preferences().time_zone == "Asia/Shanghai"
+    api.post("/settings", data={"time_zone": "", "has_time_zone": "1"}, headers=hx)
+    with live.service() as viva:
+        assert viva.preferences().time_zone == ""
+    wrong = api.post("/settings", data={"time_zone": "Mars/Olympus"}, headers=hx)
+    assert wrong.status_code == 422
+    assert "Asia/Shanghai" in wrong.text  # says what a zone looks like

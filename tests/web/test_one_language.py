@@ -125,10 +125,14 @@ def test_every_page_keeps_to_the_interface_language(
     shown["bad setting"] = api.post(
         "/settings", data={"new_per_day": "-3", "ui_lang": lang}, headers=hx
     ).text
+    shown["bad time zone"] = api.post(
+        "/settings", data={"time_zone": "Mars/Olympus", "ui_lang": lang}, headers=hx
+    ).text
     graded = api.post(
         "/api/grade", json={"question_id": prepared["question"], "answer": answer}
     ).json()
-    typed = [answer, "ffffffffffffffff", "slides.pdf", ".pdf"]  # what the student typed or chose
+    # what the student typed or chose
+    typed = [answer, "ffffffffffffffff", "slides.pdf", ".pdf", "Mars/Olympus"]
     # the points the grader read out of the reference, and the sentences it quotes for them
     typed += [k[key] for k in graded["key_points"] for key in ("text", "reference")]
     with live.service() as viva:

@@ -105,6 +105,7 @@ def _register() -> None:
     app.command("history")(interview.history)
     app.command("paths")(paths.show_paths)
     app.command("serve")(serve.serve)
+    app.command("worker")(serve.worker)
     app.command("transcribe")(speech.transcribe)
     app.command("say")(speech.say)
     app.add_typer(speech.app, name="recordings")

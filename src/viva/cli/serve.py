@@ -1,7 +1,8 @@
-"""`viva serve`: the web app on this machine."""
+"""`viva serve`: the web app on this machine; `viva worker`: the hosted mode's job workers."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -23,6 +24,18 @@ def serve(
             "Also VIVA_MULTI_USER=1.",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            max=64,
+            help="Processes serving requests, each with its own models (~0.5 GB). Several "
+            "are for a PostgreSQL database (VIVA_DATABASE_URL) serving a class; SQLite "
+            "allows them too, but its writes take turns.",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web app (pages and JSON API) on http://127.0.0.1:8000 by default."""
     import socket
@@ -47,19 +60,25 @@ def serve(
         finally:
             probe.close()
         settings = load_settings()
+        # once, before any worker starts: the schema (SQLite; PostgreSQL: `viva db upgrade`),
+        # the job queue's tables, the built-in bank (workers racing to import it would clash)
         if multi_user:
             from dataclasses import replace
 
             settings = replace(settings, multi_user=True)
+            os.environ["VIVA_MULTI_USER"] = "1"  # the worker processes read it too
         viva = Viva(settings)
         viva.ensure_builtin()
-    import uvicorn
+        if settings.jobs == "queue":
+            from viva.service.jobs import prepare_queue
 
-    from viva.web.app import create_app
+            prepare_queue(settings)
+    import uvicorn
 
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}"
-    out.print(f"Viva is running at {url}  (Ctrl-C stops it)", markup=False)
+    several = f" with {workers} workers" if workers > 1 else ""
+    out.print(f"Viva is running at {url}{several}  (Ctrl-C stops it)", markup=False)
     if host not in ("127.0.0.1", "localhost", "::1"):
         out.print(
             f"Listening on {host}: other machines on the network can reach it.",
@@ -77,9 +96,80 @@ def serve(
             out.print(
                 "Add one with: viva users add NAME --role admin", style="yellow", markup=False
             )
+    if workers > 1 and not (settings.database_url or "").startswith("postgresql"):
+        out.print(
+            "Several workers on SQLite: they work, but their writes take turns; "
+            "PostgreSQL is what --workers is for (docs/deploy.md).",
+            style="yellow",
+            markup=False,
+        )
     if open_browser:
         import threading
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(create_app(viva=viva, hosts=[host]), host=host, port=port, log_level="warning")
+    if workers == 1:
+        from viva.web.app import create_app
+
+        uvicorn.run(create_app(viva=viva, hosts=[host]), host=host, port=port, log_level="warning")
+        return
+    viva.close()
+    # each worker process builds the app from the environment (settings, and the address
+    # bound, which decides the Host names it answers)
+    os.environ["VIVA_SERVE_HOST"] = host
+    uvicorn.run(
+        "viva.web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
+
+
+def worker(
+    queue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--queue",
+            "-q",
+            help="Take only these kinds of job: import, transcribe (default: both). "
+            "Repeat for several.",
+        ),
+    ] = None,
+) -> None:
+    """Run jobs (imports, transcriptions) from the job queue in PostgreSQL until stopped.
+
+    For the hosted mode (VIVA_JOBS=queue): start one or more beside `viva serve --workers N`,
+    on machines that share the data dir. Ctrl-C or SIGTERM stop it once the job under way is
+    done. With VIVA_JOBS=local (the default) the web server runs its jobs itself.
+    """
+    from viva.cli import explained_errors, render
+    from viva.errors import VivaError
+
+    out = render.console()
+    with explained_errors():
+        from viva.config import load_settings
+        from viva.service.jobs import IMPORT, TRANSCRIBE, prepare_queue, run_worker
+
+        settings = load_settings()
+        if settings.jobs != "queue":
+            raise VivaError(
+                "`viva worker` takes jobs from the queue in PostgreSQL, and VIVA_JOBS is "
+                f"{settings.jobs!r}",
+                hint="set VIVA_JOBS=queue and VIVA_DATABASE_URL=postgresql+psycopg://...; "
+                "with VIVA_JOBS=local the web server runs its jobs itself",
+            )
+        unknown = sorted(set(queue or ()) - {IMPORT, TRANSCRIBE})
+        if unknown:
+            raise VivaError(
+                f"--queue must be import or transcribe (not {unknown[0]!r})",
+                hint="leave it out to take both kinds of job",
+            )
+        prepare_queue(settings)
+        out.print(
+            f"Viva worker {os.getpid()} is taking jobs"
+            f" ({', '.join(queue) if queue else 'import, transcribe'}); Ctrl-C stops it",
+            markup=False,
+        )
+        run_worker(settings, queues=queue)

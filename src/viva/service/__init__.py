@@ -37,6 +37,7 @@ from viva.service.grading import (
     QuestionNotGradable,
 )
 from viva.service.interviews import InterviewService
+from viva.service.jobs import Job, JobNotFound, JobService
 from viva.service.practice import DrillStatus, PracticeService
 from viva.service.preferences import Preferences, Scope
 from viva.service.runtime import Runtime
@@ -63,6 +64,8 @@ __all__ = [
     "DrillStatus",
     "ImportProgress",
     "ImportReport",
+    "Job",
+    "JobNotFound",
     "Paths",
     "QuestionNotGradable",
     "Runtime",
@@ -91,6 +94,7 @@ class Areas:
         self.practice = PracticeService(runtime, unit, self.bank)
         self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
         self.speech = SpeechService(runtime, unit, self.bank)
+        self.jobs = JobService(runtime, unit, self.bank, self.speech)
 
 
 def _via(
@@ -129,6 +133,10 @@ def _interviews(a: Areas) -> InterviewService:
 
 def _speech(a: Areas) -> SpeechService:
     return a.speech
+
+
+def _jobs(a: Areas) -> JobService:
+    return a.jobs
 
 
 class Viva:
@@ -311,6 +319,7 @@ class Viva:
     question_terms = _via(_speech, SpeechService.question_terms)
     transcribe_file = _via(_speech, SpeechService.transcribe_file)
     transcribe_bytes = _via(_speech, SpeechService.transcribe_bytes)
+    transcribe_staged = _via(_speech, SpeechService.transcribe_staged)
     recordings = _via(_speech, SpeechService.recordings)
     recording = _via(_speech, SpeechService.recording)
     recording_file = _via(_speech, SpeechService.recording_file)
@@ -320,3 +329,8 @@ class Viva:
     check_audio_devices = _via(_speech, SpeechService.check_audio_devices)
     play = _via(_speech, SpeechService.play)
     record_answer = _via(_speech, SpeechService.record_answer)
+
+    # --- jobs: slow work off the request ----------------------------------------------------
+    submit_import = _via(_jobs, JobService.submit_import)
+    submit_transcription = _via(_jobs, JobService.submit_transcription)
+    job = _via(_jobs, JobService.job)

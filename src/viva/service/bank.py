@@ -182,7 +182,7 @@ class BankService:
         Raises:
             ImportFailed: nothing importable, or a named file cannot be read (nothing written).
         """
-        _check_bank_name(bank)
+        check_bank_name(bank)
         if any(Path(p).suffix.lower() in ANKI_SUFFIXES for p in paths):
             return self.import_anki(
                 paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
@@ -191,21 +191,27 @@ class BankService:
             paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
         )
 
-    def import_staged(self, items: Sequence[StagedNotes], *, bank: str) -> ImportReport:
-        """Import staged uploads, then move them into place (web uploads).
+    def import_staged(
+        self,
+        items: Sequence[StagedNotes],
+        *,
+        bank: str,
+        on_progress: ImportProgress | None = None,
+    ) -> ImportReport:
+        """Import staged uploads, then move them into place (web uploads, as a job).
 
         Read from the staging folder, committed, and only then moved: an import that fails or
         is killed leaves the previous files and the previous bank, never new files beside an old
         bank. The staged copies are removed whatever happens.
         """
         try:
-            _check_bank_name(bank)
+            check_bank_name(bank)
             with self.runtime.upload_lock:
                 report = self._import(
                     [item.staged for item in items],
                     bank=bank,
                     dry_run=False,
-                    on_progress=None,
+                    on_progress=on_progress,
                     now=None,
                     staged=items,
                 )
@@ -429,7 +435,7 @@ class BankService:
         from viva.bank.anki_notes import deck_note
         from viva.store.anki import read_package
 
-        _check_bank_name(bank)
+        check_bank_name(bank)
         if len(paths) != 1 or (options is not None and not options.is_default):
             raise ImportFailed(
                 "an Anki package is imported on its own, without --questions, --include "
@@ -667,7 +673,7 @@ MAX_BANK_NAME = 64
 _RESERVED = {BUILTIN_BANK, "all", OWN_BANK}
 
 
-def _check_bank_name(name: str) -> None:
+def check_bank_name(name: str) -> None:
     """Refuse a bank name that cannot be listed, typed or told apart."""
     problem = None
     if not name.strip():

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from viva.grading.calibration import Calibration
     from viva.grading.models import Grade
     from viva.grading.scorer import Grader
+    from viva.service.jobs import JobRunner
     from viva.speech.synthesizer import Synthesizer
     from viva.speech.transcriber import Transcriber
 
@@ -127,7 +128,13 @@ class Runtime:
         self.upload_lock = threading.Lock()  # web uploads: staged, imported, moved one at a time
         self.builtin_checked = False
         self.local_files_adopted = False  # see unit.adopt_local_files
+        self.jobs_lock = threading.Lock()
+        self.jobs: JobRunner | None = None  # where jobs are handed (service.jobs.runner)
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Stop the job runner and release the database connections."""
+        with self.jobs_lock:
+            if self.jobs is not None:
+                self.jobs.close()
+                self.jobs = None
         self.db.dispose()

@@ -208,6 +208,21 @@ class SpeechService:
         progress: Progress | None = None,
     ) -> Transcription:
         """Transcribe an upload (the browser's recording); refused over `max_upload_bytes`."""
+        return self.transcribe_staged(
+            self.stage_audio(data, filename),
+            filename,
+            lang=lang,
+            question_id=question_id,
+            terms=terms,
+            time_limit=time_limit,
+            keep=keep,
+            kind=kind,
+            progress=progress,
+        )
+
+    def stage_audio(self, data: bytes, filename: str) -> Path:
+        """Write an uploaded recording where a transcription takes it from (the user's
+        incoming folder); refused over `max_upload_bytes`."""
         limit = self.settings.max_upload_bytes
         if len(data) > limit:
             mb = 1024 * 1024  # as VIVA_MAX_UPLOAD_MB counts them
@@ -216,14 +231,39 @@ class SpeechService:
                 f"(the limit is {limit / mb:.1f} MB)",
                 hint="record a shorter answer, or raise VIVA_MAX_UPLOAD_MB",
             )
-        incoming = self._incoming_dir()
         suffix = Path(filename).suffix.lower()
         suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""  # content decides
-        temp = incoming / f"{uuid.uuid4().hex}{suffix}"
+        temp = self._incoming_dir() / f"{uuid.uuid4().hex}{suffix}"
         temp.write_bytes(data)
+        return temp
+
+    def transcribe_staged(
+        self,
+        path: Path,
+        filename: str,
+        *,
+        lang: str | None = None,
+        question_id: str | None = None,
+        terms: Sequence[str] | None = None,
+        time_limit: float | None = None,
+        keep: bool = True,
+        kind: str = "drill",
+        progress: Progress | None = None,
+    ) -> Transcription:
+        """Transcribe a recording `stage_audio` wrote (moved into the recordings when kept,
+        removed otherwise)."""
+        incoming = self._incoming_dir().resolve()
+        if not path.resolve().is_relative_to(incoming):
+            raise VivaError(f"{path} is not an uploaded recording of this user")
         try:
+            if not path.is_file():
+                raise VivaError(
+                    "the recording is gone (it waited too long, or the data dir is not shared "
+                    "with this worker): nothing was transcribed",
+                    hint="record the answer again; workers must see the web server's data dir",
+                )
             return self._transcribe(
-                temp,
+                path,
                 lang=lang,
                 question_id=question_id,
                 terms=terms,
@@ -235,7 +275,7 @@ class SpeechService:
                 name=Path(filename).name or "upload",
             )
         finally:
-            temp.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
 
     def _transcribe(
         self,

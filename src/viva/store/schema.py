@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -56,7 +56,7 @@ users = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
-    # accounts (migration 0011): the personal use never sets a password
+    # accounts (migration 0012): the personal use never sets a password
     sa.Column("password_hash", sa.String(255)),  # argon2id, NULL: cannot sign in
     sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("role", sa.String(16), nullable=False, server_default="student"),
@@ -392,4 +392,28 @@ fsrs_parameters = sa.Table(
     sa.Column("parameters", sa.JSON, nullable=False),  # fitted by `viva optimize`
     sa.Column("reviews", sa.Integer, nullable=False),  # how many reviews they were fitted on
     sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Slow work a request handed off (an import, a transcription): what it was asked to do, how far
+# it got and what came of it. The queue itself is the job library's (or the web server's own
+# job process); this row is what the pages poll and where the result lands.
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # uuid4 hex: not guessable, not a count
+    _owner(),
+    sa.Column("kind", sa.String(20), nullable=False),  # import, transcribe
+    sa.Column("state", sa.String(12), nullable=False),  # queued, running, done, failed
+    sa.Column("arguments", sa.JSON, nullable=False),  # what the job function is given
+    sa.Column("stage", sa.String(20), nullable=False, server_default=""),
+    sa.Column("done", sa.Float, nullable=False, server_default="0"),
+    sa.Column("total", sa.Float, nullable=False, server_default="0"),
+    sa.Column("result", sa.JSON),  # set when done
+    sa.Column("error", sa.Text),  # set when failed: the message, hint and HTTP status
+    sa.Column("hint", sa.Text),
+    sa.Column("status", sa.Integer),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("started_at", UTCDateTime),
+    sa.Column("finished_at", UTCDateTime),
+    sa.Index("ix_jobs_user_created", "user_id", "created_at"),
 )

@@ -16,8 +16,9 @@ from pydantic import BaseModel, Field
 from viva import wire
 from viva.web.context import MAX_ANSWER, MAX_ID, MAX_SPOKEN, viva_of
 from viva.web.edits import MAX_FIELD
+from viva.web.jobs import answer, service_of
 from viva.web.render import question_html
-from viva.web.uploads import import_uploads, read_uploads
+from viva.web.uploads import read_uploads, submit_uploads
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -227,17 +228,24 @@ def dispute(request: Request, question_id: str, body: DisputeBody) -> dict[str, 
     return {"question_id": found.id, **wire.grade_json(result)}
 
 
-@router.post("/import", summary="Import uploaded notes or a zipped vault")
+@router.post(
+    "/import",
+    summary="Import uploaded notes or a zipped vault (a job: `Prefer: respond-async` answers "
+    "202 at once)",
+)
 async def import_notes(
     request: Request,
     files: Annotated[list[UploadFile], File(description=".md/.txt notes or .zip vaults")],
     bank: Annotated[str, Form()] = "my-notes",
-) -> dict[str, Any]:
-    uploads = await read_uploads(files, viva_of(request).settings.max_upload_bytes)
+) -> Any:
+    """The import report when the job finishes in the time the client waits; else 202 and
+    the job (poll `GET /api/jobs/{id}`: its `result` is this report)."""
     from starlette.concurrency import run_in_threadpool
 
-    report = await run_in_threadpool(import_uploads, request, uploads, bank)
-    return report.to_json()
+    viva = service_of(request)
+    uploads = await read_uploads(files, viva.settings.max_upload_bytes)
+    job = await run_in_threadpool(submit_uploads, viva, uploads, bank)
+    return await answer(request, job)
 
 
 @router.get("/drill/next", summary="The next question a drill asks, with today's counts")
@@ -349,7 +357,11 @@ def progress(request: Request) -> dict[str, Any]:
     return {"plan": plan, "stats": wire.stats_json(viva.stats())}
 
 
-@router.post("/transcribe", summary="Transcribe a spoken answer, with delivery figures beside it")
+@router.post(
+    "/transcribe",
+    summary="Transcribe a spoken answer, with delivery figures beside it (a job: "
+    "`Prefer: respond-async` answers 202 at once)",
+)
 async def transcribe(
     request: Request,
     audio: Annotated[UploadFile, File(description="WAV, MP3, M4A/AAC, WebM/Opus or OGG")],
@@ -358,16 +370,18 @@ async def transcribe(
         str | None, Form(description="The token of an interview in progress")
     ] = None,
     lang: Annotated[str | None, Form(pattern="^(zh|en)$")] = None,
-) -> dict[str, Any]:
+) -> Any:
     """The transcript (edit it before grading: recognisers err), the delivery figures (rate,
-    long pauses, fillers, time over the limit) and the id of the stored recording."""
+    long pauses, fillers, time over the limit) and the id of the stored recording; or 202 and
+    the job, whose `result` is that."""
     from starlette.concurrency import run_in_threadpool
 
-    viva = viva_of(request)
+    viva = service_of(request)
     (upload,) = await read_uploads([audio], viva.settings.max_upload_bytes)
     options: dict[str, Any] = {"lang": lang, "question_id": question_id, "kind": "drill"}
     if interview:
-        asked = viva.live_interview(interview).interview.next()
+        live = await run_in_threadpool(viva.live_interview, interview)
+        asked = live.interview.next()
         if asked is not None:
             options = {
                 "lang": lang or asked.lang,
@@ -376,14 +390,10 @@ async def transcribe(
                 "time_limit": float(asked.seconds),
                 "kind": "interview",
             }
-    result = await run_in_threadpool(
-        lambda: viva.transcribe_bytes(upload.data, upload.filename or "answer.webm", **options)
+    job = await run_in_threadpool(
+        lambda: viva.submit_transcription(upload.data, upload.filename or "answer.webm", **options)
     )
-    return {
-        "transcript": wire.transcript_json(result.transcript),
-        "delivery": wire.delivery_json(result.delivery),
-        "recording_id": result.recording_id,
-    }
+    return await answer(request, job)
 
 
 @router.get(

@@ -20,7 +20,6 @@ from viva.errors import VivaError
 from viva.web import auth, guard
 from viva.web.context import CSRF_COOKIE, HERE, error_response, templates, ui_lang
 from viva.web.i18n import translator
-from viva.web.imports import ImportWorker
 
 if TYPE_CHECKING:
     from viva.config import Settings
@@ -42,8 +41,14 @@ def create_app(
 ) -> FastAPI:
     """The web app over a `Viva` (built from `settings`, or the environment).
 
-    `hosts`: the addresses the server is bound to (`--host`); with loopback and
-    `VIVA_ALLOWED_HOSTS` they are the only Host names it answers.
+    `hosts`: the addresses the server is bound to (`--host`, else the settings' `serve_host`);
+    with loopback and `VIVA_ALLOWED_HOSTS` they are the only Host names it answers.
+
+    Everything the app keeps is per process (the engine, the models, the job runner) or safe
+    to lose (the recent-grade cache: a review on another worker grades again); what a user's
+    requests share lives in the database (interviews in progress, jobs) or in the browser
+    (the CSRF token is a double-submit cookie, checked against the header, with no server
+    secret). So `viva serve --workers N` runs N copies of it on one database.
     """
     if viva is None:
         from viva.config import load_settings
@@ -51,14 +56,15 @@ def create_app(
 
         viva = Service(settings or load_settings())
     service = viva
+    if not hosts and service.settings.serve_host:
+        hosts = [service.settings.serve_host]
     known_hosts = guard.allowed_hosts(service.settings, hosts)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         service.ensure_builtin()
         yield
-        app.state.import_worker.close()
-        service.close()
+        service.close()  # the job runner too (a local job under way is abandoned)
 
     app = FastAPI(
         title="Viva",
@@ -70,7 +76,6 @@ def create_app(
         redoc_url=None,
     )
     app.state.viva = service
-    app.state.import_worker = ImportWorker(service.settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # inside `checks` (middleware added later wraps what was added before)
@@ -148,15 +153,23 @@ def create_app(
     def api_docs(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "api_docs.html", {})
 
-    from viva.web import api, edits, pages
+    from viva.web import api, edits, jobs, pages
 
     if service.settings.multi_user:
         app.include_router(auth.api)
         app.include_router(auth.pages)
     app.include_router(api.router)
+    app.include_router(jobs.router)
     app.include_router(edits.router)
     app.include_router(pages.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app built from the environment's settings: the factory each worker process of
+    `viva serve --workers N` calls (uvicorn `factory=True`), so each builds its own engine,
+    models and job runner."""
+    return create_app()
 
 
 def _refusal(request: Request, status: int, key: str, **values: object) -> Response:

@@ -52,6 +52,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "bank.bank_name": ("导入到题库", "Into the bank"),
     "bank.upload": ("上传并导入", "Upload and import"),
     "bank.report": ("导入结果", "Import report"),
+    "job.queued": ("排队中，稍后开始…", "Queued: it starts shortly…"),
+    "job.running": ("正在处理…", "Working on it…"),
+    "job.stage.read": ("读取笔记", "reading the notes"),
+    "job.stage.parse": ("解析题目", "finding the questions"),
+    "job.stage.write": ("写入题库", "saving to the bank"),
+    "job.stage.transcribe": ("转写录音", "transcribing"),
+    "job.keep_open": (
+        "导入在服务器上进行；可以离开此页，稍后在题库中查看结果。",
+        "The import runs on the server: you may leave this page and find the questions in the bank later.",
+    ),
     "bank.added": ("新增", "added"),
     "bank.updated": ("更新", "updated"),
     "bank.retired": ("移除", "retired"),
@@ -328,6 +338,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings.reviews_per_day": (
         "每天最多复习（0 为不限）",
         "Reviews per day at most (0: no limit)",
+    ),
+    "settings.time_zone": ("时区", "Time zone"),
+    "settings.time_zone_help": (
+        "每日新题上限、每日目标和连续天数在这个时区的午夜重置。留空则用本机时区（{zone}）。",
+        "Daily limits, the daily goal and the streak reset at midnight in this zone."
+        " Empty: this machine's ({zone}).",
     ),
     "settings.language": ("界面语言", "Interface language"),
     "settings.save": ("保存", "Save"),

@@ -236,6 +236,11 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r" \(not (?P<raw>.+)\)",
             "{what}须是 0 到 9999 的整数（不是 {raw}）",
         ),
+        (
+            r"time zone must be an IANA name like Asia/Shanghai or Europe/London \(not"
+            r" (?P<raw>.+)\)",
+            "时区须是 IANA 时区名，例如 Asia/Shanghai 或 Europe/London（不是 {raw}）",
+        ),
         (r"fix the values and save again", "请改正后再保存"),
         # --- the request itself (web.app) ---
         (r"the request is not valid \((?P<detail>.*)\)", "请求的内容无效（{detail}）"),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -18,8 +18,12 @@ from viva.service import Scope
 from viva.web.charts import bar_rows, column_bars
 from viva.web.context import MAX_ANSWER, MAX_ID, page, ui_lang, viva_of
 from viva.web.i18n import translator
+from viva.web.jobs import finished, service_of
 from viva.web.render import column_chart, evidence_html, question_html
-from viva.web.uploads import import_uploads, read_uploads
+from viva.web.uploads import read_uploads, submit_uploads
+
+if TYPE_CHECKING:
+    from viva.service import Job
 
 router = APIRouter(include_in_schema=False)
 
@@ -132,13 +136,55 @@ async def import_page(
     bank: Annotated[str, Form()] = "my-notes",
     origin: Annotated[str, Form()] = "bank",
 ) -> HTMLResponse:
+    """Hand the import to a job; its fragment polls until the report replaces it (a small
+    upload is usually done before the first poll: it is awaited for a moment)."""
     from starlette.concurrency import run_in_threadpool
 
-    uploads = await read_uploads(files, viva_of(request).settings.max_upload_bytes)
-    report = await run_in_threadpool(import_uploads, request, uploads, bank.strip() or "my-notes")
+    viva = service_of(request)
+    uploads = await read_uploads(files, viva.settings.max_upload_bytes)
+    job = await run_in_threadpool(submit_uploads, viva, uploads, bank.strip() or "my-notes")
+    job = await finished(request, job, IMPORT_PAGE_WAIT)
+    return _import_job(request, job, origin)
+
+
+IMPORT_PAGE_WAIT = 2.0  # seconds the upload's response waits before the page polls instead
+
+
+@router.get("/bank/import/{job_id}", response_class=HTMLResponse)
+def import_progress(request: Request, job_id: str, origin: str = "bank") -> HTMLResponse:
+    """An import job's fragment: its progress, then its report (or its error)."""
+    return _import_job(request, viva_of(request).job(job_id[:64]), origin)
+
+
+def _import_job(request: Request, job: Job, origin: str) -> HTMLResponse:
+    if not job.is_finished:
+        return page(request, "_import_job.html", job=job, origin=origin)
+    report = ImportView(job.outcome())
     # the bank page shows the new bank at once (its list, sections and questions)
     refresh = _bank_context(request, None, None, report.bank) if origin == "bank" else {}
     return page(request, "_import_report.html", report=report, refresh=refresh)
+
+
+class ImportView:
+    """An import report as the job stored it (JSON), shaped for `_import_report.html`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.bank: str = data["bank"]
+        self.questions: int = data["questions"]
+        self.notes: int = data["notes"]
+        self.counts: dict[str, int] = data["counts"]
+        self.edits_orphaned = [(e["id"], e["prompt"]) for e in data["edits_orphaned"]]
+        self.edits_over_changed = [(e["id"], e["prompt"]) for e in data["edits_over_changed"]]
+        problems = data["problems"]
+        self.warnings = [_Problem(p) for p in problems if p["severity"] == "warning"]
+        self.skipped = [_Problem(p) for p in problems if p["severity"] == "skipped"]
+
+
+class _Problem:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.file: str = data["file"]
+        self.line: int | None = data["line"]
+        self.message: str = data["message"]
 
 
 @router.get("/bank/export.apkg")
@@ -557,7 +603,24 @@ def progress_date(request: Request, interview_date: Annotated[str, Form()] = "")
 # --- settings ------------------------------------------------------------------------------
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request) -> HTMLResponse:
-    return page(request, "settings.html", nav="settings", prefs=viva_of(request).preferences())
+    from zoneinfo import available_timezones
+
+    return page(
+        request,
+        "settings.html",
+        nav="settings",
+        prefs=viva_of(request).preferences(),
+        zones=sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")),
+        machine_zone=_machine_zone(),
+    )
+
+
+def _machine_zone() -> str:
+    """This machine's zone as an offset ("UTC+08:00"): all a process can tell for sure."""
+    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+    minutes = round(offset.total_seconds() / 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @router.post("/settings", response_class=HTMLResponse)
@@ -569,9 +632,14 @@ def settings_save(
     reviews_per_day: Annotated[str, Form()] = "0",
     ui_lang: Annotated[str, Form()] = "zh",
     daily_goal: Annotated[str, Form()] = "20",
+    time_zone: Annotated[str, Form(max_length=64)] = "",
+    has_time_zone: Annotated[str, Form()] = "",
 ) -> Response:
     viva = viva_of(request)
     before = viva.preferences().ui_lang
+    # an empty field reads as a missing one: the form says it has the field, so that emptying
+    # it goes back to the machine's zone while a form without it leaves the zone as it is
+    zone = {"time_zone": time_zone} if has_time_zone or time_zone else {}
     prefs = viva.set_preferences(
         interview_date=interview_date or None,
         desired_retention=desired_retention,
@@ -579,6 +647,7 @@ def settings_save(
         reviews_per_day=reviews_per_day,
         ui_lang=ui_lang,
         daily_goal=daily_goal,
+        **zone,
     )
     if prefs.ui_lang != before:
         return _refresh()

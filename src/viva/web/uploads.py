@@ -4,11 +4,11 @@ Accepted: Markdown/text notes and zip archives of a vault. A zip is refused whol
 escapes the folder (`..`, an absolute path, a drive letter), is a symlink, or when the entries
 would unpack to more than the upload limit (a zip bomb). Only notes and the images notes embed
 are unpacked. An upload is unpacked into `.staging/` first and moved to
-`users/<user>/uploads/<bank>/<its name>-<hash>/` only once its import is committed; a refused
-or failed upload leaves nothing behind. Each upload keeps its own folder and its notes are
-named under the archive (`vault.zip/ML.md`), so two archives never overwrite each other, and
-a re-upload of the same archive is what updates and retires its questions, like a re-import
-of a folder.
+`users/<user>/uploads/<bank>/<its name>-<hash>/` only once its import (a job, see
+`service.jobs`) is committed; a refused or failed upload leaves nothing behind. Each upload
+keeps its own folder and its notes are named under the archive (`vault.zip/ML.md`), so two
+archives never overwrite each other, and a re-upload of the same archive is what updates and
+retires its questions, like a re-import of a folder.
 """
 
 from __future__ import annotations
@@ -29,21 +29,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from fastapi import Request, UploadFile
+from fastapi import UploadFile
 
 from viva.errors import VivaError
 from viva.service.bank import StagedNotes
-from viva.web.context import viva_of
-from viva.web.imports import ImportWorker
+from viva.service.jobs import STAGING
 
 if TYPE_CHECKING:
-    from viva.service import ImportReport
+    from viva.service import Job, Viva
 
 NOTE_SUFFIXES = {".md", ".markdown", ".txt"}
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MAX_ZIP_ENTRIES = 20_000
 MAX_NAME = 120  # characters of an uploaded file's name (file systems allow 255 bytes)
-STAGING = ".staging"  # under the data dir: uploads unpacked, waiting for their import
 STALE_SECONDS = 3600  # a staged upload this old was cut short (the server was killed)
 
 
@@ -241,23 +239,16 @@ async def read_uploads(files: list[UploadFile], limit: int) -> list[Upload]:
     return out
 
 
-def import_uploads(request: Request, uploads: list[Upload], bank: str) -> ImportReport:
-    """Stage the uploads, import them in the worker process, and move them under `uploads/`
-    once committed."""
-    viva = viva_of(request)
-    staging = viva.settings.home / STAGING
+def submit_uploads(viva: Viva, uploads: list[Upload], bank: str) -> Job:
+    """Stage the uploads and hand their import to a job, which moves them under `uploads/`
+    once committed (and removes the staged copies whatever happens)."""
     staged = stage_uploads(
         uploads,
-        staging=staging,
+        staging=viva.settings.home / STAGING,
         folder=viva.uploads_dir / _folder_name(bank),
         limit=viva.settings.max_upload_bytes,
     )
-    try:
-        worker: ImportWorker = request.app.state.import_worker
-        return worker.run(staged, bank, user=viva.user)
-    finally:  # the batch's folder (the service removed or moved what was in it)
-        for batch in {staging / item.staged.relative_to(staging).parts[0] for item in staged}:
-            shutil.rmtree(batch, ignore_errors=True)
+    return viva.submit_import(staged, bank=bank)
 
 
 def _folder_name(name: str) -> str:

@@ -251,6 +251,28 @@
     box.appendChild(panel);
   }
 
+  // The server transcribes as a job: it answers 202 at once with the job, which is polled
+  // until its result (the transcript) or its error is there.
+  var POLL = 500;
+  async function transcribed(data, onProgress) {
+    var response = await fetch("/api/transcribe", {
+      method: "POST", body: data,
+      headers: {"X-CSRF-Token": csrfToken(), "Prefer": "respond-async"},
+    });
+    var body = await response.json();
+    if (!response.ok) return body;
+    if (response.status !== 202) return body;  // a server that answered at once
+    var job = body;
+    while (job.state !== "done" && job.state !== "failed") {
+      onProgress(job);
+      await new Promise(function (resolve) { setTimeout(resolve, POLL); });
+      var polled = await fetch("/api/jobs/" + encodeURIComponent(job.id));
+      job = await polled.json();
+      if (!polled.ok) return job;
+    }
+    return job.state === "done" ? job.result : job.error;
+  }
+
   function setupMic(root) {
     root.querySelectorAll("[data-mic]").forEach(function (button) {
       if (button.dataset.ready) return;
@@ -272,11 +294,12 @@
         if (button.dataset.question) data.append("question_id", button.dataset.question);
         if (button.dataset.interview) data.append("interview", button.dataset.interview);
         try {
-          var response = await fetch("/api/transcribe", {
-            method: "POST", body: data, headers: {"X-CSRF-Token": csrfToken()},
+          var body = await transcribed(data, function (job) {
+            var p = job.progress;
+            status.textContent = button.dataset.labelBusy +
+              (p.total ? " " + Math.min(100, Math.round(100 * p.done / p.total)) + "%" : "");
           });
-          var body = await response.json();
-          if (!response.ok) {
+          if (body.error) {
             status.textContent = body.error + (body.hint ? " — " + body.hint : "");
             return;
           }

@@ -5,8 +5,8 @@ Users gain a password hash (argon2id; NULL for the local user, who never signs i
 time of the last sign-in. Sessions keep the SHA-256 of each cookie's random token, never the
 token. Failed sign-in attempts are rows, so the throttle holds across worker processes.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 
 from viva.store.schema import UTCDateTime
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

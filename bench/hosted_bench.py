@@ -1,0 +1,452 @@
+"""Hosted mode under load: 50 simulated students, PostgreSQL with 2 workers vs SQLite with 1.
+
+For each database it starts `viva serve` (PostgreSQL: `--workers 2`, the job queue and one
+`viva worker`; SQLite: 1 worker, jobs in the server's own process) on a free loopback port
+with a temporary data dir and the built-in bank, adds 50 users through the service
+(`Viva.add_user`, each importing their own copy of the seed note), then for `--seconds`:
+
+- over HTTP, 50 students at once, each answering a question every 20 s (drill next, grade,
+  review) and now and then starting a mock interview and answering two of its questions; a
+  few upload a note as an import job and poll it. There is no sign-in yet (issue #18), and
+  the web app acts as the local user only: an HTTP header that picked a user would let any
+  page act as anyone. So the HTTP students all are the local user, each with their own
+  interviews; that is the server under 50 students' load.
+- through the service, the same 50 students each as their own user (`Viva.as_user`), in
+  threads of this process: per-user data under the same load.
+
+Printed: p50/p95 per endpoint or call, errors (target 0), throughput, reviews acknowledged vs
+stored (target equal), and a cross-user probe at the service layer: every object id of one
+user asked for as another, through every call that takes an id (target 0 leaks).
+
+    python bench/hosted_bench.py [--seconds 300] [--students 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.postgres import postgres_server  # noqa: E402
+
+from viva.config import load_settings  # noqa: E402
+from viva.errors import NotFoundError  # noqa: E402
+from viva.service import Viva  # noqa: E402
+from viva.service.preferences import now_utc  # noqa: E402
+from viva.store.jobs import create_job  # noqa: E402
+from viva.store.schema import reviews, users  # noqa: E402
+from viva.store.users import find_user_id  # noqa: E402
+
+SEED = ROOT / "tests" / "data" / "seed-note.txt"
+EVERY = 20.0  # seconds between two answers of one student
+ANSWER = (
+    "过拟合是模型在训练集上表现很好、在测试集上表现差，原因是模型太复杂而数据太少。"
+    "可以用正则化、Dropout、早停和数据增强缓解。第{n}次作答。"
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Tally:
+    """Latencies per endpoint, errors, and what was acknowledged."""
+
+    seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    reviews: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # per user
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def timed(self, name: str, call: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        try:
+            result = call()
+        except Exception as error:
+            with self.lock:
+                self.errors.append(f"{name}: {type(error).__name__}: {str(error)[:160]}")
+            return None
+        with self.lock:
+            self.seconds[name].append(time.perf_counter() - start)
+        return result
+
+    def report(self, title: str, elapsed: float) -> None:
+        total = sum(len(v) for v in self.seconds.values())
+        print(f"  {title}: {total} calls in {elapsed:.0f} s = {total / elapsed:.1f}/s")
+        for name in sorted(self.seconds):
+            values = self.seconds[name]
+            p50, p95 = percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000
+            print(f"    {name:<30} n={len(values):<5} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+        print(f"    errors: {len(self.errors)}")
+        for error in self.errors[:5]:
+            print(f"      {error}")
+
+
+def http_ok(response: httpx.Response) -> Any:
+    if response.status_code not in (200, 202):
+        raise RuntimeError(f"{response.status_code} {response.request.url.path}: {response.text}")
+    return response.json()
+
+
+def http_student(url: str, number: int, stop: float, tally: Tally) -> None:
+    """One student over HTTP: an answer every EVERY s, an interview every 5th, an import job
+    for every 10th student once."""
+    rng = random.Random(number)
+    time.sleep(rng.uniform(0, EVERY))  # students do not all start on the same second
+    with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as api:
+        tally.timed("GET /api/preferences", lambda: http_ok(api.get("/api/preferences")))
+        api.headers["X-CSRF-Token"] = api.cookies.get("viva_csrf", "")
+        if number % 10 == 0:
+            tally.timed("import job (upload→done)", lambda: import_job(api, number))
+        turn = 0
+        while time.monotonic() < stop:
+            began = time.monotonic()
+            nxt = tally.timed("GET /api/drill/next", lambda: http_ok(api.get("/api/drill/next")))
+            question = nxt and nxt["question"]
+            if question:
+                answer = ANSWER.format(n=f"{number}-{turn}")
+                body = {"question_id": question["id"], "answer": answer}
+                tally.timed(
+                    "POST /api/grade", lambda b=body: http_ok(api.post("/api/grade", json=b))
+                )
+                done = tally.timed(
+                    "POST /api/reviews",
+                    lambda b=body: http_ok(api.post("/api/reviews", json={**b, "rating": 3})),
+                )
+                if done is not None:
+                    with tally.lock:
+                        tally.reviews["local"] += 1
+            if turn % 5 == 4:
+                http_interview(api, tally, seed=number * 100 + turn)
+            turn += 1
+            time.sleep(max(0.0, EVERY - (time.monotonic() - began)))
+
+
+def http_interview(api: httpx.Client, tally: Tally, *, seed: int) -> None:
+    live = tally.timed(
+        "POST /api/interviews",
+        lambda: http_ok(api.post("/api/interviews", json={"plan": "tech-job", "seed": seed})),
+    )
+    if live is None:
+        return
+    token, version = live["token"], live["version"]
+    for _ in range(2):
+        step = tally.timed(
+            "POST /api/interviews/…/answer",
+            lambda v=version: http_ok(
+                api.post(
+                    f"/api/interviews/live/{token}/answer",
+                    json={"answer": ANSWER.format(n=seed), "version": v},
+                )
+            ),
+        )
+        if step is None or step["interview"] is None:
+            return
+        version = step["interview"]["version"]
+
+
+def import_job(api: httpx.Client, number: int) -> None:
+    sent = http_ok(
+        api.post(
+            "/api/import",
+            files=[("files", (f"seed-{number}.md", SEED.read_bytes(), "text/markdown"))],
+            data={"bank": f"upload-{number}"},
+            headers={"Prefer": "respond-async"},
+        )
+    )
+    while sent["state"] not in ("done", "failed"):
+        time.sleep(0.5)
+        sent = http_ok(api.get(f"/api/jobs/{sent['id']}"))
+    if sent["state"] != "done":
+        raise RuntimeError(f"import job failed: {sent['error']}")
+
+
+def service_student(viva: Viva, stop: float, tally: Tally, number: int) -> None:
+    """One student through the service, as their own user."""
+    rng = random.Random(number)
+    time.sleep(rng.uniform(0, EVERY))
+    turn = 0
+    while time.monotonic() < stop:
+        began = time.monotonic()
+        queue = tally.timed("drill_queue", lambda: viva.drill_queue(limit=1))
+        if queue:
+            qid = queue[0].id
+            answer = ANSWER.format(n=f"{number}-{turn}")
+            graded = tally.timed("grade", lambda q=qid, a=answer: viva.grade(q, a))
+            if graded is not None:
+                done = tally.timed(
+                    "review",
+                    lambda q=qid, a=answer, g=graded[1]: viva.review(q, 3, answer=a, grade=g),
+                )
+                if done is not None:
+                    with tally.lock:
+                        tally.reviews[viva.user] += 1
+        if turn % 5 == 4:
+            live = tally.timed(
+                "begin_interview",
+                lambda t=turn: viva.begin_interview("tech-job", seed=number * 100 + t),
+            )
+            if live is not None:
+                tally.timed(
+                    "answer_interview",
+                    lambda v=live, t=turn: viva.answer_interview(
+                        v.token, ANSWER.format(n=t), version=v.version, seconds_used=30
+                    ),
+                )
+        turn += 1
+        time.sleep(max(0.0, EVERY - (time.monotonic() - began)))
+
+
+def stored_reviews(viva: Viva) -> dict[str, int]:
+    with viva.db.reader() as conn:
+        rows = conn.execute(
+            sa.select(users.c.name, sa.func.count(reviews.c.id))
+            .join(reviews, reviews.c.user_id == users.c.id)
+            .group_by(users.c.name)
+        )
+        return {name: int(count) for name, count in rows}
+
+
+def cross_user_probe(students: list[Viva]) -> tuple[int, int]:
+    """(calls, leaks): every id of each student asked for by the next one."""
+    owned = []
+    for viva in students:
+        question = viva.questions(banks=["notes"])[0]
+        own = viva.add_question(f"{viva.user} 自己的问题？", reference="答案。")
+        live = viva.begin_interview("tech-job", banks=["notes"], seed=1)
+        finished = viva.interviews()
+        job_id = uuid.uuid4().hex
+        with viva.db.transaction() as conn:
+            user_id = find_user_id(conn, viva.user)
+            assert user_id is not None
+            create_job(conn, user_id, job_id=job_id, kind="import", arguments={}, now=now_utc())
+        owned.append(
+            {
+                "question": question.id,
+                "own": own.id,
+                "token": live.token,
+                "version": live.version,
+                "interview": finished[0].id if finished else None,
+                "job": job_id,
+            }
+        )
+    calls = leaks = 0
+    for index, ids in enumerate(owned):
+        probes = _probes(students[(index + 1) % len(students)], ids)
+        for probe in probes:
+            calls += 1
+            try:
+                probe()
+            except NotFoundError:
+                continue
+            leaks += 1
+    return calls, leaks
+
+
+def _probes(other: Viva, ids: dict[str, Any]) -> list[Callable[[], object]]:
+    """Every service call that takes an id, as `other`, with another user's ids."""
+    q, own, token = ids["question"], ids["own"], ids["token"]
+    probes: list[Callable[[], object]] = [
+        lambda: other.question(q),
+        lambda: other.question(q[:6]),
+        lambda: other.grade(q, "答案"),
+        lambda: other.review(q, 3),
+        lambda: other.disputes(q),
+        lambda: other.dispute_grade(q, "答案", 90),
+        lambda: other.edit_question(q, reference="改"),
+        lambda: other.note_version(q),
+        lambda: other.restore_note(q),
+        lambda: other.question_terms(q),
+        lambda: other.remove_question(own),
+        lambda: other.edit_question(own, prompt="改？"),
+        lambda: other.live_interview(token),
+        lambda: other.answer_interview(token, "答案", version=ids["version"], seconds_used=5),
+        lambda: other.job(ids["job"]),
+    ]
+    if ids["interview"] is not None:
+        probes.append(lambda: other.interview(ids["interview"]))
+    return probes
+
+
+def warm(url: str) -> None:
+    """Load the models in every worker before measuring: grades on fresh connections from a
+    few threads at once (the kernel spreads them over the workers)."""
+
+    def grade() -> None:
+        with httpx.Client(base_url=url, timeout=300, headers={"Origin": url}) as api:
+            api.get("/api/preferences")
+            api.headers["X-CSRF-Token"] = api.cookies.get("viva_csrf", "")
+            question = http_ok(api.get("/api/drill/next"))["question"]
+            http_ok(api.post("/api/grade", json={"question_id": question["id"], "answer": "热身"}))
+
+    threads = [threading.Thread(target=grade) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+@contextmanager
+def serving(env: dict[str, str], workers: int, queue: bool) -> Iterator[str]:
+    port = free_port()
+    viva_bin = str(Path(sys.executable).parent / "viva")
+    processes = [
+        subprocess.Popen(
+            [viva_bin, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(url + "/api/preferences", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or processes[0].poll() is not None:
+                raise RuntimeError("viva serve did not start")
+            time.sleep(0.2)
+        warm(url)
+        if queue:
+            processes.append(
+                subprocess.Popen(
+                    [viva_bin, "worker"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        yield url
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) -> None:
+    settings = load_settings(env)
+    admin = Viva(settings)
+    admin.ensure_builtin()
+    # the HTTP students share the local user: its daily budget of new questions would run out
+    # within a minute and leave them nothing to answer
+    admin.set_preferences(new_per_day=9999)
+    started = time.perf_counter()
+    students = []
+    for number in range(args.students):
+        student = admin.add_user(f"student{number:03d}")
+        student.import_notes([SEED], bank="notes")
+        student.set_preferences(new_per_day=9999)
+        students.append(student)
+    print(
+        f"\n{name}: {workers} worker(s), jobs {'queue + 1 viva worker' if queue else 'local'}; "
+        f"{args.students} users added with their own seed note in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    with serving(env, workers, queue) as url:
+        tally = Tally()
+        stop = time.monotonic() + args.seconds
+        began = time.monotonic()
+        threads = [
+            threading.Thread(target=http_student, args=(url, n, stop, tally))
+            for n in range(args.students)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        tally.report(f"HTTP, {args.students} students as the local user", time.monotonic() - began)
+        stored = stored_reviews(admin).get("local", 0)
+        print(f"    reviews acknowledged {tally.reviews['local']}, stored {stored}")
+
+    per_user = Tally()
+    students[0].grade(students[0].questions(banks=["notes"])[0].id, "热身")  # load the models
+    stop = time.monotonic() + args.seconds
+    began = time.monotonic()
+    threads = [
+        threading.Thread(target=service_student, args=(s, stop, per_user, n))
+        for n, s in enumerate(students)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    per_user.report(
+        f"service, {args.students} users each their own (threads of one process)",
+        time.monotonic() - began,
+    )
+    stored_per_user = stored_reviews(admin)
+    acknowledged = sum(per_user.reviews.values())
+    stored = sum(stored_per_user.get(s.user, 0) for s in students)
+    mismatched = [
+        s.user for s in students if per_user.reviews[s.user] != stored_per_user.get(s.user, 0)
+    ]
+    print(
+        f"    reviews acknowledged {acknowledged}, stored {stored}"
+        f" (users whose counts differ: {len(mismatched)})"
+    )
+    calls, leaks = cross_user_probe(students)
+    print(
+        f"  cross-user probe (service layer): {calls} calls with another user's ids, {leaks} leaks"
+    )
+    admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=120.0, help="load per phase")
+    parser.add_argument("--students", type=int, default=50)
+    args = parser.parse_args()
+    print(
+        f"hosted bench: {args.students} students, {args.seconds:.0f} s per phase, an answer "
+        f"every {EVERY:.0f} s each, {os.cpu_count()} cores, loopback only"
+    )
+    with tempfile.TemporaryDirectory() as tmp, postgres_server(durable=True) as postgres:
+        base = {**os.environ, "VIVA_BUILTIN_BANK": "1", "NO_COLOR": "1"}
+        hosted = {
+            **base,
+            "VIVA_HOME": str(Path(tmp) / "pg-home"),
+            "VIVA_DATABASE_URL": postgres.create_database("viva_bench"),
+            "VIVA_JOBS": "queue",
+        }
+        run("PostgreSQL", hosted, workers=2, queue=True, args=args)
+        personal = {**base, "VIVA_HOME": str(Path(tmp) / "sqlite-home")}
+        run("SQLite", personal, workers=1, queue=False, args=args)
+
+
+if __name__ == "__main__":
+    main()
