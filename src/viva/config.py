@@ -19,6 +19,7 @@ DEFAULT_MAX_UPLOAD_MB = 50.0
 DEFAULT_MAX_AUDIO_MINUTES = 10.0
 DEFAULT_MAX_BODY_KB = 512.0  # a JSON or form request (an answer is at most 20,000 characters)
 DEFAULT_TTS_CACHE_MB = 200.0
+DEFAULT_SESSION_DAYS = 14.0  # a sign-in lasts this long (multi-user mode)
 GRADING_PROFILES = ("accurate", "fast")  # the grader's profiles (viva.grading.calibration)
 # Where slow work (imports, transcriptions) runs: "local", a process of the web server's own
 # (nothing else to start); "queue", the job queue in PostgreSQL, run by `viva worker`.
@@ -40,6 +41,11 @@ class Settings:
     max_body_bytes: int = int(DEFAULT_MAX_BODY_KB * 1024)  # web requests other than uploads
     tts_cache_bytes: int = int(DEFAULT_TTS_CACHE_MB * 1024 * 1024)  # spoken questions kept
     allowed_hosts: tuple[str, ...] = ()  # Host names the web app answers besides loopback
+    # hosted use (docs/accounts.md): sign-in required, each request acts as its user
+    multi_user: bool = False
+    open_sign_up: bool = False  # anyone may make a student account (default: the admin adds)
+    behind_tls_proxy: bool = False  # served as https by a proxy: cookies are always Secure
+    session_seconds: float = DEFAULT_SESSION_DAYS * 24 * 3600
     jobs: str = "local"  # where slow work runs (JOB_RUNNERS)
     # the address `viva serve` bound (set by it for its worker processes, which build the app
     # from the environment); with loopback and allowed_hosts, the Host names answered
@@ -143,6 +149,11 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     hosts = tuple(
         h.strip().lower() for h in (env.get("VIVA_ALLOWED_HOSTS") or "").split(",") if h.strip()
     )
+    flags = {
+        name: _parse_bool(name, env[name]) if env.get(name) else False
+        for name in ("VIVA_MULTI_USER", "VIVA_OPEN_SIGN_UP", "VIVA_BEHIND_TLS_PROXY")
+    }
+    session_days = _positive(env, "VIVA_SESSION_DAYS", DEFAULT_SESSION_DAYS, "days", "30")
     profile = (env.get("VIVA_GRADER") or "accurate").strip().lower()
     if profile not in GRADING_PROFILES:
         raise ConfigError(
@@ -177,4 +188,8 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         max_body_bytes=int(body_kb * 1024),
         tts_cache_bytes=int(cache_mb * 1024 * 1024),
         allowed_hosts=hosts,
+        multi_user=flags["VIVA_MULTI_USER"],
+        open_sign_up=flags["VIVA_OPEN_SIGN_UP"],
+        behind_tls_proxy=flags["VIVA_BEHIND_TLS_PROXY"],
+        session_seconds=session_days * 24 * 3600,
     )

@@ -10,7 +10,7 @@ import pytest
 
 from viva.speech.correction import Vocabulary, correct, correct_text
 from viva.speech.models import Correction, Segment, Transcript
-from viva.speech.pronunciation import NEAR, cost, distance, split, syllables
+from viva.speech.pronunciation import CODA, NEAR, cost, distance, keys, split, syllables
 
 PROMPT = "Transformer 模型如何解决长距离依赖问题？"
 REFERENCE = (
@@ -45,6 +45,16 @@ def test_near_syllables_are_the_well_known_confusions_only() -> None:
     assert cost(("sh", "e"), ("sh", "i")) == NEAR  # 设 / 事: the apical vowel
     assert cost(("d", "e"), ("z", "i")) is None  # 的 / 自: a different syllable
     assert cost(("x", "i"), ("x", "i")) == 0
+
+
+def test_a_nasal_coda_heard_or_not_is_farther_than_near() -> None:
+    assert cost(("h", "ua"), ("h", "uan")) == CODA  # 化 / 换
+    assert cost(("", "vn"), ("", "v")) == CODA  # 运 / 预
+    assert cost(("j", "in"), ("j", "i")) == CODA  # 进 / 及
+    assert NEAR < CODA < 1.0
+    assert cost(("h", "ua"), ("k", "uan")) is None  # and another initial: different
+    assert cost(("h", "ua"), ("h", "uang")) is None  # a back nasal is not a dropped coda
+    assert keys(("h", "ua")) & keys(("h", "uan"))  # found as candidates of each other
 
 
 def test_distance_counts_a_missing_syllable_and_refuses_a_different_one() -> None:
@@ -91,6 +101,48 @@ def test_a_two_character_term_replaces_whole_words_only() -> None:
     assert fixed("他是时间管理大师", vocabulary) == "他是时间管理大师"  # 是时 would cut 时间
     assert fixed("这是设施", vocabulary) == "这是设施"  # a real word, near but not the same
     assert fixed("删除时需要签去", vocabulary) == "删除时需要前驱"  # no word, the same sound
+
+
+def test_a_real_word_near_a_term_is_corrected_where_the_material_says_that_phrase() -> None:
+    vocabulary = Vocabulary.of(["可解释性", "对于两种不同的训练范式，有不同的可解释性的理解"])
+    assert fixed("两种不同的训练方式", vocabulary) == "两种不同的训练范式"
+    assert fixed("训练方式对于范式", vocabulary) == "训练范式对于范式"
+    # 方式 with no neighbour the material has beside 范式: a real word, left alone
+    for text in ("换一种方式理解", "用这种方式训练", "的方式有两种"):
+        assert fixed(text, vocabulary) == text
+    # the neighbour must be a content word of two characters or more (两个, 这是: no)
+    assert fixed("不同的方式", Vocabulary.of(["不同的范式"])) == "不同的方式"
+    assert fixed("这是方式", Vocabulary.of(["这是范式"])) == "这是方式"
+
+
+def test_a_term_said_whole_with_a_pause_inside_loses_the_pause() -> None:
+    vocabulary = Vocabulary.of(["通过反向传播和梯度下降算法优化模型的参数"])
+    text, corrections = correct_text("通过反向、传播和踢渡下将算法", vocabulary)
+    assert text == "通过反向传播和梯度下降算法"
+    assert corrections == (
+        Correction("反向、传播", "反向传播", 2),
+        Correction("踢渡下将", "梯度下降", 7),
+    )
+    assert fixed("通过反向 传播", vocabulary) == "通过反向传播"
+    transcript = correct(Transcript("嗯，反向、 传播。", "zh", 2.0), vocabulary)
+    assert transcript.text == "嗯，反向传播。"
+    assert transcript.raw_text == "嗯，反向、 传播。"
+
+
+def test_a_long_term_absorbs_one_dropped_nasal_coda_a_two_character_one_none() -> None:
+    vocabulary = Vocabulary.of(["多层网络叠起来仍等价于一个线性变换", "大规模数据集上预训练"])
+    assert fixed("仍等价于一个线性变化", vocabulary) == "仍等价于一个线性变换"
+    assert fixed("在数据集上运训练", vocabulary) == "在数据集上预训练"
+    # a two-character term allows half a syllable in all: a coda costs more
+    for text in ("值加 1", "但小模型", "移进和归约"):
+        assert fixed(text, Vocabulary.of(["之间的关系", "大小", "以及"])) == text
+
+
+def test_a_comma_or_a_full_stop_between_the_halves_of_a_term_stays() -> None:
+    # a comma separates clauses ("被标记为拥塞，窗口缩小得就少"), not the halves of one word
+    vocabulary = Vocabulary.of(["拥塞窗口", "如果只有少数包被标记为拥塞，窗口缩小得就少"])
+    for text in ("被标记为拥塞，窗口缩小", "被标记为拥塞, 窗口缩小", "标记为拥塞。窗口缩小"):
+        assert fixed(text, vocabulary) == text
 
 
 def test_a_long_term_may_get_back_a_syllable_the_recogniser_dropped(

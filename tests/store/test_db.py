@@ -101,7 +101,7 @@ def blank_url(tmp_path: Path) -> Iterator[str]:
     databases.drop_database(url)
 
 
-def test_exemplars_are_keyed_by_a_digest_of_the_answer_after_0012(blank_url: str) -> None:
+def test_exemplars_are_keyed_by_a_digest_of_the_answer_after_0013(blank_url: str) -> None:
     import hashlib
 
     import sqlalchemy as sa
@@ -111,9 +111,9 @@ def test_exemplars_are_keyed_by_a_digest_of_the_answer_after_0012(blank_url: str
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     answers = ["过拟合是记住了噪声。", "x" * 500]
-    with engine.begin() as conn:  # exemplars as releases before 0012 stored them
+    with engine.begin() as conn:  # exemplars as releases before 0013 stored them
         config.attributes["connection"] = conn
-        command.upgrade(config, "0011")
+        command.upgrade(config, "0012")
         for answer in answers:
             conn.execute(
                 sa.text(
@@ -125,7 +125,7 @@ def test_exemplars_are_keyed_by_a_digest_of_the_answer_after_0012(blank_url: str
     engine.dispose()
     database = Database(blank_url)
     before, after = database.upgrade()
-    assert (before.current, after.current) == ("0011", HEAD_REVISION)
+    assert (before.current, after.current) == ("0012", HEAD_REVISION)
     with database.reader() as conn:
         rows = conn.execute(sa.text("SELECT answer, answer_sha256 FROM exemplars")).all()
         assert sorted(rows) == sorted((a, hashlib.sha256(a.encode()).hexdigest()) for a in answers)

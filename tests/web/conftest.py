@@ -77,10 +77,15 @@ class LiveServer:
 
 
 def start_server(
-    tmp_path: Path, *args: str, database_url: str | None = None, **extra_env: str
+    tmp_path: Path,
+    *args: str,
+    database_url: str | None = None,
+    probe: str = "/api/preferences",
+    **extra_env: str,
 ) -> LiveServer:
     """`viva serve` on a free port with its data dir under `tmp_path`; on PostgreSQL on a
-    database of its own unless `database_url` names one (a restart on the same data)."""
+    database of its own unless `database_url` names one (a restart on the same data). Ready
+    once `probe` answers 200 (a multi-user server answers the API with 401: probe /sign-in)."""
     port = free_port()
     owns_database = database_url is None and databases.is_postgresql()
     if owns_database:
@@ -108,7 +113,7 @@ def start_server(
                 f"viva serve exited ({process.returncode}): {log.read_text(errors='replace')}"
             )
         try:
-            if httpx.get(url + "/api/preferences", timeout=2).status_code == 200:
+            if httpx.get(url + probe, timeout=2).status_code == 200:
                 return server
         except httpx.TransportError:
             time.sleep(0.1)

@@ -57,5 +57,10 @@ def words(text: str, *, keep_stopwords: bool = False) -> list[str]:
     return [w for w in out if w not in _STOP]
 
 
+def is_stopword(word: str) -> bool:
+    """Is `word` one of the common function words that `words` drops (的, 这, 一个, the …)?"""
+    return word.lower() in _STOP
+
+
 def _latin(text: str) -> list[str]:
     return [m.group(0).lower() for m in _WORD.finditer(text)]

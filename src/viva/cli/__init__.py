@@ -89,6 +89,7 @@ def _register() -> None:
         practice,
         serve,
         speech,
+        users,
     )
 
     app.add_typer(bank.app, name="bank")
@@ -110,6 +111,7 @@ def _register() -> None:
     app.command("transcribe")(speech.transcribe)
     app.command("say")(speech.say)
     app.add_typer(speech.app, name="recordings")
+    app.add_typer(users.app, name="users")
 
 
 _register()

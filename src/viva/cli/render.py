@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
         Paths,
         Scope,
     )
+    from viva.service.accounts import Account
     from viva.service.database import SchemaStatus
     from viva.speech.models import Delivery, Transcript
     from viva.store.edits import EditSummary
@@ -760,3 +761,52 @@ def daily_text(progress: DailyProgress) -> str:
     if progress.goal:
         return f"Today: {progress.done_today}/{progress.goal} questions · streak {days}."
     return f"Today: {progress.done_today} questions · streak {days}."
+
+
+def account_added(name: str, role: str, one_time_password: str | None) -> None:
+    """What `viva users add` did (and the one-time password, shown only here)."""
+    out = console()
+    out.print(f"Added {role} {name!r}.", markup=False)
+    if one_time_password is not None:
+        out.print(f"One-time password: {one_time_password}", markup=False)
+        out.print(f"{name} chooses their own password at the first sign-in.", markup=False)
+
+
+def password_reset(name: str, one_time_password: str | None) -> None:
+    """What `viva users reset-password` did."""
+    out = console()
+    out.print(f"New password set for {name!r}; it is signed out everywhere.", markup=False)
+    if one_time_password is not None:
+        out.print(f"One-time password: {one_time_password}", markup=False)
+        out.print(f"{name} chooses their own password at the next sign-in.", markup=False)
+
+
+def account_changed(name: str, what: str) -> None:
+    """One line for a change to an account (`viva users role|disable|enable`)."""
+    console().print(f"{name!r} {what}.", markup=False)
+
+
+def accounts_table(accounts: Sequence[Account]) -> None:
+    """Every account: role, whether it can sign in, when added and last signed in."""
+    table = Table(title=f"{len(accounts)} accounts", header_style="bold")
+    for column in ("name", "role", "state", "added", "last sign-in"):
+        table.add_column(column)
+    for a in accounts:
+        if a.is_disabled:
+            state = "disabled"
+        elif not a.has_password:
+            state = "no password"
+        elif a.must_change_password:
+            state = "one-time password"
+        else:
+            state = "active"
+        table.add_row(
+            a.name,
+            a.role,
+            state,
+            a.created_at.astimezone().strftime("%Y-%m-%d"),
+            ""
+            if a.last_sign_in_at is None
+            else a.last_sign_in_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        )
+    console().print(table)

@@ -16,6 +16,14 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the app in the default browser.")
     ] = False,
+    multi_user: Annotated[
+        bool,
+        typer.Option(
+            "--multi-user",
+            help="Require signing in: each account sees only its own data (`viva users add`). "
+            "Also VIVA_MULTI_USER=1.",
+        ),
+    ] = False,
     workers: Annotated[
         int,
         typer.Option(
@@ -54,6 +62,11 @@ def serve(
         settings = load_settings()
         # once, before any worker starts: the schema (SQLite; PostgreSQL: `viva db upgrade`),
         # the job queue's tables, the built-in bank (workers racing to import it would clash)
+        if multi_user:
+            from dataclasses import replace
+
+            settings = replace(settings, multi_user=True)
+            os.environ["VIVA_MULTI_USER"] = "1"  # the worker processes read it too
         viva = Viva(settings)
         viva.ensure_builtin()
         if settings.jobs == "queue":
@@ -72,6 +85,17 @@ def serve(
             style="yellow",
             markup=False,
         )
+    if settings.multi_user:
+        count = sum(1 for a in viva.accounts.accounts() if a.has_password and not a.is_disabled)
+        out.print(
+            f"Multi-user: signing in is required ({count} account(s) can sign in"
+            f"{'; open sign-up is on' if settings.open_sign_up else ''}).",
+            markup=False,
+        )
+        if count == 0 and not settings.open_sign_up:
+            out.print(
+                "Add one with: viva users add NAME --role admin", style="yellow", markup=False
+            )
     if workers > 1 and not (settings.database_url or "").startswith("postgresql"):
         out.print(
             "Several workers on SQLite: they work, but their writes take turns; "

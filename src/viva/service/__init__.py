@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from viva.config import Settings
+from viva.service.accounts import AccountService
 from viva.service.bank import (
     BUILTIN_BANK,
     DEFAULT_BANK,
@@ -47,12 +48,14 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from viva.practice.scheduler import Scheduler
+    from viva.store.accounts import Account
     from viva.store.db import Database
 
 __all__ = [
     "BUILTIN_BANK",
     "DEFAULT_BANK",
     "OWN_BANK",
+    "AccountService",
     "AnkiExport",
     "Areas",
     "BatchReport",
@@ -146,6 +149,7 @@ class Viva:
         self.settings = self.runtime.settings
         self.user = user  # the CLI and the local web app: the local user
         self._areas: Areas | None = None  # set on a bound façade (see bound())
+        self.account: Account | None = None  # set on a façade of a signed-in session
 
     # --- units of work ------------------------------------------------------------------
     @contextmanager
@@ -169,6 +173,25 @@ class Viva:
         """A façade on the same runtime acting for another user (until sign-in exists, #18:
         the service and its tests use it; the CLI and local web stay the local user)."""
         return Viva(self.settings, runtime=self.runtime, user=name)
+
+    @property
+    def accounts(self) -> AccountService:
+        """Accounts, sessions and signing in (the hosted use; not bound to one user)."""
+        return AccountService(self.runtime)
+
+    @contextmanager
+    def signed_in(self, token: str) -> Iterator[Viva | None]:
+        """A façade bound to one unit of work for the user a session token signs in (None:
+        no such session); the session is looked up on the unit's own connection."""
+        with UnitOfWork(self.runtime) as unit:
+            account = unit.sign_in_with(token)
+            if account is None:
+                yield None
+                return
+            viva = Viva(self.settings, runtime=self.runtime, user=account.name)
+            viva._areas = Areas(self.runtime, unit)
+            viva.account = account
+            yield viva
 
     def add_user(self, name: str) -> Viva:
         """Add a user (a name of 1-64 letters, digits, '-', '_' or '.'); returns their façade."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from viva.practice.scheduler import Scheduler
     from viva.service.runtime import Runtime
+    from viva.store.accounts import Account
 
 LOCAL_USER = "local"  # the one user of the personal (CLI and local web) use
 FSRS_FILE = "fsrs-parameters.json"  # where `viva optimize` wrote before users (now a row)
@@ -70,6 +71,21 @@ class UnitOfWork:
             if self.user == LOCAL_USER:
                 adopt_local_files(self)
         return self._user_id
+
+    def sign_in_with(self, token: str) -> Account | None:
+        """Become the user a session token signs in (the hosted web app), looked up on this
+        unit's connection; None (and still no user) for an unknown or expired session."""
+        from viva.service.accounts import token_hash
+        from viva.store.accounts import session_account
+
+        if not token or len(token) > 128:
+            return None
+        with self.reader() as conn:
+            account = session_account(conn, token_hash(token), now=now_utc())
+        if account is not None:
+            self.user, self._user_id = account.name, account.id
+            self._preferences = self._scheduler = None
+        return account
 
     @property
     def id_owner(self) -> str:

@@ -10,17 +10,24 @@ transcription a span of Chinese is replaced by a term when all of these hold:
 * the span (the term's length, or ±1 character for terms of four or more) sounds like the term:
   toneless pinyin, each syllable the same or *near* (pronunciation.py: z/zh, an/ang, n/l …), one
   syllable missing or extra at most for a long term; the cost at most a quarter syllable per
-  syllable of the term (a two-character term: one near syllable; four: two near ones or one
-  missing), so at least half of a term is heard exactly. A wholly different syllable is never
-  substituted, so 的注意力 stays. On the speech bench, identical sounds only (0) already make
-  most fixes but miss the near ones such as 修裂; letting every syllable be near (0.5) fixes
-  one more key term and makes seven transcripts checked against another question's material
-  worse instead of two;
+  syllable of the term (a two-character term: one near syllable; three: one nasal coda heard
+  or not, 运训练 for 预训练; four: two near ones or one missing), so at least half of a term is
+  heard exactly. A wholly different syllable is never substituted, so 的注意力 stays. On the
+  speech bench, identical sounds only (0) already make most fixes but miss the near ones such
+  as 修裂; letting every syllable be near (0.5) fixed one more key term before the nasal-coda
+  and phrase rules below (none since) and made seven transcripts checked against another
+  question's material worse instead of two;
 * the span is not already right: it does not occur in the material, does not hold the term
   nor lie inside it (的注意力机制 and 注意力机制 stay), contains no word of the material that the
   term lacks, and cuts no word of the material nor domain term in two; a two-character term
   replaces only whole words of the transcript, and a near (not identical) sound does not
-  replace a real dictionary word (维持 is left alone; 修裂 is no word and becomes 序列).
+  replace a real dictionary word (维持 is left alone; 修裂 is no word and becomes 序列) unless
+  a content word beside it makes, with the term, a phrase of the material: heard 训练方式 where
+  the material says 训练范式, the student was saying the material's phrase.
+
+Whisper marks a short pause inside a phrase with 、 or a space, even inside a word
+(反向、传播), so matching runs over Chinese with those marks left out, and a term said whole
+with one inside loses it. A comma or a full stop ends a clause and is never matched over.
 
 Only Chinese is corrected. An English transcript is returned as it is: the grader compares
 English words case-blind, so fixing the case or spacing of a term would change nothing it reads
@@ -34,12 +41,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from viva.bank.segment import domain_words, words
+from viva.bank.segment import domain_words, is_stopword, words
 from viva.speech.models import Correction, Transcript
 from viva.speech.pronunciation import GAP, Syllable, distance, keys, syllables
 
 PER_SYLLABLE = 0.25  # the largest cost per syllable of the term (see the module docstring)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Chinese with the pauses Whisper marks inside a phrase (、 or a space) between its runs
+_STRETCH = re.compile(r"[\u4e00-\u9fff]+(?:[、\s]+[\u4e00-\u9fff]+)*")
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -129,8 +138,8 @@ def correct_text(
     `per_syllable` is the largest cost per syllable of a term (0: identical sounds only).
     """
     matches: list[_Match] = []
-    for run in _CJK_RUN.finditer(text):
-        matches.extend(_matches(run.group(0), run.start(), vocabulary, per_syllable=per_syllable))
+    for stretch in _STRETCH.finditer(text):
+        matches.extend(_matches(_Stretch.of(stretch), vocabulary, per_syllable=per_syllable))
     chosen: list[_Match] = []
     for match in sorted(matches, key=lambda m: m.rank):
         if all(match.end <= c.start or c.end <= match.start for c in chosen):
@@ -150,10 +159,40 @@ def correct_text(
     return "".join(out), tuple(corrections)
 
 
-def _matches(run: str, offset: int, vocabulary: Vocabulary, *, per_syllable: float) -> list[_Match]:
+@dataclass(frozen=True, slots=True)
+class _Stretch:
+    """Chinese characters with the pauses between them left out: `chars` is what is matched,
+    `at[k]` where its k-th character stands in the text, `pieces` where the pauses cut it."""
+
+    chars: str
+    at: tuple[int, ...]
+    pieces: tuple[tuple[int, int], ...]  # spans of `chars` between pauses
+
+    @classmethod
+    def of(cls, found: re.Match[str]) -> _Stretch:
+        chars: list[str] = []
+        at: list[int] = []
+        pieces: list[tuple[int, int]] = []
+        for run in _CJK_RUN.finditer(found.group(0)):
+            pieces.append((len(chars), len(chars) + len(run.group(0))))
+            chars.extend(run.group(0))
+            at.extend(range(found.start() + run.start(), found.start() + run.end()))
+        return cls("".join(chars), tuple(at), tuple(pieces))
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Where characters i to j (exclusive) stand in the text, the pauses between included."""
+        return self.at[i], self.at[j - 1] + 1
+
+    def is_cut(self, i: int, j: int) -> bool:
+        """Does the span i:j go over a pause?"""
+        return self.at[j - 1] - self.at[i] != j - 1 - i
+
+
+def _matches(stretch: _Stretch, vocabulary: Vocabulary, *, per_syllable: float) -> list[_Match]:
     """Every acceptable replacement inside one stretch of Chinese characters."""
+    run = stretch.chars
     heard = syllables(run)
-    tokens = _token_spans(run)
+    tokens = _token_spans(stretch)
     starts = {a for a, _ in tokens}
     ends = {b for _, b in tokens}
     dictionary = domain_words()
@@ -170,6 +209,12 @@ def _matches(run: str, offset: int, vocabulary: Vocabulary, *, per_syllable: flo
                 if j > len(run) or m < 2:
                     continue
                 span = run[i:j]
+                if span == term and stretch.is_cut(i, j) and len(term) >= 3:
+                    # the term said whole, with a pause inside it ("反向、传播"); two characters
+                    # on either side of a pause are as likely two words of a list
+                    if not any(a < i < b or a < j < b for a, b in kept):
+                        found.append(_Match(*stretch.span(i, j), term, 0.0))
+                    continue
                 if term in span or span in term:
                     continue  # the term is already said, or all but a syllable at its edge
                 if span in vocabulary.material or span in vocabulary.words:
@@ -184,12 +229,39 @@ def _matches(run: str, offset: int, vocabulary: Vocabulary, *, per_syllable: flo
                 cost = distance(heard[i:j], meant)
                 if cost > limit + 1e-9:
                     continue
-                if n == 2 and cost > 0 and _is_word(span):
-                    continue  # a real word that merely sounds near: leave it
+                if (
+                    n == 2
+                    and cost > 0
+                    and _is_word(span)
+                    and not _said_as_in_material(run, tokens, i, j, term, vocabulary)
+                ):
+                    continue  # a real word that merely sounds near, and not in a phrase of it
                 if _holds_other_word(span, term, vocabulary):
                     continue
-                found.append(_Match(offset + i, offset + j, term, cost))
+                found.append(_Match(*stretch.span(i, j), term, cost))
     return found
+
+
+def _said_as_in_material(
+    run: str,
+    tokens: Sequence[tuple[int, int]],
+    i: int,
+    j: int,
+    term: str,
+    vocabulary: Vocabulary,
+) -> bool:
+    """Is the word before or after the span, with the term, a phrase of the material
+    (训练方式 heard where the material says 训练范式)? The neighbour must be a content word of
+    two or more characters: 这是 or 两个 beside a term say nothing about it."""
+    for a, b in tokens:
+        neighbour = run[a:b]
+        if b - a < 2 or any(is_stopword(c) for c in neighbour) or is_stopword(neighbour):
+            continue
+        if b == i and neighbour + term in vocabulary.material:
+            return True
+        if a == j and term + neighbour in vocabulary.material:
+            return True
+    return False
 
 
 def _may_align(heard: Sequence[Syllable], meant: Sequence[Syllable]) -> bool:
@@ -207,16 +279,19 @@ def _holds_other_word(span: str, term: str, vocabulary: Vocabulary) -> bool:
     return any(w in span and w not in term for w in vocabulary.words if len(w) <= len(span))
 
 
-def _token_spans(run: str) -> list[tuple[int, int]]:
-    """Where the segmenter's words begin and end in a run of Chinese characters."""
+def _token_spans(stretch: _Stretch) -> list[tuple[int, int]]:
+    """Where the segmenter's words begin and end in a stretch's characters (a pause always
+    ends a word)."""
     spans = []
-    position = 0
-    for word in words(run, keep_stopwords=True):
-        at = run.find(word, position)
-        if at < 0:
-            continue
-        spans.append((at, at + len(word)))
-        position = at + len(word)
+    for begin, end in stretch.pieces:
+        piece = stretch.chars[begin:end]
+        position = 0
+        for word in words(piece, keep_stopwords=True):
+            at = piece.find(word, position)
+            if at < 0:
+                continue
+            spans.append((begin + at, begin + at + len(word)))
+            position = at + len(word)
     return spans
 
 

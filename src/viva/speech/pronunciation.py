@@ -5,7 +5,10 @@ another character (签去 for 前驱), or it confuses sounds that second-languag
 regional accents also merge. Only those well-known confusions count as *near* here — flat and
 retroflex sibilants (z/zh, c/ch, s/sh), aspiration (b/p, d/t, g/k, j/q, z/c, zh/ch), n/l and
 l/r, f/h, front and back nasals (an/ang, en/eng, in/ing, ian/iang, uan/uang), ü against u and
-iu, o against uo, and the apical vowel of zhi/chi/shi/zi/ci/si/ri against e. Anything else is a
+iu, o against uo, and the apical vowel of zhi/chi/shi/zi/ci/si/ri against e. A nasal coda heard
+or not (变换 / 变化, 预 / 运: a weak -n, as in many southern and second-language accents) is a
+confusion too, but a looser one: it costs more than a near syllable, so a two-character term
+never absorbs it (值加 stays, not 之间) and a longer one at most once. Anything else is a
 different syllable. Tones are ignored: an accent moves them first.
 """
 
@@ -18,6 +21,7 @@ from typing import Any, cast
 from pypinyin import Style, pinyin
 
 NEAR = 0.5  # the cost of a near syllable; an identical one costs 0, a different one is refused
+CODA = 0.75  # a nasal coda heard or not (变换 / 变化): nearer than different, farther than near
 GAP = 1.0  # the cost of a syllable said or heard but missing on the other side
 
 _INITIALS = tuple("zh ch sh b p m f d t n l g k h j q x r z c s".split())  # two letters first
@@ -35,6 +39,11 @@ _NEAR_FINALS = frozenset(
         ("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"), ("uan", "uang"),
         ("v", "u"), ("v", "iu"), ("o", "uo"),
     )
+)  # fmt: skip
+_CODA_FINALS = frozenset(
+    frozenset(pair)
+    for pair in (("a", "an"), ("ia", "ian"), ("ua", "uan"), ("e", "en"), ("i", "in"), ("u", "un"),
+                 ("v", "vn"))
 )  # fmt: skip
 _APICAL = frozenset(("z", "c", "s", "zh", "ch", "sh", "r"))  # their "i" is no [i]
 # Zero-initial spellings written out as finals: yi → i, wu → u, yu → v (ü), you → iu …
@@ -78,7 +87,8 @@ _no_reading = cast("Any", _none)  # pypinyin's stub types `errors` as returning 
 
 @cache
 def cost(heard: Syllable, meant: Syllable) -> float | None:
-    """0 for the same syllable, NEAR for one near confusion, None for a different one."""
+    """0 for the same syllable, NEAR for one near confusion, CODA for a nasal coda heard or
+    not, None for a different one."""
     if heard == meant:
         return 0.0
     (i1, f1), (i2, f2) = heard, meant
@@ -88,6 +98,8 @@ def cost(heard: Syllable, meant: Syllable) -> float | None:
         frozenset((f1, f2)) in _NEAR_FINALS or (i1 in _APICAL and {f1, f2} == {"i", "e"})
     ):
         return NEAR
+    if i1 == i2 and frozenset((f1, f2)) in _CODA_FINALS:
+        return CODA
     return None
 
 
@@ -119,6 +131,8 @@ def keys(syllable: Syllable) -> frozenset[str]:
             break
     final = final.replace("ng", "n").replace("uo", "o").replace("iu", "u").replace("v", "u")
     found = {f"{initial}-{final}"}
+    if final.endswith("n") and len(final) > 1:  # a nasal coda heard or not
+        found.add(f"{initial}-{final[:-1]}")
     if initial in ("z", "n") and final in ("i", "e"):  # the apical i is near e
         found.add(f"{initial}-{'e' if final == 'i' else 'i'}")
     return frozenset(found)

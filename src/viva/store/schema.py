@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -56,6 +56,35 @@ users = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # accounts (migration 0012): the personal use never sets a password
+    sa.Column("password_hash", sa.String(255)),  # argon2id, NULL: cannot sign in
+    sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("role", sa.String(16), nullable=False, server_default="student"),
+    sa.Column("is_disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("last_sign_in_at", UTCDateTime),
+)
+
+# A signed-in browser: the cookie holds a random token, the table only its SHA-256.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    _owner(),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Index("ix_sessions_user", "user_id"),
+)
+
+# Sign-in attempts not (yet) known to have succeeded, per account and per client address:
+# the throttle counts them in a window, so the rule holds across worker processes.
+sign_in_attempts = sa.Table(
+    "sign_in_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(200), nullable=False),  # "account:<name>" or "address:<ip>"
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index("ix_sign_in_attempts_key_at", "key", "at"),
 )
 
 banks = sa.Table(
@@ -269,7 +298,7 @@ exemplars = sa.Table(
     _owner(),
     sa.Column("key", sa.String(32), nullable=False),  # grading.exemplars.exemplar_key(question)
     sa.Column("answer", sa.Text, nullable=False),
-    # what the answer is unique by (PostgreSQL cannot index a long text: see migration 0012)
+    # what the answer is unique by (PostgreSQL cannot index a long text: see migration 0013)
     sa.Column("answer_sha256", sa.String(64), nullable=False),
     sa.Column("score", sa.Float, nullable=False),  # 0-1
     sa.Column("source", sa.Text, nullable=False),  # the file it came from

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from viva import __version__
 from viva.errors import VivaError
-from viva.web import guard
+from viva.web import auth, guard
 from viva.web.context import CSRF_COOKIE, HERE, error_response, templates, ui_lang
 from viva.web.i18n import translator
 
@@ -104,6 +104,8 @@ def create_app(
             response = _refusal(request, 413, key, limit=guard.size_text(limit))
             response.headers["Connection"] = "close"  # the unread body must not be parsed
             return _secured(response, token, fresh)
+        if service.settings.multi_user:  # the signed-in user's unit of work, or a refusal
+            return _secured(await auth.dispatch(request, call_next, service), token, fresh)
         # one unit of work (one connection, checked out on first use) for the whole request
         with service.bound() as viva:
             request.state.viva = viva
@@ -153,6 +155,9 @@ def create_app(
 
     from viva.web import api, edits, jobs, pages
 
+    if service.settings.multi_user:
+        app.include_router(auth.api)
+        app.include_router(auth.pages)
     app.include_router(api.router)
     app.include_router(jobs.router)
     app.include_router(edits.router)

@@ -58,6 +58,9 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             "lang": lang,
             "csrf": request.state.csrf,
             "version": __version__,
+            # multi-user mode: who is signed in (None: no one yet, or the personal use)
+            "account": getattr(request.state, "account", None),
+            "hosted": viva.settings.multi_user,
             "has_stt": viva.speech_to_text_available(),
             # the languages the server can speak (the fallback when the browser has no voice)
             "tts_langs": " ".join(x for x in ("zh", "en") if viva.text_to_speech_available(x)),

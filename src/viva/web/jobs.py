@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from viva.service import Job, Viva
+from viva.web.context import viva_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -36,10 +37,11 @@ def job(request: Request, job_id: str) -> dict[str, Any]:
 
 
 def service_of(request: Request) -> Viva:
-    """The app's façade (a unit of work per call, not the request's): for requests that wait,
-    so no pooled connection is held while they do."""
-    viva: Viva = request.app.state.viva
-    return viva
+    """The app's façade for the request's user (a unit of work per call, not the request's):
+    for requests that wait, so no pooled connection is held while they do."""
+    app_viva: Viva = request.app.state.viva
+    user = viva_of(request).user  # the signed-in user (multi-user), else the local one
+    return app_viva if user == app_viva.user else app_viva.as_user(user)
 
 
 def preferred_wait(request: Request) -> float:

@@ -17,6 +17,54 @@ from dataclasses import dataclass
 _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), template)
     for pattern, template in (
+        # --- accounts (service.accounts, service.users) ---
+        (r"the account name or the password is wrong", "账号名或密码不正确"),
+        (
+            r"names and passwords are case-sensitive",
+            "区分大小写；忘记密码请联系老师或管理员重置",
+        ),
+        (r"the current password is wrong", "当前密码不正确"),
+        (
+            r"too many sign-in attempts for this account; try again in (?P<n>\d+) minute\(s\)",
+            "这个账号的登录尝试次数过多，请 {n} 分钟后再试",
+        ),
+        (
+            r"too many sign-in attempts for this address; try again in (?P<n>\d+) minute\(s\)",
+            "来自这个网络地址的登录尝试次数过多，请 {n} 分钟后再试",
+        ),
+        (
+            r"ask your teacher or the admin to reset the password if you forgot it",
+            "为保护账号，15 分钟内最多尝试 5 次；忘记密码请联系老师或管理员重置",
+        ),
+        (r"the account (?P<name>'.*'|\".*\") is disabled", "账号 {name} 已停用"),
+        (r"ask the admin to enable it again", "请联系管理员重新启用"),
+        (r"sign-up is closed on this server", "这台服务器没有开放注册"),
+        (r"ask your teacher or the admin for an account", "请向老师或管理员索取账号"),
+        (
+            r"the password is too short \((?P<n>\d+) characters; at least (?P<min>\d+)\)",
+            "密码太短（{n} 个字符，至少 {min} 个）",
+        ),
+        (
+            r"the password is too long \((?P<n>\d+) characters; at most (?P<max>\d+)\)",
+            "密码太长（{n} 个字符，最多 {max} 个）",
+        ),
+        (
+            r"a few words you will remember make a good password",
+            "几个你记得住的词连在一起就是好密码",
+        ),
+        (r"the password must not be the account's name", "密码不能与账号名相同"),
+        (r"the new password is the same as the current one", "新密码与当前密码相同"),
+        (r"the two (?:new )?passwords differ", "两次输入的密码不一致"),
+        (
+            r"the user name (?P<name>'.*'|\".*\") is not 1-64 letters, digits, '\.', '-' or '_'",
+            "账号名 {name} 不可用：只能是 1–64 个英文字母、数字或 . - _",
+        ),
+        (
+            r"it names the user's folder too: e\.g\. zhang-san or student01",
+            "例如 zhang-san 或 student01",
+        ),
+        (r"a user is already called (?P<name>'.*'|\".*\")", "账号名 {name} 已被使用"),
+        (r"choose another name", "请换一个账号名"),
         # --- import problems (bank.reader, bank._frontmatter, bank._shapes, bank.vault) ---
         (r"cannot read: (?P<why>.*)", "无法读取这个文件"),
         (

@@ -4,8 +4,8 @@ PostgreSQL cannot index a long answer (a B-tree entry holds at most about 2.7 kB
 thousand Chinese characters that do not compress are 3 kB): filing the grade of such an answer
 failed there. The unique key becomes (user, question key, sha256 of the answer).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import hashlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
