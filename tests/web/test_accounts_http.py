@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.service.test_users import _give_data
 from tests.web.conftest import LiveServer, start_server, stop_server
 from viva.service.accounts import ACCOUNT_LIMIT
+from viva.store.schema import sessions, sign_in_attempts, users
 
 pytestmark = pytest.mark.slow
 
@@ -166,7 +168,7 @@ def test_wrong_passwords_are_throttled_with_a_clear_message(hosted: LiveServer) 
     # once the attempts are older than the window, the right password works again
     with hosted.service() as viva, viva.db.transaction() as conn:
         old = datetime.now(UTC) - timedelta(minutes=16)
-        conn.exec_driver_sql("UPDATE sign_in_attempts SET at = ?", (old.replace(tzinfo=None),))
+        conn.execute(sa.update(sign_in_attempts).values(at=old))
     with _browser_like(hosted) as client:
         assert _sign_in(client, "throttled").status_code == 200
 
@@ -177,11 +179,10 @@ def test_an_expired_session_signs_in_no_one(hosted: LiveServer) -> None:
         assert _sign_in(client, "expiring").status_code == 200
         assert client.get("/api/home").status_code == 200
         with hosted.service() as viva, viva.db.transaction() as conn:
-            past = (datetime.now(UTC) - timedelta(seconds=1)).replace(tzinfo=None)
-            conn.exec_driver_sql(
-                "UPDATE sessions SET expires_at = ? WHERE user_id ="
-                " (SELECT id FROM users WHERE name = 'expiring')",
-                (past,),
+            past = datetime.now(UTC) - timedelta(seconds=1)
+            owner = sa.select(users.c.id).where(users.c.name == "expiring").scalar_subquery()
+            conn.execute(
+                sa.update(sessions).where(sessions.c.user_id == owner).values(expires_at=past)
             )
         assert client.get("/api/home").status_code == 401
         page = client.get("/progress", follow_redirects=False)
