@@ -5,12 +5,11 @@ For each database it starts `viva serve` (PostgreSQL: `--workers 2`, the job que
 with a temporary data dir and the built-in bank, adds 50 users through the service
 (`Viva.add_user`, each importing their own copy of the seed note), then for `--seconds`:
 
-- over HTTP, 50 students at once, each answering a question every 20 s (drill next, grade,
-  review) and now and then starting a mock interview and answering two of its questions; a
-  few upload a note as an import job and poll it. There is no sign-in yet (issue #18), and
-  the web app acts as the local user only: an HTTP header that picked a user would let any
-  page act as anyone. So the HTTP students all are the local user, each with their own
-  interviews; that is the server under 50 students' load.
+- over HTTP (`--multi-user`), 50 students at once, each signing in to their own account, then
+  answering a question every 20 s (drill next, grade, review) and now and then starting a
+  mock interview and answering two of its questions; a few upload a note as an import job
+  and poll it. Then a cross-user probe over HTTP: every route that takes an id, with one
+  student's ids requested while another is signed in (target 0 leaks).
 - through the service, the same 50 students each as their own user (`Viva.as_user`), in
   threads of this process: per-user data under the same load.
 
@@ -48,6 +47,8 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.postgres import postgres_server  # noqa: E402
+from tests.service.test_users import _give_data  # noqa: E402
+from tests.web.test_accounts_http import _routes  # noqa: E402
 
 from viva.config import load_settings  # noqa: E402
 from viva.errors import NotFoundError  # noqa: E402
@@ -58,6 +59,7 @@ from viva.store.schema import reviews, users  # noqa: E402
 from viva.store.users import find_user_id  # noqa: E402
 
 SEED = ROOT / "tests" / "data" / "seed-note.txt"
+PASSWORD = "bench-password-1"  # every simulated student's
 EVERY = 20.0  # seconds between two answers of one student
 ANSWER = (
     "过拟合是模型在训练集上表现很好、在测试集上表现差，原因是模型太复杂而数据太少。"
@@ -115,14 +117,36 @@ def http_ok(response: httpx.Response) -> Any:
     return response.json()
 
 
+def student_name(number: int) -> str:
+    return f"student{number:03d}"
+
+
+def signed_in(api: httpx.Client, name: str, tally: Tally | None = None) -> None:
+    """Sign `api` in as `name` through the sign-in API (the CSRF cookie first)."""
+    api.get("/sign-in").raise_for_status()
+    api.headers["X-CSRF-Token"] = api.cookies.get("viva_csrf", "")
+
+    def sign_in() -> Any:
+        return http_ok(api.post("/api/sign-in", json={"name": name, "password": PASSWORD}))
+
+    if tally is None:
+        sign_in()
+    elif tally.timed("POST /api/sign-in", sign_in) is None:
+        raise RuntimeError(f"{name} could not sign in")
+
+
 def http_student(url: str, number: int, stop: float, tally: Tally) -> None:
-    """One student over HTTP: an answer every EVERY s, an interview every 5th, an import job
-    for every 10th student once."""
+    """One student over HTTP, signed in to their own account: an answer every EVERY s, an
+    interview every 5th, an import job for every 10th student once."""
     rng = random.Random(number)
     time.sleep(rng.uniform(0, EVERY))  # students do not all start on the same second
+    name = student_name(number)
     with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as api:
+        try:
+            signed_in(api, name, tally)
+        except RuntimeError:
+            return
         tally.timed("GET /api/preferences", lambda: http_ok(api.get("/api/preferences")))
-        api.headers["X-CSRF-Token"] = api.cookies.get("viva_csrf", "")
         if number % 10 == 0:
             tally.timed("import job (upload→done)", lambda: import_job(api, number))
         turn = 0
@@ -142,7 +166,7 @@ def http_student(url: str, number: int, stop: float, tally: Tally) -> None:
                 )
                 if done is not None:
                     with tally.lock:
-                        tally.reviews["local"] += 1
+                        tally.reviews[name] += 1
             if turn % 5 == 4:
                 http_interview(api, tally, seed=number * 100 + turn)
             turn += 1
@@ -295,14 +319,34 @@ def _probes(other: Viva, ids: dict[str, Any]) -> list[Callable[[], object]]:
     return probes
 
 
+def http_cross_user_probe(url: str, admin: Viva) -> tuple[int, int]:
+    """(requests, leaks): two more students with data of every kind; each one's ids through
+    every route that takes an id, while the other is signed in. A leak: anything but a 404,
+    or the owner's name in the answer."""
+    owned = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("probe-a", "probe-b"):
+            admin.accounts.add(name, password=PASSWORD)
+            owned[name] = _give_data(admin.as_user(name), name, Path(folder))
+    calls = leaks = 0
+    for owner, other in (("probe-a", "probe-b"), ("probe-b", "probe-a")):
+        with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as api:
+            signed_in(api, other)
+            for method, path, extra in _routes(owned[owner]):
+                response = api.request(method, path, **extra)
+                calls += 1
+                if response.status_code != 404 or owner in response.text:
+                    leaks += 1
+    return calls, leaks
+
+
 def warm(url: str) -> None:
     """Load the models in every worker before measuring: grades on fresh connections from a
     few threads at once (the kernel spreads them over the workers)."""
 
     def grade() -> None:
         with httpx.Client(base_url=url, timeout=300, headers={"Origin": url}) as api:
-            api.get("/api/preferences")
-            api.headers["X-CSRF-Token"] = api.cookies.get("viva_csrf", "")
+            signed_in(api, student_name(0))
             question = http_ok(api.get("/api/drill/next"))["question"]
             http_ok(api.post("/api/grade", json={"question_id": question["id"], "answer": "热身"}))
 
@@ -319,7 +363,7 @@ def serving(env: dict[str, str], workers: int, queue: bool) -> Iterator[str]:
     viva_bin = str(Path(sys.executable).parent / "viva")
     processes = [
         subprocess.Popen(
-            [viva_bin, "serve", "--port", str(port), "--workers", str(workers)],
+            [viva_bin, "serve", "--port", str(port), "--workers", str(workers), "--multi-user"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -330,7 +374,7 @@ def serving(env: dict[str, str], workers: int, queue: bool) -> Iterator[str]:
         deadline = time.monotonic() + 180
         while True:
             try:
-                if httpx.get(url + "/api/preferences", timeout=2).status_code == 200:
+                if httpx.get(url + "/sign-in", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -362,13 +406,11 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
     settings = load_settings(env)
     admin = Viva(settings)
     admin.ensure_builtin()
-    # the HTTP students share the local user: its daily budget of new questions would run out
-    # within a minute and leave them nothing to answer
-    admin.set_preferences(new_per_day=9999)
     started = time.perf_counter()
     students = []
     for number in range(args.students):
-        student = admin.add_user(f"student{number:03d}")
+        admin.accounts.add(student_name(number), password=PASSWORD)
+        student = admin.as_user(student_name(number))
         student.import_notes([SEED], bank="notes")
         student.set_preferences(new_per_day=9999)
         students.append(student)
@@ -389,9 +431,21 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
             thread.start()
         for thread in threads:
             thread.join()
-        tally.report(f"HTTP, {args.students} students as the local user", time.monotonic() - began)
-        stored = stored_reviews(admin).get("local", 0)
-        print(f"    reviews acknowledged {tally.reviews['local']}, stored {stored}")
+        tally.report(
+            f"HTTP, {args.students} students each signed in as themselves",
+            time.monotonic() - began,
+        )
+        after_http = stored_reviews(admin)
+        mismatched = [
+            s.user for s in students if tally.reviews[s.user] != after_http.get(s.user, 0)
+        ]
+        print(
+            f"    reviews acknowledged {sum(tally.reviews.values())},"
+            f" stored {sum(after_http.get(s.user, 0) for s in students)}"
+            f" (users whose counts differ: {len(mismatched)})"
+        )
+        calls, leaks = http_cross_user_probe(url, admin)
+        print(f"  cross-user probe (HTTP): {calls} requests with another user's ids, {leaks} leaks")
 
     per_user = Tally()
     students[0].grade(students[0].questions(banks=["notes"])[0].id, "热身")  # load the models
@@ -409,7 +463,10 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
         f"service, {args.students} users each their own (threads of one process)",
         time.monotonic() - began,
     )
-    stored_per_user = stored_reviews(admin)
+    # what this phase stored: the total less what the HTTP phase had stored
+    stored_per_user = {
+        name: count - after_http.get(name, 0) for name, count in stored_reviews(admin).items()
+    }
     acknowledged = sum(per_user.reviews.values())
     stored = sum(stored_per_user.get(s.user, 0) for s in students)
     mismatched = [

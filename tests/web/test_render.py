@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from tests.grades import ANSWER, four_states
 from viva.bank.models import Link, LinkKind, Question, SourceRef
@@ -168,3 +169,17 @@ def test_grade_fragment_without_contradictions_keeps_the_plain_heading() -> None
     text = _text(_fragment("en", grade, "Dropout"))
     assert "Your answer (evidence highlighted)" in text
     assert "got wrong" not in text
+
+
+def test_every_form_posts_even_before_its_script_is_ready() -> None:
+    # a form the page's script has not taken over yet is sent by the browser itself: with no
+    # method that is a GET, which puts the answer (or the password) into the address bar,
+    # the history and the server's log
+    templates = Path(__file__).parents[2] / "src" / "viva" / "web" / "templates"
+    forms = [
+        (page.name, tag)
+        for page in sorted(templates.glob("*.html"))
+        for tag in re.findall(r"<form\b[^>]*>", page.read_text(encoding="utf-8"))
+    ]
+    assert len(forms) > 10
+    assert [(name, tag) for name, tag in forms if 'method="post"' not in tag] == []
