@@ -344,13 +344,13 @@ def warm(url: str) -> None:
     """Load the models in every worker before measuring: grades on fresh connections from a
     few threads at once (the kernel spreads them over the workers)."""
 
-    def grade() -> None:
+    def grade(number: int) -> None:
         with httpx.Client(base_url=url, timeout=300, headers={"Origin": url}) as api:
-            signed_in(api, student_name(0))
+            signed_in(api, student_name(number))  # one account each: sign-ins are throttled
             question = http_ok(api.get("/api/drill/next"))["question"]
             http_ok(api.post("/api/grade", json={"question_id": question["id"], "answer": "热身"}))
 
-    threads = [threading.Thread(target=grade) for _ in range(8)]
+    threads = [threading.Thread(target=grade, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
