@@ -15,7 +15,6 @@ The personal use never comes here: its one user, "local", has no password.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 from viva.errors import NotFoundError, VivaError
 from viva.service.preferences import now_utc
 from viva.store.accounts import Account
+from viva.store.accounts import session_digest as token_hash
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -107,11 +107,6 @@ class SignedIn:
     token: str
     expires_at: datetime
     is_first: bool = False  # the account's first sign-in (or its sign-up)
-
-
-def token_hash(token: str) -> str:
-    """What the database keeps of a session token."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def one_time_password() -> str:

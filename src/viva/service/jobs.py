@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from viva.errors import NotFoundError, SpeechUnavailable, VivaError
 from viva.service.preferences import now_utc
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from viva.config import Settings
     from viva.service.bank import BankService, StagedNotes
-    from viva.service.runtime import Runtime
+    from viva.service.runtime import JobRunner, Runtime
     from viva.service.speech import SpeechService
     from viva.service.unit import UnitOfWork
     from viva.store.jobs import StoredJob
@@ -131,18 +131,6 @@ class Job:
             created_at=stored.created_at,
             finished_at=stored.finished_at,
         )
-
-
-class JobRunner(Protocol):
-    """Where a recorded job is handed to be run (one per process, on the runtime)."""
-
-    def submit(self, job_id: str, *, kind: str, lock: str) -> None:
-        """Run the job `job_id` soon; jobs with the same `lock` never run at once."""
-        ...
-
-    def close(self) -> None:
-        """Stop handing out jobs (a job under way in a process of ours is abandoned)."""
-        ...
 
 
 class JobService:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from viva.config import Settings
 from viva.store.db import Database, UserConnections
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from viva.grading.calibration import Calibration
     from viva.grading.models import Grade
     from viva.grading.scorer import Grader
-    from viva.service.jobs import JobRunner
     from viva.speech.synthesizer import Synthesizer
     from viva.speech.transcriber import Transcriber
 
@@ -115,6 +114,18 @@ class SpeechModels:
         self.transcriber: Transcriber | None = None
         self.synthesizer_lock = threading.Lock()
         self.synthesizers: dict[str, Synthesizer] = {}
+
+
+class JobRunner(Protocol):
+    """Where a recorded job is handed to be run (one per process, on the runtime)."""
+
+    def submit(self, job_id: str, *, kind: str, lock: str) -> None:
+        """Run the job `job_id` soon; jobs with the same `lock` never run at once."""
+        ...
+
+    def close(self) -> None:
+        """Stop handing out jobs (a job under way in a process of ours is abandoned)."""
+        ...
 
 
 class Runtime:

@@ -75,13 +75,12 @@ class UnitOfWork:
     def sign_in_with(self, token: str) -> Account | None:
         """Become the user a session token signs in (the hosted web app), looked up on this
         unit's connection; None (and still no user) for an unknown or expired session."""
-        from viva.service.accounts import token_hash
-        from viva.store.accounts import session_account
+        from viva.store.accounts import session_account, session_digest
 
         if not token or len(token) > 128:
             return None
         with self.reader() as conn:
-            account = session_account(conn, token_hash(token), now=now_utc())
+            account = session_account(conn, session_digest(token), now=now_utc())
         if account is not None:
             self.user, self._user_id = account.name, account.id
             self._preferences = self._scheduler = None

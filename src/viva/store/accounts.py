@@ -1,11 +1,13 @@
-"""Accounts, sessions and sign-in attempts: the SQL behind signing in (no hashing here).
+"""Accounts, sessions and sign-in attempts: the SQL behind signing in.
 
-Passwords arrive hashed and session tokens as their SHA-256: this module never sees either
-secret. The rules (who may sign in, how many attempts) live in `viva.service.accounts`.
+Passwords arrive hashed (argon2, in the service); a session token is reduced to its SHA-256
+(`session_digest`) before any query, so no query and no row holds either secret. The rules
+(who may sign in, how many attempts) live in `viva.service.accounts`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +18,11 @@ from sqlalchemy.engine import Connection
 
 from viva.store.db import new_id
 from viva.store.schema import sessions, sign_in_attempts, users
+
+
+def session_digest(token: str) -> str:
+    """What the database keeps of a session token (its SHA-256, never the token)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
