@@ -132,39 +132,6 @@ def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, list[str]
 # --- charts: small server-side SVGs (no chart library to vendor, readable without JS) -----
 
 
-def bar_chart(
-    items: Sequence[tuple[str, float]],
-    *,
-    maximum: float | None = None,
-    percent: bool = False,
-    width: int = 640,
-    bar: int = 22,
-) -> str:
-    """Horizontal bars with their labels and values, as an inline SVG."""
-    if not items:
-        return ""
-    top = maximum or max((v for _, v in items), default=1.0) or 1.0
-    label_w = 220
-    inner = width - label_w - 60
-    height = len(items) * (bar + 8) + 8
-    rows = []
-    for i, (label, value) in enumerate(items):
-        y = 8 + i * (bar + 8)
-        w = max(1.0, inner * min(value, top) / top)
-        shown = f"{value:.0%}" if percent else f"{value:g}"
-        short = label if len(label) <= 18 else label[:17] + "…"
-        rows.append(
-            f'<text x="{label_w - 8}" y="{y + bar * 0.7:.1f}" text-anchor="end">'
-            f"<title>{html.escape(label)}</title>{html.escape(short)}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar}" rx="3"></rect>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + bar * 0.7:.1f}">{shown}</text>'
-        )
-    return (
-        f'<svg class="chart bars" viewBox="0 0 {width} {height}" role="img" '
-        f'preserveAspectRatio="xMinYMin meet">{"".join(rows)}</svg>'
-    )
-
-
 def column_chart(
     items: Sequence[tuple[str, float]], *, width: int = 640, height: int = 180, line: bool = False
 ) -> str:
