@@ -26,7 +26,6 @@ import argparse
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,11 +44,13 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from tests.postgres import postgres_server  # noqa: E402
 from tests.service.test_users import _give_data  # noqa: E402
 from tests.web.test_accounts_http import _routes  # noqa: E402
 
+from _common import free_port, percentile  # noqa: E402
 from viva.config import load_settings  # noqa: E402
 from viva.errors import NotFoundError  # noqa: E402
 from viva.service import Viva  # noqa: E402
@@ -65,17 +66,6 @@ ANSWER = (
     "过拟合是模型在训练集上表现很好、在测试集上表现差，原因是模型太复杂而数据太少。"
     "可以用正则化、Dropout、早停和数据增强缓解。第{n}次作答。"
 )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -13,7 +13,6 @@ reference (the side-by-side view in the page, its marks and formulas), p50 <= 30
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,9 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _common import free_port, percentile
 from viva.config import load_settings
 from viva.service import Viva
 
@@ -52,17 +54,6 @@ ANSWER = (
     "学到了噪声。缓解的方法有增加数据、数据增强、正则化（L1、L2）、Dropout、早停，"
     "以及降低模型复杂度或者用交叉验证选择超参数。第{n}次作答。"
 )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def ttfb(client: httpx.Client, method: str, url: str, **kwargs: object) -> float:
