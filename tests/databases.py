@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import itertools
 import os
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 BACKEND_VAR = "VIVA_TEST_DATABASE"  # "sqlite" (the default) or "postgresql"
 SOCKET_VAR = "VIVA_TEST_PG_SOCKET"  # the socket folder of the running server
@@ -110,3 +115,39 @@ def drop_database(database_url: str) -> None:
 
     name = sa.make_url(database_url).database
     _admin_connection().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def schema_at(database_url: str, revision: str) -> Iterator[Connection]:
+    """A connection to a database migrated only up to `revision`, as an older release left it;
+    what the test writes through it is committed at the end."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from viva.store.db import MIGRATIONS_DIR
+
+    engine = sa.create_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def first_release_database(database_url: str) -> None:
+    """A database as the first release left it (revision 0001), holding one bank of notes."""
+    import sqlalchemy as sa
+
+    with schema_at(database_url, "0001") as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO banks (name, is_builtin, is_enabled, created_at, updated_at) "
+                "VALUES ('old-notes', :no, :yes, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ),
+            {"no": False, "yes": True},
+        )

@@ -10,6 +10,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from tests.databases import first_release_database, schema_at
 from viva.errors import DatabaseError
 from viva.store.db import MIGRATIONS_DIR, Database
 from viva.store.schema import HEAD_REVISION, metadata
@@ -52,27 +53,12 @@ def test_unusable_database_url_is_explained() -> None:
     "opening a file migrates it (PostgreSQL: `viva db upgrade`, tests/store/test_postgresql.py)"
 )
 def test_database_from_an_older_viva_is_migrated_with_its_data(tmp_path: Path) -> None:
-    import sqlalchemy as sa
-    from alembic import command
-
     from tests.conftest import SEED
     from viva.config import load_settings
     from viva.service import Viva
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = sa.create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:  # a database as the first release left it
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.execute(
-            sa.text(
-                "INSERT INTO banks (name, is_builtin, is_enabled, created_at, updated_at) "
-                "VALUES ('old-notes', 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            )
-        )
-    engine.dispose()
+    first_release_database(url)
     viva = Viva(
         load_settings(
             {"VIVA_DATABASE_URL": url, "VIVA_HOME": str(tmp_path), "VIVA_BUILTIN_BANK": "0"}
@@ -105,15 +91,9 @@ def test_exemplars_are_keyed_by_a_digest_of_the_answer_after_0013(blank_url: str
     import hashlib
 
     import sqlalchemy as sa
-    from alembic import command
 
-    engine = sa.create_engine(blank_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     answers = ["过拟合是记住了噪声。", "x" * 500]
-    with engine.begin() as conn:  # exemplars as releases before 0013 stored them
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0012")
+    with schema_at(blank_url, "0012") as conn:  # exemplars as releases before 0013 stored them
         for answer in answers:
             conn.execute(
                 sa.text(
@@ -122,7 +102,6 @@ def test_exemplars_are_keyed_by_a_digest_of_the_answer_after_0013(blank_url: str
                 ),
                 {"answer": answer},
             )
-    engine.dispose()
     database = Database(blank_url)
     before, after = database.upgrade()
     assert (before.current, after.current) == ("0012", HEAD_REVISION)

@@ -14,10 +14,11 @@ import sqlalchemy as sa
 
 from tests import databases
 from tests.conftest import SEED, Cli, query
+from tests.databases import first_release_database
 from viva.config import load_settings
 from viva.errors import SchemaBehind
 from viva.service import Viva
-from viva.store.db import MIGRATIONS_DIR, UPGRADE_LOCK, Database
+from viva.store.db import UPGRADE_LOCK, Database
 from viva.store.schema import HEAD_REVISION
 
 pytestmark = pytest.mark.postgresql_only
@@ -110,22 +111,7 @@ def test_two_upgrades_at_once_run_one_after_the_other(
 
 
 def test_an_older_schema_upgrades_with_its_data(env: dict[str, str], empty_url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    engine = sa.create_engine(empty_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:  # a database as the first release left it
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.execute(
-            sa.text(
-                "INSERT INTO banks (name, is_builtin, is_enabled, created_at, updated_at) "
-                "VALUES ('old-notes', false, true, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            )
-        )
-    engine.dispose()
+    first_release_database(empty_url)
     old_env = {**env, "VIVA_DATABASE_URL": empty_url}
     cli = Cli(old_env)
     assert "is at schema 0001 but this Viva needs" in cli("bank", "list").stderr
