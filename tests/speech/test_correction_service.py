@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import SEED
 from viva.config import load_settings
-from viva.service import Viva
+from viva.service import TranscribeOptions, Viva
 from viva.speech.synthesizer import KokoroSynthesizer
 
 pytestmark = pytest.mark.model
@@ -35,7 +35,9 @@ def test_a_spoken_answer_is_graded_and_stored_with_the_question_terms_put_back(
     )
     clip = tmp_path / "answer.wav"
     clip.write_bytes(kokoro.synthesize(SAID))
-    result = voice_viva.transcribe_file(clip, question_id=question.id, keep=True, kind="drill")
+    result = voice_viva.transcribe_file(
+        clip, TranscribeOptions(question_id=question.id, keep=True, kind="drill")
+    )
     transcript = result.transcript
     assert transcript.language == "zh"
     for term in ("位置编码", "正弦", "余弦函数"):

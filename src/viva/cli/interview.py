@@ -70,15 +70,19 @@ def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool) -> tuple[str, float
     start = time.monotonic()
     recording = viva.record_answer(asked.seconds)
     used = time.monotonic() - start
+    from viva.service import TranscribeOptions
+
     try:
         result = viva.transcribe_bytes(
             recording,
             "answer.wav",
-            lang=asked.lang,
-            question_id=asked.question_id,
-            terms=viva.terms_for(asked.prompt, asked.key_points),
-            time_limit=asked.seconds,
-            kind="interview",
+            TranscribeOptions(
+                lang=asked.lang,
+                question_id=asked.question_id,
+                terms=viva.terms_for(asked.prompt, asked.key_points),
+                time_limit=asked.seconds,
+                kind="interview",
+            ),
         )
     except AudioError as err:  # silence or a cough: an empty answer, not the end of the panel
         if not quiet:

@@ -40,15 +40,12 @@ def transcribe(
 
     with service() as viva:
         with render.transcribe_progress(not as_json) as progress:
-            result = viva.transcribe_file(
-                file,
-                lang=lang,
-                question_id=question,
-                time_limit=limit,
-                keep=keep,
-                kind="transcribe",
-                progress=progress,
+            from viva.service import TranscribeOptions
+
+            options = TranscribeOptions(
+                lang=lang, question_id=question, time_limit=limit, keep=keep, kind="transcribe"
             )
+            result = viva.transcribe_file(file, options, progress=progress)
         graded = viva.grade(question, result.transcript.text) if question else None
     if as_json:
         from viva.wire import delivery_json, grade_json, transcript_json

@@ -41,7 +41,7 @@ from viva.service.jobs import Job, JobNotFound, JobService
 from viva.service.practice import DrillStatus, PracticeService
 from viva.service.preferences import Preferences, Scope
 from viva.service.runtime import Runtime
-from viva.service.speech import SpeechService, Transcription
+from viva.service.speech import SpeechService, TranscribeOptions, Transcription
 from viva.service.unit import LOCAL_USER, UnitOfWork, UserNotFound
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ __all__ = [
     "Runtime",
     "Scope",
     "SectionCount",
+    "TranscribeOptions",
     "Transcription",
     "UnitOfWork",
     "UserNotFound",

@@ -25,13 +25,14 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from viva.errors import NotFoundError, SpeechUnavailable, VivaError
 from viva.service.preferences import now_utc
+from viva.service.speech import SpeechService, TranscribeOptions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from viva.config import Settings
     from viva.service.bank import BankService, StagedNotes
     from viva.service.runtime import JobRunner, Runtime
-    from viva.service.speech import SpeechService
     from viva.service.unit import UnitOfWork
     from viva.store.jobs import StoredJob
 
@@ -171,12 +171,7 @@ class JobService:
         self,
         data: bytes,
         filename: str,
-        *,
-        lang: str | None = None,
-        question_id: str | None = None,
-        terms: Sequence[str] | None = None,
-        time_limit: float | None = None,
-        kind: str = "drill",
+        options: TranscribeOptions | None = None,
     ) -> Job:
         """Transcribe an uploaded recording as a job (kept, as `transcribe_bytes` keeps it).
 
@@ -191,13 +186,7 @@ class JobService:
         arguments = {
             "file": _relative(path, self.runtime.settings.home),
             "filename": Path(filename).name or "upload",
-            "options": {
-                "lang": lang,
-                "question_id": question_id,
-                "terms": None if terms is None else list(terms),
-                "time_limit": time_limit,
-                "kind": kind,
-            },
+            "options": replace(options or TranscribeOptions(), keep=True).to_json(),
         }
         # a user's transcriptions may run side by side: the lock is the job's own
         return self._submit(TRANSCRIBE, arguments, lock="")
@@ -386,14 +375,11 @@ def _run_transcription(
 
     path = _inside(runtime.settings.home, arguments["file"])
     viva = Viva(runtime.settings, runtime=runtime, user=user)
-    options = dict(arguments["options"])
-    if options.get("terms") is not None:
-        options["terms"] = tuple(options["terms"])
     result = viva.transcribe_staged(
         path,
         str(arguments["filename"]),
+        TranscribeOptions.from_json(arguments["options"]),
         progress=lambda done, total: progress("transcribe", done, total),
-        **options,
     )
     return {
         "transcript": wire.transcript_json(result.transcript),

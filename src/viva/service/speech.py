@@ -12,10 +12,11 @@ import importlib.util
 import os
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from viva.errors import NotFoundError, SpeechUnavailable, UploadTooLarge, VivaError
 from viva.service.bank import BankService
@@ -84,6 +85,46 @@ def _corrected(transcript: Transcript, material: Sequence[str]) -> Transcript:
 def _check_lang(lang: str | None) -> None:
     if lang not in (None, "zh", "en"):
         raise VivaError(f"the language must be zh or en (not {lang!r})")
+
+
+@dataclass(frozen=True, slots=True)
+class TranscribeOptions:
+    """How one recorded answer is transcribed and kept.
+
+    `question_id` supplies the key terms and the language unless they are given; `terms`
+    overrides the key terms (an interview follow-up has its own); `time_limit` (seconds) shows
+    overtime in the delivery figures; `keep` stores the recording, filed under `kind`.
+    """
+
+    lang: str | None = None
+    question_id: str | None = None
+    terms: tuple[str, ...] | None = None
+    time_limit: float | None = None
+    keep: bool = True
+    kind: str = "drill"
+
+    def to_json(self) -> dict[str, object]:
+        """The options as a job's arguments hold them."""
+        data = asdict(self)
+        data["terms"] = None if self.terms is None else list(self.terms)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TranscribeOptions:
+        """The options a job's arguments hold (`to_json`)."""
+        terms = data.get("terms")
+        return cls(
+            lang=data.get("lang"),
+            question_id=data.get("question_id"),
+            terms=None if terms is None else tuple(str(t) for t in terms),
+            time_limit=data.get("time_limit"),
+            keep=bool(data.get("keep", True)),
+            kind=str(data.get("kind", "drill")),
+        )
+
+
+_FILE_OPTIONS = TranscribeOptions(kind="transcribe")  # `viva transcribe FILE`
+_ANSWER_OPTIONS = TranscribeOptions()  # an answer recorded in a drill
 
 
 class SpeechService:
@@ -166,58 +207,29 @@ class SpeechService:
     def transcribe_file(
         self,
         path: Path,
+        options: TranscribeOptions = _FILE_OPTIONS,
         *,
-        lang: str | None = None,
-        question_id: str | None = None,
-        terms: Sequence[str] | None = None,
-        time_limit: float | None = None,
-        keep: bool = True,
-        kind: str = "transcribe",
         progress: Progress | None = None,
     ) -> Transcription:
-        """Transcribe a recording and measure its delivery; keep a copy when `keep`.
+        """Transcribe a recording and measure its delivery; keep a copy when `options.keep`.
 
-        `question_id` supplies the key terms and the language unless they are given; `terms`
-        overrides the key terms (an interview follow-up has its own). Chinese near-misses of
-        the question's terms are corrected (`speech.correction`): the corrected text is what
-        is returned and stored, `transcript.corrections` and `raw_text` keep what was heard.
+        Chinese near-misses of the question's terms are corrected (`speech.correction`): the
+        corrected text is what is returned and stored, `transcript.corrections` and
+        `raw_text` keep what was heard.
         """
-        return self._transcribe(
-            path,
-            lang=lang,
-            question_id=question_id,
-            terms=terms,
-            time_limit=time_limit,
-            keep=keep,
-            kind=kind,
-            progress=progress,
-            move=False,
-        )
+        return self._transcribe(path, options, progress=progress, move=False)
 
     def transcribe_bytes(
         self,
         data: bytes,
         filename: str,
+        options: TranscribeOptions = _ANSWER_OPTIONS,
         *,
-        lang: str | None = None,
-        question_id: str | None = None,
-        terms: Sequence[str] | None = None,
-        time_limit: float | None = None,
-        keep: bool = True,
-        kind: str = "drill",
         progress: Progress | None = None,
     ) -> Transcription:
         """Transcribe an upload (the browser's recording); refused over `max_upload_bytes`."""
         return self.transcribe_staged(
-            self.stage_audio(data, filename),
-            filename,
-            lang=lang,
-            question_id=question_id,
-            terms=terms,
-            time_limit=time_limit,
-            keep=keep,
-            kind=kind,
-            progress=progress,
+            self.stage_audio(data, filename), filename, options, progress=progress
         )
 
     def stage_audio(self, data: bytes, filename: str) -> Path:
@@ -241,13 +253,8 @@ class SpeechService:
         self,
         path: Path,
         filename: str,
+        options: TranscribeOptions = _ANSWER_OPTIONS,
         *,
-        lang: str | None = None,
-        question_id: str | None = None,
-        terms: Sequence[str] | None = None,
-        time_limit: float | None = None,
-        keep: bool = True,
-        kind: str = "drill",
         progress: Progress | None = None,
     ) -> Transcription:
         """Transcribe a recording `stage_audio` wrote (moved into the recordings when kept,
@@ -263,16 +270,7 @@ class SpeechService:
                     hint="record the answer again; workers must see the web server's data dir",
                 )
             return self._transcribe(
-                path,
-                lang=lang,
-                question_id=question_id,
-                terms=terms,
-                time_limit=time_limit,
-                keep=keep,
-                kind=kind,
-                progress=progress,
-                move=True,
-                name=Path(filename).name or "upload",
+                path, options, progress=progress, move=True, name=Path(filename).name or "upload"
             )
         finally:
             path.unlink(missing_ok=True)
@@ -280,13 +278,8 @@ class SpeechService:
     def _transcribe(
         self,
         path: Path,
+        options: TranscribeOptions,
         *,
-        lang: str | None,
-        question_id: str | None,
-        terms: Sequence[str] | None,
-        time_limit: float | None,
-        keep: bool,
-        kind: str,
         progress: Progress | None,
         move: bool,
         name: str | None = None,
@@ -294,6 +287,8 @@ class SpeechService:
         from viva.speech.audio import read_audio
         from viva.speech.delivery import measure
 
+        lang, question_id, terms = options.lang, options.question_id, options.terms
+        time_limit, kind = options.time_limit, options.kind
         _check_lang(lang)
         if kind not in RECORDING_KINDS:
             raise VivaError(f"kind must be one of {', '.join(RECORDING_KINDS)} (not {kind!r})")
@@ -317,7 +312,7 @@ class SpeechService:
         transcript = _corrected(transcript, [*material, *(terms or ())])
         delivery = measure(transcript, time_limit=time_limit)
         recording_id = None
-        if keep:
+        if options.keep:
             recording_id = self._store(
                 path,
                 audio.container,

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from viva import wire
+from viva.service import TranscribeOptions
 from viva.web.context import MAX_ANSWER, MAX_ID, MAX_SPOKEN, viva_of
 from viva.web.edits import MAX_FIELD
 from viva.web.jobs import answer, service_of
@@ -378,20 +379,20 @@ async def transcribe(
 
     viva = service_of(request)
     (upload,) = await read_uploads([audio], viva.settings.max_upload_bytes)
-    options: dict[str, Any] = {"lang": lang, "question_id": question_id, "kind": "drill"}
+    options = TranscribeOptions(lang=lang, question_id=question_id, kind="drill")
     if interview:
         live = await run_in_threadpool(viva.live_interview, interview)
         asked = live.interview.next()
         if asked is not None:
-            options = {
-                "lang": lang or asked.lang,
-                "question_id": asked.question_id,
-                "terms": viva.terms_for(asked.prompt, asked.key_points),
-                "time_limit": float(asked.seconds),
-                "kind": "interview",
-            }
+            options = TranscribeOptions(
+                lang=lang or asked.lang,
+                question_id=asked.question_id,
+                terms=viva.terms_for(asked.prompt, asked.key_points),
+                time_limit=float(asked.seconds),
+                kind="interview",
+            )
     job = await run_in_threadpool(
-        lambda: viva.submit_transcription(upload.data, upload.filename or "answer.webm", **options)
+        lambda: viva.submit_transcription(upload.data, upload.filename or "answer.webm", options)
     )
     return await answer(request, job)
 
