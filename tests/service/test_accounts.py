@@ -121,6 +121,48 @@ def test_throttle_per_address_covers_every_account_name(viva: Viva) -> None:
     assert viva.accounts.sign_in("alice", PASSWORD, address="10.0.0.1", now=AT).token
 
 
+def test_an_address_counts_only_failed_attempts(viva: Viva) -> None:
+    """A class behind one school NAT: its students' sign-ins never hold the address back; only
+    wrong passwords do."""
+    for n in range(ADDRESS_LIMIT + 10):
+        viva.accounts.add(f"student{n}", password=PASSWORD)
+    for n in range(ADDRESS_LIMIT - 1):
+        with pytest.raises(SignInFailed):
+            viva.accounts.sign_in(f"student{n}", "wrong password", address="10.1.1.1", now=AT)
+    for n in range(ADDRESS_LIMIT + 10):
+        assert viva.accounts.sign_in(f"student{n}", PASSWORD, address="10.1.1.1", now=AT).token
+    with pytest.raises(SignInFailed):  # the 30th failure is still checked
+        viva.accounts.sign_in("student0", "wrong password", address="10.1.1.1", now=AT)
+    with pytest.raises(SignInThrottled, match="this address"):
+        viva.accounts.sign_in("student1", PASSWORD, address="10.1.1.1", now=AT)
+
+
+def test_a_class_signing_in_at_once_from_one_address_is_not_held_back(viva: Viva) -> None:
+    """More students than the address limit sign in at the same moment (threads released by
+    one barrier): every one of them gets a session."""
+    import threading
+
+    students = [f"student{n}" for n in range(ADDRESS_LIMIT + 10)]
+    for name in students:
+        viva.accounts.add(name, password=PASSWORD)
+    start = threading.Barrier(len(students))
+    outcomes: dict[str, object] = {}
+
+    def sign_in(name: str) -> None:
+        start.wait()
+        try:
+            outcomes[name] = bool(viva.accounts.sign_in(name, PASSWORD, address="10.2.2.2").token)
+        except Exception as error:  # every outcome is checked below
+            outcomes[name] = error
+
+    threads = [threading.Thread(target=sign_in, args=(name,)) for name in students]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == dict.fromkeys(students, True)
+
+
 def test_disabling_ends_sessions_and_refuses_sign_in(viva: Viva) -> None:
     viva.accounts.add("alice", password=PASSWORD)
     signed = viva.accounts.sign_in("alice", PASSWORD, address=None)

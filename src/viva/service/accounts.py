@@ -53,7 +53,7 @@ ROLES = ("student", "teacher", "admin")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256  # argon2 takes any length; a bound keeps a huge body from being hashed
 ACCOUNT_LIMIT = 5  # attempts per account name in a window
-ADDRESS_LIMIT = 30  # per client address: a class behind one school NAT signs in together
+ADDRESS_LIMIT = 30  # failed attempts per client address (a whole class may share one NAT)
 WINDOW = timedelta(minutes=15)
 
 
@@ -277,30 +277,39 @@ class AccountService:
 
         now = now or now_utc()
         name = name.strip()
-        keys = [_account_key(name)] + ([f"address:{address}"] if address else [])
+        account_key = _account_key(name)
+        address_key = f"address:{address}" if address else None
         since = now - WINDOW
+        # An account's attempt is recorded before its password is checked, so a burst of
+        # guesses at one account is held back even while they are all in flight. An address
+        # counts only the attempts that failed: a class behind one school NAT signing in at
+        # the same moment is never held back by its own successful sign-ins.
         with self.runtime.db.transaction() as conn:
             delete_old_attempts(conn, before=since)
-            ids = add_attempts(conn, keys, now=now)
+            ids = add_attempts(conn, [account_key], now=now)
         # counted after the insert is committed: concurrent workers see each other's attempts
         with self.runtime.db.reader() as conn:
-            counts = [count_attempts(conn, key, since=since) for key in keys]
+            checks = [(*count_attempts(conn, account_key, since=since), ACCOUNT_LIMIT, "account")]
+            if address_key is not None:
+                failed, oldest = count_attempts(conn, address_key, since=since)
+                checks.append((failed + 1, oldest, ADDRESS_LIMIT, "address"))
             found = find_account(conn, name)
-        limits = [ACCOUNT_LIMIT, ADDRESS_LIMIT]
-        for (count, oldest), limit, key in zip(counts, limits, keys, strict=False):
+        for count, oldest, limit, what in checks:
             if count > limit:
                 with self.runtime.db.transaction() as conn:
                     delete_attempts(conn, ids)  # a refused attempt does not prolong the wait
                 wait = max(1, math.ceil(((oldest or now) + WINDOW - now).total_seconds()))
                 minutes = math.ceil(wait / 60)
-                what = "this account" if key.startswith("account:") else "this address"
                 raise SignInThrottled(
-                    f"too many sign-in attempts for {what}; try again in {minutes} minute(s)",
+                    f"too many sign-in attempts for this {what}; try again in {minutes} minute(s)",
                     hint="ask your teacher or the admin to reset the password if you forgot it",
                     retry_after=wait,
                 )
         account, stored = found if found is not None else (None, None)
         if not self._verify(stored, password) or account is None:
+            if address_key is not None:
+                with self.runtime.db.transaction() as conn:
+                    add_attempts(conn, [address_key], now=now)
             raise SignInFailed(
                 "the account name or the password is wrong",
                 hint="names and passwords are case-sensitive",
@@ -316,7 +325,7 @@ class AccountService:
         rehash = stored is not None and self.hasher().check_needs_rehash(stored)
         with self.runtime.db.transaction() as conn:
             delete_attempts(conn, ids)
-            clear_attempts(conn, keys[0])
+            clear_attempts(conn, account_key)
             _start_session(conn, account.id, token, now=now, expires_at=expires_at)
             update_account(conn, account.id, last_sign_in_at=now)
             if rehash:
