@@ -104,3 +104,33 @@ def test_service_review_checks_out_one_connection(viva: Viva, vault: Path) -> No
     taken = Checkouts(viva.engine)
     viva.review(qid, 3)
     assert taken.count == 1
+
+
+def test_a_request_waiting_for_the_grader_holds_no_connection(viva: Viva, vault: Path) -> None:
+    """Requests queued behind another's grade give their idle connection back: with the pool's
+    connections held by waiting requests, any other request (a sign-in page) timed out."""
+    write(vault / "net.md", NOTE)
+    viva.import_notes([vault])
+    qid = viva.drill_queue(limit=1)[0].id
+    pool = viva.engine.pool
+    graded = threading.Event()
+    with fake_models(), viva.bound() as holder, viva.bound() as waiter:
+        holder.grade(qid, "warming the models")
+        before = pool.checkedout()  # type: ignore[attr-defined]
+        waiter.preferences()  # a request that has read: it holds its connection
+        assert pool.checkedout() == before + 1  # type: ignore[attr-defined]
+        with holder.areas() as areas, areas.grading.grader():  # another request grades
+
+            def grade() -> None:
+                waiter.grade(qid, "A reliable, ordered byte stream.")
+                graded.set()
+
+            thread = threading.Thread(target=grade)
+            thread.start()
+            deadline = time.monotonic() + 30
+            while pool.checkedout() > before and time.monotonic() < deadline:  # type: ignore[attr-defined]
+                time.sleep(0.01)
+            assert pool.checkedout() == before  # type: ignore[attr-defined]
+            assert not graded.is_set()
+        thread.join(timeout=60)
+    assert graded.is_set()  # and once the grader is free, it grades

@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 RECENT_GRADES = 64
 
 
+class IdleConnections(UserConnections, Protocol):
+    """A user's connections that can be given back to the pool while they wait."""
+
+    def release_idle(self) -> None:
+        """Give the connection back to the pool unless a read or write is under way on it
+        (the next use takes one again)."""
+        ...
+
+
 class _Borrowed:
     """The connections of whichever unit of work holds the grader (its cache reads through,
     and its exemplars are that unit's user's)."""
@@ -71,21 +80,30 @@ class GraderSlot:
     @contextmanager
     def use(
         self,
-        unit: UserConnections,
+        unit: IdleConnections,
         build: Callable[[UserConnections], Grader],
         calibration: Calibration,
     ) -> Iterator[Grader]:
         """The grader for `unit`'s use, with its user's calibration; `build` makes it (given
-        its connections) if needed."""
-        with self._lock:
+        its connections) if needed.
+
+        A unit that must wait for another request's grade first gives its idle connection
+        back to the pool: requests queued here would otherwise hold the pool's connections
+        while doing nothing, and the next request (even a sign-in page) would time out
+        waiting for one. Uncontended, the unit keeps its connection (one per request).
+        """
+        if not self._lock.acquire(blocking=False):
+            unit.release_idle()
+            self._lock.acquire()
+        try:
             self._connections.unit = unit
-            try:
-                if self._grader is None:
-                    self._grader = build(self._connections)
-                self._grader.calibration = calibration
-                yield self._grader
-            finally:
-                self._connections.unit = None
+            if self._grader is None:
+                self._grader = build(self._connections)
+            self._grader.calibration = calibration
+            yield self._grader
+        finally:
+            self._connections.unit = None
+            self._lock.release()
 
     def remember(self, key: tuple[int, str, str, str, str], grade: Grade) -> None:
         """Keep a grade for the review of the same answer that follows (the web app)."""

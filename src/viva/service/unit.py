@@ -149,6 +149,13 @@ class UnitOfWork:
             self._is_writing = False
             conn.execution_options(viva_write=False)
 
+    def release_idle(self) -> None:
+        """Give the connection back to the pool while nothing is under way on it (the unit is
+        about to wait, e.g. for the grader); the next read or write takes one again."""
+        conn = self._conn
+        if conn is not None and not self._is_writing and not conn.in_transaction():
+            self.close()
+
     def close(self) -> None:
         """Give the connection back to the pool."""
         if self._conn is not None:
