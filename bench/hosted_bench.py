@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -134,7 +134,9 @@ def http_student(url: str, number: int, stop: float, tally: Tally) -> None:
     with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as api:
         try:
             signed_in(api, name, tally)
-        except RuntimeError:
+        except (RuntimeError, httpx.HTTPError) as error:
+            with tally.lock:
+                tally.errors.append(f"sign-in of {name}: {type(error).__name__}: {error}")
             return
         tally.timed("GET /api/preferences", lambda: http_ok(api.get("/api/preferences")))
         if number % 10 == 0:
@@ -334,7 +336,64 @@ def http_cross_user_probe(url: str, admin: Viva) -> tuple[int, int]:
     return calls, leaks
 
 
-def warm(url: str) -> None:
+def throttle_burst(url: str, admin: Viva) -> None:
+    """Wrong passwords in parallel bursts from one address (X-Forwarded-For, which uvicorn
+    trusts from loopback): at one account, then at many names. Prints what each got, and
+    whether the right password is held back while the account is, and not from elsewhere."""
+    attacker, bystander = "203.0.113.7", "198.51.100.20"
+    admin.accounts.add("burst-target", password=PASSWORD)
+    admin.accounts.add("burst-bystander", password=PASSWORD)
+
+    def client(address: str) -> httpx.Client:
+        api = httpx.Client(
+            base_url=url, timeout=120, headers={"Origin": url, "X-Forwarded-For": address}
+        )
+        api.get("/sign-in").raise_for_status()
+        api.headers["X-CSRF-Token"] = api.cookies.get("viva_csrf", "")
+        return api
+
+    def burst(names: list[str], address: str, password: str) -> Counter[int]:
+        got: Counter[int] = Counter()
+        lock = threading.Lock()
+
+        def attempt(name: str) -> None:
+            api = client(address)
+            try:
+                status = api.post(
+                    "/api/sign-in", json={"name": name, "password": password}
+                ).status_code
+            finally:
+                api.close()
+            with lock:
+                got[status] += 1
+
+        threads = [threading.Thread(target=attempt, args=(n,)) for n in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return got
+
+    def shown(got: Counter[int]) -> str:
+        return ", ".join(f"{status} x{count}" for status, count in sorted(got.items()))
+
+    started = time.perf_counter()
+    at_one = burst(["burst-target"] * 20, attacker, "wrong-password")
+    right_held = burst(["burst-target"], bystander, PASSWORD)
+    at_many = burst([f"guess{n:02d}" for n in range(45)], attacker, "wrong-password")
+    from_attacker = burst(["burst-bystander"], attacker, PASSWORD)
+    from_elsewhere = burst(["burst-bystander"], bystander, PASSWORD)
+    took = time.perf_counter() - started
+    print(
+        f"  sign-in throttle, bursts of parallel wrong passwords ({took:.1f} s):\n"
+        f"    20 at one account: {shown(at_one)}; its right password then: {shown(right_held)}\n"
+        f"    45 at other names from one address: {shown(at_many)};"
+        f" a right password from that address: {shown(from_attacker)},"
+        f" from another address: {shown(from_elsewhere)}"
+    )
+
+
+def warm(url: str, students: int) -> None:
     """Load the models in every worker before measuring: grades on fresh connections from a
     few threads at once (the kernel spreads them over the workers)."""
 
@@ -344,7 +403,7 @@ def warm(url: str) -> None:
             question = http_ok(api.get("/api/drill/next"))["question"]
             http_ok(api.post("/api/grade", json={"question_id": question["id"], "answer": "热身"}))
 
-    threads = [threading.Thread(target=grade, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=grade, args=(n,)) for n in range(min(8, students))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -352,7 +411,9 @@ def warm(url: str) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], workers: int, queue: bool, logs: Path) -> Iterator[str]:
+def serving(
+    env: dict[str, str], workers: int, queue: bool, logs: Path, students: int
+) -> Iterator[str]:
     """The server (and the queue's worker) for one phase; their output goes to `logs`."""
     port = free_port()
     viva_bin = str(Path(sys.executable).parent / "viva")
@@ -377,7 +438,7 @@ def serving(env: dict[str, str], workers: int, queue: bool, logs: Path) -> Itera
             if time.monotonic() > deadline or processes[0].poll() is not None:
                 raise RuntimeError("viva serve did not start")
             time.sleep(0.2)
-        warm(url)
+        warm(url, students)
         if queue:
             processes.append(
                 subprocess.Popen(
@@ -419,7 +480,7 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
     logs = Path(args.logs) / name.lower()
     logs.mkdir(parents=True, exist_ok=True)
     print(f"  the server's log: {logs / 'serve.log'}")
-    with serving(env, workers, queue, logs) as url:
+    with serving(env, workers, queue, logs, args.students) as url:
         tally = Tally()
         stop = time.monotonic() + args.seconds
         began = time.monotonic()
@@ -446,6 +507,7 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
         )
         calls, leaks = http_cross_user_probe(url, admin)
         print(f"  cross-user probe (HTTP): {calls} requests with another user's ids, {leaks} leaks")
+        throttle_burst(url, admin)
 
     per_user = Tally()
     students[0].grade(students[0].questions(banks=["notes"])[0].id, "热身")  # load the models
