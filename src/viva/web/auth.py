@@ -31,7 +31,17 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "viva_session"
 LANG_COOKIE = "viva_lang"  # the language of the pages seen before signing in
 ANONYMOUS = ""  # no user has this name: a request without a session can reach no one's data
-PUBLIC = frozenset({"/sign-in", "/sign-in/language", "/sign-up", "/api/sign-in", "/favicon.ico"})
+PUBLIC = frozenset(
+    {
+        "/sign-in",
+        "/sign-in/language",
+        "/sign-in/sso",  # single sign-on (web.sso): off to the provider, and back
+        "/sign-in/sso/callback",
+        "/sign-up",
+        "/api/sign-in",
+        "/favicon.ico",
+    }
+)
 # what a user with a one-time password may reach before choosing their own
 WHILE_MUST_CHANGE = frozenset(
     {
@@ -187,8 +197,16 @@ def _throttled(request: Request, error: SignInThrottled) -> Response:
 def sign_in_page(request: Request, next: str | None = None) -> Response:
     if _account(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
+    from viva.web.sso import button_label
+
     settings = viva_of(request).settings
-    return page(request, "sign_in.html", next=safe_next(next), open_sign_up=settings.open_sign_up)
+    return page(
+        request,
+        "sign_in.html",
+        next=safe_next(next),
+        open_sign_up=settings.open_sign_up,
+        sso=button_label(request),
+    )
 
 
 @pages.post("/sign-in")

@@ -1,0 +1,314 @@
+"""Single sign-on through a school's OpenID Connect provider (`VIVA_OIDC_*`, multi-user only).
+
+`GET /sign-in/sso` sends the browser to the provider; `GET /sign-in/sso/callback` brings it
+back, and the service (`viva.service.sso`) says whom the checked ID token signs in as. The
+protocol is Authlib's Starlette client: discovery, the authorization code flow with PKCE (S256),
+`state` and `nonce`, and the ID token's signature (the provider's JWKS) and claims (`iss`,
+`aud`, `exp`, `iat`, `nonce`) are all checked by the library, not here.
+
+What the flow needs between the two requests (the state, the nonce, the PKCE verifier, where to
+go next) stays in the browser that started it, in an `HttpOnly`, `SameSite=Lax` cookie for
+`/sign-in/sso` alone that lasts ten minutes: any worker can finish the flow, there is no server
+secret to share, and a callback in another browser (a forged or stolen link) finds no state
+and is refused. The cookie is not signed because nothing in it is trusted: each value is a
+random secret of this one flow, and one changed by hand only fails that flow.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from viva.errors import ConfigError, VivaError
+from viva.web import auth
+from viva.web.context import page, ui_lang, viva_of
+from viva.web.i18n import translator
+from viva.web.messages import localised
+
+if TYPE_CHECKING:
+    from viva.config import OidcSettings, Settings
+    from viva.service.accounts import SignedIn
+
+log = logging.getLogger("viva.web")
+
+START = "/sign-in/sso"
+CALLBACK = "/sign-in/sso/callback"
+FLOW_COOKIE = "viva_sso"
+FLOW_SECONDS = 600  # time to sign in at the provider
+CLIENT = "school"  # the name Authlib registers the provider under
+TIMEOUT = 15.0  # seconds for each request to the provider
+MAX_FLOW_COOKIE = 3000  # a cookie longer than this was not written by us
+
+router = APIRouter(include_in_schema=False)
+
+
+class Provider:
+    """The process's OpenID Connect client (Authlib's, for Starlette, over httpx)."""
+
+    def __init__(self, oidc: OidcSettings) -> None:
+        try:
+            from authlib.integrations.starlette_client import OAuth
+        except ModuleNotFoundError:
+            raise ConfigError(
+                "single sign-on (VIVA_OIDC_ISSUER) needs Authlib, which is not installed",
+                hint="pip install 'viva-coach[sso]' (the hosted extra includes it)",
+            ) from None
+        self.oidc = oidc
+        oauth = OAuth()
+        oauth.register(
+            CLIENT,
+            client_id=oidc.client_id,
+            client_secret=oidc.client_secret,
+            server_metadata_url=oidc.discovery_url,
+            client_kwargs={
+                "scope": " ".join(oidc.scopes),
+                "code_challenge_method": "S256",
+                "timeout": TIMEOUT,
+            },
+        )
+        self.client: Any = oauth.create_client(CLIENT)  # Authlib has no type hints
+
+    async def ready(self) -> None:
+        """Discovery (once per process; again after a failure): the provider's metadata,
+        checked to be usable for this client.
+
+        Raises:
+            ConfigError: the provider cannot be reached or its metadata does not fit.
+        """
+        import httpx
+
+        issuer = self.oidc.issuer
+        try:
+            metadata: dict[str, Any] = await self.client.load_server_metadata()
+        except (httpx.HTTPError, ValueError) as error:
+            raise ConfigError(
+                f"the identity provider {issuer} cannot be reached ({_why(error)})",
+                hint=f"check VIVA_OIDC_ISSUER: {self.oidc.discovery_url} must answer",
+            ) from None
+        problems = []
+        found = metadata.get("issuer")
+        if not isinstance(found, str) or found.rstrip("/") != issuer.rstrip("/"):
+            problems.append(f"its issuer is {found!r}, not {issuer!r}")
+        for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not isinstance(metadata.get(key), str):
+                problems.append(f"it names no {key}")
+        if "code" not in metadata.get("response_types_supported", ["code"]):
+            problems.append("it does not offer the authorization code flow")
+        if problems:
+            self.client.server_metadata.pop("_loaded_at", None)  # look again next time
+            raise ConfigError(
+                f"the identity provider {issuer} cannot be used: " + "; ".join(problems),
+                hint="VIVA_OIDC_ISSUER must be the issuer exactly as the provider names it",
+            )
+
+    async def warm(self) -> None:
+        """Discovery at a worker's start; a failure is logged and tried again at the first
+        sign-in (`viva serve` has checked the settings before any worker started)."""
+        try:
+            await self.ready()
+        except ConfigError as error:
+            log.warning("single sign-on: %s (%s)", error.message, error.hint)
+
+
+def check_provider(oidc: OidcSettings) -> None:
+    """Run discovery once, now: `viva serve` refuses to start on settings that cannot work."""
+    import asyncio
+
+    asyncio.run(Provider(oidc).ready())
+
+
+def button_label(request: Request) -> str | None:
+    """The sign-in page's single sign-on button (None: not configured)."""
+    provider: Provider | None = getattr(request.app.state, "sso", None)
+    if provider is None:
+        return None
+    lang = ui_lang(request)
+    t = translator(lang)
+    return str(t("sso.button", name=provider.oidc.name_in(lang) or t("sso.default_name")))
+
+
+# --- the two routes --------------------------------------------------------------------------
+@router.get(START)
+async def start(request: Request, next: str | None = None) -> Response:
+    """Send the browser to the provider (the answer's cookie holds the flow)."""
+    provider = _provider(request)
+    target = auth.safe_next(next)
+    if getattr(request.state, "account", None) is not None:
+        return RedirectResponse(target, status_code=303)
+    flow: dict[str, Any] = {}
+    request.scope["session"] = flow  # where Authlib keeps the state, nonce and verifier
+    try:
+        await provider.ready()
+        redirect: Response = await provider.client.authorize_redirect(
+            request, _callback_url(request)
+        )
+    except ConfigError as error:
+        log.warning("single sign-on: %s", error.message)
+        return await _refused(request, "sso.unreachable", target, status=502)
+    flow["next"] = target
+    redirect.set_cookie(
+        FLOW_COOKIE,
+        _pack(flow),
+        max_age=FLOW_SECONDS,
+        path=START,
+        httponly=True,
+        samesite="lax",  # sent with the provider's top-level redirect back to us
+        secure=auth.is_secure(request, viva_of(request).settings),
+    )
+    return redirect
+
+
+@router.get(CALLBACK, name="sso_callback")
+async def callback(request: Request) -> Response:
+    """Finish the flow: the ID token checked, a session started, on to where the user was
+    going (or the sign-in page saying what went wrong)."""
+    import httpx
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+
+    provider = _provider(request)
+    flow = _unpack(request.cookies.get(FLOW_COOKIE, ""))
+    request.scope["session"] = flow
+    target = auth.safe_next(flow.get("next") if isinstance(flow.get("next"), str) else None)
+    try:
+        await provider.ready()
+        token = await provider.client.authorize_access_token(request)
+    except ConfigError as error:
+        log.warning("single sign-on: %s", error.message)
+        return await _refused(request, "sso.unreachable", target, status=502)
+    except httpx.HTTPError as error:
+        log.warning("single sign-on: the provider did not answer (%s)", _why(error))
+        return await _refused(request, "sso.unreachable", target, status=502)
+    except (AuthlibBaseError, JoseError) as error:
+        code = str(getattr(error, "error", "") or type(error).__name__)
+        log.info("single sign-on refused: %s %s", code, getattr(error, "description", ""))
+        key = {"access_denied": "sso.denied", "mismatching_state": "sso.state"}.get(code)
+        return await _refused(request, key or "sso.token", target, status=400 if key else 401)
+    except ValueError as error:  # an answer that is not JSON
+        log.warning("single sign-on: the provider's answer is not valid (%s)", error)
+        return await _refused(request, "sso.unreachable", target, status=502)
+    claims = token.get("userinfo")
+    if not claims or not isinstance(claims.get("sub"), str) or not claims.get("iss"):
+        return await _refused(request, "sso.token", target, status=401)  # no ID token
+    return await run_in_threadpool(_signed_in, request, dict(claims), target)
+
+
+def _signed_in(request: Request, claims: dict[str, Any], target: str) -> Response:
+    """The session for the checked claims (run off the event loop: it uses the database)."""
+    from viva.service.sso import ProviderIdentity
+
+    viva = viva_of(request)
+    identity = ProviderIdentity(str(claims["iss"]), str(claims["sub"]), claims)
+    try:
+        signed = viva.accounts.sign_in_identity(identity)
+    except VivaError as error:  # disabled, or no account may be theirs
+        lang = ui_lang(request)
+        text = localised(error.message, lang, fallback=translator(lang)("sso.refused")).text
+        hint = None if error.hint is None else localised(error.hint, lang, fallback="").text
+        return _sign_in_page(request, target, error.http_status, text, hint or None)
+    old = request.cookies.get(auth.SESSION_COOKIE, "")
+    if old:  # another account was signed in in this browser: that session ends
+        viva.accounts.sign_out(old)
+    _keep_language(request, signed)
+    response = RedirectResponse(target, status_code=303)
+    auth.remember_session(response, request, signed)
+    _forget_flow(response, request, viva.settings)
+    return response
+
+
+def _keep_language(request: Request, signed: SignedIn) -> None:
+    if signed.is_first:
+        viva_of(request).as_user(signed.account.name).set_preferences(
+            ui_lang=auth.anonymous_lang(request)
+        )
+
+
+async def _refused(request: Request, key: str, target: str, *, status: int) -> Response:
+    def render() -> Response:
+        t = translator(ui_lang(request))
+        response = _sign_in_page(request, target, status, t(key), t(f"{key}.hint"))
+        _forget_flow(response, request, viva_of(request).settings)
+        return response
+
+    return await run_in_threadpool(render)
+
+
+def _sign_in_page(
+    request: Request, target: str, status: int, message: str, hint: str | None
+) -> Response:
+    settings = viva_of(request).settings
+    return page(
+        request,
+        "sign_in.html",
+        status=status,
+        next=target,
+        open_sign_up=settings.open_sign_up,
+        sso=button_label(request),
+        sso_error=message,
+        sso_hint=hint,
+    )
+
+
+def _provider(request: Request) -> Provider:
+    from fastapi import HTTPException
+
+    provider: Provider | None = getattr(request.app.state, "sso", None)
+    if provider is None:  # the routes are only mounted with it; a guard all the same
+        raise HTTPException(404, "Not Found")
+    return provider
+
+
+def _callback_url(request: Request) -> str:
+    """The redirect URI registered at the provider: this server's callback, as the browser
+    reaches it (https behind a TLS proxy)."""
+    url = request.url_for("sso_callback")
+    if viva_of(request).settings.behind_tls_proxy:
+        url = url.replace(scheme="https")
+    return str(url)
+
+
+def _pack(flow: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(flow).encode()).decode()
+
+
+def _unpack(raw: str) -> dict[str, Any]:
+    """The flow cookie's contents ({} for none, or one not written by us)."""
+    if not raw or len(raw) > MAX_FLOW_COOKIE:
+        return {}
+    try:
+        value = json.loads(base64.urlsafe_b64decode(raw.encode()))
+    except ValueError:  # binascii.Error and JSONDecodeError are ValueErrors
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    flow: dict[str, Any] = {}
+    for key, item in value.items():  # only what Authlib and `start` write, in their shapes
+        is_next = key == "next" and isinstance(item, str)
+        is_state = (
+            key.startswith(f"_state_{CLIENT}_")
+            and isinstance(item, dict)
+            and isinstance(item.get("data"), dict)
+        )
+        if is_next or is_state:
+            flow[key] = item
+    return flow
+
+
+def _forget_flow(response: Response, request: Request, settings: Settings) -> None:
+    response.delete_cookie(
+        FLOW_COOKIE,
+        path=START,
+        httponly=True,
+        samesite="lax",
+        secure=auth.is_secure(request, settings),
+    )
+
+
+def _why(error: Exception) -> str:
+    return str(error) or type(error).__name__
