@@ -182,7 +182,8 @@ def test_a_token_that_fails_a_check_is_refused(
         provider.spoil = {
             "nonce": {"nonce": "not-the-nonce-viva-sent"},
             "issuer": {"iss": "http://127.0.0.1:9/another-issuer"},
-            "audience": {"aud": "another-client"},
+            # a token for another client of the provider, even one naming us as its party
+            "audience": {"aud": "another-client", "azp": CLIENT_ID},
             "expired": {"iat": now - 7200, "exp": now - 3600},
         }[spoiled]
     identities_before = _count(hosted, identities)
@@ -193,6 +194,16 @@ def test_a_token_that_fails_a_check_is_refused(
     assert "viva_session" not in browser_like.cookies
     assert browser_like.get("/api/account").status_code == 401
     assert _count(hosted, identities) == identities_before
+    # refused by the check the test spoiled (the server logs which, for the admin)
+    reason = {
+        "nonce": "Invalid claim: 'nonce'",
+        "issuer": "Invalid claim: 'iss'",
+        "audience": "Invalid claim: 'aud'",
+        "expired": "The token is expired",
+        "signature": "bad_signature",
+    }[spoiled]
+    refusals = [line for line in hosted.log.read_text().splitlines() if "sign-on refused" in line]
+    assert reason in refusals[-1]
 
 
 def test_a_wrong_or_missing_state_is_refused(

@@ -4,7 +4,8 @@
 back, and the service (`viva.service.sso`) says whom the checked ID token signs in as. The
 protocol is Authlib's Starlette client: discovery, the authorization code flow with PKCE (S256),
 `state` and `nonce`, and the ID token's signature (the provider's JWKS) and claims (`iss`,
-`aud`, `exp`, `iat`, `nonce`) are all checked by the library, not here.
+`aud`, `exp`, `iat`, `nonce`) are all checked by the library, not here. Authlib talks to the
+provider over httpx2 (its successor to httpx, which it still accepts with a deprecation).
 
 What the flow needs between the two requests (the state, the nonce, the PKCE verifier, where to
 go next) stays in the browser that started it, in an `HttpOnly`, `SameSite=Lax` cookie for
@@ -49,7 +50,7 @@ router = APIRouter(include_in_schema=False)
 
 
 class Provider:
-    """The process's OpenID Connect client (Authlib's, for Starlette, over httpx)."""
+    """The process's OpenID Connect client (Authlib's, for Starlette, over httpx2)."""
 
     def __init__(self, oidc: OidcSettings) -> None:
         try:
@@ -81,12 +82,12 @@ class Provider:
         Raises:
             ConfigError: the provider cannot be reached or its metadata does not fit.
         """
-        import httpx
+        import httpx2
 
         issuer = self.oidc.issuer
         try:
             metadata: dict[str, Any] = await self.client.load_server_metadata()
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx2.HTTPError, ValueError) as error:
             raise ConfigError(
                 f"the identity provider {issuer} cannot be reached ({_why(error)})",
                 hint=f"check VIVA_OIDC_ISSUER: {self.oidc.discovery_url} must answer",
@@ -106,6 +107,16 @@ class Provider:
                 f"the identity provider {issuer} cannot be used: " + "; ".join(problems),
                 hint="VIVA_OIDC_ISSUER must be the issuer exactly as the provider names it",
             )
+
+    def claims_options(self) -> dict[str, Any]:
+        """What the ID token's `iss` and `aud` must be. Authlib checks `iss` by itself, but
+        `aud` only when told (OpenID Connect Core 3.1.3.7: the audience must contain our
+        client id; a token for another client of the same provider is not ours)."""
+        issuer = self.client.server_metadata["issuer"]
+        return {
+            "iss": {"essential": True, "value": issuer},
+            "aud": {"essential": True, "value": self.oidc.client_id},
+        }
 
     async def warm(self) -> None:
         """Discovery at a worker's start; a failure is logged and tried again at the first
@@ -168,7 +179,7 @@ async def start(request: Request, next: str | None = None) -> Response:
 async def callback(request: Request) -> Response:
     """Finish the flow: the ID token checked, a session started, on to where the user was
     going (or the sign-in page saying what went wrong)."""
-    import httpx
+    import httpx2
     from authlib.common.errors import AuthlibBaseError
     from joserfc.errors import JoseError
 
@@ -178,17 +189,22 @@ async def callback(request: Request) -> Response:
     target = auth.safe_next(flow.get("next") if isinstance(flow.get("next"), str) else None)
     try:
         await provider.ready()
-        token = await provider.client.authorize_access_token(request)
+        token = await provider.client.authorize_access_token(
+            request, claims_options=provider.claims_options()
+        )
     except ConfigError as error:
         log.warning("single sign-on: %s", error.message)
         return await _refused(request, "sso.unreachable", target, status=502)
-    except httpx.HTTPError as error:
+    except httpx2.HTTPError as error:
         log.warning("single sign-on: the provider did not answer (%s)", _why(error))
         return await _refused(request, "sso.unreachable", target, status=502)
     except (AuthlibBaseError, JoseError) as error:
         code = str(getattr(error, "error", "") or type(error).__name__)
-        log.info("single sign-on refused: %s %s", code, getattr(error, "description", ""))
         key = {"access_denied": "sso.denied", "mismatching_state": "sso.state"}.get(code)
+        # a token that fails a check is the admin's business (a key, a clock, an attack)
+        (log.info if key else log.warning)(
+            "single sign-on refused: %s (%s)", code, getattr(error, "description", "") or error
+        )
         return await _refused(request, key or "sso.token", target, status=400 if key else 401)
     except ValueError as error:  # an answer that is not JSON
         log.warning("single sign-on: the provider's answer is not valid (%s)", error)
