@@ -165,3 +165,54 @@ def test_deleting_a_user_deletes_their_identities(sso: Viva) -> None:
 def test_without_settings_single_sign_on_is_refused(viva: Viva) -> None:
     with pytest.raises(ConfigError, match="single sign-on is not configured"):
         viva.accounts.sign_in_identity(_person("s-1"), now=AT)
+
+
+def test_sso_settings_are_read_and_every_problem_is_told_at_once() -> None:
+    base = {"VIVA_HOME": "/nowhere"}
+    assert load_settings(base).oidc is None
+    read = load_settings(
+        {
+            **base,
+            **OIDC,
+            "VIVA_OIDC_NAME": "统一身份认证|University ID",
+            "VIVA_OIDC_SCOPES": "openid, profile",
+            "VIVA_OIDC_CREATE_ACCOUNTS": "0",
+            "VIVA_OIDC_NAME_CLAIM": "upn",
+        }
+    )
+    oidc = read.oidc
+    assert oidc is not None
+    assert (oidc.scopes, oidc.create_accounts, oidc.name_claim) == (
+        ("openid", "profile"),
+        False,
+        "upn",
+    )
+    assert (oidc.name_in("zh"), oidc.name_in("en")) == ("统一身份认证", "University ID")
+    assert oidc.discovery_url == f"{ISSUER}/.well-known/openid-configuration"
+    assert "s3cret" not in repr(read)
+    default = load_settings({**base, **OIDC, "VIVA_OIDC_NAME": "学校统一认证"}).oidc
+    assert default is not None
+    assert default.scopes == ("openid", "profile", "email")
+    assert (default.create_accounts, default.name_claim) == (True, "preferred_username")
+    assert default.name_in("en") == "学校统一认证"  # one name for both pages
+    # plain http only to this machine (a provider run for testing)
+    assert load_settings({**base, **OIDC, "VIVA_OIDC_ISSUER": "http://127.0.0.1:9000"}).oidc
+    with pytest.raises(ConfigError) as bad:
+        load_settings(
+            {
+                **base,
+                "VIVA_OIDC_ISSUER": "http://id.school.example",
+                "VIVA_OIDC_CLIENT_ID": "viva",
+                "VIVA_OIDC_SCOPES": "profile email",
+                "VIVA_OIDC_CREATE_ACCOUNTS": "maybe",
+            }
+        )
+    assert bad.value.message == (
+        "single sign-on is not configured right: VIVA_OIDC_CLIENT_SECRET is missing; "
+        "VIVA_OIDC_ISSUER must be an https:// URL (not 'http://id.school.example'); "
+        "VIVA_OIDC_SCOPES must include openid (not 'profile email'); "
+        "VIVA_OIDC_CREATE_ACCOUNTS must be a yes/no value (not 'maybe')"
+    )
+    assert bad.value.exit_code == 2
+    with pytest.raises(ConfigError, match="VIVA_OIDC_ISSUER is missing"):
+        load_settings({**base, "VIVA_OIDC_NAME": "统一身份认证"})
