@@ -71,6 +71,18 @@ def _through(client: httpx.Client, path: str = "/sign-in/sso") -> httpx.Response
     return client.get(_at_provider(_start(client, path)))
 
 
+def _refused(client: httpx.Client, response: httpx.Response) -> tuple[str, str]:
+    """Why the callback refused (it sends the browser to the sign-in page), and that page."""
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.startswith("/sign-in?")
+    assert 'viva_sso=""' in _set_cookie(response, "viva_sso")  # the flow is over
+    assert "viva_session=" not in response.headers.get("set-cookie", "")
+    shown = client.get(location)
+    assert shown.status_code == 200
+    return parse_qs(urlsplit(location).query)["sso"][0], shown.text
+
+
 def _set_cookie(response: httpx.Response, name: str) -> str:
     found = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
     assert len(found) == 1, response.headers
@@ -86,6 +98,7 @@ def test_the_sign_in_page_offers_the_provider_in_the_pages_language(
     browser_like: httpx.Client,
 ) -> None:
     zh = browser_like.get("/sign-in?next=/progress").text
+    assert 'data-testid="error"' not in zh
     assert 'href="/sign-in/sso?next=/progress"' in zh
     assert "使用统一身份认证登录" in zh
     assert "或用账号名和密码登录" in zh
@@ -187,10 +200,12 @@ def test_a_token_that_fails_a_check_is_refused(
             "expired": {"iat": now - 7200, "exp": now - 3600},
         }[spoiled]
     identities_before = _count(hosted, identities)
-    refused = _through(browser_like, "/sign-in/sso?next=/progress")
-    assert refused.status_code == 401
-    assert REFUSED_TOKEN in refused.text
-    assert 'data-testid="sso-button"' in refused.text  # the page to try again from
+    back = _through(browser_like, "/sign-in/sso?next=/progress")
+    assert back.headers["location"] == "/sign-in?next=%2Fprogress&sso=token"
+    reason, shown = _refused(browser_like, back)
+    assert reason == "token"
+    assert REFUSED_TOKEN in shown
+    assert 'href="/sign-in/sso?next=/progress"' in shown  # the button, to try again
     assert "viva_session" not in browser_like.cookies
     assert browser_like.get("/api/account").status_code == 401
     assert _count(hosted, identities) == identities_before
@@ -212,19 +227,19 @@ def test_a_wrong_or_missing_state_is_refused(
     provider.reset(sub="state-1", preferred_username="stateuser")
     callback = _at_provider(_start(browser_like))
     forged = callback.replace("state=", "state=x")
-    wrong = browser_like.get(forged)
-    assert wrong.status_code == 400
-    assert "这次登录已过期，或不是在这个浏览器里开始的。" in wrong.text
+    reason, shown = _refused(browser_like, browser_like.get(forged))
+    assert reason == "state"
+    assert "这次登录已过期，或不是在这个浏览器里开始的。" in shown
     # the code and state from this browser's flow, finished in another browser
     callback = _at_provider(_start(browser_like))
     with httpx.Client(base_url=hosted.url, timeout=60) as elsewhere:
         elsewhere.cookies.set("viva_lang", "en")
-        other = elsewhere.get(callback)
-        assert other.status_code == 400
-        assert "This sign-in has expired, or it was not started in this browser." in other.text
+        reason, shown = _refused(elsewhere, elsewhere.get(callback))
+        assert reason == "state"
+        assert "This sign-in has expired, or it was not started in this browser." in shown
         assert "viva_session" not in elsewhere.cookies
     # opened by hand, with nothing at all
-    assert browser_like.get("/sign-in/sso/callback").status_code == 400
+    assert _refused(browser_like, browser_like.get("/sign-in/sso/callback"))[0] == "state"
     assert "viva_session" not in browser_like.cookies
 
 
@@ -237,7 +252,7 @@ def test_a_callback_is_used_once(provider: FakeProvider, browser_like: httpx.Cli
     browser_like.cookies.delete("viva_session")
     browser_like.cookies.set("viva_sso", flow, path="/sign-in/sso")  # the old flow, replayed
     replayed = browser_like.get(callback)
-    assert replayed.status_code == 401  # the code is spent: the provider refuses it
+    assert _refused(browser_like, replayed)[0] == "token"  # the code is spent: the provider says
     assert "viva_session" not in browser_like.cookies
 
 
@@ -247,9 +262,9 @@ def test_consent_denied_at_the_provider_says_so(
     provider.reset(sub="deny-1")
     provider.deny = True
     before = provider.token_requests
-    denied = _through(browser_like)
-    assert denied.status_code == 400
-    assert "你在学校的认证页面取消了登录。" in denied.text
+    reason, shown = _refused(browser_like, _through(browser_like))
+    assert reason == "denied"
+    assert "你在学校的认证页面取消了登录。" in shown
     assert provider.token_requests == before  # no token was asked for
 
 
@@ -261,12 +276,13 @@ def test_a_disabled_account_cannot_sign_in_by_sso(
     with hosted.service() as viva:
         viva.accounts.set_disabled("qianqi", True)
     assert browser_like.get("/api/account").status_code == 401  # signed out at once
-    refused = _through(browser_like)
-    assert refused.status_code == 403
-    assert "账号 &#39;qianqi&#39; 已停用" in refused.text
-    assert "请联系管理员重新启用" in refused.text
+    reason, shown = _refused(browser_like, _through(browser_like))
+    assert reason == "disabled"
+    assert "这个账号已停用。" in shown
+    assert "请联系管理员重新启用。" in shown
     browser_like.cookies.set("viva_lang", "en")
-    assert "the account &#39;qianqi&#39; is disabled" in _through(browser_like).text
+    assert "This account is disabled." in _refused(browser_like, _through(browser_like))[1]
+    assert browser_like.get("/api/account").status_code == 401
 
 
 def test_a_provider_that_fails_at_the_token_is_a_message_not_a_traceback(
@@ -275,7 +291,15 @@ def test_a_provider_that_fails_at_the_token_is_a_message_not_a_traceback(
     provider.reset(sub="down-1", preferred_username="downuser")
     callback = _at_provider(_start(browser_like))
     provider.codes.clear()  # the provider lost the code (restarted)
-    refused = browser_like.get(callback)
-    assert refused.status_code == 401
-    assert REFUSED_TOKEN in refused.text
-    assert "Traceback" not in refused.text
+    reason, shown = _refused(browser_like, browser_like.get(callback))
+    assert reason == "token"
+    assert REFUSED_TOKEN in shown
+    assert "Traceback" not in shown
+
+
+def test_the_sign_in_page_says_nothing_of_a_reason_it_does_not_know(
+    browser_like: httpx.Client,
+) -> None:
+    shown = browser_like.get("/sign-in?sso=<script>alert(1)</script>").text
+    assert 'data-testid="error"' not in shown
+    assert "alert(1)" not in shown

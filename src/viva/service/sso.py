@@ -49,6 +49,10 @@ class SsoRefused(VivaError):
 
     http_status = 403
 
+    def __init__(self, message: str, *, reason: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason  # no_name, no_account or linked: which page text tells it
+
 
 @dataclass(frozen=True, slots=True)
 class ProviderIdentity:
@@ -145,6 +149,7 @@ class SingleSignOn:
         if not names:
             raise SsoRefused(
                 "the identity provider gave no name this server can use for an account",
+                reason="no_name",
                 hint="the admin can choose the claim with VIVA_OIDC_NAME_CLAIM",
             )
         if self.oidc.create_accounts:
@@ -173,7 +178,7 @@ class SingleSignOn:
                     found = find_identity(conn, identity.issuer, identity.subject)
                 if found is not None:
                     return found.user_id
-        raise SsoRefused(f"no free account name like {name!r} is left")  # 10,000 namesakes
+        raise SsoRefused(f"no free account name like {name!r} is left", reason="no_name")
 
     def _link(self, identity: ProviderIdentity, name: str, *, now: datetime) -> int:
         """Link the account the admin made as `name` (link-only mode)."""
@@ -186,11 +191,13 @@ class SingleSignOn:
         if user_id is None:
             raise SsoRefused(
                 f"no account here is called {name!r} for this sign-in",
+                reason="no_account",
                 hint="ask the admin to add it (viva users add NAME), then sign in again",
             )
         if any(i.issuer == identity.issuer for i in linked):
             raise SsoRefused(
                 f"the account {name!r} is linked to another person at this identity provider",
+                reason="linked",
                 hint="ask the admin to check the account",
             )
         try:

@@ -194,18 +194,21 @@ def _throttled(request: Request, error: SignInThrottled) -> Response:
 
 # --- pages ------------------------------------------------------------------------------------
 @pages.get("/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request, next: str | None = None) -> Response:
+def sign_in_page(request: Request, next: str | None = None, sso: str | None = None) -> Response:
     if _account(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    from viva.web.sso import button_label
+    from viva.web.sso import button_label, refusal
 
     settings = viva_of(request).settings
+    refused = refusal(request, sso)  # single sign-on came back refused: why
     return page(
         request,
         "sign_in.html",
         next=safe_next(next),
         open_sign_up=settings.open_sign_up,
         sso=button_label(request),
+        sso_error=None if refused is None else refused[0],
+        sso_hint=None if refused is None else refused[1],
     )
 
 

@@ -424,9 +424,28 @@ TEXT: dict[str, tuple[str, str]] = {
         "请重试；如果一再出现，请告诉管理员。",
         "Try again; if it keeps happening, tell the admin.",
     ),
-    "sso.refused": (
-        "通过学校认证登录被拒绝。",
-        "The sign-in through the school was refused.",
+    "sso.disabled": ("这个账号已停用。", "This account is disabled."),
+    "sso.disabled.hint": ("请联系管理员重新启用。", "Ask the admin to enable it again."),
+    "sso.no_account": (
+        "这里还没有与你的学校账号对应的账号。",
+        "There is no account here for your school account yet.",
+    ),
+    "sso.no_account.hint": (
+        "请管理员先用你学校账号的用户名为你添加账号，然后再登录。",
+        "Ask the admin to add one under your school account's user name, then sign in again.",
+    ),
+    "sso.linked": (
+        "同名的账号已经关联了学校认证中的另一个人。",
+        "The account of that name is already linked to another person at the school.",
+    ),
+    "sso.linked.hint": ("请联系管理员核对账号。", "Ask the admin to check the account."),
+    "sso.no_name": (
+        "学校认证没有提供可以用作账号名的信息。",
+        "The school's sign-in gave no name that can be used for an account.",
+    ),
+    "sso.no_name.hint": (
+        "请告诉管理员（可用 VIVA_OIDC_NAME_CLAIM 指定账号名取自哪一项）。",
+        "Tell the admin (VIVA_OIDC_NAME_CLAIM chooses where the name comes from).",
     ),
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),

@@ -65,29 +65,6 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"a user is already called (?P<name>'.*'|\".*\")", "账号名 {name} 已被使用"),
         (r"choose another name", "请换一个账号名"),
-        # --- single sign-on (service.sso) ---
-        (
-            r"no account here is called (?P<name>'.*'|\".*\") for this sign-in",
-            "这里没有可供统一身份认证登录的账号 {name}",
-        ),
-        (
-            r"ask the admin to add it \(viva users add NAME\), then sign in again",
-            "请管理员先添加这个账号，然后再登录",
-        ),
-        (
-            r"the account (?P<name>'.*'|\".*\") is linked to another person at this identity"
-            r" provider",
-            "账号 {name} 已关联到学校认证中的另一个人",
-        ),
-        (r"ask the admin to check the account", "请联系管理员核对账号"),
-        (
-            r"the identity provider gave no name this server can use for an account",
-            "学校认证没有提供可以用作账号名的信息",
-        ),
-        (
-            r"the admin can choose the claim with VIVA_OIDC_NAME_CLAIM",
-            "请联系管理员（可用 VIVA_OIDC_NAME_CLAIM 指定账号名取自哪一项）",
-        ),
         # --- import problems (bank.reader, bank._frontmatter, bank._shapes, bank.vault) ---
         (r"cannot read: (?P<why>.*)", "无法读取这个文件"),
         (

@@ -21,16 +21,16 @@ import base64
 import json
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from viva.errors import ConfigError, VivaError
+from viva.errors import ConfigError
 from viva.web import auth
-from viva.web.context import page, ui_lang, viva_of
+from viva.web.context import ui_lang, viva_of
 from viva.web.i18n import translator
-from viva.web.messages import localised
 
 if TYPE_CHECKING:
     from viva.config import OidcSettings, Settings
@@ -45,6 +45,10 @@ FLOW_SECONDS = 600  # time to sign in at the provider
 CLIENT = "school"  # the name Authlib registers the provider under
 TIMEOUT = 15.0  # seconds for each request to the provider
 MAX_FLOW_COOKIE = 3000  # a cookie longer than this was not written by us
+# why a single sign-on was refused, as the sign-in page tells it (`sso.<reason>` in i18n)
+REASONS = frozenset(
+    {"unreachable", "denied", "state", "token", "disabled", "no_account", "linked", "no_name"}
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -161,7 +165,7 @@ async def start(request: Request, next: str | None = None) -> Response:
         )
     except ConfigError as error:
         log.warning("single sign-on: %s", error.message)
-        return await _refused(request, "sso.unreachable", target, status=502)
+        return _refused(request, "unreachable", target)
     flow["next"] = target
     redirect.set_cookie(
         FLOW_COOKIE,
@@ -194,40 +198,41 @@ async def callback(request: Request) -> Response:
         )
     except ConfigError as error:
         log.warning("single sign-on: %s", error.message)
-        return await _refused(request, "sso.unreachable", target, status=502)
+        return _refused(request, "unreachable", target)
     except httpx2.HTTPError as error:
         log.warning("single sign-on: the provider did not answer (%s)", _why(error))
-        return await _refused(request, "sso.unreachable", target, status=502)
+        return _refused(request, "unreachable", target)
     except (AuthlibBaseError, JoseError) as error:
         code = str(getattr(error, "error", "") or type(error).__name__)
-        key = {"access_denied": "sso.denied", "mismatching_state": "sso.state"}.get(code)
+        reason = {"access_denied": "denied", "mismatching_state": "state"}.get(code)
         # a token that fails a check is the admin's business (a key, a clock, an attack)
-        (log.info if key else log.warning)(
+        (log.info if reason else log.warning)(
             "single sign-on refused: %s (%s)", code, getattr(error, "description", "") or error
         )
-        return await _refused(request, key or "sso.token", target, status=400 if key else 401)
+        return _refused(request, reason or "token", target)
     except ValueError as error:  # an answer that is not JSON
         log.warning("single sign-on: the provider's answer is not valid (%s)", error)
-        return await _refused(request, "sso.unreachable", target, status=502)
+        return _refused(request, "unreachable", target)
     claims = token.get("userinfo")
     if not claims or not isinstance(claims.get("sub"), str) or not claims.get("iss"):
-        return await _refused(request, "sso.token", target, status=401)  # no ID token
+        return _refused(request, "token", target)  # no ID token
     return await run_in_threadpool(_signed_in, request, dict(claims), target)
 
 
 def _signed_in(request: Request, claims: dict[str, Any], target: str) -> Response:
     """The session for the checked claims (run off the event loop: it uses the database)."""
-    from viva.service.sso import ProviderIdentity
+    from viva.service.accounts import AccountDisabled
+    from viva.service.sso import ProviderIdentity, SsoRefused
 
     viva = viva_of(request)
     identity = ProviderIdentity(str(claims["iss"]), str(claims["sub"]), claims)
     try:
         signed = viva.accounts.sign_in_identity(identity)
-    except VivaError as error:  # disabled, or no account may be theirs
-        lang = ui_lang(request)
-        text = localised(error.message, lang, fallback=translator(lang)("sso.refused")).text
-        hint = None if error.hint is None else localised(error.hint, lang, fallback="").text
-        return _sign_in_page(request, target, error.http_status, text, hint or None)
+    except AccountDisabled:
+        return _refused(request, "disabled", target)
+    except SsoRefused as error:
+        log.info("single sign-on refused: %s", error.message)
+        return _refused(request, error.reason, target)
     old = request.cookies.get(auth.SESSION_COOKIE, "")
     if old:  # another account was signed in in this browser: that session ends
         viva.accounts.sign_out(old)
@@ -245,30 +250,21 @@ def _keep_language(request: Request, signed: SignedIn) -> None:
         )
 
 
-async def _refused(request: Request, key: str, target: str, *, status: int) -> Response:
-    def render() -> Response:
-        t = translator(ui_lang(request))
-        response = _sign_in_page(request, target, status, t(key), t(f"{key}.hint"))
-        _forget_flow(response, request, viva_of(request).settings)
-        return response
+def _refused(request: Request, reason: str, target: str) -> Response:
+    """Back to the sign-in page, which says why (`REASONS`): redirected, so that the callback's
+    code and state leave the address bar, and a reload or the language switch works."""
+    query = urlencode({"next": target, "sso": reason} if target != "/" else {"sso": reason})
+    response = RedirectResponse(f"/sign-in?{query}", status_code=303)
+    _forget_flow(response, request, viva_of(request).settings)
+    return response
 
-    return await run_in_threadpool(render)
 
-
-def _sign_in_page(
-    request: Request, target: str, status: int, message: str, hint: str | None
-) -> Response:
-    settings = viva_of(request).settings
-    return page(
-        request,
-        "sign_in.html",
-        status=status,
-        next=target,
-        open_sign_up=settings.open_sign_up,
-        sso=button_label(request),
-        sso_error=message,
-        sso_hint=hint,
-    )
+def refusal(request: Request, reason: str | None) -> tuple[str, str] | None:
+    """The sign-in page's message and hint for a refused single sign-on (None: no such)."""
+    if reason not in REASONS:
+        return None
+    t = translator(ui_lang(request))
+    return str(t(f"sso.{reason}")), str(t(f"sso.{reason}.hint"))
 
 
 def _provider(request: Request) -> Provider:
