@@ -223,13 +223,13 @@ def sign_in(
         signed = viva_of(request).accounts.sign_in(name, password, address=_address(request))
     except SignInThrottled as error:
         return _throttled(request, error)
-    _keep_language(request, signed)
+    keep_language(request, signed)
     response = _go("/account/password" if signed.account.must_change_password else safe_next(next))
     remember_session(response, request, signed)
     return response
 
 
-def _keep_language(request: Request, signed: SignedIn) -> None:
+def keep_language(request: Request, signed: SignedIn) -> None:
     """At an account's first sign-in, the language of the sign-in page becomes theirs."""
     if signed.is_first:
         viva_of(request).as_user(signed.account.name).set_preferences(
@@ -266,7 +266,7 @@ def sign_up(
     if password != confirm:
         raise PasswordError("the two passwords differ")
     signed = viva_of(request).accounts.sign_up(name, password)
-    _keep_language(request, signed)
+    keep_language(request, signed)
     response = _go("/")
     remember_session(response, request, signed)
     return response

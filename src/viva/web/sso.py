@@ -34,7 +34,6 @@ from viva.web.i18n import translator
 
 if TYPE_CHECKING:
     from viva.config import OidcSettings, Settings
-    from viva.service.accounts import SignedIn
 
 log = logging.getLogger("viva.web")
 
@@ -236,18 +235,11 @@ def _signed_in(request: Request, claims: dict[str, Any], target: str) -> Respons
     old = request.cookies.get(auth.SESSION_COOKIE, "")
     if old:  # another account was signed in in this browser: that session ends
         viva.accounts.sign_out(old)
-    _keep_language(request, signed)
+    auth.keep_language(request, signed)
     response = RedirectResponse(target, status_code=303)
     auth.remember_session(response, request, signed)
     _forget_flow(response, request, viva.settings)
     return response
-
-
-def _keep_language(request: Request, signed: SignedIn) -> None:
-    if signed.is_first:
-        viva_of(request).as_user(signed.account.name).set_preferences(
-            ui_lang=auth.anonymous_lang(request)
-        )
 
 
 def _refused(request: Request, reason: str, target: str) -> Response:
