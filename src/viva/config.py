@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from viva.errors import ConfigError
 
@@ -24,6 +25,34 @@ GRADING_PROFILES = ("accurate", "fast")  # the grader's profiles (viva.grading.c
 # Where slow work (imports, transcriptions) runs: "local", a process of the web server's own
 # (nothing else to start); "queue", the job queue in PostgreSQL, run by `viva worker`.
 JOB_RUNNERS = ("local", "queue")
+DEFAULT_OIDC_SCOPES = ("openid", "profile", "email")
+DEFAULT_OIDC_NAME_CLAIM = "preferred_username"
+_OIDC_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@dataclass(frozen=True, slots=True)
+class OidcSettings:
+    """Single sign-on through a school's OpenID Connect provider (docs/deploy.md)."""
+
+    issuer: str  # the provider's issuer URL: discovery is <issuer>/.well-known/openid-configuration
+    client_id: str
+    client_secret: str = field(repr=False)  # never printed with the settings
+    # the button's name for the provider: "学校统一认证", or "统一身份认证|University ID" for
+    # the Chinese and the English page; empty: a general one in each language
+    name: str = ""
+    scopes: tuple[str, ...] = DEFAULT_OIDC_SCOPES
+    create_accounts: bool = True  # first sign-in makes a student account; False: link only
+    name_claim: str = DEFAULT_OIDC_NAME_CLAIM  # the claim that names a new (or linked) account
+
+    def name_in(self, lang: str) -> str:
+        """The provider's name for a page in `lang` ("zh" or "en"); "" when none is set."""
+        chinese, _, english = self.name.partition("|")
+        return (english if lang == "en" and english.strip() else chinese).strip()
+
+    @property
+    def discovery_url(self) -> str:
+        """Where the provider describes itself (OpenID Connect Discovery 1.0, section 4)."""
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +79,7 @@ class Settings:
     # the address `viva serve` bound (set by it for its worker processes, which build the app
     # from the environment); with loopback and allowed_hosts, the Host names answered
     serve_host: str | None = None
+    oidc: OidcSettings | None = None  # single sign-on (only with multi-user); None: passwords only
 
     @property
     def plans_dir(self) -> Path:
@@ -116,6 +146,53 @@ def _positive(env: Mapping[str, str], name: str, default: float, unit: str, exam
     return value
 
 
+def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
+    """The single sign-on settings, or None when no VIVA_OIDC_* variable is set."""
+    names = ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "NAME", "SCOPES", "CREATE_ACCOUNTS")
+    raw = {n: (env.get(f"VIVA_OIDC_{n}") or "").strip() for n in (*names, "NAME_CLAIM")}
+    if not any(raw.values()):
+        return None
+    problems = [
+        f"VIVA_OIDC_{n} is missing" for n in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET") if not raw[n]
+    ]
+    issuer = raw["ISSUER"]
+    if issuer:
+        parts = urlsplit(issuer)
+        is_loopback = (parts.hostname or "") in _OIDC_LOOPBACK
+        if not parts.hostname or not (
+            parts.scheme == "https" or (parts.scheme == "http" and is_loopback)
+        ):
+            problems.append(f"VIVA_OIDC_ISSUER must be an https:// URL (not {issuer!r})")
+        elif parts.query or parts.fragment:
+            problems.append(f"VIVA_OIDC_ISSUER must have no query or fragment (not {issuer!r})")
+    scopes = tuple(dict.fromkeys(raw["SCOPES"].replace(",", " ").split())) or DEFAULT_OIDC_SCOPES
+    if "openid" not in scopes:
+        problems.append(f"VIVA_OIDC_SCOPES must include openid (not {raw['SCOPES']!r})")
+    if len(raw["NAME"]) > 60:
+        problems.append(f"VIVA_OIDC_NAME must be at most 60 characters (not {len(raw['NAME'])})")
+    create = True
+    if raw["CREATE_ACCOUNTS"]:
+        try:
+            create = _parse_bool("VIVA_OIDC_CREATE_ACCOUNTS", raw["CREATE_ACCOUNTS"])
+        except ConfigError as error:
+            problems.append(error.message)
+    if problems:
+        raise ConfigError(
+            "single sign-on is not configured right: " + "; ".join(problems),
+            hint="set VIVA_OIDC_ISSUER, VIVA_OIDC_CLIENT_ID and VIVA_OIDC_CLIENT_SECRET as the "
+            'identity provider gave them (docs/deploy.md, "Single sign-on"), or none of them',
+        )
+    return OidcSettings(
+        issuer=issuer,
+        client_id=raw["CLIENT_ID"],
+        client_secret=raw["CLIENT_SECRET"],
+        name=raw["NAME"],
+        scopes=scopes,
+        create_accounts=create,
+        name_claim=raw["NAME_CLAIM"] or DEFAULT_OIDC_NAME_CLAIM,
+    )
+
+
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
     """Build the settings from environment variables (the only reader of the environment)."""
     raw_home = env.get("VIVA_HOME")
@@ -174,8 +251,10 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
             "VIVA_JOBS=queue needs a PostgreSQL database (the job queue lives in it)",
             hint="set VIVA_DATABASE_URL=postgresql+psycopg://user@host/viva, or VIVA_JOBS=local",
         )
+    oidc = _oidc(env)
     return Settings(
         home=home,
+        oidc=oidc,
         jobs=jobs,
         serve_host=env.get("VIVA_SERVE_HOST") or None,
         grading_profile=profile,

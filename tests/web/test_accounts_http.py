@@ -75,7 +75,11 @@ def test_without_a_session_the_api_says_401_and_pages_go_to_sign_in(hosted: Live
         htmx = client.post("/drill/undo", headers={"HX-Request": "true"})
         assert (htmx.status_code, htmx.headers["HX-Redirect"]) == (204, "/sign-in?next=/drill/undo")
         assert client.get("/static/viva.css").status_code == 200
-        assert "sign-in-form" in client.get("/sign-in").text
+        sign_in = client.get("/sign-in").text
+        assert "sign-in-form" in sign_in
+        # no single sign-on configured: no button, and its routes are not there
+        assert "sso-button" not in sign_in
+        assert client.get("/sign-in/sso", follow_redirects=False).status_code == 404
         assert client.get("/sign-up", follow_redirects=False).headers["location"] == "/sign-in"
 
 

@@ -67,6 +67,10 @@ def serve(
 
             settings = replace(settings, multi_user=True)
             os.environ["VIVA_MULTI_USER"] = "1"  # the worker processes read it too
+        if settings.oidc is not None:  # discovery at the provider, before any worker starts
+            from viva.web.app import check_single_sign_on
+
+            check_single_sign_on(settings)
         viva = Viva(settings)
         viva.ensure_builtin()
         if settings.jobs == "queue":
@@ -92,6 +96,13 @@ def serve(
             f"{'; open sign-up is on' if settings.open_sign_up else ''}).",
             markup=False,
         )
+        if settings.oidc is not None:
+            made = "made as students" if settings.oidc.create_accounts else "linked by name"
+            out.print(
+                f"Single sign-on: {settings.oidc.issuer} (new people's accounts are {made}); "
+                "register https://<this server>/sign-in/sso/callback at the provider.",
+                markup=False,
+            )
         if count == 0 and not settings.open_sign_up:
             out.print(
                 "Add one with: viva users add NAME --role admin", style="yellow", markup=False

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from viva.service.runtime import Runtime
+    from viva.service.sso import ProviderIdentity
 
 __all__ = [
     "ACCOUNT_LIMIT",
@@ -333,6 +334,27 @@ class AccountService:
         return SignedIn(
             self.account(name), token, expires_at, is_first=account.last_sign_in_at is None
         )
+
+    def sign_in_identity(
+        self, identity: ProviderIdentity, *, now: datetime | None = None
+    ) -> SignedIn:
+        """Start a session for the user a school's identity provider vouched for (single
+        sign-on, `viva.service.sso`): made or linked at the person's first sign-in.
+
+        Raises:
+            ConfigError: single sign-on is not configured.
+            SsoRefused: no account may be theirs (link-only mode, no usable name).
+            AccountDisabled: the account is disabled.
+        """
+        from viva.errors import ConfigError
+        from viva.service.sso import SingleSignOn
+
+        if self.settings.oidc is None:
+            raise ConfigError(
+                "single sign-on is not configured on this server",
+                hint="set VIVA_OIDC_ISSUER, VIVA_OIDC_CLIENT_ID and VIVA_OIDC_CLIENT_SECRET",
+            )
+        return SingleSignOn(self.runtime, self.settings.oidc).sign_in(identity, now=now)
 
     def sign_up(self, name: str, password: str, *, now: datetime | None = None) -> SignedIn:
         """Make a student account and sign it in (only when open sign-up is on)."""

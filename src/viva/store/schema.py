@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 
 # The newest migration; checked against Alembic's head by a test so that start-up can skip
 # importing Alembic when the database is already current.
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0015"
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -85,6 +85,21 @@ sign_in_attempts = sa.Table(
     sa.Column("key", sa.String(200), nullable=False),  # "account:<name>" or "address:<ip>"
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Index("ix_sign_in_attempts_key_at", "key", "at"),
+)
+
+# An account at a school's identity provider (OpenID Connect) that signs a user in: the
+# provider's issuer and its stable subject id for the person (migration 0015).
+identities = sa.Table(
+    "identities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("issuer", sa.String(500), nullable=False),
+    sa.Column("subject", sa.String(255), nullable=False),  # the ID token's `sub`
+    _owner(),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_sign_in_at", UTCDateTime),
+    sa.UniqueConstraint("issuer", "subject", name="uq_identities_issuer_subject"),
+    sa.Index("ix_identities_user", "user_id"),
 )
 
 banks = sa.Table(

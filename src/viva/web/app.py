@@ -59,10 +59,17 @@ def create_app(
     if not hosts and service.settings.serve_host:
         hosts = [service.settings.serve_host]
     known_hosts = guard.allowed_hosts(service.settings, hosts)
+    provider = None
+    if service.settings.multi_user and service.settings.oidc is not None:
+        from viva.web.sso import Provider
+
+        provider = Provider(service.settings.oidc)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         service.ensure_builtin()
+        if provider is not None:
+            await provider.warm()  # discovery now rather than at the first click
         yield
         service.close()  # the job runner too (a local job under way is abandoned)
 
@@ -76,6 +83,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.viva = service
+    app.state.sso = provider  # single sign-on's client (None: passwords only)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # inside `checks` (middleware added later wraps what was added before)
@@ -158,11 +166,37 @@ def create_app(
     if service.settings.multi_user:
         app.include_router(auth.api)
         app.include_router(auth.pages)
+        if provider is not None:
+            from viva.web import sso
+
+            app.include_router(sso.router)
     app.include_router(api.router)
     app.include_router(jobs.router)
     app.include_router(edits.router)
     app.include_router(pages.router)
     return app
+
+
+def check_single_sign_on(settings: Settings) -> None:
+    """Refuse settings single sign-on cannot work with, before the server starts: it is
+    configured without multi-user mode, Authlib is missing, or discovery at the provider
+    fails (`viva serve` calls this once, so a worker never meets it at the first click).
+
+    Raises:
+        ConfigError: what is wrong, with a hint.
+    """
+    from viva.errors import ConfigError
+
+    if settings.oidc is None:
+        return
+    if not settings.multi_user:
+        raise ConfigError(
+            "single sign-on (VIVA_OIDC_ISSUER) is set, but signing in is off",
+            hint="start with --multi-user (or VIVA_MULTI_USER=1), or unset VIVA_OIDC_*",
+        )
+    from viva.web.sso import check_provider
+
+    check_provider(settings.oidc)
 
 
 def app_from_environment() -> FastAPI:

@@ -31,7 +31,17 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "viva_session"
 LANG_COOKIE = "viva_lang"  # the language of the pages seen before signing in
 ANONYMOUS = ""  # no user has this name: a request without a session can reach no one's data
-PUBLIC = frozenset({"/sign-in", "/sign-in/language", "/sign-up", "/api/sign-in", "/favicon.ico"})
+PUBLIC = frozenset(
+    {
+        "/sign-in",
+        "/sign-in/language",
+        "/sign-in/sso",  # single sign-on (web.sso): off to the provider, and back
+        "/sign-in/sso/callback",
+        "/sign-up",
+        "/api/sign-in",
+        "/favicon.ico",
+    }
+)
 # what a user with a one-time password may reach before choosing their own
 WHILE_MUST_CHANGE = frozenset(
     {
@@ -184,11 +194,22 @@ def _throttled(request: Request, error: SignInThrottled) -> Response:
 
 # --- pages ------------------------------------------------------------------------------------
 @pages.get("/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request, next: str | None = None) -> Response:
+def sign_in_page(request: Request, next: str | None = None, sso: str | None = None) -> Response:
     if _account(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
+    from viva.web.sso import button_label, refusal
+
     settings = viva_of(request).settings
-    return page(request, "sign_in.html", next=safe_next(next), open_sign_up=settings.open_sign_up)
+    refused = refusal(request, sso)  # single sign-on came back refused: why
+    return page(
+        request,
+        "sign_in.html",
+        next=safe_next(next),
+        open_sign_up=settings.open_sign_up,
+        sso=button_label(request),
+        sso_error=None if refused is None else refused[0],
+        sso_hint=None if refused is None else refused[1],
+    )
 
 
 @pages.post("/sign-in")
@@ -202,13 +223,13 @@ def sign_in(
         signed = viva_of(request).accounts.sign_in(name, password, address=_address(request))
     except SignInThrottled as error:
         return _throttled(request, error)
-    _keep_language(request, signed)
+    keep_language(request, signed)
     response = _go("/account/password" if signed.account.must_change_password else safe_next(next))
     remember_session(response, request, signed)
     return response
 
 
-def _keep_language(request: Request, signed: SignedIn) -> None:
+def keep_language(request: Request, signed: SignedIn) -> None:
     """At an account's first sign-in, the language of the sign-in page becomes theirs."""
     if signed.is_first:
         viva_of(request).as_user(signed.account.name).set_preferences(
@@ -245,7 +266,7 @@ def sign_up(
     if password != confirm:
         raise PasswordError("the two passwords differ")
     signed = viva_of(request).accounts.sign_up(name, password)
-    _keep_language(request, signed)
+    keep_language(request, signed)
     response = _go("/")
     remember_session(response, request, signed)
     return response

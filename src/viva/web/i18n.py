@@ -389,6 +389,64 @@ TEXT: dict[str, tuple[str, str]] = {
         "你的练习记录保存在这台服务器上，只有你能看到。",
         "Your practice is kept on this server, and only you can see it.",
     ),
+    "sso.button": ("使用{name}登录", "Sign in with {name}"),
+    "sso.default_name": ("学校统一身份认证", "your school account"),
+    "sso.or": ("或用账号名和密码登录", "or with an account name and password"),
+    "sso.unreachable": (
+        "暂时连不上学校的统一身份认证。",
+        "The school's sign-in service cannot be reached right now.",
+    ),
+    "sso.unreachable.hint": (
+        "请稍后再试，或用账号名和密码登录。",
+        "Try again in a while, or sign in with your account name and password.",
+    ),
+    "sso.denied": (
+        "你在学校的认证页面取消了登录。",
+        "The sign-in was cancelled on the school's sign-in page.",
+    ),
+    "sso.denied.hint": (
+        "要登录时，再点一次上面的按钮并同意授权。",
+        "To sign in, press the button above again and allow it.",
+    ),
+    "sso.state": (
+        "这次登录已过期，或不是在这个浏览器里开始的。",
+        "This sign-in has expired, or it was not started in this browser.",
+    ),
+    "sso.state.hint": (
+        "请点上面的按钮重新登录。",
+        "Press the button above to sign in again.",
+    ),
+    "sso.token": (
+        "学校认证返回的身份凭证没有通过校验，登录被拒绝。",
+        "The proof of identity from the school's sign-in did not pass the checks, so the sign-in was refused.",
+    ),
+    "sso.token.hint": (
+        "请重试；如果一再出现，请告诉管理员。",
+        "Try again; if it keeps happening, tell the admin.",
+    ),
+    "sso.disabled": ("这个账号已停用。", "This account is disabled."),
+    "sso.disabled.hint": ("请联系管理员重新启用。", "Ask the admin to enable it again."),
+    "sso.no_account": (
+        "这里还没有与你的学校账号对应的账号。",
+        "There is no account here for your school account yet.",
+    ),
+    "sso.no_account.hint": (
+        "请管理员先用你学校账号的用户名为你添加账号，然后再登录。",
+        "Ask the admin to add one under your school account's user name, then sign in again.",
+    ),
+    "sso.linked": (
+        "同名的账号已经关联了学校认证中的另一个人。",
+        "The account of that name is already linked to another person at the school.",
+    ),
+    "sso.linked.hint": ("请联系管理员核对账号。", "Ask the admin to check the account."),
+    "sso.no_name": (
+        "学校认证没有提供可以用作账号名的信息。",
+        "The school's sign-in gave no name that can be used for an account.",
+    ),
+    "sso.no_name.hint": (
+        "请告诉管理员（可用 VIVA_OIDC_NAME_CLAIM 指定账号名取自哪一项）。",
+        "Tell the admin (VIVA_OIDC_NAME_CLAIM chooses where the name comes from).",
+    ),
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
     "error.not_found": ("页面不存在", "Page not found"),
