@@ -28,6 +28,7 @@ from viva.service.bank import (
     SectionCount,
     builtin_dir,
 )
+from viva.service.data import DataExport, DataService, DeletedAccount
 from viva.service.edits import EditService
 from viva.service.grading import (
     BatchReport,
@@ -60,6 +61,8 @@ __all__ = [
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "DataExport",
+    "DeletedAccount",
     "DisputeError",
     "DrillStatus",
     "ImportProgress",
@@ -95,6 +98,7 @@ class Areas:
         self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
         self.speech = SpeechService(runtime, unit, self.bank)
         self.jobs = JobService(runtime, unit, self.bank, self.speech)
+        self.data = DataService(runtime, unit)
 
 
 def _via(
@@ -137,6 +141,10 @@ def _speech(a: Areas) -> SpeechService:
 
 def _jobs(a: Areas) -> JobService:
     return a.jobs
+
+
+def _data(a: Areas) -> DataService:
+    return a.data
 
 
 class Viva:
@@ -334,3 +342,6 @@ class Viva:
     submit_import = _via(_jobs, JobService.submit_import)
     submit_transcription = _via(_jobs, JobService.submit_transcription)
     job = _via(_jobs, JobService.job)
+
+    # --- the user's data: export (deleting an account is `accounts.delete`) ----------------
+    export_data = _via(_data, DataService.export_data)

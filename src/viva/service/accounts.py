@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from viva.errors import NotFoundError, VivaError
+from viva.service.data import AccountDeletionRefused, DeletedAccount
 from viva.service.preferences import now_utc
 from viva.store.accounts import Account
 from viva.store.accounts import session_digest as token_hash
@@ -38,6 +39,7 @@ __all__ = [
     "ROLES",
     "WINDOW",
     "Account",
+    "AccountDeletionRefused",
     "AccountDisabled",
     "AccountError",
     "AccountNotFound",
@@ -253,6 +255,47 @@ class AccountService:
             if disabled:
                 delete_sessions(conn, account.id)
         return self.account(name)
+
+    def delete(self, name: str) -> DeletedAccount:
+        """Delete an account: every row it owns (and what depends on them) and its folder.
+
+        Raises:
+            AccountNotFound: no account has the name.
+            AccountDeletionRefused: the local user, or the last enabled admin.
+        """
+        from viva.service.data import delete_account
+
+        return delete_account(self.runtime, self.account(name), account_key=_account_key(name))
+
+    def delete_own(self, token: str, password: str, *, confirm: str) -> DeletedAccount:
+        """The signed-in user deletes their own account, confirmed by their password and by
+        typing the account's name (`confirm`); the session ends with it.
+
+        Raises:
+            SignInFailed: the session is gone, or the password is wrong.
+            AccountError: `confirm` is not the account's name.
+            AccountDeletionRefused: the last enabled admin.
+        """
+        from viva.store.accounts import account_by_id
+
+        account = self.session(token)
+        stored = None
+        if account is not None:
+            with self.runtime.db.reader() as conn:
+                found = account_by_id(conn, account.id)
+            stored = None if found is None else found[1]
+        if account is None or not self._verify(stored, password):
+            raise SignInFailed(
+                "the password is wrong: nothing was deleted",
+                hint="names and passwords are case-sensitive",
+            )
+        if confirm.strip() != account.name:
+            raise AccountError(
+                f"type the account's name {account.name!r} to confirm (not {confirm.strip()!r}): "
+                "nothing was deleted",
+                hint="deleting an account cannot be undone; export your data first",
+            )
+        return self.delete(account.name)
 
     # --- signing in -----------------------------------------------------------------------
     def sign_in(
