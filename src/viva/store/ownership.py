@@ -89,7 +89,9 @@ def _rows(conn: Connection, query: sa.Select[Any]) -> Iterator[dict[str, Any]]:
         yield {key: _plain(value) for key, value in row.items()}
 
 
-def delete_owned(conn: Connection, user_id: int, *, account_key: str | None = None) -> dict[str, int]:
+def delete_owned(
+    conn: Connection, user_id: int, *, account_key: str | None = None
+) -> dict[str, int]:
     """Delete every row of the user and every row that depends on one, the user's own row
     last; returns how many rows went, per table. `account_key`: the sign-in throttle's key
     for the account, whose recorded attempts go too."""
