@@ -130,7 +130,7 @@ def test_delete_asks_unless_yes_and_refuses_the_last_admin(cli: Cli, env: dict[s
 
 
 def test_export_data_writes_a_zip_for_the_local_user_or_a_named_one(
-    cli: Cli, env: dict[str, str], tmp_path: Path
+    cli: Cli, tmp_path: Path
 ) -> None:
     import zipfile
 

@@ -333,6 +333,8 @@ class Viva:
     recording_file = _via(_speech, SpeechService.recording_file)
     delete_recording = _via(_speech, SpeechService.delete_recording)
     purge_recordings = _via(_speech, SpeechService.purge_recordings)
+    retention_days = _via(_speech, SpeechService.retention_days)
+    apply_retention = _via(_speech, SpeechService.apply_retention)
     synthesize = _via(_speech, SpeechService.synthesize)
     check_audio_devices = _via(_speech, SpeechService.check_audio_devices)
     play = _via(_speech, SpeechService.play)

@@ -364,9 +364,22 @@ class AccountService:
             update_account(conn, account.id, last_sign_in_at=now)
             if rehash:
                 update_account(conn, account.id, password_hash=self._hash(password))
+        self._apply_retention(account.name, now)
         return SignedIn(
             self.account(name), token, expires_at, is_first=account.last_sign_in_at is None
         )
+
+    def _apply_retention(self, name: str, now: datetime) -> None:
+        """Old recordings go when their owner signs in (at most once a day; see
+        `SpeechService.apply_retention`), so they go even if no new one is ever saved."""
+        from viva.service.bank import BankService
+        from viva.service.speech import SpeechService
+        from viva.service.unit import UnitOfWork
+
+        with UnitOfWork(self.runtime, user=name) as unit:
+            SpeechService(self.runtime, unit, BankService(self.runtime, unit)).apply_retention(
+                now=now
+            )
 
     def sign_up(self, name: str, password: str, *, now: datetime | None = None) -> SignedIn:
         """Make a student account and sign it in (only when open sign-up is on)."""

@@ -170,7 +170,7 @@ class DataService:
         files = list(_files(folder))
         with self.unit.reader() as conn:
             note_count = owned_note_count(conn, user_id)
-            notes = [(b, p, f) for b, p, f in self._notes(conn, user_id) if f is not None]
+            notes = [(b, n, f) for b, n, f in self._notes(conn, user_id) if f is not None]
             assets = [a for a in owned_assets(conn, user_id) if self._asset(a) is not None]
         tables = owned_table_names()
         total = len(tables) + len(notes) + len(files) + len(assets)
@@ -203,12 +203,12 @@ class DataService:
                 )
                 with self.unit.reader() as conn:
                     counts = self._write_rows(archive, exported_rows(conn, user_id), at, step)
-                for bank, path, source in notes:
-                    archive.write(source, _entry("notes", bank, path), _compression(source))
+                for bank, note_path, source in notes:
+                    archive.write(source, _entry("notes", bank, note_path), _compression(source))
                     step()
-                for path in files:
-                    relative = path.relative_to(folder).as_posix()
-                    archive.write(path, _entry("files", relative), _compression(path))
+                for file in files:
+                    relative = file.relative_to(folder).as_posix()
+                    archive.write(file, _entry("files", relative), _compression(file))
                     step()
                 for name in assets:
                     asset = self._asset(name)

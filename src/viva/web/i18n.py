@@ -345,6 +345,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "Daily limits, the daily goal and the streak reset at midnight in this zone."
         " Empty: this machine's ({zone}).",
     ),
+    "settings.keep_recordings": (
+        "录音保留天数（0 为一直保留）",
+        "Keep recordings for (days; 0: always)",
+    ),
+    "settings.keep_recordings_help": (
+        "更早的录音（音频和识别文字）会被自动删除，每天检查一次。",
+        "Older recordings (audio and transcript) are deleted by themselves, checked once a day.",
+    ),
+    "settings.keep_recordings_server": (
+        "这台服务器最多保留 {n} 天，以较短者为准。",
+        "This server keeps them at most {n} days; the shorter of the two applies.",
+    ),
     "settings.language": ("界面语言", "Interface language"),
     "settings.save": ("保存", "Save"),
     "settings.saved": ("已保存。", "Saved."),

@@ -241,6 +241,11 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r" (?P<raw>.+)\)",
             "时区须是 IANA 时区名，例如 Asia/Shanghai 或 Europe/London（不是 {raw}）",
         ),
+        (
+            r"days to keep recordings must be a whole number 0-(?P<max>\d+), 0 to keep them"
+            r" \(not (?P<raw>.+)\)",
+            "录音保留天数须是 0 到 {max} 的整数，0 为一直保留（不是 {raw}）",
+        ),
         (r"fix the values and save again", "请改正后再保存"),
         # --- the request itself (web.app) ---
         (r"the request is not valid \((?P<detail>.*)\)", "请求的内容无效（{detail}）"),
