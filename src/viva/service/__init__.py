@@ -344,6 +344,8 @@ class Viva:
     submit_import = _via(_jobs, JobService.submit_import)
     submit_transcription = _via(_jobs, JobService.submit_transcription)
     job = _via(_jobs, JobService.job)
+    submit_batch_grade = _via(_jobs, JobService.submit_batch_grade)
+    batch_file = _via(_jobs, JobService.batch_file)
 
     # --- the user's data: export (deleting an account is `accounts.delete`) ----------------
     export_data = _via(_data, DataService.export_data)

@@ -184,11 +184,17 @@ def _throttled(request: Request, error: SignInThrottled) -> Response:
 
 # --- pages ------------------------------------------------------------------------------------
 @pages.get("/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request, next: str | None = None) -> Response:
+def sign_in_page(request: Request, next: str | None = None, deleted: str = "") -> Response:
     if _account(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     settings = viva_of(request).settings
-    return page(request, "sign_in.html", next=safe_next(next), open_sign_up=settings.open_sign_up)
+    return page(
+        request,
+        "sign_in.html",
+        next=safe_next(next),
+        open_sign_up=settings.open_sign_up,
+        deleted=deleted == "1",
+    )
 
 
 @pages.post("/sign-in")

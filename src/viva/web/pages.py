@@ -611,6 +611,7 @@ def settings_page(request: Request) -> HTMLResponse:
         nav="settings",
         prefs=viva_of(request).preferences(),
         server_keep_days=viva_of(request).settings.recordings_keep_days,
+        data_dir=viva_of(request).settings.home,
         zones=sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")),
         machine_zone=_machine_zone(),
     )
