@@ -383,8 +383,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.grade": ("批量评分", "Batch grading"),
     "batch.title": ("批量评分", "Batch grading"),
     "batch.lead": (
-        "上传一个 CSV 文件（每行一个回答），Viva 逐条评分，完成后下载带评分的 CSV。与命令行 viva grade --batch 相同。",
-        "Upload a CSV file with one answer per line; Viva grades each one, then you download the graded CSV. The same as viva grade --batch on the command line.",
+        "上传一个 CSV 文件（每行一个回答），Viva 逐条评分，完成后下载带评分的 CSV。命令行里的同一功能是：",
+        "Upload a CSV file with one answer per line; Viva grades each one, then you download the graded CSV. On the command line it is:",
     ),
     "batch.column": ("列名", "Column"),
     "batch.meaning": ("内容", "What it holds"),
@@ -399,12 +399,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Optional: key points separated by ; or |; without them they are taken from the reference",
     ),
     "batch.other_columns": (
-        "其他列（如学号、姓名）原样保留。结果增加 score、grade、covered、partly、missed、contradicted、flags 和 error 列。也可上传 JSONL。",
-        "Other columns (a student number, a name) are kept as they are. The result adds the columns score, grade, covered, partly, missed, contradicted, flags and error. JSONL works too.",
+        "其他列（如学号、姓名）原样保留。结果增加这些列：",
+        "Other columns (a student number, a name) are kept as they are. The result adds the columns",
     ),
+    "batch.jsonl": ("也可以上传 JSONL 文件（每行一个 JSON 对象，键同列名）。", "A JSONL file (one JSON object per line, with the same keys) works too."),
     "batch.upload": ("上传并评分", "Upload and grade"),
     "batch.limit": (
-        "文件最大 {limit} MB，UTF-8 编码（Excel：另存为“CSV UTF-8”）。",
+        "文件最大 {limit} MB，须为 UTF-8 编码（在 Excel 中另存为“CSV UTF-8”）。",
         "At most {limit} MB, UTF-8 (Excel: save as “CSV UTF-8”).",
     ),
     "batch.done": ("已评分 {graded}/{rows} 条回答。", "Graded {graded} of {rows} answers."),
