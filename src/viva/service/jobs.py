@@ -1,4 +1,5 @@
-"""Jobs: slow work (importing uploaded notes, transcribing a recorded answer) off the request.
+"""Jobs: slow work (importing uploaded notes, transcribing a recorded answer, grading a batch
+of answers) off the request.
 
 A request records a job (a row in `jobs`, the user's), hands its id to a runner and returns;
 the page polls the row, where the progress and then the result or the error land. The same
@@ -71,9 +72,9 @@ class Job:
     """A job as its owner sees it: state, progress, and the result or the error."""
 
     id: str
-    kind: str  # import, transcribe
+    kind: str  # import, transcribe, grade
     state: str  # queued, running, done, failed
-    stage: str  # import: read, parse, write; transcribe: transcribe
+    stage: str  # import: read, parse, write; transcribe: transcribe; grade: grade
     done: float
     total: float
     result: dict[str, Any] | None
