@@ -402,7 +402,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "其他列（如学号、姓名）原样保留。结果增加这些列：",
         "Other columns (a student number, a name) are kept as they are. The result adds the columns",
     ),
-    "batch.jsonl": ("也可以上传 JSONL 文件（每行一个 JSON 对象，键同列名）。", "A JSONL file (one JSON object per line, with the same keys) works too."),
+    "batch.jsonl": (
+        "也可以上传 JSONL 文件（每行一个 JSON 对象，键同列名）。",
+        "A JSONL file (one JSON object per line, with the same keys) works too.",
+    ),
     "batch.upload": ("上传并评分", "Upload and grade"),
     "batch.limit": (
         "文件最大 {limit} MB，须为 UTF-8 编码（在 Excel 中另存为“CSV UTF-8”）。",
