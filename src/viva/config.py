@@ -21,6 +21,7 @@ DEFAULT_MAX_AUDIO_MINUTES = 10.0
 DEFAULT_MAX_BODY_KB = 512.0  # a JSON or form request (an answer is at most 20,000 characters)
 DEFAULT_TTS_CACHE_MB = 200.0
 DEFAULT_SESSION_DAYS = 14.0  # a sign-in lasts this long (multi-user mode)
+MAX_KEEP_DAYS = 3650  # recordings: a retention longer than ten years is a typo
 GRADING_PROFILES = ("accurate", "fast")  # the grader's profiles (viva.grading.calibration)
 # Where slow work (imports, transcriptions) runs: "local", a process of the web server's own
 # (nothing else to start); "queue", the job queue in PostgreSQL, run by `viva worker`.
@@ -76,6 +77,9 @@ class Settings:
     behind_tls_proxy: bool = False  # served as https by a proxy: cookies are always Secure
     session_seconds: float = DEFAULT_SESSION_DAYS * 24 * 3600
     jobs: str = "local"  # where slow work runs (JOB_RUNNERS)
+    # the most days a recording is kept on this server (0: no maximum); a user's own setting
+    # may be shorter, and the stricter of the two applies
+    recordings_keep_days: int = 0
     # the address `viva serve` bound (set by it for its worker processes, which build the app
     # from the environment); with loopback and allowed_hosts, the Host names answered
     serve_host: str | None = None
@@ -238,6 +242,16 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
             f" (not {env['VIVA_GRADER']!r})",
             hint="accurate (the default) uses both embedding models; fast leaves out e5",
         )
+    raw_keep = (env.get("VIVA_RECORDINGS_KEEP_DAYS") or "").strip()
+    keep_days = 0
+    if raw_keep:
+        if not raw_keep.isdigit() or int(raw_keep) > MAX_KEEP_DAYS:
+            raise ConfigError(
+                f"VIVA_RECORDINGS_KEEP_DAYS must be a whole number of days 0-{MAX_KEEP_DAYS} "
+                f"(not {raw_keep!r})",
+                hint="e.g. VIVA_RECORDINGS_KEEP_DAYS=90; 0 keeps recordings until they are deleted",
+            )
+        keep_days = int(raw_keep)
     database_url = env.get("VIVA_DATABASE_URL") or None
     jobs = (env.get("VIVA_JOBS") or "local").strip().lower()
     if jobs not in JOB_RUNNERS:
@@ -271,4 +285,5 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         open_sign_up=flags["VIVA_OPEN_SIGN_UP"],
         behind_tls_proxy=flags["VIVA_BEHIND_TLS_PROXY"],
         session_seconds=session_days * 24 * 3600,
+        recordings_keep_days=keep_days,
     )

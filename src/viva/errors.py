@@ -93,3 +93,9 @@ class AudioDeviceError(VivaError):
 
     exit_code = 5
     http_status = 503
+
+
+class Forbidden(VivaError):
+    """The signed-in user's role may not do this (a student on a teacher's page)."""
+
+    http_status = 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from tests.conftest import Cli
 from viva.config import load_settings
@@ -91,3 +92,65 @@ def test_bad_input_is_explained_with_a_non_zero_exit(cli: Cli) -> None:
         assert missing.exit_code == 1, args
         assert "no account is called 'nobody'" in missing.output
         assert "Traceback" not in missing.output
+
+
+def test_delete_asks_unless_yes_and_refuses_the_last_admin(cli: Cli, env: dict[str, str]) -> None:
+    from tests.conftest import SEED
+
+    assert cli("users", "add", "wang", "--password-stdin", input="s3cret-words\n").exit_code == 0
+    assert (
+        cli(
+            "users", "add", "boss", "--role", "admin", "--password-stdin", input="s3cret-words\n"
+        ).exit_code
+        == 0
+    )
+    viva = Viva(load_settings(env))
+    try:
+        viva.as_user("wang").import_notes([SEED], bank="notes")
+    finally:
+        viva.close()
+    unconfirmed = cli("users", "delete", "wang")
+    assert unconfirmed.exit_code == 1
+    assert "confirm with --yes" in unconfirmed.output
+    assert "Traceback" not in unconfirmed.output
+    deleted = cli("users", "delete", "wang", "--yes")
+    assert deleted.exit_code == 0, deleted.output
+    assert deleted.output.startswith("Deleted the account 'wang': ")
+    names = [a["name"] for a in json.loads(cli("users", "list", "--json").stdout)]
+    assert names == ["local", "boss"]
+    last = cli("users", "delete", "boss", "--yes")
+    assert last.exit_code == 1
+    assert "'boss' is the last admin" in last.output
+    gone = cli("users", "delete", "nobody", "--yes")
+    assert gone.exit_code == 1
+    assert "no account is called 'nobody'" in gone.output
+    local = cli("users", "delete", "local", "--yes")
+    assert local.exit_code == 1
+    assert "delete the data folder" in local.output
+
+
+def test_export_data_writes_a_zip_for_the_local_user_or_a_named_one(
+    cli: Cli, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from tests.conftest import SEED
+
+    assert cli("import", str(SEED)).exit_code == 0
+    written = cli("export", "data", str(tmp_path / "mine.zip"))
+    assert written.exit_code == 0, written.output
+    assert re.match(r"Wrote \d+ row\(s\) from \d+ table\(s\) and 1 file\(s\) to ", written.output)
+    archive = zipfile.ZipFile(tmp_path / "mine.zip")
+    assert json.loads(archive.read("data.json"))["user"] == "local"
+    assert cli("users", "add", "chen", "--password-stdin", input="s3cret-words\n").exit_code == 0
+    theirs = cli("export", "data", str(tmp_path / "chen.zip"), "--user", "chen")
+    assert theirs.exit_code == 0, theirs.output
+    data = json.loads(zipfile.ZipFile(tmp_path / "chen.zip").read("data.json"))
+    assert data["user"] == "chen"
+    assert data["tables"].get("banks", []) == []
+    wrong = cli("export", "data", str(tmp_path / "x.zip"), "--user", "nobody")
+    assert wrong.exit_code == 1
+    assert "no user is called 'nobody'" in wrong.output
+    bad = cli("export", "data", str(tmp_path / "x.tar"))
+    assert bad.exit_code == 1
+    assert "does not end in .zip" in bad.output

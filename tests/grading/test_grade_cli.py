@@ -139,7 +139,8 @@ def test_batch_grades_csv_and_marks_rows_it_cannot_grade(cli: Cli, tmp_path: Pat
     result = cli("grade", "--batch", str(source), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Graded 2 of 3 answers" in result.stdout
-    with out.open(encoding="utf-8") as f:
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
+    with out.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [r["id"] for r in rows] == ["s1", "s2", "s3"]
     assert 0 < float(rows[0]["score"]) <= 1

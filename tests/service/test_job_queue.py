@@ -141,6 +141,6 @@ def test_the_queue_needs_postgresql(env: dict[str, str]) -> None:
 
 def test_viva_worker_refuses_an_unknown_kind_of_job(queue_env: dict[str, str], cli: Cli) -> None:
     cli.env = queue_env
-    result = cli("worker", "--queue", "grade")
+    result = cli("worker", "--queue", "export")
     assert result.exit_code == 1
-    assert "--queue must be import or transcribe (not 'grade')" in result.output
+    assert "--queue must be import, transcribe or grade (not 'export')" in result.output

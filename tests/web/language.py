@@ -21,7 +21,7 @@ IDENTIFIER = re.compile(r"\b[A-Za-z_]+(?:/[A-Za-z_+-]+)+")
 #: Names that stay as they are in a Chinese interface (products, formats, keys, units).
 ALLOWED_IN_ZH = frozenset(
     {"Viva", "Markdown", "Obsidian", "Anki", "apkg", "PDF", "pdf", "md", "markdown", "txt"}
-    | {"zip", "MB", "Ctrl", "Enter", "UTC", "IANA"}
+    | {"zip", "MB", "Ctrl", "Enter", "UTC", "IANA", "CSV", "JSON", "JSONL", "Excel", "UTF-"}
 )
 _SKIPPED_TAGS = {"script", "style", "template", "title", "head"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",

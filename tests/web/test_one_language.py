@@ -88,6 +88,7 @@ PAGES = (
     "/interview",
     "/progress",
     "/settings",
+    "/grade/batch",
     "/bank/q/ffffffffffffffff",  # the error page
 )
 
@@ -128,11 +129,29 @@ def test_every_page_keeps_to_the_interface_language(
     shown["bad time zone"] = api.post(
         "/settings", data={"time_zone": "Mars/Olympus", "ui_lang": lang}, headers=hx
     ).text
+    shown["bad batch line"] = api.post(
+        "/grade/batch",
+        files={"file": ("class.csv", b"question,reference,answer\nq,r,a,b\n", "text/csv")},
+        headers=hx,
+    ).text
+    shown["batch without a column"] = api.post(
+        "/grade/batch",
+        files={"file": ("class.csv", b"question,answer\nq,a\n", "text/csv")},
+        headers=hx,
+    ).text
+    shown["batch graded"] = api.post(
+        "/grade/batch",
+        files={
+            "file": ("class.csv", "question,reference,answer\n问,答。,答。\n".encode(), "text/csv")
+        },
+        headers={**hx, "Prefer": "wait=120"},
+    ).text
     graded = api.post(
         "/api/grade", json={"question_id": prepared["question"], "answer": answer}
     ).json()
     # what the student typed or chose
-    typed = [answer, "ffffffffffffffff", "slides.pdf", ".pdf", "Mars/Olympus"]
+    typed = [answer, "ffffffffffffffff", "slides.pdf", ".pdf", "Mars/Olympus", "class.csv"]
+    typed += ["question, reference, answer", "reference"]  # the columns a batch names
     # the points the grader read out of the reference, and the sentences it quotes for them
     typed += [k[key] for k in graded["key_points"] for key in ("text", "reference")]
     with live.service() as viva:

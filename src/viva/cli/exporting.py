@@ -1,4 +1,5 @@
-"""`viva export ...`: a bank written out in another program's format (Anki decks)."""
+"""`viva export ...`: a bank written out in another program's format (Anki decks), and
+everything of a user as a zip (`viva export data`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Write questions out for other programs (Anki).", no_args_is_help=True)
+app = typer.Typer(
+    help="Write questions out for other programs (Anki), or all your data as a zip.",
+    no_args_is_help=True,
+)
 
 
 @app.command("anki")
@@ -30,3 +34,27 @@ def anki(
     with service() as viva:
         report = viva.export_anki(file, banks=bank)
     render.anki_export(report)
+
+
+@app.command("data")
+def data(
+    file: Annotated[Path, typer.Argument(help="The zip to write (FILE.zip).")],
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            "-u",
+            help="Export this account's data instead of the local user's (an admin, on the "
+            "hosted server's database).",
+        ),
+    ] = None,
+) -> None:
+    """Export everything Viva keeps of you as a zip: every database row of yours as JSON
+    (banks, questions, reviews, interviews, recordings' details, preferences, ...), your note
+    files, recordings and uploads, and a README saying what each file is."""
+    from viva.cli import render, service
+
+    with service() as viva, render.count_progress("Exporting") as progress:
+        target = viva if user is None else viva.as_user(user)
+        report = target.export_data(file, on_progress=progress)
+    render.data_export(report)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
         AnkiExport,
         BatchReport,
         CalibrationReport,
+        DataExport,
+        DeletedAccount,
         ImportProgress,
         ImportReport,
         Paths,
@@ -779,6 +781,26 @@ def password_reset(name: str, one_time_password: str | None) -> None:
     if one_time_password is not None:
         out.print(f"One-time password: {one_time_password}", markup=False)
         out.print(f"{name} chooses their own password at the next sign-in.", markup=False)
+
+
+def data_export(report: DataExport) -> None:
+    """What `viva export data` wrote."""
+    size = report.bytes / 1024 / 1024
+    console().print(
+        f"Wrote {report.rows} row(s) from {report.tables} table(s) and {report.files} file(s) "
+        f"to {report.path} ({size:.1f} MB).",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def account_deleted(deleted: DeletedAccount) -> None:
+    """What `viva users delete` did."""
+    rows = sum(deleted.rows.values())
+    console().print(
+        f"Deleted the account {deleted.name!r}: {rows} row(s) and {deleted.files} file(s).",
+        markup=False,
+    )
 
 
 def account_changed(name: str, what: str) -> None:

@@ -144,12 +144,13 @@ def worker(
         typer.Option(
             "--queue",
             "-q",
-            help="Take only these kinds of job: import, transcribe (default: both). "
-            "Repeat for several.",
+            help="Take only these kinds of job: import, transcribe, grade (batch grading; "
+            "default: all). Repeat for several.",
         ),
     ] = None,
 ) -> None:
-    """Run jobs (imports, transcriptions) from the job queue in PostgreSQL until stopped.
+    """Run jobs (imports, transcriptions, batch grading) from the job queue in PostgreSQL
+    until stopped.
 
     For the hosted mode (VIVA_JOBS=queue): start one or more beside `viva serve --workers N`,
     on machines that share the data dir. Ctrl-C or SIGTERM stop it once the job under way is
@@ -161,7 +162,7 @@ def worker(
     out = render.console()
     with explained_errors():
         from viva.config import load_settings
-        from viva.service.jobs import IMPORT, TRANSCRIBE, prepare_queue, run_worker
+        from viva.service.jobs import GRADE, IMPORT, TRANSCRIBE, prepare_queue, run_worker
 
         settings = load_settings()
         if settings.jobs != "queue":
@@ -171,16 +172,16 @@ def worker(
                 hint="set VIVA_JOBS=queue and VIVA_DATABASE_URL=postgresql+psycopg://...; "
                 "with VIVA_JOBS=local the web server runs its jobs itself",
             )
-        unknown = sorted(set(queue or ()) - {IMPORT, TRANSCRIBE})
+        unknown = sorted(set(queue or ()) - {IMPORT, TRANSCRIBE, GRADE})
         if unknown:
             raise VivaError(
-                f"--queue must be import or transcribe (not {unknown[0]!r})",
-                hint="leave it out to take both kinds of job",
+                f"--queue must be import, transcribe or grade (not {unknown[0]!r})",
+                hint="leave it out to take every kind of job",
             )
         prepare_queue(settings)
         out.print(
             f"Viva worker {os.getpid()} is taking jobs"
-            f" ({', '.join(queue) if queue else 'import, transcribe'}); Ctrl-C stops it",
+            f" ({', '.join(queue) if queue else 'import, transcribe, grade'}); Ctrl-C stops it",
             markup=False,
         )
         run_worker(settings, queues=queue)

@@ -125,6 +125,15 @@ def purge(
         typer.Option("--older-than", min=0, help="Only recordings older than this many days."),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    expired: Annotated[
+        bool,
+        typer.Option(
+            "--expired",
+            help="Only what the retention setting says to delete (each user's 'keep recordings' "
+            "setting or VIVA_RECORDINGS_KEEP_DAYS, the stricter), for every user; no "
+            "confirmation (for cron).",
+        ),
+    ] = False,
 ) -> None:
     """Delete recordings (their audio and transcripts) for good."""
     import sys
@@ -134,6 +143,21 @@ def purge(
     from viva.errors import VivaError
 
     age = None if older_than is None else timedelta(days=older_than)
+    if expired:
+        with explained_errors():
+            if age is not None:
+                raise VivaError(
+                    "--expired and --older-than cannot be used together",
+                    hint="--expired follows the retention setting; --older-than names the age",
+                )
+        with service() as viva:
+            now = datetime.now(UTC)
+            deleted = sum(
+                viva.as_user(a.name).apply_retention(now=now, force=True)
+                for a in viva.accounts.accounts()
+            )
+        render.purged(deleted)
+        return
     with service() as viva:
         now = datetime.now(UTC)
         count = sum(1 for r in viva.recordings() if age is None or r.created_at < now - age)

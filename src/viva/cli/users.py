@@ -132,3 +132,34 @@ def enable(name: NameArgument) -> None:
     with service() as viva:
         account = viva.accounts.set_disabled(name, False)
     render.account_changed(account.name, "is enabled")
+
+
+@app.command("delete")
+def delete(
+    name: NameArgument,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an account for good: every row it owns (banks, reviews, interviews, ...) and
+    every file under its folder. The last admin cannot be deleted."""
+    import sys
+
+    from viva.cli import explained_errors, render, service
+    from viva.errors import VivaError
+
+    with service() as viva:
+        account = viva.accounts.account(name)
+        if not yes:
+            with explained_errors():
+                if not sys.stdin.isatty():
+                    raise VivaError(
+                        f"this deletes the account {account.name!r} and all its data for good: "
+                        "confirm with --yes",
+                        hint=f"export it first: viva export data {account.name}.zip "
+                        f"--user {account.name}",
+                    )
+            if not typer.confirm(
+                f"Delete the account {account.name!r} and all its data for good?", default=False
+            ):
+                raise typer.Exit(1)
+        deleted = viva.accounts.delete(account.name)
+    render.account_deleted(deleted)

@@ -28,6 +28,7 @@ from viva.service.bank import (
     SectionCount,
     builtin_dir,
 )
+from viva.service.data import DataExport, DataService, DeletedAccount
 from viva.service.edits import EditService
 from viva.service.grading import (
     BatchReport,
@@ -60,6 +61,8 @@ __all__ = [
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "DataExport",
+    "DeletedAccount",
     "DisputeError",
     "DrillStatus",
     "ImportProgress",
@@ -96,6 +99,7 @@ class Areas:
         self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
         self.speech = SpeechService(runtime, unit, self.bank)
         self.jobs = JobService(runtime, unit, self.bank, self.speech)
+        self.data = DataService(runtime, unit)
 
 
 def _via(
@@ -138,6 +142,10 @@ def _speech(a: Areas) -> SpeechService:
 
 def _jobs(a: Areas) -> JobService:
     return a.jobs
+
+
+def _data(a: Areas) -> DataService:
+    return a.data
 
 
 class Viva:
@@ -326,6 +334,8 @@ class Viva:
     recording_file = _via(_speech, SpeechService.recording_file)
     delete_recording = _via(_speech, SpeechService.delete_recording)
     purge_recordings = _via(_speech, SpeechService.purge_recordings)
+    retention_days = _via(_speech, SpeechService.retention_days)
+    apply_retention = _via(_speech, SpeechService.apply_retention)
     synthesize = _via(_speech, SpeechService.synthesize)
     check_audio_devices = _via(_speech, SpeechService.check_audio_devices)
     play = _via(_speech, SpeechService.play)
@@ -335,3 +345,8 @@ class Viva:
     submit_import = _via(_jobs, JobService.submit_import)
     submit_transcription = _via(_jobs, JobService.submit_transcription)
     job = _via(_jobs, JobService.job)
+    submit_batch_grade = _via(_jobs, JobService.submit_batch_grade)
+    batch_file = _via(_jobs, JobService.batch_file)
+
+    # --- the user's data: export (deleting an account is `accounts.delete`) ----------------
+    export_data = _via(_data, DataService.export_data)

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from viva.errors import NotFoundError, VivaError
+from viva.service.data import AccountDeletionRefused, DeletedAccount
 from viva.service.preferences import now_utc
 from viva.store.accounts import Account
 from viva.store.accounts import session_digest as token_hash
@@ -39,6 +40,7 @@ __all__ = [
     "ROLES",
     "WINDOW",
     "Account",
+    "AccountDeletionRefused",
     "AccountDisabled",
     "AccountError",
     "AccountNotFound",
@@ -255,6 +257,47 @@ class AccountService:
                 delete_sessions(conn, account.id)
         return self.account(name)
 
+    def delete(self, name: str) -> DeletedAccount:
+        """Delete an account: every row it owns (and what depends on them) and its folder.
+
+        Raises:
+            AccountNotFound: no account has the name.
+            AccountDeletionRefused: the local user, or the last enabled admin.
+        """
+        from viva.service.data import delete_account
+
+        return delete_account(self.runtime, self.account(name), account_key=_account_key(name))
+
+    def delete_own(self, token: str, password: str, *, confirm: str) -> DeletedAccount:
+        """The signed-in user deletes their own account, confirmed by their password and by
+        typing the account's name (`confirm`); the session ends with it.
+
+        Raises:
+            SignInFailed: the session is gone, or the password is wrong.
+            AccountError: `confirm` is not the account's name.
+            AccountDeletionRefused: the last enabled admin.
+        """
+        from viva.store.accounts import account_by_id
+
+        account = self.session(token)
+        stored = None
+        if account is not None:
+            with self.runtime.db.reader() as conn:
+                found = account_by_id(conn, account.id)
+            stored = None if found is None else found[1]
+        if account is None or not self._verify(stored, password):
+            raise SignInFailed(
+                "the password is wrong: nothing was deleted",
+                hint="names and passwords are case-sensitive",
+            )
+        if confirm.strip() != account.name:
+            raise AccountError(
+                f"type the account's name {account.name!r} to confirm (not {confirm.strip()!r}): "
+                "nothing was deleted",
+                hint="deleting an account cannot be undone; export your data first",
+            )
+        return self.delete(account.name)
+
     # --- signing in -----------------------------------------------------------------------
     def sign_in(
         self, name: str, password: str, *, address: str | None, now: datetime | None = None
@@ -331,6 +374,7 @@ class AccountService:
             update_account(conn, account.id, last_sign_in_at=now)
             if rehash:
                 update_account(conn, account.id, password_hash=self._hash(password))
+        self._apply_retention(account.name, now)
         return SignedIn(
             self.account(name), token, expires_at, is_first=account.last_sign_in_at is None
         )
@@ -354,7 +398,22 @@ class AccountService:
                 "single sign-on is not configured on this server",
                 hint="set VIVA_OIDC_ISSUER, VIVA_OIDC_CLIENT_ID and VIVA_OIDC_CLIENT_SECRET",
             )
-        return SingleSignOn(self.runtime, self.settings.oidc).sign_in(identity, now=now)
+        at = now or now_utc()
+        signed = SingleSignOn(self.runtime, self.settings.oidc).sign_in(identity, now=at)
+        self._apply_retention(signed.account.name, at)
+        return signed
+
+    def _apply_retention(self, name: str, now: datetime) -> None:
+        """Old recordings go when their owner signs in (at most once a day; see
+        `SpeechService.apply_retention`), so they go even if no new one is ever saved."""
+        from viva.service.bank import BankService
+        from viva.service.speech import SpeechService
+        from viva.service.unit import UnitOfWork
+
+        with UnitOfWork(self.runtime, user=name) as unit:
+            SpeechService(self.runtime, unit, BankService(self.runtime, unit)).apply_retention(
+                now=now
+            )
 
     def sign_up(self, name: str, password: str, *, now: datetime | None = None) -> SignedIn:
         """Make a student account and sign it in (only when open sign-up is on)."""

@@ -231,13 +231,15 @@ class GradingService:
         *,
         on_progress: Callable[[int, int], None] | None = None,
         chunk: int = 32,
+        name: str | None = None,
     ) -> BatchReport:
-        """Grade every row of a CSV/JSONL file; rows that cannot be graded get an `error`."""
+        """Grade every row of a CSV/JSONL file; rows that cannot be graded get an `error`.
+        `name`: what messages call the file (an upload's own name; default: its path)."""
         from viva.grading.batch import key_points_of, read_rows, write_rows
         from viva.grading.scorer import GradeRequest
         from viva.grading.text import to_plain
 
-        rows, fmt = read_rows(source)
+        rows, fmt = read_rows(source, name=name)
         out: list[dict[str, object]] = [dict(r) for r in rows]
         todo: list[tuple[int, GradeRequest]] = []
         for index, row in enumerate(rows):

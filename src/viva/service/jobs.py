@@ -1,4 +1,5 @@
-"""Jobs: slow work (importing uploaded notes, transcribing a recorded answer) off the request.
+"""Jobs: slow work (importing uploaded notes, transcribing a recorded answer, grading a batch
+of answers) off the request.
 
 A request records a job (a row in `jobs`, the user's), hands its id to a runner and returns;
 the page polls the row, where the progress and then the result or the error land. The same
@@ -45,7 +46,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("viva.jobs")
 
-IMPORT, TRANSCRIBE = "import", "transcribe"
+IMPORT, TRANSCRIBE, GRADE = "import", "transcribe", "grade"
+BATCHES = "batches"  # under the user's folder: uploaded batches and their graded copies
+BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
+BATCH_DAYS = 7  # graded batches are kept this long (then the next batch removes them)
 STAGING = ".staging"  # under the data dir: uploads unpacked, waiting for their import job
 PROGRESS_EVERY = 0.5  # seconds between two progress writes of one job
 TASK = "viva.run_job"  # the job queue's name for run_job
@@ -68,9 +72,9 @@ class Job:
     """A job as its owner sees it: state, progress, and the result or the error."""
 
     id: str
-    kind: str  # import, transcribe
+    kind: str  # import, transcribe, grade
     state: str  # queued, running, done, failed
-    stage: str  # import: read, parse, write; transcribe: transcribe
+    stage: str  # import: read, parse, write; transcribe: transcribe; grade: grade
     done: float
     total: float
     result: dict[str, Any] | None
@@ -190,6 +194,66 @@ class JobService:
         }
         # a user's transcriptions may run side by side: the lock is the job's own
         return self._submit(TRANSCRIBE, arguments, lock="")
+
+    def submit_batch_grade(self, data: bytes, filename: str) -> Job:
+        """Grade an uploaded CSV/JSONL file of answers as a job (what `viva grade --batch`
+        does); the graded file is the job's `result["file"]`, under the user's folder.
+
+        The file is read before the job is queued, so a file that is not a batch (a line
+        with too many fields, missing columns) is refused at once, with the line.
+
+        Raises:
+            BatchFileError: the file cannot be read as a batch.
+        """
+        from viva.grading.batch import BatchFileError, read_rows
+
+        name = Path(filename.replace("\\", "/")).name or "answers.csv"
+        suffix = Path(name).suffix.lower()
+        if suffix not in BATCH_SUFFIXES:
+            raise BatchFileError(
+                f"{name}: expected a .csv or .jsonl file (not {suffix or 'no extension'})",
+                hint="save the sheet as CSV UTF-8 with the columns question, reference, answer",
+            )
+        folder = self.unit.user_dir / BATCHES
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_old_batches(folder)
+        stem = uuid.uuid4().hex
+        source = folder / f"{stem}.in{suffix}"
+        source.write_bytes(data)
+        try:
+            rows, _ = read_rows(source, name=name)
+        except BaseException:
+            source.unlink(missing_ok=True)
+            raise
+        home = self.runtime.settings.home
+        arguments = {
+            "file": _relative(source, home),
+            "output": _relative(folder / f"{stem}.graded{suffix}", home),
+            "filename": name,
+            "rows": len(rows),
+        }
+        return self._submit(GRADE, arguments, lock="")
+
+    def batch_file(self, job_id: str) -> tuple[Path, str]:
+        """The graded file of a finished batch job of the user, and the name to give it.
+
+        Raises:
+            JobNotFound: no job of this user has the id (or it is not a batch).
+            JobFailed: the job failed (its error).
+            NotFoundError: the graded file is gone (batches are kept a week).
+        """
+        found = self.job(job_id)
+        if found.kind != GRADE:
+            raise JobNotFound(f"no batch has the id {job_id!r}")
+        result = found.outcome()
+        path = _inside(self.runtime.settings.home, str(result["file"]))
+        if not path.is_file():
+            raise NotFoundError(
+                "the graded file is gone (graded files are kept for a week)",
+                hint="upload the answers again",
+            )
+        original = Path(str(result["filename"]))
+        return path, f"{original.stem}-graded{original.suffix}"
 
     def _submit(self, kind: str, arguments: dict[str, Any], *, lock: str) -> Job:
         from viva.store.jobs import create_job
@@ -388,9 +452,55 @@ def _run_transcription(
     }
 
 
+def _run_batch_grade(
+    runtime: Runtime, user: str, arguments: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    from viva.service import Viva
+
+    home = runtime.settings.home
+    source = _inside(home, arguments["file"])
+    output = _inside(home, arguments["output"])
+    try:
+        if not source.is_file():
+            raise VivaError(
+                "the uploaded answers are gone (they waited too long, or the data dir is not "
+                "shared with this worker): nothing was graded",
+                hint="upload them again; workers must see the same data dir as the web server",
+            )
+        viva = Viva(runtime.settings, runtime=runtime, user=user)
+        progress("grade", 0, float(arguments.get("rows") or 0))
+        report = viva.grade_batch(
+            source,
+            output,
+            name=str(arguments["filename"]),
+            on_progress=lambda done, total: progress("grade", done, total),
+        )
+    finally:
+        source.unlink(missing_ok=True)
+    return {
+        "rows": report.rows,
+        "graded": report.graded,
+        "errors": report.errors,
+        "file": _relative(output, home),
+        "filename": arguments["filename"],
+    }
+
+
+def _remove_old_batches(folder: Path) -> None:
+    """Remove graded batches (and uploads a killed job left) older than BATCH_DAYS."""
+    import contextlib
+
+    cutoff = time.time() - BATCH_DAYS * 24 * 3600
+    for entry in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                entry.unlink()
+
+
 _KINDS: dict[str, Callable[[Runtime, str, dict[str, Any], Progress], dict[str, Any]]] = {
     IMPORT: _run_import,
     TRANSCRIBE: _run_transcription,
+    GRADE: _run_batch_grade,
 }
 
 

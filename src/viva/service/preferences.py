@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
+from viva.config import MAX_KEEP_DAYS
 from viva.errors import VivaError
 
 UI_LANGUAGES = ("zh", "en")
@@ -86,6 +87,7 @@ class Preferences:
     interview_scope: Scope = Scope()  # what a mock interview draws from
     extra_new: ExtraNew | None = None  # today's limit raised
     time_zone: str = ""  # IANA name ("Asia/Shanghai") of the user's days; "": this machine's
+    recordings_keep_days: int = 0  # recordings older than this are deleted (0: kept)
 
     def new_limit(self, day: date) -> int:
         """New questions allowed on `day`: the daily limit plus that day's extra."""
@@ -110,6 +112,7 @@ class Preferences:
             if extra is None
             else {"day": extra.day.isoformat(), "count": extra.count},
             "time_zone": self.time_zone,
+            "recordings_keep_days": self.recordings_keep_days,
         }
 
 
@@ -160,6 +163,17 @@ def checked_preferences(base: Preferences, values: dict[str, Any]) -> Preference
                     f"{key.replace('_', ' ')} must be a whole number 0-9999 (not {raw!r})"
                 )
             changes[key] = number
+        elif key == "recordings_keep_days":
+            try:
+                days = 0 if raw in (None, "") else int(raw)
+            except (TypeError, ValueError):
+                days = -1
+            if not 0 <= days <= MAX_KEEP_DAYS:
+                problems.append(
+                    f"days to keep recordings must be a whole number 0-{MAX_KEEP_DAYS}, 0 to "
+                    f"keep them (not {raw!r})"
+                )
+            changes[key] = days
         elif key in ("drill_scope", "interview_scope"):
             scope = _scope(raw, key.replace("_", " "), problems)
             if scope is not None:

@@ -48,6 +48,8 @@ _EXTENSIONS = {  # PyAV container name -> the extension a stored copy gets
 }
 _INCOMING = ".incoming"  # uploads and in-flight copies (same file system: renames are atomic)
 _GRACE = timedelta(hours=1)  # files younger than this may belong to a transcription under way
+PURGED_AT = "recordings_purged_at"  # a preference row: when retention last ran for the user
+RETENTION_EVERY = timedelta(days=1)  # retention runs at most this often per user by itself
 
 
 class Transcription(NamedTuple):
@@ -363,7 +365,7 @@ class SpeechService:
                 temp.unlink(missing_ok=True)
         try:
             with self.unit.transaction() as conn:
-                return save_recording(
+                saved = save_recording(
                     conn,
                     self.unit.user_id,
                     created_at=now,
@@ -378,6 +380,8 @@ class SpeechService:
         except BaseException:
             target.unlink(missing_ok=True)  # no row: no file either
             raise
+        self.apply_retention(now=now)
+        return saved
 
     # --- recordings ---------------------------------------------------------------------
     def recordings(self) -> list[SavedRecording]:
@@ -444,6 +448,50 @@ class SpeechService:
             known = recording_paths(conn, self.unit.user_id)
         self._sweep(known, older=min(cutoff or at, at - _GRACE))
         return len(doomed)
+
+    def retention_days(self) -> int | None:
+        """Days a recording is kept: the stricter of the user's setting and the server's
+        maximum (`VIVA_RECORDINGS_KEEP_DAYS`); None: kept until deleted."""
+        chosen = [
+            d
+            for d in (
+                self.unit.preferences().recordings_keep_days,
+                self.settings.recordings_keep_days,
+            )
+            if d > 0
+        ]
+        return min(chosen) if chosen else None
+
+    def apply_retention(self, *, now: datetime | None = None, force: bool = False) -> int:
+        """Delete the recordings older than the retention (see `retention_days`); returns how
+        many. Without `force` it runs at most once a day per user (it is called when a
+        recording is saved and when the user signs in); a failure is logged, never raised, so
+        that it cannot cost the answer being saved."""
+        import logging
+
+        from viva.store.preferences import load_preferences, save_preferences
+
+        at = now or now_utc()
+        days = self.retention_days()
+        if days is None:
+            return 0
+        try:
+            if not force:
+                with self.unit.reader() as conn:
+                    last = load_preferences(conn, self.unit.user_id).get(PURGED_AT)
+                if isinstance(last, str) and at - datetime.fromisoformat(last) < RETENTION_EVERY:
+                    return 0
+            deleted = self.purge_recordings(timedelta(days=days), now=at)
+            with self.unit.transaction() as conn:
+                save_preferences(conn, self.unit.user_id, {PURGED_AT: at.isoformat()}, now=at)
+        except (VivaError, OSError, ValueError) as error:
+            if force:
+                raise
+            logging.getLogger("viva.speech").warning(
+                "recording retention for %s failed: %s", self.unit.user, error
+            )
+            return 0
+        return deleted
 
     def _sweep(self, known: set[str], *, older: datetime) -> None:
         """Remove files no row points at, last modified before `older`, and empty folders."""

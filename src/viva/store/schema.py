@@ -419,7 +419,7 @@ jobs = sa.Table(
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),  # uuid4 hex: not guessable, not a count
     _owner(),
-    sa.Column("kind", sa.String(20), nullable=False),  # import, transcribe
+    sa.Column("kind", sa.String(20), nullable=False),  # import, transcribe, grade
     sa.Column("state", sa.String(12), nullable=False),  # queued, running, done, failed
     sa.Column("arguments", sa.JSON, nullable=False),  # what the job function is given
     sa.Column("stage", sa.String(20), nullable=False, server_default=""),

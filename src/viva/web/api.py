@@ -110,6 +110,9 @@ class PreferencesBody(BaseModel):
         default=None, description="What mock interviews draw from."
     )
     time_zone: str | None = Field(default=None, max_length=64)  # IANA name; "": the server's
+    recordings_keep_days: int | None = Field(
+        default=None, description="Delete recordings older than this many days (0: keep them)."
+    )
 
 
 class MoreBody(BaseModel):

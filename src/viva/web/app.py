@@ -161,7 +161,7 @@ def create_app(
     def api_docs(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "api_docs.html", {})
 
-    from viva.web import api, edits, jobs, pages
+    from viva.web import account_data, api, batch, edits, jobs, pages
 
     if service.settings.multi_user:
         app.include_router(auth.api)
@@ -170,6 +170,12 @@ def create_app(
             from viva.web import sso
 
             app.include_router(sso.router)
+        app.include_router(account_data.api)
+        app.include_router(account_data.pages)
+    app.include_router(account_data.export_api)
+    app.include_router(account_data.export)
+    app.include_router(batch.api)
+    app.include_router(batch.pages)
     app.include_router(api.router)
     app.include_router(jobs.router)
     app.include_router(edits.router)

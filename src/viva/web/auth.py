@@ -194,7 +194,9 @@ def _throttled(request: Request, error: SignInThrottled) -> Response:
 
 # --- pages ------------------------------------------------------------------------------------
 @pages.get("/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request, next: str | None = None, sso: str | None = None) -> Response:
+def sign_in_page(
+    request: Request, next: str | None = None, sso: str | None = None, deleted: str = ""
+) -> Response:
     if _account(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     from viva.web.sso import button_label, refusal
@@ -209,6 +211,7 @@ def sign_in_page(request: Request, next: str | None = None, sso: str | None = No
         sso=button_label(request),
         sso_error=None if refused is None else refused[0],
         sso_hint=None if refused is None else refused[1],
+        deleted=deleted == "1",
     )
 
 

@@ -58,6 +58,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "job.stage.parse": ("解析题目", "finding the questions"),
     "job.stage.write": ("写入题库", "saving to the bank"),
     "job.stage.transcribe": ("转写录音", "transcribing"),
+    "job.stage.grade": ("评分", "grading"),
     "job.keep_open": (
         "导入在服务器上进行；可以离开此页，稍后在题库中查看结果。",
         "The import runs on the server: you may leave this page and find the questions in the bank later.",
@@ -345,7 +346,77 @@ TEXT: dict[str, tuple[str, str]] = {
         "Daily limits, the daily goal and the streak reset at midnight in this zone."
         " Empty: this machine's ({zone}).",
     ),
+    "settings.keep_recordings": (
+        "录音保留天数（0 为一直保留）",
+        "Keep recordings for (days; 0: always)",
+    ),
+    "settings.keep_recordings_help": (
+        "更早的录音（音频和识别文字）会被自动删除，每天检查一次。",
+        "Older recordings (audio and transcript) are deleted by themselves, checked once a day.",
+    ),
+    "settings.keep_recordings_server": (
+        "这台服务器最多保留 {n} 天，以较短者为准。",
+        "This server keeps them at most {n} days; the shorter of the two applies.",
+    ),
     "settings.language": ("界面语言", "Interface language"),
+    "data.title": ("你的数据", "Your data"),
+    "data.export_help": (
+        "下载 Viva 保存的你的全部数据（压缩包）：数据库中的每一行（JSON）、笔记、录音和上传的文件，附中英文说明。",
+        "Download everything Viva keeps of yours as a zip: every database row (JSON), your notes, recordings and uploads, with a README in Chinese and English.",
+    ),
+    "data.export": ("导出我的数据", "Export my data"),
+    "data.delete_help": ("不再使用 Viva？", "Leaving Viva?"),
+    "data.delete_link": ("删除我的账号……", "Delete my account…"),
+    "data.local_help": (
+        "本机使用没有账号可删；要清除全部数据，删除这个文件夹即可：",
+        "The personal use has no account to delete; to remove all your data, delete this folder:",
+    ),
+    "data.delete_title": ("删除账号", "Delete the account"),
+    "data.delete_warning": (
+        "这会永久删除账号 {name} 和它的全部数据：题库、复习记录、模拟面试、录音和上传的文件。无法撤销。",
+        "This deletes the account {name} and all its data for good: banks, reviews, mock interviews, recordings and uploads. It cannot be undone.",
+    ),
+    "data.export_first": ("先导出我的数据", "Export my data first"),
+    "data.type_name": ("输入账号名 {name} 以确认", "Type the account name {name} to confirm"),
+    "data.delete_button": ("永久删除账号", "Delete the account for good"),
+    "data.deleted": ("账号及其全部数据已删除。", "The account and all its data were deleted."),
+    "nav.grade": ("批量评分", "Batch grading"),
+    "batch.title": ("批量评分", "Batch grading"),
+    "batch.lead": (
+        "上传一个 CSV 文件（每行一个回答），Viva 逐条评分，完成后下载带评分的 CSV。命令行里的同一功能是：",
+        "Upload a CSV file with one answer per line; Viva grades each one, then you download the graded CSV. On the command line it is:",
+    ),
+    "batch.column": ("列名", "Column"),
+    "batch.meaning": ("内容", "What it holds"),
+    "batch.col_question": ("题目", "The question"),
+    "batch.col_reference": (
+        "参考答案（为空的行不评分）",
+        "The reference answer (rows without one are not graded)",
+    ),
+    "batch.col_answer": ("学生的回答", "The student's answer"),
+    "batch.col_key_points": (
+        "可选：要点，用分号或 | 分隔；不填则从参考答案中提取",
+        "Optional: key points separated by ; or |; without them they are taken from the reference",
+    ),
+    "batch.other_columns": (
+        "其他列（如学号、姓名）原样保留。结果增加这些列：",
+        "Other columns (a student number, a name) are kept as they are. The result adds the columns",
+    ),
+    "batch.jsonl": (
+        "也可以上传 JSONL 文件（每行一个 JSON 对象，键同列名）。",
+        "A JSONL file (one JSON object per line, with the same keys) works too.",
+    ),
+    "batch.upload": ("上传并评分", "Upload and grade"),
+    "batch.limit": (
+        "文件最大 {limit} MB，须为 UTF-8 编码（在 Excel 中另存为“CSV UTF-8”）。",
+        "At most {limit} MB, UTF-8 (Excel: save as “CSV UTF-8”).",
+    ),
+    "batch.done": ("已评分 {graded}/{rows} 条回答。", "Graded {graded} of {rows} answers."),
+    "batch.not_graded": (
+        "{n} 条无法评分，原因见 error 列。",
+        "{n} could not be graded: see the error column.",
+    ),
+    "batch.download": ("下载评分结果（CSV）", "Download the graded file (CSV)"),
     "settings.save": ("保存", "Save"),
     "settings.saved": ("已保存。", "Saved."),
     "auth.sign_in_title": ("登录", "Sign in"),

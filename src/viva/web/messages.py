@@ -65,6 +65,73 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"a user is already called (?P<name>'.*'|\".*\")", "账号名 {name} 已被使用"),
         (r"choose another name", "请换一个账号名"),
+        (
+            r"the password is wrong: nothing was deleted",
+            "密码不正确，没有删除任何数据",
+        ),
+        (
+            r"type the account's name (?P<name>'.*'|\".*\") to confirm \(not (?P<typed>.*)\):"
+            r" nothing was deleted",
+            "请输入账号名 {name} 以确认（输入的是 {typed}），没有删除任何数据",
+        ),
+        (
+            r"deleting an account cannot be undone; export your data first",
+            "删除账号无法撤销，请先导出你的数据",
+        ),
+        (
+            r"(?P<name>'.*'|\".*\") is the last admin: deleting it would leave no one to manage"
+            r" the accounts",
+            "{name} 是最后一个管理员，删除后将无人管理账号",
+        ),
+        (
+            r"make another account an admin first \(viva users role NAME admin\)",
+            "请先把另一个账号设为管理员（viva users role 账号名 admin）",
+        ),
+        # --- batch grading (web.batch, grading.batch) ---
+        (r"batch grading is for teachers and admins", "批量评分只对老师和管理员开放"),
+        (
+            r"ask the admin for the teacher role if you grade a class's answers",
+            "如需为班级批量评分，请向管理员申请老师权限",
+        ),
+        (
+            r"(?P<file>.+):(?P<line>\d+): (?P<n>\d+) fields, but the first line names (?P<m>\d+)"
+            r" \((?P<columns>.*)\)",
+            "{file} 第 {line} 行有 {n} 个字段，但第一行只有 {m} 个列名（{columns}）",
+        ),
+        (
+            r"put quotes around a cell that holds a comma or a line break",
+            "含逗号或换行的单元格要用英文双引号括起来",
+        ),
+        (
+            r"(?P<file>.+):(?P<line>\d+): not valid CSV \((?P<why>.*)\)",
+            "{file} 第 {line} 行不是有效的 CSV（{why}）",
+        ),
+        (
+            r"save the sheet as CSV UTF-8 \(comma-separated\)",
+            "请把表格另存为“CSV UTF-8（逗号分隔）”",
+        ),
+        (
+            r"(?P<file>.+): expected the columns (?P<columns>[\w, ]+) \(missing: (?P<missing>.*)\)",
+            "{file} 缺少列：{missing}（需要的列：{columns}）",
+        ),
+        (
+            r"(?P<file>.+): expected the columns (?P<columns>[\w, ]+) \(the file has no rows\)",
+            "{file} 没有数据行（需要的列：{columns}）",
+        ),
+        (
+            r"the first CSV line names the columns; JSONL objects use the same keys",
+            "CSV 的第一行是列名；JSONL 的每个对象使用相同的键",
+        ),
+        (
+            r"(?P<file>.+): expected a \.csv or \.jsonl file \(not (?P<suffix>.*)\)",
+            "{file} 应是 .csv 或 .jsonl 文件（不是 {suffix}）",
+        ),
+        (
+            r"save the sheet as CSV UTF-8 with the columns question, reference, answer",
+            "请把表格另存为“CSV UTF-8”，包含 question、reference、answer 三列",
+        ),
+        (r"(?P<file>.+): not a text file", "{file} 不是文本文件"),
+        (r"save it as UTF-8 CSV or JSONL", "请另存为 UTF-8 编码的 CSV 或 JSONL"),
         # --- import problems (bank.reader, bank._frontmatter, bank._shapes, bank.vault) ---
         (r"cannot read: (?P<why>.*)", "无法读取这个文件"),
         (
@@ -240,6 +307,11 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"time zone must be an IANA name like Asia/Shanghai or Europe/London \(not"
             r" (?P<raw>.+)\)",
             "时区须是 IANA 时区名，例如 Asia/Shanghai 或 Europe/London（不是 {raw}）",
+        ),
+        (
+            r"days to keep recordings must be a whole number 0-(?P<max>\d+), 0 to keep them"
+            r" \(not (?P<raw>.+)\)",
+            "录音保留天数须是 0 到 {max} 的整数，0 为一直保留（不是 {raw}）",
         ),
         (r"fix the values and save again", "请改正后再保存"),
         # --- the request itself (web.app) ---

@@ -610,6 +610,8 @@ def settings_page(request: Request) -> HTMLResponse:
         "settings.html",
         nav="settings",
         prefs=viva_of(request).preferences(),
+        server_keep_days=viva_of(request).settings.recordings_keep_days,
+        data_dir=viva_of(request).settings.home,
         zones=sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")),
         machine_zone=_machine_zone(),
     )
@@ -634,12 +636,15 @@ def settings_save(
     daily_goal: Annotated[str, Form()] = "20",
     time_zone: Annotated[str, Form(max_length=64)] = "",
     has_time_zone: Annotated[str, Form()] = "",
+    recordings_keep_days: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Response:
     viva = viva_of(request)
     before = viva.preferences().ui_lang
     # an empty field reads as a missing one: the form says it has the field, so that emptying
     # it goes back to the machine's zone while a form without it leaves the zone as it is
     zone = {"time_zone": time_zone} if has_time_zone or time_zone else {}
+    if recordings_keep_days is not None:  # a form without the field leaves it as it is
+        zone["recordings_keep_days"] = recordings_keep_days
     prefs = viva.set_preferences(
         interview_date=interview_date or None,
         desired_retention=desired_retention,
