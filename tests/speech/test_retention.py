@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import Cli
 from viva.config import load_settings
 from viva.errors import ConfigError
-from viva.service import Viva
+from viva.service import TranscribeOptions, Viva
 from viva.service.preferences import PreferenceError
 from viva.store.recordings import save_recording
 from viva.store.users import find_user_id
@@ -144,7 +144,7 @@ def test_saving_a_recording_purges_the_expired_ones(
     viva = Viva(load_settings({**voice_env, "VIVA_RECORDINGS_KEEP_DAYS": "30"}))
     try:
         old = _record(viva, "old", datetime.now(UTC) - timedelta(days=31))
-        result = viva.transcribe_file(clips["en"], keep=True, kind="transcribe")
+        result = viva.transcribe_file(clips["en"], TranscribeOptions(keep=True, kind="transcribe"))
         assert result.recording_id is not None
         assert [r.id for r in viva.recordings()] == [result.recording_id]
         assert not old.exists()
