@@ -28,6 +28,7 @@ from viva.service.bank import (
     SectionCount,
     builtin_dir,
 )
+from viva.service.classes import ClassService
 from viva.service.edits import EditService
 from viva.service.grading import (
     BatchReport,
@@ -60,6 +61,7 @@ __all__ = [
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "ClassService",
     "DisputeError",
     "DrillStatus",
     "ImportProgress",
@@ -95,6 +97,7 @@ class Areas:
         self.interviews = InterviewService(runtime, unit, self.bank, self.grading)
         self.speech = SpeechService(runtime, unit, self.bank)
         self.jobs = JobService(runtime, unit, self.bank, self.speech)
+        self.classes = ClassService(runtime, unit)
 
 
 def _via(
@@ -137,6 +140,10 @@ def _speech(a: Areas) -> SpeechService:
 
 def _jobs(a: Areas) -> JobService:
     return a.jobs
+
+
+def _classes(a: Areas) -> ClassService:
+    return a.classes
 
 
 class Viva:
@@ -334,3 +341,22 @@ class Viva:
     submit_import = _via(_jobs, JobService.submit_import)
     submit_transcription = _via(_jobs, JobService.submit_transcription)
     job = _via(_jobs, JobService.job)
+
+    # --- teachers and classes (the hosted use) ------------------------------------------------
+    role = _via(_classes, ClassService.role)
+    is_teacher = _via(_classes, ClassService.is_teacher)
+    classes = _via(_classes, ClassService.classes)
+    create_class = _via(_classes, ClassService.create_class)
+    regenerate_code = _via(_classes, ClassService.regenerate_code)
+    delete_class = _via(_classes, ClassService.delete_class)
+    remove_student = _via(_classes, ClassService.remove_student)
+    share_bank = _via(_classes, ClassService.share_bank)
+    unshare_bank = _via(_classes, ClassService.unshare_bank)
+    join_class = _via(_classes, ClassService.join)
+    leave_class = _via(_classes, ClassService.leave)
+    corrections = _via(_classes, ClassService.corrections)
+    class_report = _via(_classes, ClassService.class_report)
+    student_interviews = _via(_classes, ClassService.student_interviews)
+    student_interview = _via(_classes, ClassService.student_interview)
+    student_answers = _via(_classes, ClassService.student_answers)
+    correct_grade = _via(_classes, ClassService.correct_grade)

@@ -156,8 +156,12 @@ def create_app(
     from viva.web import api, edits, jobs, pages
 
     if service.settings.multi_user:
+        from viva.web import classes
+
         app.include_router(auth.api)
         app.include_router(auth.pages)
+        app.include_router(classes.api)
+        app.include_router(classes.pages)
     app.include_router(api.router)
     app.include_router(jobs.router)
     app.include_router(edits.router)
