@@ -480,6 +480,11 @@ class ClassService:
                         include_retired=True,
                     )
                 }
+        missing = sorted({r.question_id for r in found} - set(questions))
+        if missing:  # a bank the teacher no longer shares: the teacher still has its questions
+            with self.unit.reader() as conn:
+                for q in load_questions(conn, self.unit.user_id, ids=missing, include_retired=True):
+                    questions[q.id] = q
         return [
             GradedAnswer(
                 r.id,
@@ -526,7 +531,13 @@ class ClassService:
             found = account_by_id(conn, review.user_id)
         assert found is not None
         student = found[0].name
-        (answer,) = self._answers(student, [review], [])
+        shown = self._answers(student, [review], [])
+        if not shown:
+            raise NotFoundError(
+                f"the question of answer {review_id} is no longer in a bank you can see",
+                hint="share the bank with the class again to correct its answers",
+            )
+        (answer,) = shown
         with self.unit.transaction() as conn:
             save_correction(
                 conn,
