@@ -4,6 +4,7 @@ teacher's correction feeding every member's grader."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -249,3 +250,41 @@ def test_a_teachers_correction_feeds_every_members_grader(viva: Viva, vault: Pat
     with viva.db.reader() as conn:
         kinds = conn.execute(sa.select(exemplars.c.kind)).scalars().all()
     assert "teacher" not in kinds
+
+
+def test_every_class_error_reads_in_chinese(viva: Viva, vault: Path) -> None:
+    from viva.errors import VivaError
+    from viva.web.messages import is_known, localised
+
+    teacher, li, zhao = _people(viva, vault)
+    made = teacher.create_class("A")
+    teacher.share_bank(made.id, "ml")
+    zhao.join_class(made.join_code or "")
+    shared = zhao.questions(banks=["wang/ml"])[0]
+    calls = [
+        lambda: li.create_class("x"),
+        lambda: li.join_class("NOPE2345"),
+        lambda: teacher.join_class(made.join_code or ""),
+        lambda: teacher.create_class(""),
+        lambda: teacher.create_class("班" * 101),
+        lambda: teacher.share_bank(made.id, "nope"),
+        lambda: teacher.unshare_bank(made.id, "nope"),
+        lambda: teacher.student_answers(made.id, "nobody"),
+        lambda: teacher.class_report(made.id + 100),
+        lambda: li.leave_class(made.id),
+        lambda: teacher.correct_grade(made.id, 1, -1, note="长" * 1001),
+        lambda: zhao.edit_question(shared.id, reference="改"),
+        lambda: zhao.import_notes([vault / "ml.md"], bank="wang/ml"),
+        lambda: zhao.import_notes([vault / "ml.md"], bank="a/b"),
+    ]
+    for call in calls:
+        with pytest.raises(VivaError) as raised:
+            call()
+        for text in (raised.value.message, raised.value.hint):
+            if text is None:
+                continue
+            assert is_known(text), text
+            chinese = localised(text, "zh").text
+            # what is left in Latin letters is a name the user typed, or the example "my-notes"
+            allowed = {"wang", "nope", "nobody", "NOPE", "notes"}
+            assert not set(re.findall(r"[A-Za-z]{3,}", chinese)) - allowed, chinese

@@ -112,6 +112,10 @@ class StudentRow:
             "joined_at": self.joined_at.isoformat(),
             "last_active": None if self.last_active is None else self.last_active.isoformat(),
             **self.dashboard.to_json(),
+            "weakest_studied": [
+                {"section": list(s.section), "studied": s.studied, "recall": round(s.recall, 3)}
+                for s in self.dashboard.weakest_studied
+            ],
         }
 
 

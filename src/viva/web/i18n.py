@@ -411,6 +411,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cls.none_joined": ("还没有加入任何班级。", "You have not joined a class yet."),
     "cls.teacher": ("老师：{name}", "Teacher: {name}"),
     "cls.shared_banks": ("共享的题库", "Shared banks"),
+    "cls.shared_label": ("共享的题库：", "Shared banks: "),
     "cls.no_banks_yet": ("老师还没有共享题库。", "Your teacher has not shared a bank yet."),
     "cls.leave": ("退出班级", "Leave the class"),
     "cls.leave_confirm": (
@@ -451,6 +452,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cls.never": ("尚无", "not yet"),
     "cls.on_day": ("面试日 {day}", "on {day}"),
     "cls.now": ("当前", "now"),
+    "cls.not_started": ("还没有开始练习", "no practice yet"),
     "cls.delete": ("删除班级", "Delete the class"),
     "cls.delete_help": (
         "学生自己的数据不受影响；共享的题库和你的评分更正会一起移除。",
@@ -484,8 +486,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cls.teacher_correction": ("老师更正：{score}", "Teacher's correction: {score}"),
     "cls.by_teacher": ("{name} 老师 · Viva 原评分 {before}", "by {name} · Viva gave {before}"),
     "auth.footer": (
-        "你的练习记录保存在这台服务器上，只有你能看到。",
-        "Your practice is kept on this server, and only you can see it.",
+        "你的练习记录保存在这台服务器上，只有你和你所在班级的老师能看到。",
+        "Your practice is kept on this server: only you and the teachers of your classes see it.",
     ),
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
