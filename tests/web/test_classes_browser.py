@@ -112,6 +112,9 @@ def test_a_class_from_its_creation_to_a_corrected_grade(browser: Any, hosted: Li
         student.goto(f"{hosted.url}/bank/q/{question.id}")
         expect(student.get_by_test_id("teacher-correction")).to_have_text(f"老师更正：{mine}")
         expect(student.get_by_test_id("corrections")).to_contain_text("要点都说到了")
+        expect(student.get_by_test_id("read-only")).to_be_visible()  # no edit forms
+        assert student.get_by_test_id("edit-prompt").count() == 0
+        assert student.get_by_test_id("edit-reference").count() == 0
         student.goto(f"{hosted.url}/drill/q/{question.id}")
         student.get_by_test_id("answer").fill(ANSWER)
         student.keyboard.press("Control+Enter")

@@ -259,6 +259,7 @@ class Viva:
     set_bank_enabled = _via(_bank, BankService.set_bank_enabled)
     export_bank = _via(_bank, BankService.export_bank)
     banks = _via(_bank, BankService.banks)
+    is_shared_bank = _via(_bank, BankService.is_shared)
     default_banks = _via(_bank, BankService.default_banks)
     resolved_scope = _via(_bank, BankService.resolved_scope)
     sections = _via(_bank, BankService.sections)

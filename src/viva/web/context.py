@@ -61,6 +61,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             # multi-user mode: who is signed in (None: no one yet, or the personal use)
             "account": getattr(request.state, "account", None),
             "hosted": viva.settings.multi_user,
+            # a bank a teacher shared with the user's class: read, drilled, never edited
+            "is_read_only": viva.is_shared_bank if viva.settings.multi_user else _never,
             "has_stt": viva.speech_to_text_available(),
             # the languages the server can speak (the fallback when the browser has no voice)
             "tts_langs": " ".join(x for x in ("zh", "en") if viva.text_to_speech_available(x)),
@@ -68,6 +70,10 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         },
         status_code=status,
     )
+
+
+def _never(_name: str) -> bool:
+    return False
 
 
 def _wants_json(request: Request) -> bool:

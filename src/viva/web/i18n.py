@@ -452,6 +452,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "cls.never": ("尚无", "not yet"),
     "cls.on_day": ("面试日 {day}", "on {day}"),
     "cls.now": ("当前", "now"),
+    "cls.read_only": (
+        "这道题来自老师共享给班级的题库：可以练习，不能修改。",
+        "This question is from a bank your teacher shared with your class: drill it, but it cannot be changed.",
+    ),
     "cls.not_started": ("还没有开始练习", "no practice yet"),
     "cls.delete": ("删除班级", "Delete the class"),
     "cls.delete_help": (
