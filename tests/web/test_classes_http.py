@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import write
 from tests.web.conftest import LiveServer, start_server, stop_server
 from tests.web.test_accounts_http import PASSWORD, _browser_like, _sign_in
+from viva.service import Viva
 from viva.service.classes import JOIN_LIMIT
 from viva.store.interviews import save_interview
 from viva.store.reviews import record_review
@@ -43,46 +44,52 @@ def _add(server: LiveServer, name: str, role: str = "student") -> None:
 
 
 def _class_of(server: LiveServer, teacher: str, tmp_path: Path, *students: str) -> dict[str, Any]:
-    """A teacher with a bank "net" shared with a new class that `students` joined; the first
-    student has a graded drill answer and a saved interview. Returns the ids."""
-    _add(server, teacher, "teacher")
-    for name in students:
-        _add(server, name)
+    """`class_of` on the server's data."""
     with server.service() as viva:
-        mine = viva.as_user(teacher)
-        mine.import_notes([write(tmp_path / teacher / "net.md", NOTE)], bank="net")
-        made = mine.create_class(f"{teacher} 的班")
-        mine.share_bank(made.id, "net")
-        for name in students:
-            viva.as_user(name).join_class(made.join_code or "")
-        first = viva.as_user(students[0])
-        question = first.questions(banks=[f"{teacher}/net"])[0]
-        with viva.db.transaction() as conn:
-            user_id = find_user_id(conn, students[0])
-            assert user_id is not None
-            review_id = record_review(
-                conn,
-                user_id,
-                question.id,
-                rating=3,
-                suggested=3,
-                answer=f"{students[0]} 的回答：TCP 可靠",
-                score=55,
-                grade=None,
-                before=None,
-                after=None,
-                reviewed_at=AT,
-            )
-            interview_id = save_interview(
-                conn,
-                user_id,
-                plan="kaoyan-cs",
-                seed=1,
-                started_at=AT,
-                finished_at=AT,
-                overall=64,
-                report={"plan": "kaoyan-cs", "overall": 64, "turns": [], "stages": []},
-            )
+        return class_of(viva, teacher, tmp_path, *students)
+
+
+def class_of(viva: Viva, teacher: str, tmp_path: Path, *students: str) -> dict[str, Any]:
+    """A teacher with a bank "net" shared with a new class that `students` joined (accounts
+    with PASSWORD); the first student has a graded drill answer and a saved interview.
+    Returns the ids."""
+    viva.accounts.add(teacher, role="teacher", password=PASSWORD)
+    for name in students:
+        viva.accounts.add(name, password=PASSWORD)
+    mine = viva.as_user(teacher)
+    mine.import_notes([write(tmp_path / teacher / "net.md", NOTE)], bank="net")
+    made = mine.create_class(f"{teacher} 的班")
+    mine.share_bank(made.id, "net")
+    for name in students:
+        viva.as_user(name).join_class(made.join_code or "")
+    first = viva.as_user(students[0])
+    question = first.questions(banks=[f"{teacher}/net"])[0]
+    with viva.db.transaction() as conn:
+        user_id = find_user_id(conn, students[0])
+        assert user_id is not None
+        review_id = record_review(
+            conn,
+            user_id,
+            question.id,
+            rating=3,
+            suggested=3,
+            answer=f"{students[0]} 的回答：TCP 可靠",
+            score=55,
+            grade=None,
+            before=None,
+            after=None,
+            reviewed_at=AT,
+        )
+        interview_id = save_interview(
+            conn,
+            user_id,
+            plan="kaoyan-cs",
+            seed=1,
+            started_at=AT,
+            finished_at=AT,
+            overall=64,
+            report={"plan": "kaoyan-cs", "overall": 64, "turns": [], "stages": []},
+        )
     return {
         "class": made.id,
         "code": made.join_code,
