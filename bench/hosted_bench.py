@@ -353,8 +353,10 @@ def http_class_probe(url: str, admin: Viva) -> tuple[int, int]:
     operation: 403, nothing shown) and by class B's teacher (404). A leak: another status, or
     the other student's name or the join code in the answer."""
     with tempfile.TemporaryDirectory() as folder:
-        a = class_of(admin, "probe-t-a", Path(folder), "probe-s-a1", "probe-s-a2")
-        class_of(admin, "probe-t-b", Path(folder), "probe-s-b1")
+        a = class_of(
+            admin, "probe-t-a", Path(folder), "probe-s-a1", "probe-s-a2", password=PASSWORD
+        )
+        class_of(admin, "probe-t-b", Path(folder), "probe-s-b1", password=PASSWORD)
     calls = leaks = 0
     for who, expected in (("probe-s-a2", 403), ("probe-t-b", 404)):
         with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as api:

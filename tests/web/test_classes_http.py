@@ -49,13 +49,15 @@ def _class_of(server: LiveServer, teacher: str, tmp_path: Path, *students: str) 
         return class_of(viva, teacher, tmp_path, *students)
 
 
-def class_of(viva: Viva, teacher: str, tmp_path: Path, *students: str) -> dict[str, Any]:
+def class_of(
+    viva: Viva, teacher: str, tmp_path: Path, *students: str, password: str = PASSWORD
+) -> dict[str, Any]:
     """A teacher with a bank "net" shared with a new class that `students` joined (accounts
-    with PASSWORD); the first student has a graded drill answer and a saved interview.
+    with `password`); the first student has a graded drill answer and a saved interview.
     Returns the ids."""
-    viva.accounts.add(teacher, role="teacher", password=PASSWORD)
+    viva.accounts.add(teacher, role="teacher", password=password)
     for name in students:
-        viva.accounts.add(name, password=PASSWORD)
+        viva.accounts.add(name, password=password)
     mine = viva.as_user(teacher)
     mine.import_notes([write(tmp_path / teacher / "net.md", NOTE)], bank="net")
     made = mine.create_class(f"{teacher} 的班")
@@ -132,8 +134,8 @@ def test_a_teacher_runs_a_class_and_a_student_joins_it(hosted: LiveServer) -> No
         assert joined.status_code == 200, joined.text
         assert joined.json()["join_code"] is None  # a member is not shown the code
         assert joined.json()["banks"] == ["t-run/net"]
-        banks = {b["name"] for b in student.get("/api/banks").json()}
-        assert "t-run/net" in banks
+        banks = {b["name"]: b["shared_by"] for b in student.get("/api/banks").json()}
+        assert banks["t-run/net"] == "t-run"
         listed = student.get("/api/questions", params={"bank": "t-run/net"}).json()
         assert [q["bank"] for q in listed["questions"]] == ["t-run/net", "t-run/net"]
         question = listed["questions"][0]

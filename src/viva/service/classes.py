@@ -430,7 +430,10 @@ class ClassService:
         from viva.service.interviews import InterviewService
         from viva.service.unit import UnitOfWork
 
-        with UnitOfWork(self.runtime, user=name) as unit:
+        with (
+            self.unit.reader() as conn,
+            UnitOfWork(self.runtime, user=name, connection=conn) as unit,
+        ):
             bank = BankService(self.runtime, unit)
             yield InterviewService(
                 self.runtime, unit, bank, GradingService(self.runtime, unit, bank)
