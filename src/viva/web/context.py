@@ -28,6 +28,8 @@ MAX_SPOKEN = 300  # characters the server reads out: a question (the built-in on
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["marked"] = marked
 templates.env.filters["localised"] = lambda message, lang: localised(message, lang).text
+# a fragment rendered outside `page` (its tests) has no shared banks: nothing is read-only
+templates.env.globals["is_read_only"] = lambda _name: False
 
 
 def viva_of(request: Request) -> Viva:
