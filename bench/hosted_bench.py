@@ -8,8 +8,11 @@ with a temporary data dir and the built-in bank, adds 50 users through the servi
 - over HTTP (`--multi-user`), 50 students at once, each signing in to their own account, then
   answering a question every 20 s (drill next, grade, review) and now and then starting a
   mock interview and answering two of its questions; a few upload a note as an import job
-  and poll it. Then a cross-user probe over HTTP: every route that takes an id, with one
-  student's ids requested while another is signed in (target 0 leaks).
+  and poll it. Meanwhile their teacher (all 50 are in one class, which shares the teacher's
+  bank with them) opens the class page every TEACHER_EVERY s. Then a cross-user probe over
+  HTTP: every route that takes an id, with one student's ids requested while another is
+  signed in, and every class route with class A's ids requested by a student of class A and
+  by the teacher of class B (target 0 leaks); and bursts of wrong passwords.
 - through the service, the same 50 students each as their own user (`Viva.as_user`), in
   threads of this process: per-user data under the same load.
 
@@ -49,6 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from tests.postgres import postgres_server  # noqa: E402
 from tests.service.test_users import _give_data  # noqa: E402
 from tests.web.test_accounts_http import _routes  # noqa: E402
+from tests.web.test_classes_http import _class_routes, class_of  # noqa: E402
 
 from _common import free_port, percentile  # noqa: E402
 from viva.config import load_settings  # noqa: E402
@@ -62,6 +66,8 @@ from viva.store.users import find_user_id  # noqa: E402
 SEED = ROOT / "tests" / "data" / "seed-note.txt"
 PASSWORD = "bench-password-1"  # every simulated student's
 EVERY = 20.0  # seconds between two answers of one student
+TEACHER_EVERY = 5.0  # seconds between two looks of the teacher at the class page
+TEACHER = "teacher00"
 ANSWER = (
     "过拟合是模型在训练集上表现很好、在测试集上表现差，原因是模型太复杂而数据太少。"
     "可以用正则化、Dropout、早停和数据增强缓解。第{n}次作答。"
@@ -311,6 +317,51 @@ def _probes(other: Viva, ids: dict[str, Any]) -> list[Callable[[], object]]:
     return probes
 
 
+def http_teacher(url: str, class_id: int, stop: float, tally: Tally) -> None:
+    """The class's teacher, signed in, opening the class page (and its JSON) every
+    TEACHER_EVERY s while the students work."""
+    with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as api:
+        signed_in(api, TEACHER, tally)
+        while time.monotonic() < stop:
+            began = time.monotonic()
+
+            def page() -> str:
+                response = api.get(f"/classes/{class_id}")
+                if response.status_code != 200:
+                    raise RuntimeError(f"{response.status_code} class page: {response.text}")
+                return response.text
+
+            tally.timed("GET /classes/{id} (teacher)", page)
+            tally.timed(
+                "GET /api/classes/{id} (teacher)",
+                lambda: http_ok(api.get(f"/api/classes/{class_id}")),
+            )
+            time.sleep(max(0.0, TEACHER_EVERY - (time.monotonic() - began)))
+
+
+def http_class_probe(url: str, admin: Viva) -> tuple[int, int]:
+    """(requests, leaks): class A (teacher, two students, an answer and an interview) and
+    class B; every class route with class A's ids, asked by a student of class A (a teacher's
+    operation: 403, nothing shown) and by class B's teacher (404). A leak: another status, or
+    the other student's name or the join code in the answer."""
+    with tempfile.TemporaryDirectory() as folder:
+        a = class_of(
+            admin, "probe-t-a", Path(folder), "probe-s-a1", "probe-s-a2", password=PASSWORD
+        )
+        class_of(admin, "probe-t-b", Path(folder), "probe-s-b1", password=PASSWORD)
+    calls = leaks = 0
+    for who, expected in (("probe-s-a2", 403), ("probe-t-b", 404)):
+        with httpx.Client(base_url=url, timeout=120, headers={"Origin": url}) as api:
+            signed_in(api, who)
+            for method, path, extra in _class_routes(a):
+                response = api.request(method, path, **extra)
+                calls += 1
+                shown = response.text
+                if response.status_code != expected or "probe-s-a1" in shown or a["code"] in shown:
+                    leaks += 1
+    return calls, leaks
+
+
 def http_cross_user_probe(url: str, admin: Viva) -> tuple[int, int]:
     """(requests, leaks): two more students with data of every kind; each one's ids through
     every route that takes an id, while the other is signed in. A leak: anything but a 404,
@@ -472,6 +523,13 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
         student.import_notes([SEED], bank="notes")
         student.set_preferences(new_per_day=9999)
         students.append(student)
+    admin.accounts.add(TEACHER, role="teacher", password=PASSWORD)
+    teacher = admin.as_user(TEACHER)
+    teacher.import_notes([SEED], bank="class-notes")
+    made = teacher.create_class("bench class")
+    teacher.share_bank(made.id, "class-notes")
+    for student in students:
+        student.join_class(made.join_code or "")
     print(
         f"\n{name}: {workers} worker(s), jobs {'queue + 1 viva worker' if queue else 'local'}; "
         f"{args.students} users added with their own seed note in "
@@ -488,6 +546,7 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
             threading.Thread(target=http_student, args=(url, n, stop, tally))
             for n in range(args.students)
         ]
+        threads.append(threading.Thread(target=http_teacher, args=(url, made.id, stop, tally)))
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -507,6 +566,11 @@ def run(name: str, env: dict[str, str], workers: int, queue: bool, args: Any) ->
         )
         calls, leaks = http_cross_user_probe(url, admin)
         print(f"  cross-user probe (HTTP): {calls} requests with another user's ids, {leaks} leaks")
+        calls, leaks = http_class_probe(url, admin)
+        print(
+            f"  class probe (HTTP): {calls} requests with class A's ids by a student of A and"
+            f" the teacher of B, {leaks} leaks"
+        )
         throttle_burst(url, admin)
 
     per_user = Tally()

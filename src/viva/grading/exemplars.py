@@ -44,6 +44,7 @@ class Exemplar:
     answer: str
     score: float
     is_dispute: bool = False
+    is_teacher: bool = False  # the score is a teacher's correction (it counts as a dispute)
 
 
 def dispute_pull(similarities: Sequence[float], scores: Sequence[float]) -> tuple[float, float]:

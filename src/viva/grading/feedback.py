@@ -27,6 +27,10 @@ _FLAG_TEXT = {
         "你用另一种语言作答，已按中英对照评分。",
         "You answered in another language than the reference; it was graded across languages.",
     ),
+    Flag.TEACHER_SCORE: (
+        "老师给几乎相同的回答更正过评分，这次的得分按老师的评分调整了。",
+        "Your teacher corrected the grade of a nearly identical answer: this score follows it.",
+    ),
     Flag.YOUR_SCORE: (
         "你曾给几乎相同的回答自己打过分，这次的得分按你的评分调整了。",
         "You scored a nearly identical answer yourself before: this score follows yours.",

@@ -35,6 +35,7 @@ class Flag(StrEnum):
     TOO_LONG = "too_long"
     TRUNCATED = "truncated"
     OTHER_LANGUAGE = "other_language"  # answered in another language than the reference's
+    TEACHER_SCORE = "teacher_score"  # ... toward a teacher's correction of such an answer
     YOUR_SCORE = "your_score"  # moved toward the student's own score of a near-identical answer
 
 

@@ -167,6 +167,8 @@ class Grader:
                 vectors = embed_cached(fast, [e.answer for e in disputes], self.cache)
                 similarities = [float(v) for v in vectors @ fast_answers[i]]
                 item.dispute = dispute_pull(similarities, [e.score for e in disputes])
+                nearest = max(range(len(disputes)), key=lambda n: similarities[n])
+                item.dispute_by_teacher = disputes[nearest].is_teacher
             if self.calibration.exemplar_weights is None:
                 continue
             found = [e for e in graded if e.answer.strip() != item.answer_text]
@@ -256,7 +258,7 @@ class Grader:
         weight, own = item.dispute
         if weight > 0:  # the student scored a nearly identical answer: follow their score
             raw += weight * (own - raw)
-            flags.append(Flag.YOUR_SCORE)
+            flags.append(Flag.TEACHER_SCORE if item.dispute_by_teacher else Flag.YOUR_SCORE)
         return self._grade(raw, whole, tuple(results), tuple(flags), lang, feedback_lang, item)
 
     def _point(

@@ -107,6 +107,7 @@ class Prepared:
         self.exemplar: npt.NDArray[np.float64] | None = None
         # (weight, score) of the nearest answer the student graded themselves (a dispute)
         self.dispute: tuple[float, float] = (0.0, 0.0)
+        self.dispute_by_teacher = False  # that answer was scored by a teacher of the class
 
     @classmethod
     def make(cls, request: GradeRequest) -> Prepared:

@@ -28,6 +28,7 @@ from viva.service.bank import (
     SectionCount,
     builtin_dir,
 )
+from viva.service.classes import ClassService
 from viva.service.data import DataExport, DataService, DeletedAccount
 from viva.service.edits import EditService
 from viva.service.grading import (
@@ -61,6 +62,7 @@ __all__ = [
     "Areas",
     "BatchReport",
     "CalibrationReport",
+    "ClassService",
     "DataExport",
     "DeletedAccount",
     "DisputeError",
@@ -100,6 +102,7 @@ class Areas:
         self.speech = SpeechService(runtime, unit, self.bank)
         self.jobs = JobService(runtime, unit, self.bank, self.speech)
         self.data = DataService(runtime, unit)
+        self.classes = ClassService(runtime, unit)
 
 
 def _via(
@@ -146,6 +149,10 @@ def _jobs(a: Areas) -> JobService:
 
 def _data(a: Areas) -> DataService:
     return a.data
+
+
+def _classes(a: Areas) -> ClassService:
+    return a.classes
 
 
 class Viva:
@@ -261,6 +268,7 @@ class Viva:
     set_bank_enabled = _via(_bank, BankService.set_bank_enabled)
     export_bank = _via(_bank, BankService.export_bank)
     banks = _via(_bank, BankService.banks)
+    is_shared_bank = _via(_bank, BankService.is_shared)
     default_banks = _via(_bank, BankService.default_banks)
     resolved_scope = _via(_bank, BankService.resolved_scope)
     sections = _via(_bank, BankService.sections)
@@ -350,3 +358,22 @@ class Viva:
 
     # --- the user's data: export (deleting an account is `accounts.delete`) ----------------
     export_data = _via(_data, DataService.export_data)
+
+    # --- teachers and classes (the hosted use) ------------------------------------------------
+    role = _via(_classes, ClassService.role)
+    is_teacher = _via(_classes, ClassService.is_teacher)
+    classes = _via(_classes, ClassService.classes)
+    create_class = _via(_classes, ClassService.create_class)
+    regenerate_code = _via(_classes, ClassService.regenerate_code)
+    delete_class = _via(_classes, ClassService.delete_class)
+    remove_student = _via(_classes, ClassService.remove_student)
+    share_bank = _via(_classes, ClassService.share_bank)
+    unshare_bank = _via(_classes, ClassService.unshare_bank)
+    join_class = _via(_classes, ClassService.join)
+    leave_class = _via(_classes, ClassService.leave)
+    corrections = _via(_classes, ClassService.corrections)
+    class_report = _via(_classes, ClassService.class_report)
+    student_interviews = _via(_classes, ClassService.student_interviews)
+    student_interview = _via(_classes, ClassService.student_interview)
+    student_answers = _via(_classes, ClassService.student_answers)
+    correct_grade = _via(_classes, ClassService.correct_grade)

@@ -21,6 +21,7 @@ from viva.bank.sync import IMPORTER_VERSION, SyncPlan, is_within, plan_sync
 from viva.errors import BankNotFound, ImportFailed, QuestionNotFound, VivaError
 from viva.service.preferences import Scope, now_utc
 from viva.store import questions as repo
+from viva.store.owners import SHARED_SEPARATOR
 from viva.store.users import lock_user
 
 if TYPE_CHECKING:  # the importer, search and grader load on first use: listing must start fast
@@ -183,7 +184,7 @@ class BankService:
         Raises:
             ImportFailed: nothing importable, or a named file cannot be read (nothing written).
         """
-        check_bank_name(bank)
+        self.check_writable(bank)
         if any(Path(p).suffix.lower() in ANKI_SUFFIXES for p in paths):
             return self.import_anki(
                 paths, bank=bank, dry_run=dry_run, on_progress=on_progress, now=now, options=options
@@ -206,7 +207,7 @@ class BankService:
         bank. The staged copies are removed whatever happens.
         """
         try:
-            check_bank_name(bank)
+            self.check_writable(bank)
             with self.runtime.upload_lock:
                 report = self._import(
                     [item.staged for item in items],
@@ -448,7 +449,7 @@ class BankService:
         from viva.bank.anki_notes import deck_note
         from viva.store.anki import read_package
 
-        check_bank_name(bank)
+        self.check_writable(bank)
         if len(paths) != 1 or (options is not None and not options.is_default):
             raise ImportFailed(
                 "an Anki package is imported on its own, without --questions, --include "
@@ -577,6 +578,37 @@ class BankService:
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(source, destination)
 
+    def check_writable(self, name: str) -> None:
+        """Refuse to import into `name` when it is not a bank the user may write: a bank a
+        teacher shared with their class (read-only), or a name that cannot be a bank's.
+
+        Raises:
+            ReadOnlyBank: a shared bank.
+            ImportFailed: a name `check_bank_name` refuses, or a new name with "/" in it.
+        """
+        check_bank_name(name)
+        if SHARED_SEPARATOR not in name:
+            return
+        with self.unit.reader() as conn:
+            if repo.is_shared_bank(conn, self.unit.user_id, name):
+                raise ReadOnlyBank(
+                    f"the bank {name!r} is shared with your class by your teacher: it is read-only",
+                    hint="drill it as it is; import your own notes into a bank of your own",
+                )
+            if repo.find_bank_id(conn, self.unit.user_id, name) is None:  # not an older bank
+                raise ImportFailed(
+                    f"the bank name {name!r} contains {SHARED_SEPARATOR!r}, which marks a bank"
+                    " a teacher shared with a class",
+                    hint="name the bank with a few letters or digits, e.g. my-notes or 机器学习",
+                )
+
+    def is_shared(self, name: str) -> bool:
+        """Whether the bank the user calls `name` is one a teacher shared with them."""
+        if SHARED_SEPARATOR not in name:
+            return False
+        with self.unit.reader() as conn:
+            return repo.is_shared_bank(conn, self.unit.user_id, name)
+
     # --- reading ------------------------------------------------------------------------
     def banks(self) -> list[repo.BankSummary]:
         """Every bank with its counts."""
@@ -679,6 +711,12 @@ class BankService:
             f"no bank is called {name!r} (banks: {shown})",
             hint="`viva import PATH --bank NAME` creates a bank",
         )
+
+
+class ReadOnlyBank(VivaError):
+    """A write into a bank a teacher shared with the user's class."""
+
+    http_status = 403
 
 
 MAX_BANK_NAME = 64

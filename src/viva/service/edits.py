@@ -63,6 +63,7 @@ class EditService:
                 "nothing to change", hint="give a new question, reference answer or key points"
             )
         current = self.bank.question(id_or_prefix)
+        self._check_writable(current)
         if edit.reference is not None and edit.key_points is None:
             marked = marked_points(edit.reference)
             if marked and marked != tuple(k.text for k in current.key_points):
@@ -98,6 +99,7 @@ class EditService:
         from viva.store import edits as store
 
         current = self.bank.question(id_or_prefix)
+        self._check_writable(current)
         if current.bank == OWN_BANK:
             raise EditError(
                 f"question {current.id} was added in Viva: it has no note to go back to",
@@ -161,6 +163,7 @@ class EditService:
         from viva.store import edits as store
 
         current = self.bank.question(id_or_prefix)
+        self._check_writable(current)
         if current.bank != OWN_BANK:
             raise EditError(
                 f"question {current.id} comes from a note: remove it from the note and"
@@ -190,6 +193,17 @@ class EditService:
         return found[0] if found else None
 
     # --- helpers ------------------------------------------------------------------------
+    def _check_writable(self, question: Question) -> None:
+        """Refuse to change a question of a bank a teacher shared with the student's class."""
+        from viva.service.bank import ReadOnlyBank
+
+        if self.bank.is_shared(question.bank):
+            raise ReadOnlyBank(
+                f"question {question.id} is in {question.bank!r}, which your teacher shared"
+                " with your class: it is read-only",
+                hint="add a question of your own instead, or tell your teacher what to fix",
+            )
+
     def _note_versions(self, conn: Connection, ids: Sequence[str]) -> list[Question]:
         from viva.store import questions as repo
 

@@ -54,6 +54,9 @@ class Dashboard:
     readiness_on_day: float | None  # ... on the interview day if nothing more is done
     weakest: tuple[SectionRecall, ...]  # the three sections with the lowest recall
     recent: tuple[SavedInterview, ...]  # the latest mock interviews
+    # the three lowest of the sections practised at all (what a teacher looks at: the weakest
+    # overall are usually sections not started yet)
+    weakest_studied: tuple[SectionRecall, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The home page's figures as JSON."""
@@ -245,6 +248,7 @@ class InterviewService:
             readiness_on_day=on_day,
             weakest=tuple(sections[:3]),
             recent=recent,
+            weakest_studied=tuple([s for s in sections if s.studied][:3]),
         )
 
     # --- mock interviews -----------------------------------------------------------------

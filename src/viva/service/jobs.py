@@ -150,11 +150,9 @@ class JobService:
 
     def submit_import(self, items: Sequence[StagedNotes], *, bank: str) -> Job:
         """Import staged uploads into `bank` as a job (the staged copies become the job's)."""
-        from viva.service.bank import check_bank_name
-
         home = self.runtime.settings.home
         try:
-            check_bank_name(bank)
+            self.bank.check_writable(bank)
             arguments = {
                 "bank": bank,
                 "items": [

@@ -43,11 +43,16 @@ class UserNotFound(NotFoundError):
 class UnitOfWork:
     """One connection and transaction at a time, the user, preferences and scheduler."""
 
-    def __init__(self, runtime: Runtime, *, user: str = LOCAL_USER) -> None:
+    def __init__(
+        self, runtime: Runtime, *, user: str = LOCAL_USER, connection: Connection | None = None
+    ) -> None:
         self.runtime = runtime
         self.settings = runtime.settings
         self.user = user
-        self._conn: Connection | None = None
+        # `connection`: another unit's, for reads on someone else's behalf (a teacher's class
+        # page reads each student's figures on the request's one connection); not closed here
+        self._conn: Connection | None = connection
+        self._is_borrowed = connection is not None
         self._is_writing = False
         self._preferences: Preferences | None = None
         self._scheduler: Scheduler | None = None
@@ -157,10 +162,10 @@ class UnitOfWork:
             self.close()
 
     def close(self) -> None:
-        """Give the connection back to the pool."""
-        if self._conn is not None:
+        """Give the connection back to the pool (a borrowed one stays its owner's)."""
+        if self._conn is not None and not self._is_borrowed:
             self._conn.close()
-            self._conn = None
+        self._conn = None
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from viva.bank.edits import Edit
 from viva.bank.sync import IMPORTER_VERSION, fingerprint
 from viva.store.db import new_id, upsert
-from viva.store.owners import owned_bank_ids, visible_to
+from viva.store.owners import bank_label, owned_bank_ids, visible_to
 from viva.store.questions import load_edits as load_edits
 from viva.store.questions import load_questions
 from viva.store.schema import banks, key_points, notes, question_edits, questions
@@ -104,7 +104,7 @@ def edit_summaries(
     query = (
         sa.select(
             q.id,
-            banks.c.name,
+            bank_label(user_id).label("name"),
             q.prompt,
             q.is_active,
             q.fingerprint,
@@ -120,7 +120,7 @@ def edit_summaries(
         .order_by(question_edits.c.updated_at.desc())
     )
     if bank_names is not None:
-        query = query.where(banks.c.name.in_(list(bank_names)))
+        query = query.where(bank_label(user_id).in_(list(bank_names)))
     if ids is not None:
         query = query.where(q.id.in_(list(ids)))
     out = []

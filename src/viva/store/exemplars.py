@@ -1,5 +1,6 @@
-"""Graded exemplars in the database (grading's ExemplarSource), and the student's disputes of
-grades (exemplars of kind "dispute")."""
+"""Graded exemplars in the database (grading's ExemplarSource), the student's disputes of
+grades (exemplars of kind "dispute") and a teacher's corrections of a student's grade (kind
+"teacher": the student's answer, scored by the teacher of a class, for every member's grader)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from viva.grading.exemplars import Exemplar, exemplar_key
 from viva.store.db import UserConnections, upsert
-from viva.store.schema import exemplars
+from viva.store.schema import class_members, classes, exemplars, users
 
 
 class SqlExemplars:
@@ -24,16 +25,24 @@ class SqlExemplars:
         self.db = db
 
     def exemplars_for(self, question: str) -> Sequence[Exemplar]:
-        """The user's graded answers to this question."""
+        """The user's graded answers to this question, and the corrections the teachers of the
+        user's classes made in them (a correction weighs like a dispute: one answer is enough
+        for what is nearly the same answer)."""
+        user_id = self.db.user_id
         with self.db.reader() as conn:
             rows = conn.execute(
                 sa.select(exemplars.c.answer, exemplars.c.score, exemplars.c.kind).where(
-                    exemplars.c.user_id == self.db.user_id,
+                    sa.or_(exemplars.c.user_id == user_id, _of_classes_of(user_id)),
                     exemplars.c.key == exemplar_key(question),
                 )
             )
             return [
-                Exemplar(answer, float(score), is_dispute=kind == DISPUTE)
+                Exemplar(
+                    answer,
+                    float(score),
+                    is_dispute=kind in (DISPUTE, TEACHER),
+                    is_teacher=kind == TEACHER,
+                )
                 for answer, score, kind in rows
             ]
 
@@ -65,6 +74,17 @@ def answer_digest(answer: str) -> str:
 
 
 DISPUTE = "dispute"
+TEACHER = "teacher"
+
+
+def _of_classes_of(user_id: int) -> sa.ColumnElement[bool]:
+    """A teacher's correction in a class the user belongs to or teaches."""
+    joined = sa.select(class_members.c.class_id).where(class_members.c.user_id == user_id)
+    taught = sa.select(classes.c.id).where(classes.c.user_id == user_id)
+    return sa.and_(
+        exemplars.c.kind == TEACHER,
+        sa.or_(exemplars.c.class_id.in_(joined), exemplars.c.class_id.in_(taught)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +124,105 @@ def save_dispute(
         "graded": graded,
         "note": note,
         "created_at": now,
+        "class_id": None,  # the student's own word replaces a teacher's on the same answer
+        "review_id": None,
     }
     changed = [c for c in values if c not in _KEY]
     upsert(conn, exemplars, [values], key=_KEY, update=changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A teacher's score (0-1) of a student's answer, instead of Viva's."""
+
+    review_id: int | None
+    question_id: str
+    answer: str
+    score: float
+    graded: float | None
+    note: str | None
+    teacher: str
+    created_at: datetime
+
+
+def save_correction(
+    conn: Connection,
+    student_id: int,
+    *,
+    class_id: int,
+    review_id: int,
+    question_id: str,
+    question: str,
+    answer: str,
+    score: float,
+    graded: float | None,
+    note: str | None,
+    now: datetime,
+) -> None:
+    """File a teacher's score of a student's answer under the question, for the class
+    (replacing an earlier grade of the same answer, the student's or a teacher's)."""
+    values = {
+        "user_id": student_id,
+        "key": exemplar_key(question),
+        "answer": answer,
+        "answer_sha256": answer_digest(answer),
+        "score": score,
+        "source": TEACHER,
+        "kind": TEACHER,
+        "question_id": question_id,
+        "graded": graded,
+        "note": note,
+        "created_at": now,
+        "class_id": class_id,
+        "review_id": review_id,
+    }
+    changed = [c for c in values if c not in _KEY]
+    upsert(conn, exemplars, [values], key=_KEY, update=changed)
+
+
+def corrections_of(
+    conn: Connection,
+    student_id: int,
+    *,
+    question_id: str | None = None,
+    review_ids: Sequence[int] | None = None,
+) -> list[Correction]:
+    """The teachers' corrections of the student's answers (of one question, or of these
+    reviews), newest first."""
+
+    query = (
+        sa.select(
+            exemplars.c.review_id,
+            exemplars.c.question_id,
+            exemplars.c.answer,
+            exemplars.c.score,
+            exemplars.c.graded,
+            exemplars.c.note,
+            users.c.name,
+            exemplars.c.created_at,
+        )
+        .join(classes, classes.c.id == exemplars.c.class_id)
+        .join(users, users.c.id == classes.c.user_id)
+        .where(exemplars.c.user_id == student_id, exemplars.c.kind == TEACHER)
+        .order_by(exemplars.c.created_at.desc(), exemplars.c.id.desc())
+    )
+    if question_id is not None:
+        query = query.where(exemplars.c.question_id == question_id)
+    if review_ids is not None:
+        query = query.where(exemplars.c.review_id.in_(list(review_ids)))
+    return [
+        Correction(
+            r[0],
+            str(r[1]),
+            r[2],
+            float(r[3]),
+            None if r[4] is None else float(r[4]),
+            r[5],
+            str(r[6]),
+            r[7],
+        )
+        for r in conn.execute(query)
+    ]
 
 
 def disputes_of(conn: Connection, user_id: int, question_id: str) -> list[Dispute]:

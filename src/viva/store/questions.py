@@ -26,7 +26,7 @@ from viva.bank.models import (
 )
 from viva.bank.sync import IMPORTER_VERSION, StoredQuestion, SyncPlan, fingerprint, is_within
 from viva.store.db import new_id, upsert
-from viva.store.owners import visible_to
+from viva.store.owners import bank_label, is_shared_label, visible_to, writable_by
 from viva.store.schema import (
     bank_choices,
     banks,
@@ -37,6 +37,7 @@ from viva.store.schema import (
     question_edits,
     questions,
     sections,
+    users,
 )
 
 SECTION_SEPARATOR = " / "
@@ -53,6 +54,7 @@ class BankSummary:
     retired: int
     with_reference: int
     notes: int
+    shared_by: str | None = None  # the teacher who shared it with a class of the user's
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +74,21 @@ def section_key(section: Sequence[str]) -> str:
 
 
 def find_bank_id(conn: Connection, user_id: int, name: str) -> int | None:
-    """The id of the bank called `name` that the user sees (theirs or shared), or None."""
+    """The id of the bank the user calls `name` (theirs, built-in, or "teacher/name" shared
+    with a class of theirs), or None."""
     return conn.execute(
-        sa.select(banks.c.id).where(banks.c.name == name, visible_to(user_id))
+        sa.select(banks.c.id).where(bank_label(user_id) == name, visible_to(user_id))
     ).scalar()
+
+
+def is_shared_bank(conn: Connection, user_id: int, name: str) -> bool:
+    """Whether the bank the user calls `name` is one a teacher shared with them (read-only)."""
+    found = conn.execute(
+        sa.select(banks.c.id).where(
+            bank_label(user_id) == name, visible_to(user_id), is_shared_label(user_id)
+        )
+    ).first()
+    return found is not None
 
 
 def ensure_bank(
@@ -125,7 +138,7 @@ def set_bank_enabled(
     if owned.rowcount:
         return
     shared = conn.execute(
-        sa.select(banks.c.id).where(banks.c.id == bank_id, banks.c.user_id.is_(None))
+        sa.select(banks.c.id).where(banks.c.id == bank_id, visible_to(user_id))
     ).scalar()
     if shared is None:
         raise LookupError(f"bank {bank_id} is not the user's")  # a bug: the service checks
@@ -140,8 +153,10 @@ def _visible_bank_ids(user_id: int) -> sa.Select[tuple[int]]:
 
 
 def _check_bank(conn: Connection, user_id: int, bank_id: int) -> None:
-    """Refuse to write into a bank the user does not see (a bug: the service checks first)."""
-    if conn.execute(_visible_bank_ids(user_id).where(banks.c.id == bank_id)).first() is None:
+    """Refuse to write into a bank that is not the user's (or the built-in one): a bug, the
+    service checks first."""
+    writable = sa.select(banks.c.id).where(writable_by(user_id), banks.c.id == bank_id)
+    if conn.execute(writable).first() is None:
         raise LookupError(f"bank {bank_id} is not the user's")
 
 
@@ -187,15 +202,17 @@ def bank_summaries(conn: Connection, user_id: int) -> list[BankSummary]:
     )
     rows = conn.execute(
         sa.select(
-            banks.c.name,
+            bank_label(user_id).label("label"),
             banks.c.is_builtin,
             sa.func.coalesce(bank_choices.c.is_enabled, banks.c.is_enabled),
             sa.func.coalesce(counts.c.active, 0),
             sa.func.coalesce(counts.c.retired, 0),
             sa.func.coalesce(counts.c.with_reference, 0),
             sa.func.coalesce(note_counts.c.notes, 0),
+            sa.case((is_shared_label(user_id), users.c.name), else_=None).label("shared_by"),
         )
         .select_from(banks)
+        .outerjoin(users, users.c.id == banks.c.user_id)
         .outerjoin(counts, counts.c.bank_id == banks.c.id)
         .outerjoin(note_counts, note_counts.c.bank_id == banks.c.id)
         .outerjoin(
@@ -203,10 +220,20 @@ def bank_summaries(conn: Connection, user_id: int) -> list[BankSummary]:
             sa.and_(bank_choices.c.bank_id == banks.c.id, bank_choices.c.user_id == user_id),
         )
         .where(visible_to(user_id))
-        .order_by(banks.c.is_builtin, banks.c.name)
+        .order_by(banks.c.is_builtin, is_shared_label(user_id), "label")
     )
     return [
-        BankSummary(row[0], bool(row[1]), bool(row[2]), *(int(v) for v in row[3:])) for row in rows
+        BankSummary(
+            row[0],
+            bool(row[1]),
+            bool(row[2]),
+            int(row[3]),
+            int(row[4]),
+            int(row[5]),
+            int(row[6]),
+            shared_by=row[7],
+        )
+        for row in rows
     ]
 
 
@@ -215,7 +242,7 @@ def note_tags(conn: Connection, user_id: int, bank_name: str) -> dict[str, tuple
     rows = conn.execute(
         sa.select(notes.c.path, notes.c.tags)
         .join(banks, banks.c.id == notes.c.bank_id)
-        .where(banks.c.name == bank_name, visible_to(user_id))
+        .where(bank_label(user_id) == bank_name, visible_to(user_id))
     )
     return {r.path: tuple(r.tags) for r in rows}
 
@@ -536,7 +563,7 @@ def load_questions(
     query = (
         sa.select(
             q.id,
-            banks.c.name.label("bank"),
+            bank_label(user_id).label("bank"),
             q.section,
             q.number,
             q.prompt,
@@ -554,7 +581,7 @@ def load_questions(
     if not include_retired:
         query = query.where(q.is_active)
     if bank_names is not None:
-        query = query.where(banks.c.name.in_(list(bank_names)))
+        query = query.where(bank_label(user_id).in_(list(bank_names)))
     if ids is not None:
         query = query.where(q.id.in_(list(ids)))
     rows = list(conn.execute(query))
@@ -680,7 +707,7 @@ def question_index(
         .join(banks, banks.c.id == q.bank_id)
         .join(notes, notes.c.id == q.note_id)
         .outerjoin(question_edits, _edits_of(user_id))
-        .where(q.is_active, banks.c.name.in_(list(bank_names)), visible_to(user_id))
+        .where(q.is_active, bank_label(user_id).in_(list(bank_names)), visible_to(user_id))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )
     wanted = _wanted_sections(section, sections)
@@ -699,10 +726,10 @@ def section_index(
     order: what a chooser of sections lists (no answers loaded)."""
     q = questions.c
     rows = conn.execute(
-        sa.select(banks.c.name, q.section_key)
+        sa.select(bank_label(user_id), q.section_key)
         .join(banks, banks.c.id == q.bank_id)
         .join(notes, notes.c.id == q.note_id)
-        .where(q.is_active, banks.c.name.in_(list(bank_names)), visible_to(user_id))
+        .where(q.is_active, bank_label(user_id).in_(list(bank_names)), visible_to(user_id))
         .order_by(banks.c.is_builtin, banks.c.name, notes.c.path, q.position)
     )
     return [(str(name), tuple(key.split(SECTION_SEPARATOR)) if key else ()) for name, key in rows]

@@ -102,6 +102,32 @@ identities = sa.Table(
     sa.Index("ix_identities_user", "user_id"),
 )
 
+# A teacher's class (migration 0014): `user_id` is the teacher (their classes go with them);
+# students join with the code, which is random and unique.
+classes = sa.Table(
+    "classes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _owner(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("join_code", sa.String(16), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_classes_user", "user_id"),
+)
+
+class_members = sa.Table(
+    "class_members",
+    metadata,
+    sa.Column(
+        "class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("joined_at", UTCDateTime, nullable=False),
+    sa.Index("ix_class_members_user", "user_id"),
+)
+
 banks = sa.Table(
     "banks",
     metadata,
@@ -135,6 +161,20 @@ bank_choices = sa.Table(
     ),
     sa.Column("is_enabled", sa.Boolean, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# A teacher's bank shared with a class: its members read and drill it, never change it.
+class_banks = sa.Table(
+    "class_banks",
+    metadata,
+    sa.Column(
+        "class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "bank_id", sa.Integer, sa.ForeignKey("banks.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("shared_at", UTCDateTime, nullable=False),
+    sa.Index("ix_class_banks_bank", "bank_id"),
 )
 
 notes = sa.Table(
@@ -323,6 +363,10 @@ exemplars = sa.Table(
     sa.Column("question_id", sa.String(16)),  # disputes: the bank question (no foreign key)
     sa.Column("graded", sa.Float),  # disputes: the score Viva gave (0-1)
     sa.Column("note", sa.Text),  # disputes: why, in the student's words
+    # "teacher" (migration 0014): the row is the student's answer (`user_id`), scored by the
+    # teacher of `class_id`; it feeds the grader of every member of that class
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE")),
+    sa.Column("review_id", sa.Integer, sa.ForeignKey("reviews.id", ondelete="SET NULL")),
     sa.UniqueConstraint("user_id", "key", "answer_sha256", name="uq_exemplars_user_key_digest"),
 )
 

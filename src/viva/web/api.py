@@ -139,6 +139,8 @@ def banks(request: Request) -> list[dict[str, Any]]:
             "questions": b.active,
             "with_reference": b.with_reference,
             "notes": b.notes,
+            # a bank a teacher shared with your class (read-only): the teacher's name
+            "shared_by": b.shared_by,
         }
         for b in viva_of(request).banks()
     ]

@@ -164,6 +164,8 @@ def create_app(
     from viva.web import account_data, api, batch, edits, jobs, pages
 
     if service.settings.multi_user:
+        from viva.web import classes
+
         app.include_router(auth.api)
         app.include_router(auth.pages)
         if provider is not None:
@@ -172,6 +174,8 @@ def create_app(
             app.include_router(sso.router)
         app.include_router(account_data.api)
         app.include_router(account_data.pages)
+        app.include_router(classes.api)
+        app.include_router(classes.pages)
     app.include_router(account_data.export_api)
     app.include_router(account_data.export)
     app.include_router(batch.api)

@@ -28,6 +28,8 @@ MAX_SPOKEN = 300  # characters the server reads out: a question (the built-in on
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["marked"] = marked
 templates.env.filters["localised"] = lambda message, lang: localised(message, lang).text
+# a fragment rendered outside `page` (its tests) has no shared banks: nothing is read-only
+templates.env.globals["is_read_only"] = lambda _name: False
 
 
 def viva_of(request: Request) -> Viva:
@@ -61,6 +63,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             # multi-user mode: who is signed in (None: no one yet, or the personal use)
             "account": getattr(request.state, "account", None),
             "hosted": viva.settings.multi_user,
+            # a bank a teacher shared with the user's class: read, drilled, never edited
+            "is_read_only": viva.is_shared_bank if viva.settings.multi_user else _never,
             "has_stt": viva.speech_to_text_available(),
             # the languages the server can speak (the fallback when the browser has no voice)
             "tts_langs": " ".join(x for x in ("zh", "en") if viva.text_to_speech_available(x)),
@@ -68,6 +72,10 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         },
         status_code=status,
     )
+
+
+def _never(_name: str) -> bool:
+    return False
 
 
 def _wants_json(request: Request) -> bool:

@@ -35,6 +35,7 @@ def question_context(request: Request, question: Question, **extra: Any) -> dict
         "note_body": question_html(note) if note is not None else "",
         "is_own": question.bank == OWN_BANK,
         "disputes": viva.disputes(question.id),
+        "corrections": viva.corrections(question.id),
         "follow": [link for link in question.links if link.role.value == "follow_up"],
         **extra,
     }

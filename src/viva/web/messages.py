@@ -132,6 +132,82 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"(?P<file>.+): not a text file", "{file} 不是文本文件"),
         (r"save it as UTF-8 CSV or JSONL", "请另存为 UTF-8 编码的 CSV 或 JSONL"),
+        # --- classes (service.classes, the read-only shared banks) ---
+        (r"only a teacher or an admin can run a class", "只有老师或管理员可以管理班级"),
+        (
+            r"ask the admin to make your account a teacher's \(viva users role\)",
+            "如需开设班级，请管理员把你的账号设为老师",
+        ),
+        (r"no class has the join code (?P<code>'.*'|\".*\")", "没有加入码为 {code} 的班级"),
+        (
+            r"check the code your teacher gave you \(letters and digits, no 0, O, 1 or I\)",
+            "请核对老师给的加入码（由字母和数字组成，不含 0、O、1、I）",
+        ),
+        (
+            r"too many wrong join codes; try again in (?P<n>\d+) minute\(s\)",
+            "加入码输错次数过多，请 {n} 分钟后再试",
+        ),
+        (r"ask your teacher for the class's code", "请向老师确认班级的加入码"),
+        (
+            r"this is your own class: your students join it with this code",
+            "这是你自己的班级：加入码是给学生用的",
+        ),
+        (r"the class needs a name", "请给班级起个名字"),
+        (r"e\.g\. 2027 考研复试班", "例如：2027 考研复试班"),
+        (
+            r"the class name is (?P<n>\d+) characters long \(at most (?P<max>\d+)\)",
+            "班级名称有 {n} 个字符（最多 {max} 个）",
+        ),
+        (
+            r"the score must be from 0 to 100 \(not (?P<v>[^)]*)\)",
+            "评分应在 0 到 100 之间（不是 {v}）",
+        ),
+        (
+            r"the note is (?P<n>\d+) characters long \(at most (?P<max>\d+)\)",
+            "说明有 {n} 个字符（最多 {max} 个）",
+        ),
+        (r"give your own score of this answer", "请给这个回答打一个你自己的分数"),
+        (
+            r"you have no bank called (?P<bank>'.*'|\".*\") to share",
+            "你没有名为 {bank} 的题库可以共享",
+        ),
+        (
+            r"import your notes into a bank first; only your own banks are shared",
+            "请先把笔记导入一个题库；只能共享你自己的题库",
+        ),
+        (
+            r"the bank (?P<bank>'.*'|\".*\") is not shared with this class",
+            "题库 {bank} 没有共享给这个班级",
+        ),
+        (
+            r"question (?P<id>\w+) is in (?P<bank>'.*'|\".*\"), which your teacher shared"
+            r" with your class: it is read-only",
+            "题目 {id} 属于老师共享给班级的题库 {bank}，只能阅读和练习，不能修改",
+        ),
+        (
+            r"add a question of your own instead, or tell your teacher what to fix",
+            "可以添加一道你自己的题目，或者告诉老师哪里需要修改",
+        ),
+        (
+            r"the bank (?P<bank>'.*'|\".*\") is shared with your class by your teacher: it is"
+            r" read-only",
+            "题库 {bank} 是老师共享给班级的，只能阅读和练习，不能修改",
+        ),
+        (
+            r"drill it as it is; import your own notes into a bank of your own",
+            "可以直接练习它；你自己的笔记请导入到你自己的题库",
+        ),
+        (
+            r"the bank name (?P<name>'.*'|\".*\") contains '/', which marks a bank a teacher"
+            r" shared with a class",
+            "题库名 {name} 含有“/”：它用来标记老师共享给班级的题库",
+        ),
+        (
+            r"no student of this class is called (?P<name>'.*'|\".*\")",
+            "这个班级没有名为 {name} 的学生",
+        ),
+        (r"no class of yours has the id (?P<id>\d+)", "你没有编号为 {id} 的班级"),
+        (r"you are not in a class with the id (?P<id>\d+)", "你不在编号为 {id} 的班级中"),
         # --- import problems (bank.reader, bank._frontmatter, bank._shapes, bank.vault) ---
         (r"cannot read: (?P<why>.*)", "无法读取这个文件"),
         (

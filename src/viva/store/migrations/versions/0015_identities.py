@@ -5,7 +5,7 @@ Viva user; one person is one row (unique issuer and subject), and a user's rows 
 Roles stay Viva's: nothing the provider says changes one.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from alembic import op
 from viva.store.schema import UTCDateTime
 
 revision = "0015"
-# the classes migration (0014) is made beside this one: at the merge only this line changes
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
