@@ -57,7 +57,7 @@ from tests.web.test_classes_http import _class_routes, class_of  # noqa: E402
 from _common import free_port, percentile  # noqa: E402
 from viva.config import load_settings  # noqa: E402
 from viva.errors import NotFoundError  # noqa: E402
-from viva.service import Viva  # noqa: E402
+from viva.service import QuestionNotGradable, Viva  # noqa: E402
 from viva.service.preferences import now_utc  # noqa: E402
 from viva.store.jobs import create_job  # noqa: E402
 from viva.store.schema import reviews, users  # noqa: E402
@@ -103,14 +103,26 @@ class Tally:
             p50, p95 = percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000
             print(f"    {name:<30} n={len(values):<5} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
         print(f"    errors: {len(self.errors)}")
-        for error in self.errors[:5]:
-            print(f"      {error}")
+        kinds = Counter(error[:140] for error in self.errors)
+        for error, count in kinds.most_common(8):
+            print(f"      {count} x {error}")
 
 
 def http_ok(response: httpx.Response) -> Any:
     if response.status_code not in (200, 202):
         raise RuntimeError(f"{response.status_code} {response.request.url.path}: {response.text}")
     return response.json()
+
+
+NOT_GRADABLE = object()  # what the grade of a question without a reference answer is
+
+
+def graded_or_not(response: httpx.Response) -> Any:
+    """A grade's JSON, or NOT_GRADABLE for a question whose reference is only a link (the
+    drill page then lets the student rate it without a grade)."""
+    if response.status_code == 400 and "cannot be graded" in response.text:
+        return NOT_GRADABLE
+    return http_ok(response)
 
 
 def student_name(number: int) -> str:
@@ -155,13 +167,20 @@ def http_student(url: str, number: int, stop: float, tally: Tally) -> None:
             if question:
                 answer = ANSWER.format(n=f"{number}-{turn}")
                 body = {"question_id": question["id"], "answer": answer}
-                tally.timed(
-                    "POST /api/grade", lambda b=body: http_ok(api.post("/api/grade", json=b))
+                graded = tally.timed(
+                    "POST /api/grade", lambda b=body: graded_or_not(api.post("/api/grade", json=b))
                 )
-                done = tally.timed(
-                    "POST /api/reviews",
-                    lambda b=body: http_ok(api.post("/api/reviews", json={**b, "rating": 3})),
-                )
+                if graded is NOT_GRADABLE:  # as on the page: the student rates it themself
+                    rated = {"question_id": question["id"], "rating": 3}
+                    done = tally.timed(
+                        "POST /api/reviews (self-rated)",
+                        lambda r=rated: http_ok(api.post("/api/reviews", json=r)),
+                    )
+                else:
+                    done = tally.timed(
+                        "POST /api/reviews",
+                        lambda b=body: http_ok(api.post("/api/reviews", json={**b, "rating": 3})),
+                    )
                 if done is not None:
                     with tally.lock:
                         tally.reviews[name] += 1
@@ -210,6 +229,14 @@ def import_job(api: httpx.Client, number: int) -> None:
         raise RuntimeError(f"import job failed: {sent['error']}")
 
 
+def grade_or_not(viva: Viva, question_id: str, answer: str) -> Any:
+    """The service's grade, or NOT_GRADABLE (see `graded_or_not`)."""
+    try:
+        return viva.grade(question_id, answer)
+    except QuestionNotGradable:
+        return NOT_GRADABLE
+
+
 def service_student(viva: Viva, stop: float, tally: Tally, number: int) -> None:
     """One student through the service, as their own user."""
     rng = random.Random(number)
@@ -221,8 +248,13 @@ def service_student(viva: Viva, stop: float, tally: Tally, number: int) -> None:
         if queue:
             qid = queue[0].id
             answer = ANSWER.format(n=f"{number}-{turn}")
-            graded = tally.timed("grade", lambda q=qid, a=answer: viva.grade(q, a))
-            if graded is not None:
+            graded = tally.timed("grade", lambda q=qid, a=answer: grade_or_not(viva, q, a))
+            if graded is NOT_GRADABLE:
+                done = tally.timed("review (self-rated)", lambda q=qid: viva.review(q, 3))
+                if done is not None:
+                    with tally.lock:
+                        tally.reviews[viva.user] += 1
+            elif graded is not None:
                 done = tally.timed(
                     "review",
                     lambda q=qid, a=answer, g=graded[1]: viva.review(q, 3, answer=a, grade=g),

@@ -112,33 +112,35 @@ def safe_next(raw: str | None) -> str:
 
 
 def _sign_in_required(request: Request) -> Response:
-    if request.url.path.startswith("/api/"):
-        return JSONResponse(
-            {
-                "error": "sign in first: this server has accounts",
-                "hint": "POST /api/sign-in with your name and password, then send the cookie",
-            },
-            status_code=401,
-        )
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     url = "/sign-in" if target == "/" else f"/sign-in?next={quote(target, safe='/')}"
-    if request.headers.get("hx-request"):  # an HTMX call: the whole page goes
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return RedirectResponse(url, status_code=303)
+    return _turned_away(
+        request,
+        401,
+        "sign in first: this server has accounts",
+        "POST /api/sign-in with your name and password, then send the cookie",
+        page=url,
+    )
 
 
 def _password_change_required(request: Request) -> Response:
+    return _turned_away(
+        request,
+        403,
+        "choose your own password first: this one was made by the admin",
+        "POST /api/account/password with the current and a new password",
+        page="/account/password",
+    )
+
+
+def _turned_away(request: Request, status: int, error: str, hint: str, *, page: str) -> Response:
+    """A request that cannot go on yet: an API call gets `status` with what to do; a page,
+    or an HTMX call (the whole page goes), is sent to `page`, where it can be done."""
     if request.url.path.startswith("/api/"):
-        return JSONResponse(
-            {
-                "error": "choose your own password first: this one was made by the admin",
-                "hint": "POST /api/account/password with the current and a new password",
-            },
-            status_code=403,
-        )
+        return JSONResponse({"error": error, "hint": hint}, status_code=status)
     if request.headers.get("hx-request"):
-        return Response(status_code=204, headers={"HX-Redirect": "/account/password"})
-    return RedirectResponse("/account/password", status_code=303)
+        return Response(status_code=204, headers={"HX-Redirect": page})
+    return RedirectResponse(page, status_code=303)
 
 
 def is_secure(request: Request, settings: Settings) -> bool:
