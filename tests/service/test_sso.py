@@ -69,7 +69,7 @@ def test_names_come_from_the_claim_then_the_email_then_the_subject() -> None:
 
 
 def test_a_first_sign_in_makes_a_student_account_without_a_password(sso: Viva) -> None:
-    signed = sso.accounts.sign_in_identity(_person("s-1", preferred_username="wangwu"), now=AT)
+    signed = sso.single_sign_on.sign_in(_person("s-1", preferred_username="wangwu"), now=AT)
     account = signed.account
     assert (account.name, account.role, account.has_password) == ("wangwu", "student", False)
     assert signed.is_first
@@ -87,9 +87,9 @@ def test_a_first_sign_in_makes_a_student_account_without_a_password(sso: Viva) -
 
 
 def test_the_second_sign_in_reuses_the_account_even_under_a_new_name(sso: Viva) -> None:
-    first = sso.accounts.sign_in_identity(_person("s-1", preferred_username="wangwu"), now=AT)
+    first = sso.single_sign_on.sign_in(_person("s-1", preferred_username="wangwu"), now=AT)
     later = AT + timedelta(days=3)
-    second = sso.accounts.sign_in_identity(_person("s-1", preferred_username="wang.wu"), now=later)
+    second = sso.single_sign_on.sign_in(_person("s-1", preferred_username="wang.wu"), now=later)
     assert second.account.id == first.account.id
     assert second.account.name == "wangwu"  # the account's name does not follow the provider
     assert not second.is_first
@@ -102,14 +102,14 @@ def test_the_second_sign_in_reuses_the_account_even_under_a_new_name(sso: Viva) 
 def test_a_name_clash_gets_the_next_free_name_and_never_takes_the_account(sso: Viva) -> None:
     admin, _ = sso.accounts.add("zhangsan", role="admin", password="correct horse battery")
     sso.accounts.add("zhangsan-2", password="correct horse battery")
-    signed = sso.accounts.sign_in_identity(_person("s-9", preferred_username="zhangsan"), now=AT)
+    signed = sso.single_sign_on.sign_in(_person("s-9", preferred_username="zhangsan"), now=AT)
     assert signed.account.name == "zhangsan-3"
     assert signed.account.role == "student"
     assert signed.account.id != admin.id
-    other = sso.accounts.sign_in_identity(_person("s-10", preferred_username="local"), now=AT)
+    other = sso.single_sign_on.sign_in(_person("s-10", preferred_username="local"), now=AT)
     assert other.account.name == "local-2"  # the personal use's user is nobody's
-    long = sso.accounts.sign_in_identity(_person("s-11", preferred_username="y" * 64), now=AT)
-    sso.accounts.sign_in_identity(_person("s-11b", preferred_username="y" * 70), now=AT)
+    long = sso.single_sign_on.sign_in(_person("s-11", preferred_username="y" * 64), now=AT)
+    sso.single_sign_on.sign_in(_person("s-11b", preferred_username="y" * 70), now=AT)
     with sso.db.reader() as conn:
         names = set(conn.execute(sa.select(users.c.name)).scalars())
     assert long.account.name == "y" * 64
@@ -117,45 +117,45 @@ def test_a_name_clash_gets_the_next_free_name_and_never_takes_the_account(sso: V
 
 
 def test_the_same_subject_at_another_issuer_is_another_person(sso: Viva) -> None:
-    one = sso.accounts.sign_in_identity(_person("s-1", preferred_username="chen"), now=AT)
+    one = sso.single_sign_on.sign_in(_person("s-1", preferred_username="chen"), now=AT)
     other = ProviderIdentity("https://other.example", "s-1", {"preferred_username": "chen"})
-    two = sso.accounts.sign_in_identity(other, now=AT)
+    two = sso.single_sign_on.sign_in(other, now=AT)
     assert (one.account.name, two.account.name) == ("chen", "chen-2")
 
 
 def test_a_disabled_account_cannot_sign_in_by_sso(sso: Viva) -> None:
-    sso.accounts.sign_in_identity(_person("s-1", preferred_username="zhao"), now=AT)
+    sso.single_sign_on.sign_in(_person("s-1", preferred_username="zhao"), now=AT)
     sso.accounts.set_disabled("zhao", True)
     with pytest.raises(AccountDisabled, match="the account 'zhao' is disabled"):
-        sso.accounts.sign_in_identity(_person("s-1", preferred_username="zhao"), now=AT)
+        sso.single_sign_on.sign_in(_person("s-1", preferred_username="zhao"), now=AT)
     with sso.db.reader() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(sessions)).scalar() == 0
 
 
 def test_link_only_links_the_account_the_admin_made(link_only: Viva) -> None:
     made, _ = link_only.accounts.add("sunqi", role="teacher", password="correct horse battery")
-    signed = link_only.accounts.sign_in_identity(_person("s-5", preferred_username="sunqi"), now=AT)
+    signed = link_only.single_sign_on.sign_in(_person("s-5", preferred_username="sunqi"), now=AT)
     assert (signed.account.id, signed.account.role) == (made.id, "teacher")
     # the password still works beside it
     assert link_only.accounts.sign_in("sunqi", "correct horse battery", address=None, now=AT)
     # a second person claiming the same name is not linked to it
     with pytest.raises(SsoRefused, match="linked to another person"):
-        link_only.accounts.sign_in_identity(_person("s-6", preferred_username="sunqi"), now=AT)
+        link_only.single_sign_on.sign_in(_person("s-6", preferred_username="sunqi"), now=AT)
 
 
 def test_link_only_refuses_a_person_with_no_account(link_only: Viva) -> None:
     with pytest.raises(SsoRefused) as refused:
-        link_only.accounts.sign_in_identity(_person("s-7", preferred_username="nobody"), now=AT)
+        link_only.single_sign_on.sign_in(_person("s-7", preferred_username="nobody"), now=AT)
     assert refused.value.message == "no account here is called 'nobody' for this sign-in"
     assert refused.value.http_status == 403
     with link_only.db.reader() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(identities)).scalar() == 0
     with pytest.raises(SsoRefused):  # the personal use's user is never linked
-        link_only.accounts.sign_in_identity(_person("s-8", preferred_username="local"), now=AT)
+        link_only.single_sign_on.sign_in(_person("s-8", preferred_username="local"), now=AT)
 
 
 def test_deleting_a_user_deletes_their_identities(sso: Viva) -> None:
-    signed = sso.accounts.sign_in_identity(_person("s-1", preferred_username="gone"), now=AT)
+    signed = sso.single_sign_on.sign_in(_person("s-1", preferred_username="gone"), now=AT)
     with sso.db.transaction() as conn:
         conn.execute(users.delete().where(users.c.id == signed.account.id))
     with sso.db.reader() as conn:
@@ -164,7 +164,7 @@ def test_deleting_a_user_deletes_their_identities(sso: Viva) -> None:
 
 def test_without_settings_single_sign_on_is_refused(viva: Viva) -> None:
     with pytest.raises(ConfigError, match="single sign-on is not configured"):
-        viva.accounts.sign_in_identity(_person("s-1"), now=AT)
+        viva.single_sign_on.sign_in(_person("s-1"), now=AT)
 
 
 def test_sso_settings_are_read_and_every_problem_is_told_at_once() -> None:

@@ -44,6 +44,7 @@ from viva.service.practice import DrillStatus, PracticeService
 from viva.service.preferences import Preferences, Scope
 from viva.service.runtime import Runtime
 from viva.service.speech import SpeechService, TranscribeOptions, Transcription
+from viva.service.sso import SingleSignOn
 from viva.service.unit import LOCAL_USER, UnitOfWork, UserNotFound
 
 if TYPE_CHECKING:
@@ -194,6 +195,22 @@ class Viva:
     def accounts(self) -> AccountService:
         """Accounts, sessions and signing in (the hosted use; not bound to one user)."""
         return AccountService(self.runtime)
+
+    @property
+    def single_sign_on(self) -> SingleSignOn:
+        """Sign-ins a school's identity provider vouched for (the hosted use).
+
+        Raises:
+            ConfigError: single sign-on is not configured.
+        """
+        from viva.errors import ConfigError
+
+        if self.settings.oidc is None:
+            raise ConfigError(
+                "single sign-on is not configured on this server",
+                hint="set VIVA_OIDC_ISSUER, VIVA_OIDC_CLIENT_ID and VIVA_OIDC_CLIENT_SECRET",
+            )
+        return SingleSignOn(self.runtime, self.settings.oidc)
 
     @contextmanager
     def signed_in(self, token: str) -> Iterator[Viva | None]:

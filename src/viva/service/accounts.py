@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from viva.service.runtime import Runtime
-    from viva.service.sso import ProviderIdentity
 
 __all__ = [
     "ACCOUNT_LIMIT",
@@ -374,36 +373,12 @@ class AccountService:
             update_account(conn, account.id, last_sign_in_at=now)
             if rehash:
                 update_account(conn, account.id, password_hash=self._hash(password))
-        self._apply_retention(account.name, now)
+        self.apply_retention(account.name, now)
         return SignedIn(
             self.account(name), token, expires_at, is_first=account.last_sign_in_at is None
         )
 
-    def sign_in_identity(
-        self, identity: ProviderIdentity, *, now: datetime | None = None
-    ) -> SignedIn:
-        """Start a session for the user a school's identity provider vouched for (single
-        sign-on, `viva.service.sso`): made or linked at the person's first sign-in.
-
-        Raises:
-            ConfigError: single sign-on is not configured.
-            SsoRefused: no account may be theirs (link-only mode, no usable name).
-            AccountDisabled: the account is disabled.
-        """
-        from viva.errors import ConfigError
-        from viva.service.sso import SingleSignOn
-
-        if self.settings.oidc is None:
-            raise ConfigError(
-                "single sign-on is not configured on this server",
-                hint="set VIVA_OIDC_ISSUER, VIVA_OIDC_CLIENT_ID and VIVA_OIDC_CLIENT_SECRET",
-            )
-        at = now or now_utc()
-        signed = SingleSignOn(self.runtime, self.settings.oidc).sign_in(identity, now=at)
-        self._apply_retention(signed.account.name, at)
-        return signed
-
-    def _apply_retention(self, name: str, now: datetime) -> None:
+    def apply_retention(self, name: str, now: datetime) -> None:
         """Old recordings go when their owner signs in (at most once a day; see
         `SpeechService.apply_retention`), so they go even if no new one is ever saved."""
         from viva.service.bank import BankService

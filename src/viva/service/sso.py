@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from viva.errors import VivaError
-from viva.service.accounts import AccountDisabled, SignedIn
+from viva.service.accounts import AccountDisabled, AccountService, SignedIn
 from viva.service.preferences import now_utc
 from viva.store.accounts import session_digest
 
@@ -142,6 +142,8 @@ class SingleSignOn:
         with self.runtime.db.reader() as conn:
             signed = account_by_id(conn, account.id)
         assert signed is not None
+        # old recordings go at a sign-in, whichever way it is made
+        AccountService(self.runtime).apply_retention(account.name, now)
         return SignedIn(signed[0], token, expires_at, is_first=account.last_sign_in_at is None)
 
     def _first_sign_in(self, identity: ProviderIdentity, *, now: datetime) -> int:

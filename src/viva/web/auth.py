@@ -21,10 +21,10 @@ from pydantic import BaseModel, Field
 
 from viva.service.accounts import MAX_PASSWORD, PasswordError, SignedIn, SignInThrottled
 from viva.web.context import error_response, page, ui_lang, viva_of
-from viva.web.i18n import LANGUAGES
+from viva.web.i18n import LANGUAGES, translator
 
 if TYPE_CHECKING:
-    from viva.config import Settings
+    from viva.config import OidcSettings, Settings
     from viva.service import Viva
     from viva.store.accounts import Account
 
@@ -194,6 +194,31 @@ def _throttled(request: Request, error: SignInThrottled) -> Response:
     return response
 
 
+# --- what the sign-in page shows of single sign-on (the flow itself: web.sso) -----------------
+# why a single sign-on was refused, as the sign-in page tells it (`sso.<reason>` in i18n)
+SSO_REASONS = frozenset(
+    {"unreachable", "denied", "state", "token", "disabled", "no_account", "linked", "no_name"}
+)
+
+
+def _sso_button(request: Request) -> str | None:
+    """The sign-in page's single sign-on button (None: not configured)."""
+    oidc: OidcSettings | None = getattr(getattr(request.app.state, "sso", None), "oidc", None)
+    if oidc is None:
+        return None
+    lang = ui_lang(request)
+    t = translator(lang)
+    return str(t("sso.button", name=oidc.name_in(lang) or t("sso.default_name")))
+
+
+def _sso_refusal(request: Request, reason: str | None) -> tuple[str, str] | None:
+    """The sign-in page's message and hint for a refused single sign-on (None: no such)."""
+    if reason not in SSO_REASONS:
+        return None
+    t = translator(ui_lang(request))
+    return str(t(f"sso.{reason}")), str(t(f"sso.{reason}.hint"))
+
+
 # --- pages ------------------------------------------------------------------------------------
 @pages.get("/sign-in", response_class=HTMLResponse)
 def sign_in_page(
@@ -201,16 +226,14 @@ def sign_in_page(
 ) -> Response:
     if _account(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    from viva.web.sso import button_label, refusal
-
     settings = viva_of(request).settings
-    refused = refusal(request, sso)  # single sign-on came back refused: why
+    refused = _sso_refusal(request, sso)  # single sign-on came back refused: why
     return page(
         request,
         "sign_in.html",
         next=safe_next(next),
         open_sign_up=settings.open_sign_up,
-        sso=button_label(request),
+        sso=_sso_button(request),
         sso_error=None if refused is None else refused[0],
         sso_hint=None if refused is None else refused[1],
         deleted=deleted == "1",

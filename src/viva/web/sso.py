@@ -29,8 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from viva.errors import ConfigError
 from viva.web import auth
-from viva.web.context import ui_lang, viva_of
-from viva.web.i18n import translator
+from viva.web.context import viva_of
 
 if TYPE_CHECKING:
     from viva.config import OidcSettings, Settings
@@ -44,10 +43,6 @@ FLOW_SECONDS = 600  # time to sign in at the provider
 CLIENT = "school"  # the name Authlib registers the provider under
 TIMEOUT = 15.0  # seconds for each request to the provider
 MAX_FLOW_COOKIE = 3000  # a cookie longer than this was not written by us
-# why a single sign-on was refused, as the sign-in page tells it (`sso.<reason>` in i18n)
-REASONS = frozenset(
-    {"unreachable", "denied", "state", "token", "disabled", "no_account", "linked", "no_name"}
-)
 
 router = APIRouter(include_in_schema=False)
 
@@ -137,16 +132,6 @@ def check_provider(oidc: OidcSettings) -> None:
     asyncio.run(Provider(oidc).ready())
 
 
-def button_label(request: Request) -> str | None:
-    """The sign-in page's single sign-on button (None: not configured)."""
-    provider: Provider | None = getattr(request.app.state, "sso", None)
-    if provider is None:
-        return None
-    lang = ui_lang(request)
-    t = translator(lang)
-    return str(t("sso.button", name=provider.oidc.name_in(lang) or t("sso.default_name")))
-
-
 # --- the two routes --------------------------------------------------------------------------
 @router.get(START)
 async def start(request: Request, next: str | None = None) -> Response:
@@ -226,7 +211,7 @@ def _signed_in(request: Request, claims: dict[str, Any], target: str) -> Respons
     viva = viva_of(request)
     identity = ProviderIdentity(str(claims["iss"]), str(claims["sub"]), claims)
     try:
-        signed = viva.accounts.sign_in_identity(identity)
+        signed = viva.single_sign_on.sign_in(identity)
     except AccountDisabled:
         return _refused(request, "disabled", target)
     except SsoRefused as error:
@@ -243,20 +228,12 @@ def _signed_in(request: Request, claims: dict[str, Any], target: str) -> Respons
 
 
 def _refused(request: Request, reason: str, target: str) -> Response:
-    """Back to the sign-in page, which says why (`REASONS`): redirected, so that the callback's
-    code and state leave the address bar, and a reload or the language switch works."""
+    """Back to the sign-in page, which says why (`auth.SSO_REASONS`): redirected, so that the
+    callback's code and state leave the address bar, and a reload or the language switch works."""
     query = urlencode({"next": target, "sso": reason} if target != "/" else {"sso": reason})
     response = RedirectResponse(f"/sign-in?{query}", status_code=303)
     _forget_flow(response, request, viva_of(request).settings)
     return response
-
-
-def refusal(request: Request, reason: str | None) -> tuple[str, str] | None:
-    """The sign-in page's message and hint for a refused single sign-on (None: no such)."""
-    if reason not in REASONS:
-        return None
-    t = translator(ui_lang(request))
-    return str(t(f"sso.{reason}")), str(t(f"sso.{reason}.hint"))
 
 
 def _provider(request: Request) -> Provider:
