@@ -46,6 +46,7 @@ from viva.service.runtime import Runtime
 from viva.service.speech import SpeechService, TranscribeOptions, Transcription
 from viva.service.sso import SingleSignOn
 from viva.service.unit import LOCAL_USER, UnitOfWork, UserNotFound
+from viva.store.interviews import SavedInterview  # what a saved interview's pages show
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -75,6 +76,7 @@ __all__ = [
     "Paths",
     "QuestionNotGradable",
     "Runtime",
+    "SavedInterview",
     "Scope",
     "SectionCount",
     "TranscribeOptions",

@@ -276,15 +276,8 @@ class AccountService:
             AccountError: `confirm` is not the account's name.
             AccountDeletionRefused: the last enabled admin.
         """
-        from viva.store.accounts import account_by_id
-
-        account = self.session(token)
-        stored = None
-        if account is not None:
-            with self.runtime.db.reader() as conn:
-                found = account_by_id(conn, account.id)
-            stored = None if found is None else found[1]
-        if account is None or not self._verify(stored, password):
+        account = self._confirmed(token, password)
+        if account is None:
             raise SignInFailed(
                 "the password is wrong: nothing was deleted",
                 hint="names and passwords are case-sensitive",
@@ -425,14 +418,10 @@ class AccountService:
         with self.runtime.db.transaction() as conn:
             delete_session(conn, token_hash(token))
 
-    def change_password(self, token: str, current: str, new: str) -> Account:
-        """Change the signed-in account's password: the other sessions end, this one stays.
-
-        Raises:
-            SignInFailed: the session is gone, or the current password is wrong.
-            PasswordError: the new password is not acceptable.
-        """
-        from viva.store.accounts import account_by_id, delete_sessions, update_account
+    def _confirmed(self, token: str, password: str) -> Account | None:
+        """The session's account if `password` is its password (None: no such session, or a
+        wrong password; the check takes as long either way)."""
+        from viva.store.accounts import account_by_id
 
         account = self.session(token)
         stored = None
@@ -440,7 +429,21 @@ class AccountService:
             with self.runtime.db.reader() as conn:
                 found = account_by_id(conn, account.id)
             stored = None if found is None else found[1]
-        if account is None or not self._verify(stored, current):
+        if not self._verify(stored, password):
+            return None
+        return account
+
+    def change_password(self, token: str, current: str, new: str) -> Account:
+        """Change the signed-in account's password: the other sessions end, this one stays.
+
+        Raises:
+            SignInFailed: the session is gone, or the current password is wrong.
+            PasswordError: the new password is not acceptable.
+        """
+        from viva.store.accounts import delete_sessions, update_account
+
+        account = self._confirmed(token, current)
+        if account is None:
             raise SignInFailed(
                 "the current password is wrong", hint="names and passwords are case-sensitive"
             )

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from viva.service.classes import MAX_CLASS_NAME, MAX_NOTE
-from viva.web.context import page, ui_lang, viva_of
+from viva.web.context import page, viva_of
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/classes", tags=["classes"])
@@ -147,24 +147,11 @@ def correct_grade(
 def student_report(
     request: Request, class_id: int, student: str, interview_id: int
 ) -> HTMLResponse:
-    from viva.web.pages import _stage_bars, _turn_view
+    from viva.web.pages import report_page
 
     saved = viva_of(request).student_interview(class_id, student[:MAX_NAME], interview_id)
-    lang = ui_lang(request)
-    names = {
-        s["stage"]: s.get("name_en", s["stage"]) if lang == "en" else s["stage"]
-        for s in saved.report.get("plan_stages", [])
-    }
-    return page(
-        request,
-        "report.html",
-        nav="classes",
-        saved=saved,
-        r=saved.report,
-        stages=_stage_bars(saved.report, lang),
-        turns=[_turn_view(turn, names) for turn in saved.report["turns"]],
-        read_only_for=student,
-        back=_class_url(class_id, student),
+    return report_page(
+        request, saved, nav="classes", read_only_for=student, back=_class_url(class_id, student)
     )
 
 

@@ -23,7 +23,7 @@ from viva.web.render import column_chart, evidence_html, question_html
 from viva.web.uploads import read_uploads, submit_uploads
 
 if TYPE_CHECKING:
-    from viva.service import Job
+    from viva.service import Job, SavedInterview
 
 router = APIRouter(include_in_schema=False)
 
@@ -497,7 +497,11 @@ def interview_answer(
 
 @router.get("/interview/report/{interview_id}", response_class=HTMLResponse)
 def interview_report(request: Request, interview_id: int) -> HTMLResponse:
-    saved = viva_of(request).interview(interview_id)
+    return report_page(request, viva_of(request).interview(interview_id), nav="interview")
+
+
+def report_page(request: Request, saved: SavedInterview, *, nav: str, **extra: Any) -> HTMLResponse:
+    """A saved interview's report (the student's own, or a student's for their teacher)."""
     lang = ui_lang(request)
     # a stage's name in the interface language (reports saved before: as saved)
     names = {
@@ -507,11 +511,12 @@ def interview_report(request: Request, interview_id: int) -> HTMLResponse:
     return page(
         request,
         "report.html",
-        nav="interview",
+        nav=nav,
         saved=saved,
         r=saved.report,
         stages=_stage_bars(saved.report, lang),
         turns=[_turn_view(turn, names) for turn in saved.report["turns"]],
+        **extra,
     )
 
 
