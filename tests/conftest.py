@@ -10,6 +10,7 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", "postgresql_only: needs the PostgreSQL server; skipped on SQLite"
+    )
+    config.addinivalue_line(
+        "markers", "hosted: a page of the hosted app: runs in the browser on PostgreSQL too"
     )
     try:
         is_postgresql = databases.is_postgresql()
@@ -65,10 +69,41 @@ def pytest_report_header(config: pytest.Config) -> str:  # noqa: ARG001
     return f"database: {databases.backend()}"
 
 
+# The second run (on PostgreSQL) repeats only what can differ there: a test that touches no
+# database already ran in the first, and the personal app's pages in the browser are a personal
+# install's, on SQLite (their routes run on PostgreSQL in the HTTP tests). The hosted app's
+# pages (marked `hosted`) run in the browser on both.
+_DATABASE_FIXTURES = frozenset(("database_url", "live", "api"))
+_STARTS_DATABASES = ("start_server(", "databases.")
+_BROWSER_FIXTURES = frozenset(("page", "context", "browser"))
+
+
+@cache
+def _module_starts_databases(path: str) -> bool:
+    text = Path(path).read_text("utf-8")
+    return any(marker in text for marker in _STARTS_DATABASES)
+
+
+def _repeated_on_postgresql(item: pytest.Item) -> str | None:
+    """Why the PostgreSQL run leaves this test to the SQLite run, or None to run it."""
+    names = set(getattr(item, "fixturenames", ()))
+    if names & _BROWSER_FIXTURES and item.get_closest_marker("hosted") is None:
+        return "a personal-use page in the browser: runs on SQLite, its routes on both"
+    if not names & _DATABASE_FIXTURES and not _module_starts_databases(str(item.path)):
+        return "touches no database: runs once, on SQLite"
+    return None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Skip the tests of the other backend, with their reason."""
+    """Skip the tests of the other backend, and on PostgreSQL those the SQLite run already
+    covers, with their reason."""
     is_postgresql = databases.is_postgresql()
     for item in items:
+        if is_postgresql and item.get_closest_marker("postgresql_only") is None:
+            why = _repeated_on_postgresql(item)
+            if why is not None:
+                item.add_marker(pytest.mark.skip(reason=f"SQLite run only: {why}"))
+                continue
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None and is_postgresql:
             reason = marker.args[0] if marker.args else "tests a SQLite file"

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.web.conftest import LiveServer, start_server, stop_server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hosted]
 
 PASSWORD = "correct horse battery"
 SIZES = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}

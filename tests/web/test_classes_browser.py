@@ -19,7 +19,7 @@ from tests.web.language import language_problems
 from viva.store.interviews import save_interview
 from viva.store.users import find_user_id
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hosted]
 
 PASSWORD = "correct horse battery"
 NOTE = """# 机器学习

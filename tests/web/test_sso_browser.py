@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests.web.conftest import LiveServer, start_server, stop_server
 from tests.web.oidc_provider import FakeProvider, running_provider, sso_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hosted]
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from tests.conftest import SEED
 from tests.web.conftest import LiveServer, start_server, stop_server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hosted]
 
 PASSWORD = "correct horse battery"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
