@@ -65,33 +65,41 @@ def contrast_groups() -> tuple[_Group, ...]:
     return tuple(groups)
 
 
-def _members(group: _Group, text: str, tokens: frozenset[str]) -> dict[int, tuple[str, int]]:
+def _members(
+    group: _Group, text: str, tokens: frozenset[str], *, loose: bool = False
+) -> dict[int, tuple[str, int]]:
     """The group's alternatives a text names: index -> (spelling, offset). A spelling inside a
     longer spelling of the group ("对称加密" in "非对称加密") names only the longer one."""
-    taken: list[tuple[int, int]] = []  # spans of longer spellings already found
-    found: dict[int, tuple[str, int]] = {}
-    spellings = sorted(
-        ((s, i) for i, alt in enumerate(group.alternatives) for s in alt),
-        key=lambda si: -len(si[0]),
+    candidates = sorted(
+        (
+            (-len(spelling), at, spelling, index)
+            for index, alt in enumerate(group.alternatives)
+            for spelling in alt
+            for at in _positions(spelling, text, tokens, loose=loose)
+        ),
     )
-    for spelling, index in spellings:
-        if index in found:
+    taken: list[tuple[int, int]] = []  # spans of longer (or earlier) spellings already found
+    found: dict[int, tuple[str, int]] = {}
+    for size, at, spelling, index in candidates:
+        if index in found or any(at < b and a < at - size for a, b in taken):
             continue
-        for at in _positions(spelling, text, tokens):
-            if not any(a <= at < b for a, b in taken):
-                found[index] = (spelling, at)
-                taken.append((at, at + len(spelling)))
-                break
+        found[index] = (spelling, at)
+        taken.append((at, at - size))
     return found
 
 
-def _positions(spelling: str, text: str, tokens: frozenset[str]) -> list[int]:
-    """Every offset where `spelling` occurs as a term."""
+def _positions(
+    spelling: str, text: str, tokens: frozenset[str], *, loose: bool = False
+) -> list[int]:
+    """Every offset where `spelling` occurs as a term (`loose`: a Chinese word of two
+    characters anywhere, as in 稀疏图, which segmentation may or may not split)."""
     if _LATIN.search(spelling):
         pattern = rf"(?<![a-z0-9]){re.escape(spelling)}(?![a-z0-9])"
         return [m.start() for m in re.finditer(pattern, text)]
-    if len(spelling) >= 3 or spelling in tokens:
+    if len(spelling) >= 3 or spelling in tokens or (loose and len(spelling) == 2):
         return [m.start() for m in re.finditer(re.escape(spelling), text)]
+    if len(spelling) == 1 and any(len(t) >= 3 and t.endswith(spelling) for t in tokens):
+        return [m.start() for m in re.finditer(re.escape(spelling), text)]  # 速度快, 开销大
     return []
 
 
@@ -165,6 +173,7 @@ def find_contradiction(
         or _wrong_number(point, reading, aligned)
         or _negated_phrase(point, reading, aligned)
         or _dropped_negation(point, reading, aligned)
+        or _denied_relation(point, reading, aligned)
     )
 
 
@@ -184,13 +193,30 @@ def _swapped_term(
             continue
         (expected_index, (expected, _)) = next(iter(named.items()))
         asked = _members(group, q.text, q.tokens)  # the question's own terms are its subject
-        if expected_index in _members(group, whole.text, whole.tokens):
-            continue  # the answer names the point's term somewhere: no swap
+        # where the point says its word plainly: not "不相同", "更好地捕捉", "慢开始"
+        stated_at = [
+            m.start()
+            for m in re.finditer(re.escape(expected), p.text)
+            if _plain_use(p.text, m.start(), expected)
+        ]
+        if group.generic and not stated_at:
+            continue
+        if expected_index in _members(group, whole.text, whole.tokens, loose=True) and (
+            not group.generic or _also_said(group, expected_index, p.text, stated_at, whole)
+        ):
+            continue  # the answer names the point's term (an everyday word: of the same thing)
         for i in aligned if group.generic else everywhere:
             in_window = _members(group, views[i].text, views[i].tokens)
             said = {k: v for k, v in in_window.items() if k != expected_index and k not in asked}
             if said:
                 spelling, at = next(iter(said.values()))
+                if _set_against(views[i].text, at, len(spelling)):
+                    continue  # "跟 GPT 那种只有解码器的不一样": named as the other thing
+                if group.generic and not any(
+                    _same_statement(group, p.text, p_at, views[i].text, at, len(spelling))
+                    for p_at in stated_at
+                ):
+                    continue
                 start = windows[i].start + at
                 return Contradiction(
                     windows[i].text[at : at + len(spelling)],
@@ -199,6 +225,106 @@ def _swapped_term(
                     "term",
                 )
     return None
+
+
+# what makes a one-character everyday word (多, 高, 差) a statement about something: a degree
+# word before it ("比较少", "更高") or the end of the phrase after it ("取值多的", "延迟低，")
+_DEGREE = ("比较", "较", "更", "越", "很", "太", "最", "偏", "相对", "还", "都", "也", "就", "会")
+_PHRASE_END = re.compile(r"$|[的了得些一点，,。；;：:、！？!?)）\s]")
+_NEGATED_BEFORE = re.compile(r"(?:不|没|无|非|未|互不)$")
+_GLOSS = re.compile(r"[（(][^（）()]*$")
+_SET_AGAINST_BEFORE = re.compile(
+    r"(?:不像|不同于|不是|而不是|并非|区别于|unlike|rather than|instead of|not)\s*$"
+)
+_SET_AGAINST_AFTER = re.compile(r"^[^，,。；;]{0,8}?(?:不一样|不同|相反|相比|有区别|区别在)")
+_COMPARED_WITH = re.compile(r"(?:跟|和|与|同|比)[^，,。；;]*$")
+
+
+def _plain_use(text: str, at: int, spelling: str) -> bool:
+    """`spelling` at `at` says the word itself: not negated just before it ("不相同"), not an
+    adverb ("更好地"), and a one-character word only with a degree word before it or the end
+    of its phrase after it ("慢开始" names a phase, "多模态" a kind of model)."""
+    if _NEGATED_BEFORE.search(text[max(0, at - 2) : at]):
+        return False
+    if _GLOSS.search(text[:at]):
+        return False  # "SMO（序列最小优化）": part of a name's gloss
+    after = text[at + len(spelling) : at + len(spelling) + 1]
+    if after == "地":
+        return False
+    if len(spelling) == 1 and _CJK_RUN.match(spelling):
+        before = text[max(0, at - 2) : at]
+        return any(before.endswith(d) for d in _DEGREE) or bool(_PHRASE_END.match(after))
+    return True
+
+
+def _set_against(text: str, at: int, size: int) -> bool:
+    """The answer names the term only to set it against another ("不像 ReLU", "跟 GPT 那种
+    只有解码器的不一样", "rather than UDP")."""
+    start, end = _clause_of(text, at)
+    if _SET_AGAINST_BEFORE.search(text[start:at]):
+        return True
+    compared = _COMPARED_WITH.search(text[start:at])
+    return bool(compared and _SET_AGAINST_AFTER.search(text[at + size : end]))
+
+
+def _same_statement(
+    group: _Group, point: str, p_at: int, window: str, w_at: int, w_size: int
+) -> bool:
+    """An everyday opposite counts only as a statement about what the point says it of: the
+    answer's clause shares a word with the point's clause (besides the group's own words),
+    says its word plainly, and does not swap the two sides of a comparison ("几何重数小于代数
+    重数" is said as well by "代数重数大于几何重数")."""
+    if not _plain_use(window, w_at, window[w_at : w_at + w_size]):
+        return False
+    spellings = {s for alt in group.alternatives for s in alt}
+    ps, pe = _clause_of(point, p_at)
+    ws, we = _clause_of(window, w_at)
+    p_before = set(content_words(point[ps:p_at])) - spellings
+    p_after = set(content_words(point[p_at:pe])) - spellings
+    w_before = set(content_words(window[ws:w_at])) - spellings
+    w_after = set(content_words(window[w_at + w_size : we])) - spellings
+    if not _share(p_before | p_after, w_before | w_after):
+        return False  # "延迟低" against "带宽利用率较高": said of something else
+    if not _same_subject(point[ps:pe], window[ws:we]):
+        return False  # "动态规划的子问题是独立的" against "分治的子问题相互独立"
+    return not (_share(p_before, w_after) and _share(p_after, w_before))
+
+
+def _same_subject(point_clause: str, clause: str) -> bool:
+    """The two clauses are not about different named things: when both name terms (Latin
+    names, domain terms), they name one in common."""
+    named_p, named_w = set(_names(point_clause)), set(_names(clause))
+    return not (named_p and named_w) or _share(named_p, named_w)
+
+
+def _also_said(
+    group: _Group, index: int, point: str, stated_at: Sequence[int], whole: _View
+) -> bool:
+    """The answer says the point's own everyday word of what the point says it of (so an
+    opposite elsewhere is about something else): "取最大的特征值" does not say that the
+    projected variance is the largest."""
+    spellings = {s for alt in group.alternatives for s in alt}
+    for spelling in group.alternatives[index]:
+        for at in _positions(spelling, whole.text, whole.tokens, loose=True):
+            ws, we = _clause_of(whole.text, at)
+            if we - ws < 8 and ws > 0:  # "…随机访问，O(1)": a short clause goes with the one before
+                ws = _clause_of(whole.text, ws - 1)[0]
+            said = set(content_words(whole.text[ws:we])) - spellings
+            for p_at in stated_at:
+                ps, pe = _clause_of(point, p_at)
+                if _share(set(content_words(point[ps:pe])) - spellings, said, 1) and _same_subject(
+                    point[ps:pe], whole.text[ws:we]
+                ):
+                    return True
+    return False
+
+
+def _share(a: set[str], b: set[str], shortest: int = 2) -> bool:
+    """Some word of `a` and some word of `b` are one inside the other (泛化 / 泛化能力), the
+    shorter of at least `shortest` characters."""
+    return any(
+        x == y or (min(len(x), len(y)) >= shortest and (x in y or y in x)) for x in a for y in b
+    )
 
 
 def _swapped_pair(
@@ -594,6 +720,48 @@ def _dropped_negation(point: str, reading: Reading, aligned: Sequence[int]) -> C
                 window.text[where : where + len(phrase)],
                 point[at : at + lead + len(phrase)],
                 Span(window.start + where, window.start + where + len(phrase)),
+                "negation",
+            )
+    return None
+
+
+# "X 跟 Y 没关系", "对 Y 没有影响", "has nothing to do with Y": the answer denies that the point's
+# subject bears on Y, where the point says it does
+_DENIED_RELATION = re.compile(
+    r"(?:跟|和|与|对|同)([^，,。；;！？!?]{1,20}?)(?:其实|根本|也|都|并|完全|一点)?"
+    r"(?:没有?|无|毫无)(?:什么|太大|多大|任何|啥)?(?:的)?(?:关系|影响|威胁|作用|帮助|关联|联系)"
+    r"|(?:nothing to do with|unrelated to|no (?:effect|impact|influence|bearing) on)\s+"
+    r"([^,.;!?]{1,40})"
+)
+_POINT_DENIES = re.compile(
+    r"无关|没有?关系|不影响|没有?影响|不依赖|不相关|与[^，,。；;]{1,12}无|independent|unrelated|"
+    r"no (?:effect|impact)|does not (?:depend|affect)|doesn't (?:depend|affect)"
+)
+
+
+def _denied_relation(point: str, reading: Reading, aligned: Sequence[int]) -> Contradiction | None:
+    """The answer says the point's matter has nothing to do with something the point ties it
+    to: "可解释性跟训练范式没什么关系" against "可解释性要按两种训练范式分别理解", "BN 对损失曲面
+    没有影响" against "BN 让损失曲面更平滑". What it is denied of must be the point's own words
+    (not only the question's), and the point must not itself deny a relation."""
+    p = point.lower()
+    if _POINT_DENIES.search(p) or _NEGATIVE_POLARITY.search(p):
+        return None
+    own = set(content_words(p)) - reading.question.words
+    for i in aligned[:NEGATION_WINDOWS]:
+        text = reading.views[i].text
+        for match in _DENIED_RELATION.finditer(text):
+            start_a, end_a = _clause_of(text, match.start())
+            if _CONDITIONAL.search(text[start_a:end_a]):
+                continue
+            what = match.group(1) or match.group(2) or ""
+            if not _share(set(content_words(what)), own):
+                continue
+            window = reading.windows[i]
+            return Contradiction(
+                window.text[match.start() : match.end()],
+                point,
+                Span(window.start + match.start(), window.start + match.end()),
                 "negation",
             )
     return None
