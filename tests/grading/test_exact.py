@@ -339,3 +339,21 @@ def test_denying_what_the_point_ties_together_is_a_contradiction(point: str, ans
 )
 def test_a_denial_the_point_shares_is_no_contradiction(point: str, answer: str) -> None:
     assert contradiction(point, "BN 为什么有效？", answer, 0.8) is None
+
+
+@pytest.mark.parametrize(
+    ("point", "answer", "wrong"),
+    [
+        ("对称加密速度快，适合加密大量数据", "非对称加密的速度其实比对称加密快", True),
+        ("TCP 比 UDP 可靠", "UDP 比 TCP 更可靠", True),
+        ("堆排序比快速排序慢", "堆排序比快速排序快", True),
+        # the same ranking said from the other side, or the same way
+        ("TCP 比 UDP 可靠", "UDP 比 TCP 更不可靠", False),
+        ("对称加密速度快", "非对称加密比对称加密慢", False),
+        ("堆排序比快速排序慢", "快速排序比堆排序快", False),
+        # 比较 and 比如 compare nothing
+        ("考试解题能力较薄弱", "我做题的能力比较弱", False),
+    ],
+)
+def test_a_comparison_said_the_other_way_round(point: str, answer: str, wrong: bool) -> None:
+    assert (contradiction(point, "请回答", answer, 0.8) is not None) is wrong

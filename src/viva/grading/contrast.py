@@ -174,6 +174,7 @@ def find_contradiction(
         or _negated_phrase(point, reading, aligned)
         or _dropped_negation(point, reading, aligned)
         or _denied_relation(point, reading, aligned)
+        or _swapped_comparison(point, reading, aligned)
     )
 
 
@@ -287,6 +288,9 @@ def _same_statement(
         return False  # "延迟低" against "带宽利用率较高": said of something else
     if not _same_subject(point[ps:pe], window[ws:we]):
         return False  # "动态规划的子问题是独立的" against "分治的子问题相互独立"
+    said = [c for c in _comparisons(window) if c.start <= w_at < c.end]
+    if said:  # a comparison: opposite only if it ranks the two the other way round
+        return _compared_otherwise(point, _comparisons(point[ps:pe]), said[0]) is not None
     return not (_share(p_before, w_after) and _share(p_after, w_before))
 
 
@@ -626,6 +630,8 @@ def _negated_phrase(point: str, reading: Reading, aligned: Sequence[int]) -> Con
                 identity and _CONTRASTED.search(text[end_a : end_a + 12])
             ):
                 continue  # "如果不是安全状态就…", "不是 A，而是 B": a condition or a contrast
+            if _reversed(point_clause, said_clause):
+                continue  # "UDP 比 TCP 更不可靠" says "TCP 比 UDP 可靠" the other way round
             if _RESTRICTIVE.search(point_clause):
                 continue  # "只公开 g 的幂" is said as well by "指数不公开"
             tail = text[at + size : at + size + 2]
@@ -758,10 +764,126 @@ def _denied_relation(point: str, reading: Reading, aligned: Sequence[int]) -> Co
             if not _share(set(content_words(what)), own):
                 continue
             window = reading.windows[i]
-            return Contradiction(
-                window.text[match.start() : match.end()],
+            return Contradiction(  # "LLM 的可解释性跟训练范式没什么关系": from its clause start
+                window.text[start_a : match.end()],
                 point,
-                Span(window.start + match.start(), window.start + match.end()),
+                Span(window.start + start_a, window.start + match.end()),
                 "negation",
             )
+    return None
+
+
+@cache
+def _comparatives() -> tuple[tuple[str, int, _Group], ...]:
+    """The everyday words a comparison can end on ("比 UDP 快"), longest first, each with
+    its alternative's index and its group."""
+    found = [
+        (spelling, index, group)
+        for group in contrast_groups()
+        if group.generic
+        for index, alternative in enumerate(group.alternatives)
+        for spelling in alternative
+        if _CJK_RUN.match(spelling) and len(spelling) <= 3
+    ]
+    return tuple(sorted(found, key=lambda f: -len(f[0])))
+
+
+@cache
+def _comparison_pattern() -> re.Pattern[str]:
+    """ "比 B（更）快": what the thing is compared with, and the word it ends on."""
+    words = "|".join(re.escape(spelling) for spelling, _, _ in _comparatives())
+    return re.compile(
+        rf"(?<![对相无类好])比(?![较如例特重率值赛方起])([^，,。；;！？!?比]{{1,15}}?)"
+        rf"(?:更|还|要|稍|略|都)?({words})"
+        r"(?=$|[的了得些一点，,。；;：:、！？!?)）\s])"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Comparison:
+    more: str  # the first content word of what is ranked higher ("非对称" of 非对称加密)
+    less: str  # and of what it is compared with
+    index: int  # which alternative of the group the comparison ends on
+    group: _Group
+    start: int  # the clause's start
+    end: int  # the end of the comparison's word
+
+
+def _comparisons(text: str) -> list[_Comparison]:
+    """Every "A 比 B 快" of a text (lower-cased), as the first content words of A and B."""
+    found = []
+    words = {spelling: (index, group) for spelling, index, group in _comparatives()}
+    for match in _comparison_pattern().finditer(text):
+        index, group = words[match.group(2)]
+        start, end = _clause_of(text, match.start())
+        if _CONDITIONAL.search(text[start:end]):
+            continue
+        if _NEGATED_BEFORE.search(match.group(1)):
+            continue  # "比 B 更不 X" where 不 X is no word of the group
+        more = content_words(text[start : match.start()])
+        less = content_words(match.group(1))
+        if more and less and more[0] != less[0]:
+            found.append(_Comparison(more[0], less[0], index, group, start, match.end()))
+    return found
+
+
+def _swapped_comparison(
+    point: str, reading: Reading, aligned: Sequence[int]
+) -> Contradiction | None:
+    """The answer compares two things the other way round from the point: "非对称加密比
+    对称加密快" against "对称加密速度快" or "对称加密比非对称加密快"; "UDP 比 TCP 可靠"
+    against "TCP 比 UDP 可靠". A point that says the quality of one thing must say it of that
+    one only (in the clause before its word)."""
+    p = point.lower()
+    point_comparisons = _comparisons(p)
+    for i in aligned[:NEGATION_WINDOWS]:
+        text = reading.views[i].text
+        for said in _comparisons(text):
+            expected = _compared_otherwise(p, point_comparisons, said)
+            if expected is None:
+                continue
+            window = reading.windows[i]
+            return Contradiction(
+                window.text[said.start : said.end],
+                point[expected[0] : expected[1]],
+                Span(window.start + said.start, window.start + said.end),
+                "term",
+            )
+    return None
+
+
+def _reversed(point_clause: str, clause: str) -> bool:
+    """Both clauses compare the same two things in the opposite order."""
+    own, said = _comparisons(point_clause), _comparisons(clause)
+    return bool(own and said and (own[0].more, own[0].less) == (said[0].less, said[0].more))
+
+
+def _compared_otherwise(
+    point: str, point_comparisons: Sequence[_Comparison], said: _Comparison
+) -> tuple[int, int] | None:
+    """Where the point says the other way round what the answer's comparison says, or None."""
+    for own in point_comparisons:
+        if own.group is not said.group:
+            continue
+        same_word = own.index == said.index
+        if (same_word and (own.more, own.less) == (said.less, said.more)) or (
+            not same_word and (own.more, own.less) == (said.more, said.less)
+        ):
+            return own.start, own.end
+    if point_comparisons:
+        return None
+    for p_index, alternative in enumerate(said.group.alternatives):
+        for spelling in alternative:
+            for m in re.finditer(re.escape(spelling), point):
+                if not _plain_use(point, m.start(), spelling):
+                    continue
+                ps, _ = _clause_of(point, m.start())
+                said_of = content_words(point[ps : m.start()])
+                # the point says the word of what the answer ranks lower, or the opposite
+                # word of what it ranks higher, and not of the other
+                ranked, other = (
+                    (said.less, said.more) if p_index == said.index else (said.more, said.less)
+                )
+                if ranked in said_of and other not in said_of:
+                    return ps, m.start() + len(spelling)
     return None
