@@ -357,3 +357,14 @@ def test_a_denial_the_point_shares_is_no_contradiction(point: str, answer: str) 
 )
 def test_a_comparison_said_the_other_way_round(point: str, answer: str, wrong: bool) -> None:
     assert (contradiction(point, "请回答", answer, 0.8) is not None) is wrong
+
+
+def test_a_count_written_in_chinese_after_a_name_is_stated() -> None:
+    point, answer = "建立 TCP 连接，三次握手", "先 TCP三次握手建连接，https 还得再握一次手"
+    assert contradiction(point, "输入网址后发生了什么？", answer, 0.8) is None
+
+
+def test_the_questions_topic_said_plainly_does_not_undo_a_negated_point() -> None:
+    point = "几何重数小于代数重数的矩阵不可对角化"
+    answer = "特征值互不相同的矩阵一定可以对角化，实对称矩阵也可以对角化"
+    assert contradiction(point, "什么样的矩阵可以对角化？", answer, 0.8) is None

@@ -37,6 +37,7 @@ ALIGNED = 0.45
 _LATIN = re.compile(r"[a-z]")
 _NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/第])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
 _NEGATED_PHRASE = re.compile(r"(?:不|没有|没|无|非|未)[\u4e00-\u9fff]{2}")
+_LATIN_THEN_NUMERAL = re.compile(r"([A-Za-z])([零一二两三四五六七八九十百千万])")
 _WRITTEN_NUMBER = re.compile(r"-?[0-9零一二两三四五六七八九十百千万亿.]+")
 _COMPLEXITY = re.compile(r"o\([^()]*(?:\([^()]*\))?[^()]*\)")
 
@@ -387,7 +388,8 @@ def _role(text: str, at: int, size: int, anchors: Sequence[str]) -> tuple[str, s
 
 def _numbers(text: str) -> list[tuple[str, str]]:
     """(number, unit) pairs of a text in canonical form, and complexities as ("o(...)", "o")."""
-    form = math_form(text)
+    # "TCP三次握手": a Chinese numeral after a Latin word is a count, not part of a name (x2)
+    form = math_form(_LATIN_THEN_NUMERAL.sub(r"\1 \2", text))
     found = [(m.group(1), m.group(2)) for m in _NUMBER_UNIT.finditer(form)]
     found += [(m.group(0), "o") for m in _COMPLEXITY.finditer(form)]
     return found
@@ -712,6 +714,8 @@ def _dropped_negation(point: str, reading: Reading, aligned: Sequence[int]) -> C
             phrase = _longest_prefix_in(run, text)
             if len(phrase) < MIN_NEGATED + 1 or not _has_content(phrase):
                 continue
+            if set(content_words(phrase)) <= reading.question.words:
+                continue  # "对角化" in answers to "什么样的矩阵可以对角化？": the question's topic
             if _plainly_said(phrase, p[:at] + " " + p[at + lead + len(phrase) :]):
                 continue  # "不安全状态不一定会死锁，但安全状态一定不会": the point says both
             where = text.find(phrase)
@@ -751,18 +755,27 @@ def _denied_relation(point: str, reading: Reading, aligned: Sequence[int]) -> Co
     没有影响" against "BN 让损失曲面更平滑". What it is denied of must be the point's own words
     (not only the question's), and the point must not itself deny a relation."""
     p = point.lower()
-    if _POINT_DENIES.search(p) or _NEGATIVE_POLARITY.search(p):
+    if _POINT_DENIES.search(p):
         return None
-    own = set(content_words(p)) - reading.question.words
+    said = set(content_words(p))
+    own = said - reading.question.words
     for i in aligned[:NEGATION_WINDOWS]:
         text = reading.views[i].text
         for match in _DENIED_RELATION.finditer(text):
             start_a, end_a = _clause_of(text, match.start())
             if _CONDITIONAL.search(text[start_a:end_a]):
                 continue
-            what = match.group(1) or match.group(2) or ""
-            if not _share(set(content_words(what)), own):
+            what = set(content_words(match.group(1) or match.group(2) or ""))
+            subject = set(content_words(text[start_a : match.start()]))
+            # denied of the point's own words; or of the question's two things, both of
+            # which the point ties ("LightGBM 和 GBDT 没什么关系")
+            if not _share(what, own) and not (_share(what, said) and _share(subject, said)):
                 continue
+            if not any(
+                _share(what, set(content_words(clause))) and not _NEGATIVE_POLARITY.search(clause)
+                for clause in _CLAUSE_BREAK.split(p)
+            ):
+                continue  # the point's own clause about it negates too
             window = reading.windows[i]
             return Contradiction(  # "LLM 的可解释性跟训练范式没什么关系": from its clause start
                 window.text[start_a : match.end()],
