@@ -262,3 +262,109 @@ def test_attention_abbreviations_name_the_same_vectors() -> None:
     point = "用注意力权重对 Value 向量加权求和"
     answer = "Q 和 K 点积得到权重，再对 V 加权求和。"
     assert contradiction(point, "自注意力怎么算？", answer, 0.8) is None
+
+
+@pytest.mark.parametrize(
+    ("point", "answer", "said", "expected"),
+    [
+        # an everyday opposite said of the same thing
+        ("快速排序平均情况下比较次数少", "快速排序平均情况下比较次数比较多", "多", "少"),
+        ("哈希表查找的平均时间开销低", "哈希表查找的平均时间开销其实很高", "高", "低"),
+        ("栈的空间由编译器自动分配，速度快", "栈的空间由编译器分配，速度比堆慢", "慢", "快"),
+        ("不同进程的地址空间相互独立", "不同进程的地址空间是共享的", "共享", "独立"),
+        ("归并排序是稳定的排序算法", "归并排序是不稳定的排序算法", "不稳定", "稳定"),
+        # a certainty said the other way
+        ("不安全状态不一定会导致死锁", "系统进入不安全状态就一定会导致死锁", "一定会", "不一定"),
+        # a technical term of the same family
+        ("回滚靠 undo log 找回旧版本", "回滚是靠 redo log 找回旧版本", "redo log", "undo log"),
+        ("Kruskal 适合稀疏图", "Kruskal 适合稠密图", "稠密", "稀疏"),
+    ],
+)
+def test_an_opposite_said_of_the_same_thing_is_a_contradiction(
+    point: str, answer: str, said: str, expected: str
+) -> None:
+    found = contradiction(point, "请回答", answer, 0.8)
+    assert found is not None
+    assert said in found.said.lower()
+    assert expected in found.expected.lower()
+
+
+@pytest.mark.parametrize(
+    ("point", "answer"),
+    [
+        # said of something else: the clauses share no word
+        ("拥塞控制能保持较高的带宽利用率", "查询流不用排长队，延迟低"),
+        # the two sides of a comparison swapped: the same statement
+        ("几何重数小于代数重数时不可对角化", "代数重数大于几何重数时不可对角化"),
+        # a word inside a name or an adverb, not a statement
+        ("慢开始阶段 cwnd 每个 RTT 翻倍", "慢开始阶段 cwnd 每轮翻倍，之后还有快重传"),
+        ("自注意力能更好地捕捉全局信息", "自注意力可以捕捉全局信息，缺点是计算开销比较大"),
+        # the point negates its own word: "互不相同" is "都不一样"
+        ("特征值互不相同时可对角化", "特征值都不一样的时候可以对角化"),
+        # "一定" as "a certain amount"
+        ("BN 还有一定正则化作用", "BN 不一定能替代 dropout，但也有正则化作用"),
+        # the other member named only to set it against the right one
+        ("T5 是编码器-解码器结构", "T5 用完整的 Transformer，跟 GPT 那种只有解码器的不一样"),
+    ],
+)
+def test_opposites_that_do_not_contradict_the_point(point: str, answer: str) -> None:
+    assert contradiction(point, "请回答", answer, 0.8) is None
+
+
+@pytest.mark.parametrize(
+    ("point", "answer"),
+    [
+        ("缓存命中率影响程序的运行速度", "程序运行速度跟缓存命中率其实没什么关系"),
+        ("索引能加快查询速度", "索引对查询速度没有影响，只是占空间"),
+        (
+            "The learning rate controls how fast the weights change",
+            "How fast the weights change has nothing to do with the learning rate",
+        ),
+    ],
+)
+def test_denying_what_the_point_ties_together_is_a_contradiction(point: str, answer: str) -> None:
+    found = contradiction(point, "请回答", answer, 0.8)
+    assert found is not None
+    assert found.kind == "negation"
+
+
+@pytest.mark.parametrize(
+    ("point", "answer"),
+    [
+        # the point itself says there is no relation
+        ("时间复杂度与常数系数无关", "时间复杂度跟常数系数没有关系"),
+        # denied of something the point does not name
+        ("BN 让损失曲面更平滑", "BN 的效果跟内部协变量偏移其实没关系，主要是让损失曲面更平滑"),
+    ],
+)
+def test_a_denial_the_point_shares_is_no_contradiction(point: str, answer: str) -> None:
+    assert contradiction(point, "BN 为什么有效？", answer, 0.8) is None
+
+
+@pytest.mark.parametrize(
+    ("point", "answer", "wrong"),
+    [
+        ("对称加密速度快，适合加密大量数据", "非对称加密的速度其实比对称加密快", True),
+        ("TCP 比 UDP 可靠", "UDP 比 TCP 更可靠", True),
+        ("堆排序比快速排序慢", "堆排序比快速排序快", True),
+        # the same ranking said from the other side, or the same way
+        ("TCP 比 UDP 可靠", "UDP 比 TCP 更不可靠", False),
+        ("对称加密速度快", "非对称加密比对称加密慢", False),
+        ("堆排序比快速排序慢", "快速排序比堆排序快", False),
+        # 比较 and 比如 compare nothing
+        ("考试解题能力较薄弱", "我做题的能力比较弱", False),
+    ],
+)
+def test_a_comparison_said_the_other_way_round(point: str, answer: str, wrong: bool) -> None:
+    assert (contradiction(point, "请回答", answer, 0.8) is not None) is wrong
+
+
+def test_a_count_written_in_chinese_after_a_name_is_stated() -> None:
+    point, answer = "建立 TCP 连接，三次握手", "先 TCP三次握手建连接，https 还得再握一次手"
+    assert contradiction(point, "输入网址后发生了什么？", answer, 0.8) is None
+
+
+def test_the_questions_topic_said_plainly_does_not_undo_a_negated_point() -> None:
+    point = "几何重数小于代数重数的矩阵不可对角化"
+    answer = "特征值互不相同的矩阵一定可以对角化，实对称矩阵也可以对角化"
+    assert contradiction(point, "什么样的矩阵可以对角化？", answer, 0.8) is None

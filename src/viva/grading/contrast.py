@@ -37,6 +37,7 @@ ALIGNED = 0.45
 _LATIN = re.compile(r"[a-z]")
 _NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/第])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
 _NEGATED_PHRASE = re.compile(r"(?:不|没有|没|无|非|未)[\u4e00-\u9fff]{2}")
+_LATIN_THEN_NUMERAL = re.compile(r"([A-Za-z])([零一二两三四五六七八九十百千万])")
 _WRITTEN_NUMBER = re.compile(r"-?[0-9零一二两三四五六七八九十百千万亿.]+")
 _COMPLEXITY = re.compile(r"o\([^()]*(?:\([^()]*\))?[^()]*\)")
 
@@ -65,33 +66,41 @@ def contrast_groups() -> tuple[_Group, ...]:
     return tuple(groups)
 
 
-def _members(group: _Group, text: str, tokens: frozenset[str]) -> dict[int, tuple[str, int]]:
+def _members(
+    group: _Group, text: str, tokens: frozenset[str], *, loose: bool = False
+) -> dict[int, tuple[str, int]]:
     """The group's alternatives a text names: index -> (spelling, offset). A spelling inside a
     longer spelling of the group ("对称加密" in "非对称加密") names only the longer one."""
-    taken: list[tuple[int, int]] = []  # spans of longer spellings already found
-    found: dict[int, tuple[str, int]] = {}
-    spellings = sorted(
-        ((s, i) for i, alt in enumerate(group.alternatives) for s in alt),
-        key=lambda si: -len(si[0]),
+    candidates = sorted(
+        (
+            (-len(spelling), at, spelling, index)
+            for index, alt in enumerate(group.alternatives)
+            for spelling in alt
+            for at in _positions(spelling, text, tokens, loose=loose)
+        ),
     )
-    for spelling, index in spellings:
-        if index in found:
+    taken: list[tuple[int, int]] = []  # spans of longer (or earlier) spellings already found
+    found: dict[int, tuple[str, int]] = {}
+    for size, at, spelling, index in candidates:
+        if index in found or any(at < b and a < at - size for a, b in taken):
             continue
-        for at in _positions(spelling, text, tokens):
-            if not any(a <= at < b for a, b in taken):
-                found[index] = (spelling, at)
-                taken.append((at, at + len(spelling)))
-                break
+        found[index] = (spelling, at)
+        taken.append((at, at - size))
     return found
 
 
-def _positions(spelling: str, text: str, tokens: frozenset[str]) -> list[int]:
-    """Every offset where `spelling` occurs as a term."""
+def _positions(
+    spelling: str, text: str, tokens: frozenset[str], *, loose: bool = False
+) -> list[int]:
+    """Every offset where `spelling` occurs as a term (`loose`: a Chinese word of two
+    characters anywhere, as in 稀疏图, which segmentation may or may not split)."""
     if _LATIN.search(spelling):
         pattern = rf"(?<![a-z0-9]){re.escape(spelling)}(?![a-z0-9])"
         return [m.start() for m in re.finditer(pattern, text)]
-    if len(spelling) >= 3 or spelling in tokens:
+    if len(spelling) >= 3 or spelling in tokens or (loose and len(spelling) == 2):
         return [m.start() for m in re.finditer(re.escape(spelling), text)]
+    if len(spelling) == 1 and any(len(t) >= 3 and t.endswith(spelling) for t in tokens):
+        return [m.start() for m in re.finditer(re.escape(spelling), text)]  # 速度快, 开销大
     return []
 
 
@@ -165,6 +174,8 @@ def find_contradiction(
         or _wrong_number(point, reading, aligned)
         or _negated_phrase(point, reading, aligned)
         or _dropped_negation(point, reading, aligned)
+        or _denied_relation(point, reading, aligned)
+        or _swapped_comparison(point, reading, aligned)
     )
 
 
@@ -184,13 +195,30 @@ def _swapped_term(
             continue
         (expected_index, (expected, _)) = next(iter(named.items()))
         asked = _members(group, q.text, q.tokens)  # the question's own terms are its subject
-        if expected_index in _members(group, whole.text, whole.tokens):
-            continue  # the answer names the point's term somewhere: no swap
+        # where the point says its word plainly: not "不相同", "更好地捕捉", "慢开始"
+        stated_at = [
+            m.start()
+            for m in re.finditer(re.escape(expected), p.text)
+            if _plain_use(p.text, m.start(), expected)
+        ]
+        if group.generic and not stated_at:
+            continue
+        if expected_index in _members(group, whole.text, whole.tokens, loose=True) and (
+            not group.generic or _also_said(group, expected_index, p.text, stated_at, whole)
+        ):
+            continue  # the answer names the point's term (an everyday word: of the same thing)
         for i in aligned if group.generic else everywhere:
             in_window = _members(group, views[i].text, views[i].tokens)
             said = {k: v for k, v in in_window.items() if k != expected_index and k not in asked}
             if said:
                 spelling, at = next(iter(said.values()))
+                if _set_against(views[i].text, at, len(spelling)):
+                    continue  # "跟 GPT 那种只有解码器的不一样": named as the other thing
+                if group.generic and not any(
+                    _same_statement(group, p.text, p_at, views[i].text, at, len(spelling))
+                    for p_at in stated_at
+                ):
+                    continue
                 start = windows[i].start + at
                 return Contradiction(
                     windows[i].text[at : at + len(spelling)],
@@ -199,6 +227,109 @@ def _swapped_term(
                     "term",
                 )
     return None
+
+
+# what makes a one-character everyday word (多, 高, 差) a statement about something: a degree
+# word before it ("比较少", "更高") or the end of the phrase after it ("取值多的", "延迟低，")
+_DEGREE = ("比较", "较", "更", "越", "很", "太", "最", "偏", "相对", "还", "都", "也", "就", "会")
+_PHRASE_END = re.compile(r"$|[的了得些一点，,。；;：:、！？!?)）\s]")
+_NEGATED_BEFORE = re.compile(r"(?:不|没|无|非|未|互不)$")
+_GLOSS = re.compile(r"[（(][^（）()]*$")
+_SET_AGAINST_BEFORE = re.compile(
+    r"(?:不像|不同于|不是|而不是|并非|区别于|unlike|rather than|instead of|not)\s*$"
+)
+_SET_AGAINST_AFTER = re.compile(r"^[^，,。；;]{0,8}?(?:不一样|不同|相反|相比|有区别|区别在)")
+_COMPARED_WITH = re.compile(r"(?:跟|和|与|同|比)[^，,。；;]*$")
+
+
+def _plain_use(text: str, at: int, spelling: str) -> bool:
+    """`spelling` at `at` says the word itself: not negated just before it ("不相同"), not an
+    adverb ("更好地"), and a one-character word only with a degree word before it or the end
+    of its phrase after it ("慢开始" names a phase, "多模态" a kind of model)."""
+    if _NEGATED_BEFORE.search(text[max(0, at - 2) : at]):
+        return False
+    if _GLOSS.search(text[:at]):
+        return False  # "SMO（序列最小优化）": part of a name's gloss
+    after = text[at + len(spelling) : at + len(spelling) + 1]
+    if after == "地":
+        return False
+    if len(spelling) == 1 and _CJK_RUN.match(spelling):
+        before = text[max(0, at - 2) : at]
+        return any(before.endswith(d) for d in _DEGREE) or bool(_PHRASE_END.match(after))
+    return True
+
+
+def _set_against(text: str, at: int, size: int) -> bool:
+    """The answer names the term only to set it against another ("不像 ReLU", "跟 GPT 那种
+    只有解码器的不一样", "rather than UDP")."""
+    start, end = _clause_of(text, at)
+    if _SET_AGAINST_BEFORE.search(text[start:at]):
+        return True
+    compared = _COMPARED_WITH.search(text[start:at])
+    return bool(compared and _SET_AGAINST_AFTER.search(text[at + size : end]))
+
+
+def _same_statement(
+    group: _Group, point: str, p_at: int, window: str, w_at: int, w_size: int
+) -> bool:
+    """An everyday opposite counts only as a statement about what the point says it of: the
+    answer's clause shares a word with the point's clause (besides the group's own words),
+    says its word plainly, and does not swap the two sides of a comparison ("几何重数小于代数
+    重数" is said as well by "代数重数大于几何重数")."""
+    if not _plain_use(window, w_at, window[w_at : w_at + w_size]):
+        return False
+    spellings = {s for alt in group.alternatives for s in alt}
+    ps, pe = _clause_of(point, p_at)
+    ws, we = _clause_of(window, w_at)
+    p_before = set(content_words(point[ps:p_at])) - spellings
+    p_after = set(content_words(point[p_at:pe])) - spellings
+    w_before = set(content_words(window[ws:w_at])) - spellings
+    w_after = set(content_words(window[w_at + w_size : we])) - spellings
+    if not _share(p_before | p_after, w_before | w_after):
+        return False  # "延迟低" against "带宽利用率较高": said of something else
+    if not _same_subject(point[ps:pe], window[ws:we]):
+        return False  # "动态规划的子问题是独立的" against "分治的子问题相互独立"
+    said = [c for c in _comparisons(window) if c.start <= w_at < c.end]
+    if said:  # a comparison: opposite only if it ranks the two the other way round
+        return _compared_otherwise(point, _comparisons(point[ps:pe]), said[0]) is not None
+    return not (_share(p_before, w_after) and _share(p_after, w_before))
+
+
+def _same_subject(point_clause: str, clause: str) -> bool:
+    """The two clauses are not about different named things: when both name terms (Latin
+    names, domain terms), they name one in common."""
+    named_p, named_w = set(_names(point_clause)), set(_names(clause))
+    return not (named_p and named_w) or _share(named_p, named_w)
+
+
+def _also_said(
+    group: _Group, index: int, point: str, stated_at: Sequence[int], whole: _View
+) -> bool:
+    """The answer says the point's own everyday word of what the point says it of (so an
+    opposite elsewhere is about something else): "取最大的特征值" does not say that the
+    projected variance is the largest."""
+    spellings = {s for alt in group.alternatives for s in alt}
+    for spelling in group.alternatives[index]:
+        for at in _positions(spelling, whole.text, whole.tokens, loose=True):
+            ws, we = _clause_of(whole.text, at)
+            if we - ws < 8 and ws > 0:  # "…随机访问，O(1)": a short clause goes with the one before
+                ws = _clause_of(whole.text, ws - 1)[0]
+            said = set(content_words(whole.text[ws:we])) - spellings
+            for p_at in stated_at:
+                ps, pe = _clause_of(point, p_at)
+                if _share(set(content_words(point[ps:pe])) - spellings, said, 1) and _same_subject(
+                    point[ps:pe], whole.text[ws:we]
+                ):
+                    return True
+    return False
+
+
+def _share(a: set[str], b: set[str], shortest: int = 2) -> bool:
+    """Some word of `a` and some word of `b` are one inside the other (泛化 / 泛化能力), the
+    shorter of at least `shortest` characters."""
+    return any(
+        x == y or (min(len(x), len(y)) >= shortest and (x in y or y in x)) for x in a for y in b
+    )
 
 
 def _swapped_pair(
@@ -257,7 +388,8 @@ def _role(text: str, at: int, size: int, anchors: Sequence[str]) -> tuple[str, s
 
 def _numbers(text: str) -> list[tuple[str, str]]:
     """(number, unit) pairs of a text in canonical form, and complexities as ("o(...)", "o")."""
-    form = math_form(text)
+    # "TCP三次握手": a Chinese numeral after a Latin word is a count, not part of a name (x2)
+    form = math_form(_LATIN_THEN_NUMERAL.sub(r"\1 \2", text))
     found = [(m.group(1), m.group(2)) for m in _NUMBER_UNIT.finditer(form)]
     found += [(m.group(0), "o") for m in _COMPLEXITY.finditer(form)]
     return found
@@ -500,6 +632,8 @@ def _negated_phrase(point: str, reading: Reading, aligned: Sequence[int]) -> Con
                 identity and _CONTRASTED.search(text[end_a : end_a + 12])
             ):
                 continue  # "如果不是安全状态就…", "不是 A，而是 B": a condition or a contrast
+            if _reversed(point_clause, said_clause):
+                continue  # "UDP 比 TCP 更不可靠" says "TCP 比 UDP 可靠" the other way round
             if _RESTRICTIVE.search(point_clause):
                 continue  # "只公开 g 的幂" is said as well by "指数不公开"
             tail = text[at + size : at + size + 2]
@@ -580,6 +714,8 @@ def _dropped_negation(point: str, reading: Reading, aligned: Sequence[int]) -> C
             phrase = _longest_prefix_in(run, text)
             if len(phrase) < MIN_NEGATED + 1 or not _has_content(phrase):
                 continue
+            if set(content_words(phrase)) <= reading.question.words:
+                continue  # "对角化" in answers to "什么样的矩阵可以对角化？": the question's topic
             if _plainly_said(phrase, p[:at] + " " + p[at + lead + len(phrase) :]):
                 continue  # "不安全状态不一定会死锁，但安全状态一定不会": the point says both
             where = text.find(phrase)
@@ -596,4 +732,171 @@ def _dropped_negation(point: str, reading: Reading, aligned: Sequence[int]) -> C
                 Span(window.start + where, window.start + where + len(phrase)),
                 "negation",
             )
+    return None
+
+
+# "X 跟 Y 没关系", "对 Y 没有影响", "has nothing to do with Y": the answer denies that the point's
+# subject bears on Y, where the point says it does
+_DENIED_RELATION = re.compile(
+    r"(?:跟|和|与|对|同)([^，,。；;！？!?]{1,20}?)(?:其实|根本|也|都|并|完全|一点)?"
+    r"(?:没有?|无|毫无)(?:什么|太大|多大|任何|啥)?(?:的)?(?:关系|影响|威胁|作用|帮助|关联|联系)"
+    r"|(?:nothing to do with|unrelated to|no (?:effect|impact|influence|bearing) on)\s+"
+    r"([^,.;!?]{1,40})"
+)
+_POINT_DENIES = re.compile(
+    r"无关|没有?关系|不影响|没有?影响|不依赖|不相关|与[^，,。；;]{1,12}无|independent|unrelated|"
+    r"no (?:effect|impact)|does not (?:depend|affect)|doesn't (?:depend|affect)"
+)
+
+
+def _denied_relation(point: str, reading: Reading, aligned: Sequence[int]) -> Contradiction | None:
+    """The answer says the point's matter has nothing to do with something the point ties it
+    to: "可解释性跟训练范式没什么关系" against "可解释性要按两种训练范式分别理解", "BN 对损失曲面
+    没有影响" against "BN 让损失曲面更平滑". What it is denied of must be the point's own words
+    (not only the question's), and the point must not itself deny a relation."""
+    p = point.lower()
+    if _POINT_DENIES.search(p):
+        return None
+    said = set(content_words(p))
+    own = said - reading.question.words
+    for i in aligned[:NEGATION_WINDOWS]:
+        text = reading.views[i].text
+        for match in _DENIED_RELATION.finditer(text):
+            start_a, end_a = _clause_of(text, match.start())
+            if _CONDITIONAL.search(text[start_a:end_a]):
+                continue
+            what = set(content_words(match.group(1) or match.group(2) or ""))
+            subject = set(content_words(text[start_a : match.start()]))
+            # denied of the point's own words; or of the question's two things, both of
+            # which the point ties ("LightGBM 和 GBDT 没什么关系")
+            if not _share(what, own) and not (_share(what, said) and _share(subject, said)):
+                continue
+            if not any(
+                _share(what, set(content_words(clause))) and not _NEGATIVE_POLARITY.search(clause)
+                for clause in _CLAUSE_BREAK.split(p)
+            ):
+                continue  # the point's own clause about it negates too
+            window = reading.windows[i]
+            return Contradiction(  # "LLM 的可解释性跟训练范式没什么关系": from its clause start
+                window.text[start_a : match.end()],
+                point,
+                Span(window.start + start_a, window.start + match.end()),
+                "negation",
+            )
+    return None
+
+
+@cache
+def _comparatives() -> tuple[tuple[str, int, _Group], ...]:
+    """The everyday words a comparison can end on ("比 UDP 快"), longest first, each with
+    its alternative's index and its group."""
+    found = [
+        (spelling, index, group)
+        for group in contrast_groups()
+        if group.generic
+        for index, alternative in enumerate(group.alternatives)
+        for spelling in alternative
+        if _CJK_RUN.match(spelling) and len(spelling) <= 3
+    ]
+    return tuple(sorted(found, key=lambda f: -len(f[0])))
+
+
+@cache
+def _comparison_pattern() -> re.Pattern[str]:
+    """ "比 B（更）快": what the thing is compared with, and the word it ends on."""
+    words = "|".join(re.escape(spelling) for spelling, _, _ in _comparatives())
+    return re.compile(
+        rf"(?<![对相无类好])比(?![较如例特重率值赛方起])([^，,。；;！？!?比]{{1,15}}?)"
+        rf"(?:更|还|要|稍|略|都)?({words})"
+        r"(?=$|[的了得些一点，,。；;：:、！？!?)）\s])"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Comparison:
+    more: str  # the first content word of what is ranked higher ("非对称" of 非对称加密)
+    less: str  # and of what it is compared with
+    index: int  # which alternative of the group the comparison ends on
+    group: _Group
+    start: int  # the clause's start
+    end: int  # the end of the comparison's word
+
+
+def _comparisons(text: str) -> list[_Comparison]:
+    """Every "A 比 B 快" of a text (lower-cased), as the first content words of A and B."""
+    found = []
+    words = {spelling: (index, group) for spelling, index, group in _comparatives()}
+    for match in _comparison_pattern().finditer(text):
+        index, group = words[match.group(2)]
+        start, end = _clause_of(text, match.start())
+        if _CONDITIONAL.search(text[start:end]):
+            continue
+        if _NEGATED_BEFORE.search(match.group(1)):
+            continue  # "比 B 更不 X" where 不 X is no word of the group
+        more = content_words(text[start : match.start()])
+        less = content_words(match.group(1))
+        if more and less and more[0] != less[0]:
+            found.append(_Comparison(more[0], less[0], index, group, start, match.end()))
+    return found
+
+
+def _swapped_comparison(
+    point: str, reading: Reading, aligned: Sequence[int]
+) -> Contradiction | None:
+    """The answer compares two things the other way round from the point: "非对称加密比
+    对称加密快" against "对称加密速度快" or "对称加密比非对称加密快"; "UDP 比 TCP 可靠"
+    against "TCP 比 UDP 可靠". A point that says the quality of one thing must say it of that
+    one only (in the clause before its word)."""
+    p = point.lower()
+    point_comparisons = _comparisons(p)
+    for i in aligned[:NEGATION_WINDOWS]:
+        text = reading.views[i].text
+        for said in _comparisons(text):
+            expected = _compared_otherwise(p, point_comparisons, said)
+            if expected is None:
+                continue
+            window = reading.windows[i]
+            return Contradiction(
+                window.text[said.start : said.end],
+                point[expected[0] : expected[1]],
+                Span(window.start + said.start, window.start + said.end),
+                "term",
+            )
+    return None
+
+
+def _reversed(point_clause: str, clause: str) -> bool:
+    """Both clauses compare the same two things in the opposite order."""
+    own, said = _comparisons(point_clause), _comparisons(clause)
+    return bool(own and said and (own[0].more, own[0].less) == (said[0].less, said[0].more))
+
+
+def _compared_otherwise(
+    point: str, point_comparisons: Sequence[_Comparison], said: _Comparison
+) -> tuple[int, int] | None:
+    """Where the point says the other way round what the answer's comparison says, or None."""
+    for own in point_comparisons:
+        if own.group is not said.group:
+            continue
+        same_word = own.index == said.index
+        if (same_word and (own.more, own.less) == (said.less, said.more)) or (
+            not same_word and (own.more, own.less) == (said.more, said.less)
+        ):
+            return own.start, own.end
+    if point_comparisons:
+        return None
+    for p_index, alternative in enumerate(said.group.alternatives):
+        for spelling in alternative:
+            for m in re.finditer(re.escape(spelling), point):
+                if not _plain_use(point, m.start(), spelling):
+                    continue
+                ps, _ = _clause_of(point, m.start())
+                said_of = content_words(point[ps : m.start()])
+                # the point says the word of what the answer ranks lower, or the opposite
+                # word of what it ranks higher, and not of the other
+                ranked, other = (
+                    (said.less, said.more) if p_index == said.index else (said.more, said.less)
+                )
+                if ranked in said_of and other not in said_of:
+                    return ps, m.start() + len(spelling)
     return None
