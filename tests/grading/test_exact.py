@@ -368,3 +368,22 @@ def test_the_questions_topic_said_plainly_does_not_undo_a_negated_point() -> Non
     point = "几何重数小于代数重数的矩阵不可对角化"
     answer = "特征值互不相同的矩阵一定可以对角化，实对称矩阵也可以对角化"
     assert contradiction(point, "什么样的矩阵可以对角化？", answer, 0.8) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        ("UDP 是面向连接的，会重传丢失的包", True),
+        ("UDP 是面向连接的，比 TCP 更可靠", True),
+        ("UDP 不是面向连接的", False),
+        ("TCP 面向连接，UDP 无连接", False),
+        ("UDP 无连接，不像 TCP 是面向连接的", False),
+    ],
+)
+def test_one_things_term_given_to_the_other(answer: str, wrong: bool) -> None:
+    point = "TCP 面向连接、可靠、面向字节流；UDP 无连接、不可靠、面向报文"
+    found = contradiction(point, "TCP 和 UDP 有什么区别？", answer, 0.8)
+    assert (found is not None) is wrong
+    if found is not None:
+        assert found.said.startswith("UDP")
+        assert "UDP" in found.expected

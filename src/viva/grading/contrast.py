@@ -169,7 +169,7 @@ def find_contradiction(
     ]
     aligned.sort(key=lambda i: -similarity[i])
     return (
-        _swapped_term(p, reading, aligned, similarity)
+        _swapped_term(point, p, reading, aligned, similarity)
         or _swapped_names(p, reading, aligned)
         or _wrong_number(point, reading, aligned)
         or _negated_phrase(point, reading, aligned)
@@ -180,7 +180,11 @@ def find_contradiction(
 
 
 def _swapped_term(
-    p: _View, reading: Reading, aligned: Sequence[int], similarity: Sequence[float]
+    point: str,
+    p: _View,
+    reading: Reading,
+    aligned: Sequence[int],
+    similarity: Sequence[float],
 ) -> Contradiction | None:
     q, whole, windows, views = reading.question, reading.whole, reading.windows, reading.views
     everywhere = sorted(range(len(windows)), key=lambda i: -similarity[i])
@@ -188,6 +192,7 @@ def _swapped_term(
         named = _members(group, p.text, p.tokens)
         if len(named) >= 2:
             found = _swapped_pair(group, named, p, windows, views, aligned)
+            found = found or _given_to_the_other(group, point, p, reading, aligned)
             if found is not None:
                 return found
             continue
@@ -233,7 +238,7 @@ def _swapped_term(
 # word before it ("比较少", "更高") or the end of the phrase after it ("取值多的", "延迟低，")
 _DEGREE = ("比较", "较", "更", "越", "很", "太", "最", "偏", "相对", "还", "都", "也", "就", "会")
 _PHRASE_END = re.compile(r"$|[的了得些一点，,。；;：:、！？!?)）\s]")
-_NEGATED_BEFORE = re.compile(r"(?:不|没|无|非|未|互不)$")
+_NEGATED_BEFORE = re.compile(r"(?:不|没|无|非|未|互不)(?:是|会|能|要|用|需要)?$")
 _GLOSS = re.compile(r"[（(][^（）()]*$")
 _SET_AGAINST_BEFORE = re.compile(
     r"(?:不像|不同于|不是|而不是|并非|区别于|unlike|rather than|instead of|not)\s*$"
@@ -246,7 +251,7 @@ def _plain_use(text: str, at: int, spelling: str) -> bool:
     """`spelling` at `at` says the word itself: not negated just before it ("不相同"), not an
     adverb ("更好地"), and a one-character word only with a degree word before it or the end
     of its phrase after it ("慢开始" names a phase, "多模态" a kind of model)."""
-    if _NEGATED_BEFORE.search(text[max(0, at - 2) : at]):
+    if _NEGATED_BEFORE.search(text[max(0, at - 4) : at]):
         return False
     if _GLOSS.search(text[:at]):
         return False  # "SMO（序列最小优化）": part of a name's gloss
@@ -330,6 +335,66 @@ def _share(a: set[str], b: set[str], shortest: int = 2) -> bool:
     return any(
         x == y or (min(len(x), len(y)) >= shortest and (x in y or y in x)) for x in a for y in b
     )
+
+
+_SUBJECT_BREAK = re.compile(r"[，,。；;！？!?\n]")
+
+
+def _subject_before(text: str, at: int, spellings: set[str]) -> str | None:
+    """The name said last before offset `at` in its clause ("UDP 是面向连接的" -> udp)."""
+    start = 0
+    for match in _SUBJECT_BREAK.finditer(text, 0, at):
+        start = match.end()
+    best, subject = -1, None
+    for name, offsets in _outermost(_names(text[start:at])).items():
+        if name in spellings or any(name in s or s in name for s in spellings):
+            continue
+        if offsets[-1] > best:
+            best, subject = offsets[-1], name
+    return subject
+
+
+def _given_to_the_other(
+    group: _Group, point: str, p: _View, reading: Reading, aligned: Sequence[int]
+) -> Contradiction | None:
+    """The point gives each of two named things its own term of a group ("TCP 面向连接……；UDP
+    无连接……") and the answer gives one of them the other's ("UDP 是面向连接的")."""
+    spellings = {s for alt in group.alternatives for s in alt}
+    owner: dict[str, int] = {}  # subject -> the index of its term in the point
+    where: dict[str, tuple[int, int]] = {}  # subject -> its clause in the point
+    for index, alternative in enumerate(group.alternatives):
+        for spelling in alternative:
+            for at in _positions(spelling, p.text, p.tokens):
+                if not _plain_use(p.text, at, spelling):
+                    continue
+                subject = _subject_before(p.text, at, spellings)
+                if subject is None:
+                    continue
+                if owner.setdefault(subject, index) != index:
+                    return None  # one thing with both terms: no roles to swap
+                where.setdefault(subject, _clause_of(p.text, at))
+    if len(set(owner.values())) < 2:
+        return None
+    for i in aligned[:NEGATION_WINDOWS]:
+        view, window = reading.views[i], reading.windows[i]
+        for index, (spelling, _) in _members(group, view.text, view.tokens).items():
+            for at in _positions(spelling, view.text, view.tokens):
+                if not _plain_use(view.text, at, spelling) or _set_against(
+                    view.text, at, len(spelling)
+                ):
+                    continue
+                subject = _subject_before(view.text, at, spellings)
+                if subject is None or owner.get(subject, index) == index:
+                    continue
+                said_at = view.text.rfind(subject, 0, at)
+                start, end = where[subject]
+                return Contradiction(
+                    window.text[said_at : at + len(spelling)],
+                    point[start:end].strip(),
+                    Span(window.start + said_at, window.start + at + len(spelling)),
+                    "term",
+                )
+    return None
 
 
 def _swapped_pair(
@@ -834,6 +899,9 @@ def _comparisons(text: str) -> list[_Comparison]:
         if _NEGATED_BEFORE.search(match.group(1)):
             continue  # "比 B 更不 X" where 不 X is no word of the group
         more = content_words(text[start : match.start()])
+        if not more and start > 0:  # "UDP 是面向连接的，比 TCP 更可靠": the subject carries over
+            start = _clause_of(text, start - 1)[0]
+            more = content_words(text[start : match.start()])
         less = content_words(match.group(1))
         if more and less and more[0] != less[0]:
             found.append(_Comparison(more[0], less[0], index, group, start, match.end()))
