@@ -51,8 +51,14 @@ def test_grade_reads_the_answer_from_stdin_and_renders_a_panel(cli: Cli) -> None
     q = seed_question(cli, "Transformer 模型如何解决长距离依赖问题")
     result = cli("grade", q["id"][:8], input="位置编码把位置信息加到每个输入上。\n")
     assert result.exit_code == 0, result.output
-    assert "Score " in result.stdout
-    assert "suggested rating" in result.stdout
+    assert "得分 " in result.stdout  # the interface's language (zh unless set), as the feedback
+    assert "建议评分" in result.stdout
+    english = cli(
+        "grade", q["id"][:8], "--lang", "en", input="位置编码把位置信息加到每个输入上。\n"
+    )
+    assert "Score " in english.stdout
+    assert "suggested rating" in english.stdout
+    assert "得分" not in english.stdout
 
 
 def test_grade_panel_puts_what_was_wrong_first(
@@ -62,16 +68,16 @@ def test_grade_panel_puts_what_was_wrong_first(
     question = Question(
         "abcd1234abcd1234", "b", ("ML",), None, "缩放点积注意力怎么算？", "…", SourceRef("a.md", 1)
     )
-    render.grade_panel(question, ANSWER, four_states())
+    render.grade_panel(question, ANSWER, four_states(), "zh")
     assert capsys.readouterr().out == (
         "╭─ 缩放点积注意力怎么算？ ─────────────────────────────────────────────────────╮\n"
-        "│ Score 38/100 · grade 2/5 · suggested rating: Hard                            │\n"
-        "│    key point                  evidence in your answer                        │\n"
-        "│ ≠  用 softmax 得到注意力权重  you said “ReLU” — the reference says “softmax” │\n"
+        "│ 得分 38/100 · 等级 2/5 · 建议评分：困难                                      │\n"
+        "│    要点                       你的回答中的依据                               │\n"
+        "│ ≠  用 softmax 得到注意力权重  你说“ReLU”——参考答案是“softmax”                │\n"
         "│ ✓  Query 与 Key 做点积        Query 和 Key 做点积                            │\n"
         "│ ~  除以根号 d_k               归一化                                         │\n"
         "│ ✗  对 Value 加权求和                                                         │\n"
-        "│ ≠ wrong · ✓ covered · ~ partly · ✗ missed                                    │\n"
+        "│ ≠ 说错 · ✓ 答到 · ~ 部分答到 · ✗ 遗漏                                        │\n"
         "│ 你说 ReLU，参考答案是 softmax。                                              │\n"
         "╰─ abcd1234abcd1234 ───────────────────────────────────────────────────────────╯\n"
     )

@@ -52,7 +52,7 @@ def test_drill_grades_records_and_counts(cli: Cli, env: dict[str, str]) -> None:
     result = cli("drill", "--new", "3", "--section", "基本信息", input=answers)
     assert result.exit_code == 0, result.output
     assert "3 questions." in result.stdout
-    assert "Score " in result.stdout
+    assert "得分 " in result.stdout  # the grade panel speaks the feedback's language (zh)
     assert "Reference" in result.stdout
     assert "Reviewed 2 question(s)." in result.stdout
     rows = query(

@@ -32,7 +32,7 @@ def test_drill_in_a_terminal_grades_accepts_overrides_and_undoes(
     child.sendline("大一时不适应大学的学习方式，后来我调整方法，成绩逐步提高，")
     child.sendline("我会全身心投入研究。")
     child.sendline("")
-    child.expect(r"Score \d+/100")
+    child.expect(r"得分 \d+/100")
     child.expect(r"Rating \[(Again|Hard|Good|Easy)\]: ")
     child.sendline("")  # accept the suggested rating
     child.expect("你的数学成绩非常低")

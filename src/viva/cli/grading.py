@@ -67,6 +67,7 @@ def grade(
                 )
             answer = sys.stdin.read()
     with service() as viva:
+        shown_in = lang or viva.preferences().ui_lang  # the feedback's language
         if my_score is None:
             question, result = viva.grade(question_id, answer, lang=lang)
         else:
@@ -82,7 +83,7 @@ def grade(
 
         render.print_json({"question_id": question.id, **grade_json(result)})
     else:
-        render.grade_panel(question, answer, result)
+        render.grade_panel(question, answer, result, shown_in)
 
 
 def calibrate(

@@ -101,7 +101,7 @@ def drill(
             else:
                 _, grade = viva.grade(question.id, answer)
                 suggested = grade.rating
-                render.grade_panel(question, answer, grade)
+                render.grade_panel(question, answer, grade, viva.preferences().ui_lang)
                 render.reference_panel(question)
             choice = render.ask(f"Rating [{suggested.name.title()}]: ").strip().lower()
             if choice == "q":

@@ -404,41 +404,51 @@ def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 # contradicted first (a wrong statement matters most), then what was right, then what is missing
 _MARK = {"contradicted": "≠", "covered": "✓", "partly": "~", "missed": "✗"}
 _ORDER = tuple(_MARK)
+_LEGEND_ZH = {"contradicted": "说错", "covered": "答到", "partly": "部分答到", "missed": "遗漏"}
+_RATING_ZH = {"AGAIN": "重来", "HARD": "困难", "GOOD": "良好", "EASY": "简单"}
 
 
-def grade_panel(question: Question, answer: str, grade: Grade) -> None:
-    """The grade: score, key points with the evidence from the answer, flags and feedback.
+def grade_panel(question: Question, answer: str, grade: Grade, lang: str = "en") -> None:
+    """The grade: score, key points with the evidence from the answer, flags and feedback,
+    in `lang` (the feedback's language, so one panel keeps to one language).
 
     A contradicted point shows what the answer said against what the reference says.
     """
     from rich.console import Group
     from rich.panel import Panel
 
+    zh = lang == "zh"
+    rating = _RATING_ZH[grade.rating.name] if zh else grade.rating.name.title()
     parts: list[Any] = [
         Text(
-            f"Score {grade.score}/100 · grade {grade.grade}/5 · suggested rating: "
-            f"{grade.rating.name.title()}",
+            f"得分 {grade.score}/100 · 等级 {grade.grade}/5 · 建议评分：{rating}"
+            if zh
+            else f"Score {grade.score}/100 · grade {grade.grade}/5 · suggested rating: {rating}",
             style="bold",
         )
     ]
     if grade.key_points:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("")
-        table.add_column("key point")
-        table.add_column("evidence in your answer")
+        table.add_column("要点" if zh else "key point")
+        table.add_column("你的回答中的依据" if zh else "evidence in your answer")
         points = sorted(grade.key_points, key=lambda k: _ORDER.index(k.coverage.value))
         for point in points:
             evidence = ""
             if point.contradiction is not None:
                 found = point.contradiction
-                evidence = f"you said “{found.said}” — the reference says “{found.expected}”"
+                evidence = (
+                    f"你说“{found.said}”——参考答案是“{found.expected}”"
+                    if zh
+                    else f"you said “{found.said}” — the reference says “{found.expected}”"
+                )
             elif point.evidence is not None:
                 evidence = answer[point.evidence.start : point.evidence.end]
             style = "red" if point.contradiction is not None else None
             table.add_row(_MARK[point.coverage.value], point.text, evidence, style=style)
         parts.append(table)
         shown = [c for c in _ORDER if any(k.coverage.value == c for k in grade.key_points)]
-        legend = {"contradicted": "wrong", "covered": "covered", "partly": "partly"}
+        legend = _LEGEND_ZH if zh else {"contradicted": "wrong"}
         parts.append(
             Text(
                 " · ".join(f"{_MARK[c]} {legend.get(c, c)}" for c in shown),

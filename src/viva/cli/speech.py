@@ -47,6 +47,7 @@ def transcribe(
             )
             result = viva.transcribe_file(file, options, progress=progress)
         graded = viva.grade(question, result.transcript.text) if question else None
+        shown_in = viva.preferences().ui_lang  # the grade's feedback language
     if as_json:
         from viva.wire import delivery_json, grade_json, transcript_json
 
@@ -63,7 +64,7 @@ def transcribe(
     render.transcript_panel(result.transcript, result.recording_id)
     render.delivery_table(result.delivery)
     if graded is not None:
-        render.grade_panel(graded[0], result.transcript.text, graded[1])
+        render.grade_panel(graded[0], result.transcript.text, graded[1], shown_in)
 
 
 def say(
