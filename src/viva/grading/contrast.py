@@ -8,8 +8,14 @@ it, or shares its words):
 - a swapped term: the point names one member of a group of mutually exclusive terms
   (contrasts.txt: softmax/ReLU, encoder/decoder, 栈/队列, 增大/减小 …) and the answer names another
   member there, and never the point's;
+- an everyday opposite (多/少, 快/慢, 共享/独立, 一定会/不一定 …) said of what the point's clause is
+  about: a shared word, the same named subject, a plain statement, not the same comparison seen
+  from the other side; the point's own word said of the same thing clears it;
 - pairs said the other way round: two terms or names the point gives different roles ("GPT
-  擅长生成，BERT 擅长分类"), each said with the other's role;
+  擅长生成，BERT 擅长分类"), each said with the other's role, or one of them given the other's
+  term ("UDP 是面向连接的" against "TCP 面向连接……；UDP 无连接……");
+- a comparison the other way round: "非对称加密比对称加密快" against "对称加密速度快";
+- a denial: "可解释性跟训练范式没什么关系" against a point that ties the two together;
 - a flipped polarity: the answer negates a phrase the point states plainly ("越不容易过拟合"
   against "越容易过拟合"), or states plainly what the point negates ("在参数空间上" against
   "而不是参数空间上") — not where the negation is a condition (如果不是), a question (能不能),
@@ -818,7 +824,8 @@ def _denied_relation(point: str, reading: Reading, aligned: Sequence[int]) -> Co
     """The answer says the point's matter has nothing to do with something the point ties it
     to: "可解释性跟训练范式没什么关系" against "可解释性要按两种训练范式分别理解", "BN 对损失曲面
     没有影响" against "BN 让损失曲面更平滑". What it is denied of must be the point's own words
-    (not only the question's), and the point must not itself deny a relation."""
+    (or, when it is the question's, the subject must be the point's too), the point's clause
+    about it must not negate, and the point must not itself deny a relation."""
     p = point.lower()
     if _POINT_DENIES.search(p):
         return None
