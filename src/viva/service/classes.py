@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from viva.errors import NotFoundError, VivaError
+from viva.service.grading import MAX_DISPUTE_NOTE, own_score_problems
 from viva.service.preferences import now_utc
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 TEACHING_ROLES = ("teacher", "admin")
 MAX_CLASS_NAME = 100
-MAX_NOTE = 1000
+MAX_NOTE = MAX_DISPUTE_NOTE  # a teacher's note beside a correction, as a student's dispute
 # join codes: 8 characters of 31 (no 0/O, 1/I/L to misread) are about 40 bits; with at most
 # JOIN_LIMIT wrong codes per account in the throttle's window, guessing one is hopeless
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -523,12 +524,7 @@ class ClassService:
         from viva.store.exemplars import corrections_of, save_correction
 
         self._taught(class_id)
-        problems = []
-        if not 0 <= score <= 100:
-            problems.append(f"the score must be from 0 to 100 (not {score:g})")
-        note = (note or "").strip() or None
-        if note is not None and len(note) > MAX_NOTE:
-            problems.append(f"the note is {len(note)} characters long (at most {MAX_NOTE})")
+        note, problems = own_score_problems(score, note)
         if problems:
             raise ClassError("; ".join(problems), hint="give your own score of this answer")
         with self.unit.reader() as conn:

@@ -58,6 +58,18 @@ class DisputeError(VivaError):
 MAX_DISPUTE_NOTE = 1000
 
 
+def own_score_problems(score: float, note: str | None) -> tuple[str | None, list[str]]:
+    """A person's own score of an answer (a student's dispute, a teacher's correction): the
+    note trimmed (None when empty), and what is wrong with them."""
+    problems = []
+    if not 0 <= score <= 100:
+        problems.append(f"the score must be from 0 to 100 (not {score:g})")
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_DISPUTE_NOTE:
+        problems.append(f"the note is {len(note)} characters long (at most {MAX_DISPUTE_NOTE})")
+    return note, problems
+
+
 class GradingService:
     """Grading answers, batches of them, and the user's calibration."""
 
@@ -185,14 +197,9 @@ class GradingService:
         """
         from viva.store.exemplars import save_dispute
 
-        problems = []
+        note, problems = own_score_problems(score, note)
         if not answer.strip():
-            problems.append("there is no answer to score")
-        if not 0 <= score <= 100:
-            problems.append(f"the score must be from 0 to 100 (not {score:g})")
-        note = (note or "").strip() or None
-        if note is not None and len(note) > MAX_DISPUTE_NOTE:
-            problems.append(f"the note is {len(note)} characters long (at most {MAX_DISPUTE_NOTE})")
+            problems.insert(0, "there is no answer to score")
         if problems:
             raise DisputeError("; ".join(problems), hint="give your own score of this answer")
         question, before = self.grade(id_or_prefix, answer, lang=lang)

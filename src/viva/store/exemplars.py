@@ -112,20 +112,42 @@ def save_dispute(
 ) -> None:
     """File the student's score of an answer under the question (replacing an earlier grade of
     the same answer, theirs or a teacher's: the latest word counts)."""
+    _save_graded(  # the student's own word replaces a teacher's on the same answer
+        conn, user_id, DISPUTE, question_id, question, answer, score, graded, note, now
+    )
+
+
+def _save_graded(
+    conn: Connection,
+    user_id: int,
+    kind: str,
+    question_id: str,
+    question: str,
+    answer: str,
+    score: float,
+    graded: float | None,
+    note: str | None,
+    now: datetime,
+    *,
+    class_id: int | None = None,
+    review_id: int | None = None,
+) -> None:
+    """One graded answer of `kind` (a student's dispute, a teacher's correction) under its
+    question, replacing any earlier grade of the same answer."""
     values = {
         "user_id": user_id,
         "key": exemplar_key(question),
         "answer": answer,
         "answer_sha256": answer_digest(answer),
         "score": score,
-        "source": DISPUTE,
-        "kind": DISPUTE,
+        "source": kind,
+        "kind": kind,
         "question_id": question_id,
         "graded": graded,
         "note": note,
         "created_at": now,
-        "class_id": None,  # the student's own word replaces a teacher's on the same answer
-        "review_id": None,
+        "class_id": class_id,
+        "review_id": review_id,
     }
     changed = [c for c in values if c not in _KEY]
     upsert(conn, exemplars, [values], key=_KEY, update=changed)
@@ -161,23 +183,20 @@ def save_correction(
 ) -> None:
     """File a teacher's score of a student's answer under the question, for the class
     (replacing an earlier grade of the same answer, the student's or a teacher's)."""
-    values = {
-        "user_id": student_id,
-        "key": exemplar_key(question),
-        "answer": answer,
-        "answer_sha256": answer_digest(answer),
-        "score": score,
-        "source": TEACHER,
-        "kind": TEACHER,
-        "question_id": question_id,
-        "graded": graded,
-        "note": note,
-        "created_at": now,
-        "class_id": class_id,
-        "review_id": review_id,
-    }
-    changed = [c for c in values if c not in _KEY]
-    upsert(conn, exemplars, [values], key=_KEY, update=changed)
+    _save_graded(
+        conn,
+        student_id,
+        TEACHER,
+        question_id,
+        question,
+        answer,
+        score,
+        graded,
+        note,
+        now,
+        class_id=class_id,
+        review_id=review_id,
+    )
 
 
 def corrections_of(
