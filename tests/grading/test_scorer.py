@@ -80,6 +80,18 @@ def test_very_long_answer_is_truncated_with_a_notice(grader: Grader) -> None:
     assert Flag.TOO_LONG in result.flags
 
 
+def test_a_sentence_beside_a_terse_reference_is_not_too_long(grader: Grader) -> None:
+    result = grader.grade(
+        GradeRequest(
+            "What is a loss function?",
+            "It measures the error.",
+            "A loss function measures how far the predictions are from the true labels;"
+            " training minimises it.",
+        )
+    )
+    assert Flag.TOO_LONG not in result.flags
+
+
 def test_feedback_follows_the_answer_language(grader: Grader) -> None:
     english = grader.grade(
         GradeRequest(

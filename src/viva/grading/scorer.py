@@ -54,6 +54,7 @@ from viva.grading.text import (
 
 TOO_SHORT = 0.15  # answer content words / reference content words
 TOO_LONG = 4.0
+LONG_ANSWER_WORDS = 60  # never too long under this: a sentence is not long beside a terse reference
 OTHER_LANGUAGE_WORDS = 3  # "O(logn)" is a formula, not an English answer
 OTHER_SCRIPT_CHARS = 10  # Chinese characters that make a reference Chinese (beside its terms)
 
@@ -247,7 +248,7 @@ class Grader:
         ratio = item.answer.size / max(1, item.statements[0].size)
         if ratio < TOO_SHORT and not states_result:
             flags.append(Flag.TOO_SHORT)
-        elif ratio > TOO_LONG:
+        elif ratio > TOO_LONG and item.answer.size >= LONG_ANSWER_WORDS:
             flags.append(Flag.TOO_LONG)
         chinese_reference = sum(map(is_chinese, request.reference)) >= OTHER_SCRIPT_CHARS
         english_words = len(_LATIN_WORDS.findall(item.answer_text))
