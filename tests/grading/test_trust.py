@@ -137,3 +137,32 @@ def test_enumerated_reference_gives_one_point_per_item(grader: Grader) -> None:
     states = [k.coverage for k in result.key_points]
     assert states[1] is Coverage.MISSED
     assert states[0] is not Coverage.MISSED
+
+
+def test_choosing_among_the_questions_own_options_is_no_repetition(grader: Grader) -> None:
+    """When the question names the possible outcomes, the right one is in its words: saying
+    it is an answer, not the question repeated (an answer equal to the reference scored 10)."""
+    question = (
+        "Denise made a circuit to light a bulb or run a motor with a special switch. "
+        "What will happen when she moves the switch to the left?"
+    )
+    reference = "The bulb will light."
+    right = grader.grade(GradeRequest(question, reference, "The bulb will light."))
+    wrong = grader.grade(GradeRequest(question, reference, "The motor will run."))
+    assert Flag.REPEATS_QUESTION not in right.flags
+    assert right.score >= 80
+    assert right.score > wrong.score
+
+
+def test_the_other_reply_to_a_yes_no_question_is_named(grader: Grader) -> None:
+    question = "John watered one plant more and fed it more. Was this a fair test? Explain."
+    reference = "No. John changed 2 variables at the same time, so he cannot know which mattered."
+    wrong = grader.grade(
+        GradeRequest(question, reference, "Yes, because he changed the water and the food.")
+    )
+    right = grader.grade(
+        GradeRequest(question, reference, "No, he changed two variables at the same time.")
+    )
+    assert wrong.contradicted
+    assert wrong.score <= 30
+    assert right.score > wrong.score

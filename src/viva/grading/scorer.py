@@ -228,11 +228,15 @@ class Grader:
         )
         answer_words = item.answer.words
         own_words = answer_words - item.question.words - _PARTICLES
+        # a reference that adds nothing to the question's words ("The bulb will light." to
+        # "…light a bulb or run a motor. What will happen…?") is answered by choosing among them
+        reference_adds = bool(item.statements[0].words - item.question.words - _PARTICLES)
         states_result = exact is not None and exact.matches
         if (
             not states_result
             and answer_words
             and not own_words
+            and reference_adds
             and not (math_tokens(item.answer_text) - math_tokens(request.question))
         ):
             flags.append(Flag.REPEATS_QUESTION)
