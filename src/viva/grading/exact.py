@@ -258,9 +258,36 @@ class Exact:
         return any(same_math(t, r) for t in math_tokens(text) for r in self.result)
 
 
+# a reply to a yes/no question: the word, then a stop ("No. John changed 2 variables…",
+# "不能。因为…"); negative forms first
+_POLAR = re.compile(
+    r"^\s*(no|yes|不是|是的|是|否|不对|对|不能|能|不会|会|不可以|可以)\s*(?:[.,!;:，。！；：]|$|because\b)",
+    re.IGNORECASE,
+)
+_POLAR_NO = frozenset("no 不是 否 不对 不能 不会 不可以".split())
+
+
+def polar(text: str) -> bool | None:
+    """The yes (True) or no (False) a text opens with as a reply of its own, or None."""
+    match = _POLAR.match(text)
+    return None if match is None else match.group(1).lower() not in _POLAR_NO
+
+
 def judge_exact(question: str, reference: str, answer: str) -> Exact | None:
     """Whether the answer states the reference's result (a verdict, a number or formula, or a
-    one-term answer), states a different one, or neither (None)."""
+    one-term answer), states a different one, or neither (None). A reference that opens with a
+    yes or a no of its own makes the question a yes/no one: an answer opening with the other
+    reply states a different result (agreeing, it is graded on what follows)."""
+    reply, replied = _POLAR.match(reference), _POLAR.match(answer)
+    if not is_judgement(question) and reply and replied and polar(reference) != polar(answer):
+        return Exact(
+            False,
+            replied.group(1),
+            reply.group(1),
+            Span(replied.start(1), replied.end(1)),
+            "verdict",
+            ("verdict",),
+        )
     if is_judgement(question):
         expected, given = verdict(reference), verdict(answer)
         if expected is not None and given is not None:
