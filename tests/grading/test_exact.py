@@ -387,3 +387,87 @@ def test_one_things_term_given_to_the_other(answer: str, wrong: bool) -> None:
     if found is not None:
         assert found.said.startswith("UDP")
         assert "UDP" in found.expected
+
+
+PITCH = (
+    "If the string is shorter, the pitch will be higher. "
+    "If the string is longer, the pitch will be lower."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        # the reference's other sentence, restated: not a contradiction of this one
+        ("The longer the string the lower the pitch.", False),
+        ("A long string makes a lower pitch", False),
+        # the same things said the other way round
+        ("The shorter string makes a lower pitch.", True),
+    ],
+)
+def test_a_reference_that_states_both_sides_is_restated_not_contradicted(
+    answer: str, wrong: bool
+) -> None:
+    point, question = "If the string is shorter, the pitch will be higher.", "Why?"
+    parts = windows(clauses(answer), answer)
+    found = find_contradiction(
+        point, Reading.of(question, answer, parts, PITCH), [0.6] * len(parts)
+    )
+    assert (found is not None) is wrong
+
+
+@pytest.mark.parametrize(
+    ("point", "answer", "wrong"),
+    [
+        # "not the same" says "different"
+        (
+            "Solubility is not the same for all materials.",
+            "Different materials have different solubility.",
+            False,
+        ),
+        (
+            "Greta and Andre have different sized hands.",
+            "Their hands are not the same size.",
+            False,
+        ),
+        # an English clause ends at "because": "more" is said of vitamin C, "fewer" of drops
+        (
+            "Overly Orange takes fewer drops to change the color",
+            "Overly Orange has more vitamin C because it took less drops.",
+            False,
+        ),
+        (
+            "It gets higher when the string is shorter",
+            "It gets lower when the string is shorter.",
+            True,
+        ),
+    ],
+)
+def test_english_opposites_read_with_negation_and_clauses(
+    point: str, answer: str, wrong: bool
+) -> None:
+    assert (contradiction(point, "Explain.", answer, 0.6) is not None) is wrong
+
+
+@pytest.mark.parametrize(
+    ("answer", "matches"),
+    [
+        ("Yes, because he used different amounts of water.", False),
+        ("No. He changed two variables at once.", None),
+        ("No one had the same ball.", None),  # "No one" is no reply
+    ],
+)
+def test_a_reference_opening_with_yes_or_no_makes_a_yes_no_question(
+    answer: str, matches: bool | None
+) -> None:
+    reference = "No. John changed 2 variables at the same time, so he cannot know which mattered."
+    found = judge_exact("Was John's experiment a fair test? Explain.", reference, answer)
+    assert (None if found is None else found.matches) is matches
+    chinese = judge_exact(
+        "进程能不能直接访问另一个进程的内存？",
+        "不能。每个进程有独立的地址空间。",
+        "能，只要知道地址就行",
+    )
+    assert chinese is not None
+    assert not chinese.matches
+    assert chinese.said == "能"

@@ -139,6 +139,7 @@ class Reading:
     stated: frozenset[str]  # every number of the answer, canonical
     # the reference's own negated phrases (不可剥夺, 非抢占): terms, not a negation by the answer
     terms: frozenset[str] = frozenset()
+    reference: str = ""  # lower-cased
 
     @classmethod
     def of(
@@ -154,6 +155,7 @@ class Reading:
             tuple(tuple(_numbers(w.text)) for w in windows),
             frozenset(n for n, _ in _numbers(answer)),
             frozenset(_NEGATED_PHRASE.findall(reference)),
+            reference.lower(),
         )
 
 
@@ -230,6 +232,8 @@ def _swapped_term(
                     for p_at in stated_at
                 ):
                     continue
+                if _said_elsewhere(reading.reference, p.text, views[i].text, at, spelling):
+                    continue  # "the longer string, the lower pitch": the reference's other half
                 start = windows[i].start + at
                 return Contradiction(
                     windows[i].text[at : at + len(spelling)],
@@ -244,7 +248,10 @@ def _swapped_term(
 # word before it ("比较少", "更高") or the end of the phrase after it ("取值多的", "延迟低，")
 _DEGREE = ("比较", "较", "更", "越", "很", "太", "最", "偏", "相对", "还", "都", "也", "就", "会")
 _PHRASE_END = re.compile(r"$|[的了得些一点，,。；;：:、！？!?)）\s]")
-_NEGATED_BEFORE = re.compile(r"(?:不|没|无|非|未|互不)(?:是|会|能|要|用|需要)?$")
+_NEGATED_BEFORE = re.compile(
+    r"(?:(?:不|没|无|非|未|互不)(?:是|会|能|要|用|需要)?"
+    r"|(?<![a-z])(?:not|never|no|n't)\s+(?:(?:the|a|an|as|so|very|any|much|be|been)\s+)*)$"
+)
 _GLOSS = re.compile(r"[（(][^（）()]*$")
 _SET_AGAINST_BEFORE = re.compile(
     r"(?:不像|不同于|不是|而不是|并非|区别于|unlike|rather than|instead of|not)\s*$"
@@ -257,7 +264,7 @@ def _plain_use(text: str, at: int, spelling: str) -> bool:
     """`spelling` at `at` says the word itself: not negated just before it ("不相同"), not an
     adverb ("更好地"), and a one-character word only with a degree word before it or the end
     of its phrase after it ("慢开始" names a phase, "多模态" a kind of model)."""
-    if _NEGATED_BEFORE.search(text[max(0, at - 4) : at]):
+    if _NEGATED_BEFORE.search(text[max(0, at - 20) : at]):
         return False
     if _GLOSS.search(text[:at]):
         return False  # "SMO（序列最小优化）": part of a name's gloss
@@ -289,7 +296,7 @@ def _same_statement(
     重数" is said as well by "代数重数大于几何重数")."""
     if not _plain_use(window, w_at, window[w_at : w_at + w_size]):
         return False
-    spellings = {s for alt in group.alternatives for s in alt}
+    spellings = {s for alt in group.alternatives for s in alt} | _JOINING_WORDS
     ps, pe = _clause_of(point, p_at)
     ws, we = _clause_of(window, w_at)
     p_before = set(content_words(point[ps:p_at])) - spellings
@@ -298,12 +305,94 @@ def _same_statement(
     w_after = set(content_words(window[w_at + w_size : we])) - spellings
     if not _share(p_before | p_after, w_before | w_after):
         return False  # "延迟低" against "带宽利用率较高": said of something else
+    p_noun, w_noun = _noun_after(point, p_at), _noun_after(window, w_at)
+    if p_noun and w_noun and not _share({p_noun}, {w_noun}):
+        return False  # "more vitamin C" against "fewer drops": said of something else
     if not _same_subject(point[ps:pe], window[ws:we]):
         return False  # "动态规划的子问题是独立的" against "分治的子问题相互独立"
     said = [c for c in _comparisons(window) if c.start <= w_at < c.end]
     if said:  # a comparison: opposite only if it ranks the two the other way round
         return _compared_otherwise(point, _comparisons(point[ps:pe]), said[0]) is not None
     return not (_share(p_before, w_after) and _share(p_after, w_before))
+
+
+def _said_elsewhere(reference: str, point: str, window: str, at: int, spelling: str) -> bool:
+    """The answer says `spelling` (at `at` in `window`) as the reference itself says it outside
+    the point, of the same things: a reference that states both sides ("If the string is
+    shorter, the pitch is higher. If it is longer, the pitch is lower.") is restated, not
+    contradicted, by "the longer string has a lower pitch"."""
+    tokens = frozenset(words(reference, keep_stopwords=True))
+    return _restates_other(
+        reference,
+        point,
+        window,
+        at,
+        [f for f in _positions(spelling, reference, tokens) if _plain_use(reference, f, spelling)],
+        {spelling},
+    )
+
+
+def _restates_other(
+    reference: str,
+    point: str,
+    window: str,
+    at: int,
+    offsets: Sequence[int],
+    drop: set[str],
+) -> bool:
+    """The answer's clause around `at` says what a sentence of the reference other than the
+    point's says at one of `offsets` (the same word or number): it shares at least as many
+    words (besides `drop`) with that sentence as with the point, and names nothing the sentence
+    does not (RoPE's "绝对位置" is not BERT's)."""
+    start, end = _clause_of(window, at)
+    said = set(content_words(window[start:end])) - drop
+    if not said or not reference:
+        return False
+    point_words = set(content_words(point))
+    with_point = _overlap(said, point_words - drop)
+    for found in offsets:
+        begin = 0
+        for match in _SENTENCE_BREAK.finditer(reference, 0, found):
+            begin = match.end()
+        after = _SENTENCE_BREAK.search(reference, found)
+        sentence = reference[begin : after.start() if after else len(reference)].strip()
+        theirs = set(content_words(sentence))
+        if not theirs or (
+            _overlap(point_words, theirs) >= 0.8 * len(point_words)
+            or _overlap(theirs, point_words) >= 0.8 * len(theirs)
+        ):
+            continue  # the point's own sentence, or a part of it
+        if _same_subject(sentence, window) and _overlap(said, theirs - drop) >= max(1, with_point):
+            return True
+    return False
+
+
+_SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)")
+
+
+def _overlap(a: set[str], b: set[str]) -> int:
+    """How many words of `a` have a counterpart in `b` (the same, or one inside the other)."""
+    return sum(
+        any(x == y or (min(len(x), len(y)) >= 2 and (x in y or y in x)) for y in b) for x in a
+    )
+
+
+# words that join clauses in English: shared, they say nothing about what is compared
+_JOINING_WORDS = frozenset(
+    "when if then because so but while since although though which that what how why where "
+    "who whether".split()
+)
+_NEXT_WORD = re.compile(r"[a-z]+\s+([a-z][a-z-]*)")
+
+
+def _noun_after(text: str, at: int) -> str | None:
+    """The content word right after an English word at `at` ("more vitamin", "a lower pitch"),
+    which is what the word says something of; None when a function word or nothing follows."""
+    match = _NEXT_WORD.match(text, at)
+    if not match:
+        return None
+    found = content_words(match.group(1))
+    return found[0] if found and found[0] not in _JOINING_WORDS else None
 
 
 def _same_subject(point_clause: str, clause: str) -> bool:
@@ -343,7 +432,8 @@ def _share(a: set[str], b: set[str], shortest: int = 2) -> bool:
     )
 
 
-_SUBJECT_BREAK = re.compile(r"[，,。；;！？!?\n]")
+# a full stop ends an English clause too, but not inside "0.5" or "e.g."
+_SUBJECT_BREAK = re.compile(r"[，,。；;！？!?\n]|\.(?=\s|$)")
 
 
 def _subject_before(text: str, at: int, spellings: set[str]) -> str | None:
@@ -480,6 +570,10 @@ def _wrong_number(point: str, reading: Reading, aligned: Sequence[int]) -> Contr
                     continue  # "一个": an article as often as a count
                 if said_unit == unit and not same_math(said, number):
                     at, size = _find_number(windows[i].text, said, unit)
+                    if at >= 0 and _number_elsewhere(
+                        reading, point, windows[i].text, at, said, unit
+                    ):
+                        continue  # "10 and 30 centimeters": the reference's other numbers
                     start = windows[i].start + max(at, 0)
                     size = size if at >= 0 else len(windows[i].text)
                     where, length = _find_number(point, number, unit)
@@ -491,6 +585,19 @@ def _wrong_number(point: str, reading: Reading, aligned: Sequence[int]) -> Contr
                         "number",
                     )
     return None
+
+
+def _number_elsewhere(
+    reading: Reading, point: str, window: str, at: int, number: str, unit: str
+) -> bool:
+    """The answer's number is one the reference gives outside the point, said of the same
+    things (see `_restates_other`)."""
+    reference, offsets, start = reading.reference, [], 0
+    while (found := _find_number(reference[start:], number, unit))[0] >= 0:
+        offsets.append(start + found[0])
+        start += found[0] + max(1, found[1])
+    drop = {unit} | set(content_words(number))
+    return _restates_other(reference, point.lower(), window.lower(), at, offsets, drop)
 
 
 def _find_number(text: str, canonical: str, unit: str) -> tuple[int, int]:
@@ -515,7 +622,12 @@ _NOT_NEGATIONS = frozenset(
 # Names a point can pair with roles: Latin technical words (GPT, prefix-tuning, Query) and the
 # domain dictionary's terms; a role is a word of the point said in the same clause as the name.
 _NAME = re.compile(r"(?<![a-z0-9_])[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*(?![a-z0-9_])")
-_CLAUSE_BREAK = re.compile(r"[，,。；;！？!?\n]")
+# English joins clauses with words as often as with commas: "has more vitamin C because it took
+# fewer drops" states two things
+_CLAUSE_BREAK = re.compile(
+    r"[，,。；;！？!?\n]|\.(?=\s|$)"
+    r"|\s(?=(?:because|so|but|and|while|whereas|since|although|though|if|when|then|which)\s)"
+)
 _COMMON_NAMES = frozenset(
     "a an and are as at be by can do does for from how in is it its of on or that the this to "
     "was were will with not no use used using each every all one two more most less than".split()
