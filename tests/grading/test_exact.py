@@ -471,3 +471,39 @@ def test_a_reference_opening_with_yes_or_no_makes_a_yes_no_question(
     assert chinese is not None
     assert not chinese.matches
     assert chinese.said == "能"
+
+
+BULBS = (
+    "Bulb A is in a path which does not contain B and C, so bulbs B and C don't affect it. "
+    "Bulbs B and C are in the same path. They affect each other."
+)
+
+
+@pytest.mark.parametrize(
+    ("point", "answer", "wrong"),
+    [
+        # the reference denies it too, in its other sentence: restated
+        (
+            "Bulbs B and C are in the same path. They affect each other.",
+            "A is on its own path so it will not affect the others.",
+            False,
+        ),
+        (
+            "Bulb A is in a path which does not contain B and C, so bulbs B and C don't affect it.",
+            "B and C are on the same path so each one affects the other.",
+            False,
+        ),
+        # the same things, the other way
+        (
+            "Bulbs B and C are in the same path. They affect each other.",
+            "Bulbs B and C are in the same path, so they do not affect each other.",
+            True,
+        ),
+    ],
+)
+def test_a_negation_the_reference_says_elsewhere_is_restated(
+    point: str, answer: str, wrong: bool
+) -> None:
+    parts = windows(clauses(answer), answer)
+    reading = Reading.of("Why?", answer, parts, BULBS)
+    assert (find_contradiction(point, reading, [0.6] * len(parts)) is not None) is wrong

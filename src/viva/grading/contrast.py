@@ -250,7 +250,7 @@ _DEGREE = ("比较", "较", "更", "越", "很", "太", "最", "偏", "相对", 
 _PHRASE_END = re.compile(r"$|[的了得些一点，,。；;：:、！？!?)）\s]")
 _NEGATED_BEFORE = re.compile(
     r"(?:(?:不|没|无|非|未|互不)(?:是|会|能|要|用|需要)?"
-    r"|(?<![a-z])(?:not|never|no|n't)\s+(?:(?:the|a|an|as|so|very|any|much|be|been)\s+)*)$"
+    r"|(?:(?<![a-z])(?:not|never|no)|n't)\s+(?:(?:the|a|an|as|so|very|any|much|be|been)\s+)*)$"
 )
 _GLOSS = re.compile(r"[（(][^（）()]*$")
 _SET_AGAINST_BEFORE = re.compile(
@@ -828,6 +828,8 @@ def _negated_phrase(point: str, reading: Reading, aligned: Sequence[int]) -> Con
             others = set(content_words(point_clause)) - set(content_words(phrase))
             if others and not others & set(content_words(window.text)):
                 continue  # another subject ("A 不能为零" beside "ΔW 为零")
+            if _polarity_elsewhere(reading, p, text, at, phrase, negated=True):
+                continue  # the reference denies it too, of what this clause is about
             start = window.start + at
             return Contradiction(
                 window.text[at : at + size],
@@ -881,6 +883,26 @@ def _plainly_said(phrase: str, text: str) -> bool:
     return False
 
 
+def _polarity_elsewhere(
+    reading: Reading, point: str, window: str, at: int, phrase: str, *, negated: bool
+) -> bool:
+    """The reference, outside the point, says `phrase` negated (or plainly) as the answer does,
+    of the same things: "Bulbs B and C don't affect it. Bulbs B and C … affect each other" is
+    restated, not contradicted, by "A is on its own path so it will not affect the others"."""
+    reference, offsets = reading.reference, []
+    found = reference.find(phrase)
+    while found >= 0:
+        before = reference[max(0, found - 20) : found]
+        if (
+            bool(_NEGATED_BEFORE.search(before) or _NEGATIVE_POLARITY.search(before[-4:]))
+            is negated
+        ):
+            offsets.append(found)
+        found = reference.find(phrase, found + 1)
+    drop = set(content_words(phrase))
+    return bool(offsets) and _restates_other(reference, point, window, at, offsets, drop)
+
+
 def _has_content(phrase: str) -> bool:
     return bool(content_words(phrase))
 
@@ -908,6 +930,8 @@ def _dropped_negation(point: str, reading: Reading, aligned: Sequence[int]) -> C
                 continue
             if any(r.startswith(phrase) for r, _, _ in _negations_in(reading.whole.text)):
                 continue  # the answer negates it too, elsewhere: it knows both cases
+            if _polarity_elsewhere(reading, p, text, where, phrase, negated=False):
+                continue  # the reference says it plainly too, of what this clause is about
             window = reading.windows[i]
             return Contradiction(
                 window.text[where : where + len(phrase)],
