@@ -507,3 +507,16 @@ def test_a_negation_the_reference_says_elsewhere_is_restated(
     parts = windows(clauses(answer), answer)
     reading = Reading.of("Why?", answer, parts, BULBS)
     assert (find_contradiction(point, reading, [0.6] * len(parts)) is not None) is wrong
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        # not the negative one: the positive one, said plainly, agrees
+        ("They are connected to the positive battery terminal.", False),
+        ("They are connected to the negative battery terminal.", True),
+    ],
+)
+def test_the_other_of_a_pair_agrees_with_a_point_that_denies_one(answer: str, wrong: bool) -> None:
+    point = "Terminals 4, 5 and 6 are not connected to the negative battery terminal"
+    assert (contradiction(point, "Why is the voltage 0?", answer, 0.6) is not None) is wrong

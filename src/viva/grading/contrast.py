@@ -216,6 +216,8 @@ def _swapped_term(
         ]
         if group.generic and not stated_at:
             continue
+        if _denied_in_point(p.text, expected):
+            continue  # "not connected to the negative terminal": the other one is no error
         if expected_index in _members(group, whole.text, whole.tokens, loose=True) and (
             not group.generic or _also_said(group, expected_index, p.text, stated_at, whole)
         ):
@@ -275,6 +277,21 @@ def _plain_use(text: str, at: int, spelling: str) -> bool:
         before = text[max(0, at - 2) : at]
         return any(before.endswith(d) for d in _DEGREE) or bool(_PHRASE_END.match(after))
     return True
+
+
+def _denied_in_point(point: str, spelling: str) -> bool:
+    """Every time the point says `spelling`, its clause negates it before the word ("Terminals
+    4, 5 and 6 are not connected to the negative battery terminal", "不是 ReLU")."""
+    found = [m.start() for m in re.finditer(re.escape(spelling), point)]
+    return bool(found) and all(
+        _ENGLISH_NOT.search(point[_clause_of(point, at)[0] : at])
+        if _LATIN.search(spelling)
+        else _NEGATED_BEFORE.search(point[max(0, at - 4) : at])
+        for at in found
+    )
+
+
+_ENGLISH_NOT = re.compile(r"\b(?:not|never|no)\b|n't")
 
 
 def _set_against(text: str, at: int, size: int) -> bool:
@@ -903,6 +920,22 @@ def _polarity_elsewhere(
     return bool(offsets) and _restates_other(reference, point, window, at, offsets, drop)
 
 
+def _of_the_other(point_clause: str, clause: str) -> bool:
+    """The answer's clause says its phrase of the other member of a pair the point's clause
+    names ("connected to the positive terminal" where the point says "not connected to the
+    negative battery terminal"): no denial of the point's statement."""
+    p_tokens = frozenset(words(point_clause, keep_stopwords=True))
+    c_tokens = frozenset(words(clause, keep_stopwords=True))
+    for group in contrast_groups():
+        named = _members(group, point_clause, p_tokens)
+        if len(named) != 1:
+            continue
+        said = _members(group, clause, c_tokens)
+        if said and not set(said) & set(named):
+            return True
+    return False
+
+
 def _has_content(phrase: str) -> bool:
     return bool(content_words(phrase))
 
@@ -932,6 +965,8 @@ def _dropped_negation(point: str, reading: Reading, aligned: Sequence[int]) -> C
                 continue  # the answer negates it too, elsewhere: it knows both cases
             if _polarity_elsewhere(reading, p, text, where, phrase, negated=False):
                 continue  # the reference says it plainly too, of what this clause is about
+            if _of_the_other(p[_clause_of(p, at)[0] : _clause_of(p, at)[1]], text[start_a:end_a]):
+                continue  # "connected to the positive" against "not connected to the negative"
             window = reading.windows[i]
             return Contradiction(
                 window.text[where : where + len(phrase)],
