@@ -520,3 +520,30 @@ def test_a_negation_the_reference_says_elsewhere_is_restated(
 def test_the_other_of_a_pair_agrees_with_a_point_that_denies_one(answer: str, wrong: bool) -> None:
     point = "Terminals 4, 5 and 6 are not connected to the negative battery terminal"
     assert (contradiction(point, "Why is the voltage 0?", answer, 0.6) is not None) is wrong
+
+
+def test_a_paragraph_splits_into_statements_not_comma_fragments() -> None:
+    """The seed note's answer paragraph: a condition stays with what it leads to, a means with
+    its result, and the student's bracketed note to self is no key point."""
+    paragraph = (
+        "如今我已经深深意识到了自己身上所存在的学习问题，通过备战考研期间的学习，我也坚定了我的"
+        "学习方向，因此如果我有幸被各位导师认可，那么我将全身心地投入到学习和研究中，不辜负老师的"
+        "期望。( 提出期望 )"
+    )
+    assert key_points_from_reference(paragraph, "你的GPA 有点低，为什么？") == (
+        "如今我已经深深意识到了自己身上所存在的学习问题",
+        "通过备战考研期间的学习，我也坚定了我的学习方向",
+        "因此如果我有幸被各位导师认可，那么我将全身心地投入到学习和研究中",
+        "不辜负老师的期望",
+    )
+    english = "If the string is shorter, the pitch is higher. If it is longer, the pitch is lower."
+    assert key_points_from_reference(english, "Why?") == (
+        "If the string is shorter, the pitch is higher",
+        "If it is longer, the pitch is lower",
+    )
+    # a time clause leads to its statement, a heading to what it introduces
+    reasons = "主要有两个原因：初入大学时，不太适应大学的学习方式；备战考研以后，对绩点有些疏忽。"
+    assert key_points_from_reference(reasons, "你的GPA 为什么低？") == (
+        "主要有两个原因：初入大学时，不太适应大学的学习方式",
+        "备战考研以后，对绩点有些疏忽",
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from viva.grading.text import clauses, content_words
+from viva.grading.text import Clause, clauses, content_words
 
 MAX_POINTS = 8
 MIN_WORDS = 2
@@ -48,6 +48,8 @@ def listed(reference: str) -> list[str]:
         return []
     head = _LIST_HEAD.match(text)
     body = text[head.end() :] if head else text
+    if re.search(r"[；;]", body) and re.search(r"[，,]", body):
+        return []  # "初入大学时，不太适应……；后来……": clauses in two levels, not a list of terms
     items = [i.strip(" 等") for i in _LIST_SEP.split(body) if i.strip(" 等")]
     if len(items) >= 2:
         items[-1:] = [i for i in _LAST_AND.split(items[-1], maxsplit=1) if i]
@@ -65,7 +67,7 @@ def key_points_from_reference(reference: str, question: str) -> tuple[str, ...]:
     """
     asked = set(content_words(question))
     items = enumerated(reference) or listed(reference)
-    pieces = items if items else [c.text for c in clauses(reference)]
+    pieces = items if items else statements(reference, asked)
     least = 1 if items else MIN_WORDS  # an item of a list may be one term ("阅读器")
     scored: list[tuple[int, int, str]] = []
     for index, piece in enumerate(pieces):
@@ -76,6 +78,62 @@ def key_points_from_reference(reference: str, question: str) -> tuple[str, ...]:
         return ()  # one statement: the whole reference already is it
     kept = sorted(sorted(scored, reverse=True)[:MAX_POINTS], key=lambda s: s[1])
     return tuple(text for _, _, text in kept)
+
+
+# a clause that opens a condition or a means leans on the next one ("如果我有幸被导师认可，那么
+# 我将……", "通过备战考研的学习，我坚定了方向", "If the string is shorter, the pitch is higher");
+# one that concludes or goes on leans on the one before ("……，从而减少参数")
+_OPENS = re.compile(
+    r"^(?:因此|所以|而且|并且|同时|但是|但)?(?:如果|假如|假设|若|要是|只要|只有|通过|由于|因为|当|"
+    r"虽然|尽管|为了|一旦|除非)|^(?:if|when|because|since|although|though|while|once|unless|"
+    r"by|as long as)\b",
+    re.IGNORECASE,
+)
+# "初入大学时，……", "训练好以后，……", "数据少的话，……": a time or a condition, said first
+_OPENS_AT_END = re.compile(r"(?:时|时候|之后|以后|之前|以前|的话)$")
+_GOES_ON = re.compile(
+    r"^(?:那么|那|就|则|便|从而|进而|以便|以免|导致|使得|才|否则|再)|^(?:then|so that|thus|"
+    r"thereby|otherwise)\b",
+    re.IGNORECASE,
+)
+_ASIDE = re.compile(r"^[（(【\[][^（）()【】\[\]]*[）)】\]][。.；;]?$")
+_SENTENCE_GAP = re.compile(r"[。！？!?；;\n]|\.\s")
+JOINED_POINT = 2 * LONG_POINT  # characters: joining stops before a point grows past this
+
+
+def statements(reference: str, asked: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The reference's clauses as checkable statements: a clause that opens a condition, a
+    means or a time ("如果……", "通过……", "初入大学时") or introduces what follows ("……：") is
+    joined to the next, one that concludes or goes on ("那么……", "从而……") to the one before
+    (within a sentence, up to JOINED_POINT characters; `asked`: the question's words), and a
+    bracketed aside ("( 提出期望 )",
+    a note to oneself) is no statement."""
+    parts = [c for c in clauses(reference) if not _ASIDE.match(c.text)]
+    out: list[tuple[int, int]] = []  # spans into the reference
+    lean_forward = False
+    for part in parts:
+        if out:
+            start, end = out[-1]
+            same_sentence = not _SENTENCE_GAP.search(reference[end : part.start])
+            joined = part.end - start <= JOINED_POINT
+            if same_sentence and joined and (lean_forward or _GOES_ON.match(part.text)):
+                out[-1] = (start, part.end)
+                lean_forward = _opens(part.text) or _heads(reference, part, asked)
+                continue
+        out.append((part.start, part.end))
+        lean_forward = _opens(part.text) or _heads(reference, part, asked)
+    return [reference[start:end].strip() for start, end in out]
+
+
+def _opens(clause: str) -> bool:
+    return bool(_OPENS.match(clause) or _OPENS_AT_END.search(clause))
+
+
+def _heads(reference: str, clause: Clause, asked: set[str] | frozenset[str]) -> bool:
+    """The clause introduces what follows ("主要有三个因素："), in words of its own (a heading
+    that restates the question, "管道运输的优缺点：", is no part of a statement)."""
+    introduces = reference[clause.end : clause.end + 1] in ("：", ":")
+    return introduces and bool(set(content_words(clause.text)) - asked)
 
 
 def usable_key_points(points: tuple[str, ...], reference: str, question: str) -> tuple[str, ...]:
