@@ -51,10 +51,12 @@ def test_drill_grades_records_and_counts(cli: Cli, env: dict[str, str]) -> None:
     )  # then end of input at the third question: the drill stops, nothing half-recorded
     result = cli("drill", "--new", "3", "--section", "基本信息", input=answers)
     assert result.exit_code == 0, result.output
-    assert "3 questions." in result.stdout
-    assert "得分 " in result.stdout  # the grade panel speaks the feedback's language (zh)
-    assert "Reference" in result.stdout
-    assert "Reviewed 2 question(s)." in result.stdout
+    # the drill speaks the interface's language (zh by default), as its grade panel does
+    assert "共 3 道题。" in result.stdout
+    assert "得分 " in result.stdout
+    assert "参考答案" in result.stdout
+    assert "复习了 2 道题。" in result.stdout
+    assert "Reviewed" not in result.stdout
     rows = query(
         env, "SELECT rating, suggested_rating, answer, score IS NOT NULL FROM reviews ORDER BY id"
     )
@@ -63,10 +65,13 @@ def test_drill_grades_records_and_counts(cli: Cli, env: dict[str, str]) -> None:
     assert rows[0][3] == 1
 
 
-def test_drill_with_nothing_to_do_says_so(cli: Cli) -> None:
+def test_drill_with_nothing_to_do_says_so_in_the_interfaces_language(
+    cli: Cli, viva: Viva
+) -> None:
     cli("import", str(SEED))
-    result = cli("drill", "--new", "0")
-    assert "Nothing to drill now" in result.stdout
+    assert "现在没有要练的题" in cli("drill", "--new", "0").stdout
+    viva.set_preferences(ui_lang="en")
+    assert "Nothing to drill now" in cli("drill", "--new", "0").stdout
 
 
 def test_plan_json_and_bad_dates(cli: Cli) -> None:

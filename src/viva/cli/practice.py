@@ -11,7 +11,46 @@ import typer
 
 from viva.cli.bank import BankOption
 
-_HELP_LINE = "Enter = accept · 1 Again · 2 Hard · 3 Good · 4 Easy · u undo last · q quit"
+_HELP_LINE = {
+    "zh": "回车 = 采用建议 · 1 重来 · 2 困难 · 3 良好 · 4 简单 · u 撤销上一题 · q 退出",
+    "en": "Enter = accept · 1 Again · 2 Hard · 3 Good · 4 Easy · u undo last · q quit",
+}
+# the drill's own lines, in the interface's language (the grade panel follows it too)
+_SAY = {
+    "scope": ("按网页里保存的范围：{scope}。", "Scope saved in the app: {scope}."),
+    "nothing": (
+        "现在没有要练的题：没有到期的题，也没有剩下的新题。",
+        "Nothing to drill now: no question is due and no new one is left.",
+    ),
+    "limit": (
+        "今天 {limit} 道新题的上限已到；还有 {left} 道没学过。用 --new 5 现在再学 5 道。",
+        "Today's limit of {limit} new questions is reached; {left} not studied yet."
+        " --new 5 learns 5 more now.",
+    ),
+    "try": (
+        "可以试试 --new 20、换一个 --bank，或用 --cram 提前复习。",
+        "Try --new 20, another --bank, or --cram to review ahead.",
+    ),
+    "count": ("共 {n} 道题{mode}。{help}", "{n} questions{mode}. {help}"),
+    "cram": ("（考前突击：不改变复习计划）", " (cram: the schedule is not changed)"),
+    "prompt": (
+        "你的回答（空行提交，输入 ? 直接看参考答案）：",
+        "Your answer (empty line to submit, ? to show the reference):",
+    ),
+    "rating": ("评分 [{rating}]：", "Rating [{rating}]: "),
+    "undone": ("已撤销上一次复习。", "Undid the last review."),
+    "no_undo": ("没有可以撤销的复习。", "Nothing to undo."),
+    "done": (
+        "\n复习了 {done} 道题。现在到期：{due} 道。",
+        "\nReviewed {done} question(s). Due now: {due}.",
+    ),
+}
+_RATING_ZH = {1: "重来", 2: "困难", 3: "良好", 4: "简单"}
+
+
+def _say(lang: str, key: str, **values: object) -> str:
+    zh, en = _SAY[key]
+    return (zh if lang == "zh" else en).format(**values)
 
 
 def _read_answer() -> str | None:
@@ -64,51 +103,50 @@ def drill(
 
     out = render.console()
     with service() as viva:
+        lang = viva.preferences().ui_lang
         banks, sections = bank, tuple(section or ())
         saved = viva.preferences().drill_scope
         if not bank and not section and not saved.is_everything:
             scope = viva.resolved_scope(saved)
             banks, sections = list(scope.banks), scope.sections
-            out.print(f"Scope saved in the app: {render.scope_text(scope)}.")
+            out.print(_say(lang, "scope", scope=render.scope_text(scope, lang)))
         queue = viva.drill_queue(banks=banks, sections=sections, limit=limit, new=new, cram=cram)
         if not queue:
             status = viva.drill_status(banks=banks, sections=sections)
-            out.print("Nothing to drill now: no question is due and no new one is left.")
+            out.print(_say(lang, "nothing"))
             if status.is_new_limit_reached:
-                out.print(
-                    f"Today's limit of {status.new_limit} new questions is reached;"
-                    f" {status.unlearned} not studied yet. --new 5 learns 5 more now."
-                )
+                out.print(_say(lang, "limit", limit=status.new_limit, left=status.unlearned))
             else:
-                out.print("Try --new 20, another --bank, or --cram to review ahead.")
+                out.print(_say(lang, "try"))
             return
-        mode = " (cram: the schedule is not changed)" if cram else ""
-        out.print(f"{len(queue)} questions{mode}. {_HELP_LINE}")
+        mode = _say(lang, "cram") if cram else ""
+        out.print(_say(lang, "count", n=len(queue), mode=mode, help=_HELP_LINE[lang]))
         done = 0
         index = 0
         while index < len(queue):
             question = queue[index]
             out.print(f"\n[{index + 1}/{len(queue)}] {' / '.join(question.section)}")
             out.print(question.prompt, style="bold")
-            out.print("Your answer (empty line to submit, ? to show the reference):", style="dim")
+            out.print(_say(lang, "prompt"), style="dim")
             answer = _read_answer()
             if answer is None:
                 break
             grade = None
             if answer.strip() == "?":
                 suggested = Rating.AGAIN
-                render.reference_panel(question)
+                render.reference_panel(question, lang)
             else:
                 _, grade = viva.grade(question.id, answer)
                 suggested = grade.rating
-                render.grade_panel(question, answer, grade, viva.preferences().ui_lang)
-                render.reference_panel(question)
-            choice = render.ask(f"Rating [{suggested.name.title()}]: ").strip().lower()
+                render.grade_panel(question, answer, grade, lang)
+                render.reference_panel(question, lang)
+            name = _RATING_ZH[suggested] if lang == "zh" else suggested.name.title()
+            choice = render.ask(_say(lang, "rating", rating=name)).strip().lower()
             if choice == "q":
                 break
             if choice == "u":
                 undone = viva.undo_last_review()
-                out.print("Undid the last review." if undone else "Nothing to undo.")
+                out.print(_say(lang, "undone" if undone else "no_undo"))
                 if undone is not None and index > 0:
                     index -= 1
                 continue
@@ -116,8 +154,8 @@ def drill(
             viva.review(question.id, rating, answer=answer, grade=grade, cram=cram)
             done += 1
             index += 1
-        out.print(f"\nReviewed {done} question(s). Due now: {viva.due_count(banks=banks)}.")
-        out.print(render.daily_text(viva.daily_progress()))
+        out.print(_say(lang, "done", done=done, due=viva.due_count(banks=banks)))
+        out.print(render.daily_text(viva.daily_progress(), lang))
 
 
 def plan(

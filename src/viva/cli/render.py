@@ -499,13 +499,15 @@ def ask(prompt: str) -> str:
     return sys.stdin.readline()
 
 
-def reference_panel(question: Question) -> None:
+def reference_panel(question: Question, lang: str = "en") -> None:
     """The reference answer, rendered."""
     from rich.markdown import Markdown
     from rich.panel import Panel
 
-    body: Any = Markdown(question.reference) if question.reference else Text("(none)")
-    console().print(Panel(body, title="Reference", title_align="left"))
+    zh = lang == "zh"
+    none = Text("（暂无）" if zh else "(none)")
+    body: Any = Markdown(question.reference) if question.reference else none
+    console().print(Panel(body, title="参考答案" if zh else "Reference", title_align="left"))
 
 
 def plan_report(plan: Plan) -> None:
@@ -761,14 +763,18 @@ def could_not_play(reason: str, path: Any) -> None:
     console().print(f"Wrote {path}")
 
 
-def scope_text(scope: Scope) -> str:
+def scope_text(scope: Scope, lang: str = "en") -> str:
     """ "seed, builtin — 项目经历 · 未来研究" (the sections: every one when none is chosen)."""
-    sections = " · ".join(scope.sections) if scope.sections else "every section"
+    every = "全部章节" if lang == "zh" else "every section"
+    sections = " · ".join(scope.sections) if scope.sections else every
     return f"{', '.join(scope.banks)} — {sections}"
 
 
-def daily_text(progress: DailyProgress) -> str:
+def daily_text(progress: DailyProgress, lang: str = "en") -> str:
     """Today against the daily goal, and the streak."""
+    if lang == "zh":
+        today = f"{progress.done_today}/{progress.goal}" if progress.goal else progress.done_today
+        return f"今天：{today} 道题 · 连续 {progress.streak} 天。"
     days = f"{progress.streak} day{'' if progress.streak == 1 else 's'}"
     if progress.goal:
         return f"Today: {progress.done_today}/{progress.goal} questions · streak {days}."
