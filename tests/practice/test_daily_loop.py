@@ -170,8 +170,9 @@ def test_cli_drill_asks_from_the_scope_saved_in_the_app(cli: Cli, settings: Sett
         viva.close()
     result = cli("drill", input="")  # end of input at the first question: nothing recorded
     assert result.exit_code == 0, result.output
-    assert "Scope saved in the app: seed — 基本信息." in result.stdout
+    # the interface speaks Chinese unless the student chose English
+    assert "按网页里保存的范围：seed — 基本信息。" in result.stdout
     assert "[1/1] 基本信息" in result.stdout
-    assert "Today: 0/20 questions · streak 0 days." in result.stdout
+    assert "今天：0/20 道题 · 连续 0 天。" in result.stdout
     limited = cli("drill", "--section", "基本信息", "--new", "0")
-    assert "Try --new 20" in limited.stdout  # --new 0 chosen: not today's limit
+    assert "--new 20" in limited.stdout  # --new 0 chosen: not today's limit

@@ -65,9 +65,7 @@ def test_drill_grades_records_and_counts(cli: Cli, env: dict[str, str]) -> None:
     assert rows[0][3] == 1
 
 
-def test_drill_with_nothing_to_do_says_so_in_the_interfaces_language(
-    cli: Cli, viva: Viva
-) -> None:
+def test_drill_with_nothing_to_do_says_so_in_the_interfaces_language(cli: Cli, viva: Viva) -> None:
     cli("import", str(SEED))
     assert "现在没有要练的题" in cli("drill", "--new", "0").stdout
     viva.set_preferences(ui_lang="en")
