@@ -547,3 +547,39 @@ def test_a_paragraph_splits_into_statements_not_comma_fragments() -> None:
         "主要有两个原因：初入大学时，不太适应大学的学习方式",
         "备战考研以后，对绩点有些疏忽",
     )
+
+
+def test_a_short_sentence_is_one_statement_and_a_list_in_it_stays_whole() -> None:
+    """The seed note's answers: a sentence short enough to check is one key point, not its comma
+    pieces ("以及进一步的计算" alone is nothing to grade against); a list inside a sentence
+    ("计算机组成原理、操作系统等课程") stays in its statement; "在于，" leads to what it names."""
+    math = (
+        "但是我在数学方面的学习能力，还是能够满足机器学习中的数学公式推导，以及进一步的计算、解决"
+        "遇到的问题。并且我会更进一步地深入学习线性代数、概率论等与机器学习息息相关的基础数学，"
+        "进一步提高自己的数学能力，以满足科研的需要。"
+    )
+    assert key_points_from_reference(math, "你的数学成绩非常低，是学不会吗？") == (
+        "但是我在数学方面的学习能力，还是能够满足机器学习中的数学公式推导，以及进一步的计算、"
+        "解决遇到的问题",
+        "并且我会更进一步地深入学习线性代数、概率论等与机器学习息息相关的基础数学，进一步提高"
+        "自己的数学能力，以满足科研的需要",
+    )
+    courses = (
+        "专业课成绩较低的原因主要是在于，去年我了解到清华计算机本科的计算机组成原理、操作系统等"
+        "课程都转向RISC-V 架构和rCore，因此我花费了大量时间在学习这些新的知识，但是最后考试时"
+        "一道都没有考。"
+    )
+    points = key_points_from_reference(courses, "你的专业课成绩也不理想，为什么？")
+    assert points[0].startswith("专业课成绩较低的原因主要是在于，去年我了解到")
+    assert points[0].endswith("计算机组成原理、操作系统等课程都转向RISC-V 架构和rCore")
+
+
+def test_a_note_item_of_two_sentences_gives_two_points() -> None:
+    item = (
+        "另外一方面是考试时有一些知识记得不太牢固，导致计算时出现错误，丢了几个大分题。"
+        "但是简答类问题我扣分很少，所以计算机基础知识还是掌握的比较牢固。"
+    )
+    assert usable_key_points((item,), item, "你的专业课成绩为什么不理想？") == (
+        "另外一方面是考试时有一些知识记得不太牢固，导致计算时出现错误，丢了几个大分题",
+        "但是简答类问题我扣分很少，所以计算机基础知识还是掌握的比较牢固",
+    )

@@ -122,8 +122,8 @@ def test_key_points_from_reference_drop_the_restated_question() -> None:
         "管道运输的优缺点：优点——运费低、可靠性高和持续性长。缺点——产品单一、要大量运输。",
         "管道运输的优缺点是什么？",
     )
-    # each item of an enumeration is a point of its own; the restated question is dropped
-    assert points == ("优点——运费低", "可靠性高和持续性长", "缺点——产品单一、要大量运输")
+    # each short sentence is a point of its own; the restated question is dropped
+    assert points == ("优点——运费低、可靠性高和持续性长", "缺点——产品单一、要大量运输")
     assert key_points_from_reference("只有一句话的参考答案。", "问题？") == ()
 
 

@@ -15,6 +15,11 @@ from viva.grading.text import Clause, clauses, content_words
 MAX_POINTS = 8
 MIN_WORDS = 2
 FRAGMENT_WORDS = 4  # fewer new content words than this: read the point in its sentence
+# a sentence this short is one statement, not its clauses: counted as Chinese characters, an
+# English word as two (so 60 is some 60 汉字 or 30 words)
+SENTENCE_POINT = 60
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 LONG_POINT = 90  # characters: a highlight longer than this is a paragraph, split it
 # an enumeration marker inside a line: （1） (2) ① 1) 1、 — each item is a point of its own
 _ITEM = re.compile(r"(?:[（(]\s*\d{1,2}\s*[）)]|[①-⑳]|(?<![\w.])\d{1,2}\s*[)）、](?!\d))")
@@ -90,7 +95,8 @@ _OPENS = re.compile(
     re.IGNORECASE,
 )
 # "初入大学时，……", "训练好以后，……", "数据少的话，……": a time or a condition, said first
-_OPENS_AT_END = re.compile(r"(?:时|时候|之后|以后|之前|以前|的话)$")
+# "原因主要在于，……": what it names follows
+_OPENS_AT_END = re.compile(r"(?:时|时候|之后|以后|之前|以前|的话|在于|就是|包括)$")
 _GOES_ON = re.compile(
     r"^(?:那么|那|就|则|便|从而|进而|以便|以免|导致|使得|才|否则|再)|^(?:then|so that|thus|"
     r"thereby|otherwise)\b",
@@ -98,6 +104,7 @@ _GOES_ON = re.compile(
 )
 _ASIDE = re.compile(r"^[（(【\[][^（）()【】\[\]]*[）)】\]][。.；;]?$")
 _SENTENCE_GAP = re.compile(r"[。！？!?；;\n]|\.\s")
+_FULL_STOP = re.compile(r"[。！？!?\n]|\.\s")  # "A；B" in one key point may be one contrast
 JOINED_POINT = 2 * LONG_POINT  # characters: joining stops before a point grows past this
 
 
@@ -108,7 +115,11 @@ def statements(reference: str, asked: set[str] | frozenset[str] = frozenset()) -
     (within a sentence, up to JOINED_POINT characters; `asked`: the question's words), and a
     bracketed aside ("( 提出期望 )",
     a note to oneself) is no statement."""
-    parts = [c for c in clauses(reference) if not _ASIDE.match(c.text)]
+    parts = [
+        c
+        for c in clauses(reference)
+        if not _ASIDE.match(c.text) and not _restated_heading(reference, c, asked)
+    ]
     out: list[tuple[int, int]] = []  # spans into the reference
     lean_forward = False
     for part in parts:
@@ -116,13 +127,37 @@ def statements(reference: str, asked: set[str] | frozenset[str] = frozenset()) -
             start, end = out[-1]
             same_sentence = not _SENTENCE_GAP.search(reference[end : part.start])
             joined = part.end - start <= JOINED_POINT
-            if same_sentence and joined and (lean_forward or _GOES_ON.match(part.text)):
+            whole = same_sentence and _one_statement(reference, start, part.end)
+            listing = reference[end : part.start].strip() == "、"  # "组成原理、操作系统等课程"
+            if (
+                whole
+                or listing
+                or (same_sentence and joined and (lean_forward or _GOES_ON.match(part.text)))
+            ):
                 out[-1] = (start, part.end)
                 lean_forward = _opens(part.text) or _heads(reference, part, asked)
                 continue
         out.append((part.start, part.end))
         lean_forward = _opens(part.text) or _heads(reference, part, asked)
     return [reference[start:end].strip() for start, end in out]
+
+
+def _one_statement(reference: str, start: int, end: int) -> bool:
+    """The clauses from `start` to `end` all belong to a sentence short enough to check as one
+    statement ("但是我在数学方面的学习能力，还是能够满足……公式推导，以及进一步的计算、解决遇到的
+    问题。"): its comma pieces alone are fragments no one would grade against."""
+    gap = _SENTENCE_GAP.search(reference, end)
+    sentence_end = gap.start() if gap else len(reference)
+    before = [m.end() for m in _SENTENCE_GAP.finditer(reference, 0, start)]
+    sentence = reference[before[-1] if before else 0 : sentence_end]
+    size = len(_HAN.findall(sentence)) + 2 * len(_LATIN_WORD.findall(sentence))
+    return size <= SENTENCE_POINT
+
+
+def _restated_heading(reference: str, clause: Clause, asked: set[str] | frozenset[str]) -> bool:
+    """ "管道运输的优缺点：" before its answer: the question again, no statement."""
+    heading = reference[clause.end : clause.end + 1] in ("：", ":")
+    return heading and not set(content_words(clause.text)) - asked
 
 
 def _opens(clause: str) -> bool:
@@ -146,7 +181,8 @@ def usable_key_points(points: tuple[str, ...], reference: str, question: str) ->
         if not point:
             continue
         new = set(content_words(point)) - asked
-        if len(point) > LONG_POINT:
+        if len(point) > LONG_POINT or _FULL_STOP.search(point.rstrip("。！？!?. \n")):
+            # a paragraph, or an item of more than one sentence: its statements
             split = key_points_from_reference(point, question)
             out.extend(split or (point,))
         elif len(new) < FRAGMENT_WORDS:
