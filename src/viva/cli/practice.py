@@ -11,12 +11,12 @@ import typer
 
 from viva.cli.bank import BankOption
 
-_HELP_LINE = {
-    "zh": "回车 = 采用建议 · 1 重来 · 2 困难 · 3 良好 · 4 简单 · u 撤销上一题 · q 退出",
-    "en": "Enter = accept · 1 Again · 2 Hard · 3 Good · 4 Easy · u undo last · q quit",
-}
 # the drill's own lines, in the interface's language (the grade panel follows it too)
 _SAY = {
+    "help": (
+        "回车 = 采用建议 · 1 重来 · 2 困难 · 3 良好 · 4 简单 · u 撤销上一题 · q 退出",
+        "Enter = accept · 1 Again · 2 Hard · 3 Good · 4 Easy · u undo last · q quit",
+    ),
     "scope": ("按网页里保存的范围：{scope}。", "Scope saved in the app: {scope}."),
     "nothing": (
         "现在没有要练的题：没有到期的题，也没有剩下的新题。",
@@ -45,12 +45,6 @@ _SAY = {
         "\nReviewed {done} question(s). Due now: {due}.",
     ),
 }
-_RATING_ZH = {1: "重来", 2: "困难", 3: "良好", 4: "简单"}
-
-
-def _say(lang: str, key: str, **values: object) -> str:
-    zh, en = _SAY[key]
-    return (zh if lang == "zh" else en).format(**values)
 
 
 def _read_answer() -> str | None:
@@ -100,34 +94,36 @@ def drill(
     """
     from viva.cli import render, service
     from viva.grading.models import Rating
+    from viva.i18n import RATINGS, pick, translator
 
     out = render.console()
     with service() as viva:
         lang = viva.preferences().ui_lang
+        say = translator(_SAY, lang)
         banks, sections = bank, tuple(section or ())
         saved = viva.preferences().drill_scope
         if not bank and not section and not saved.is_everything:
             scope = viva.resolved_scope(saved)
             banks, sections = list(scope.banks), scope.sections
-            out.print(_say(lang, "scope", scope=render.scope_text(scope, lang)))
+            out.print(say("scope", scope=render.scope_text(scope, lang)))
         queue = viva.drill_queue(banks=banks, sections=sections, limit=limit, new=new, cram=cram)
         if not queue:
             status = viva.drill_status(banks=banks, sections=sections)
-            out.print(_say(lang, "nothing"))
+            out.print(say("nothing"))
             if status.is_new_limit_reached:
-                out.print(_say(lang, "limit", limit=status.new_limit, left=status.unlearned))
+                out.print(say("limit", limit=status.new_limit, left=status.unlearned))
             else:
-                out.print(_say(lang, "try"))
+                out.print(say("try"))
             return
-        mode = _say(lang, "cram") if cram else ""
-        out.print(_say(lang, "count", n=len(queue), mode=mode, help=_HELP_LINE[lang]))
+        mode = say("cram") if cram else ""
+        out.print(say("count", n=len(queue), mode=mode, help=say("help")))
         done = 0
         index = 0
         while index < len(queue):
             question = queue[index]
             out.print(f"\n[{index + 1}/{len(queue)}] {' / '.join(question.section)}")
             out.print(question.prompt, style="bold")
-            out.print(_say(lang, "prompt"), style="dim")
+            out.print(say("prompt"), style="dim")
             answer = _read_answer()
             if answer is None:
                 break
@@ -140,13 +136,13 @@ def drill(
                 suggested = grade.rating
                 render.grade_panel(question, answer, grade, lang)
                 render.reference_panel(question, lang)
-            name = _RATING_ZH[suggested] if lang == "zh" else suggested.name.title()
-            choice = render.ask(_say(lang, "rating", rating=name)).strip().lower()
+            name = pick(RATINGS[suggested], lang)
+            choice = render.ask(say("rating", rating=name)).strip().lower()
             if choice == "q":
                 break
             if choice == "u":
                 undone = viva.undo_last_review()
-                out.print(_say(lang, "undone" if undone else "no_undo"))
+                out.print(say("undone" if undone else "no_undo"))
                 if undone is not None and index > 0:
                     index -= 1
                 continue
@@ -154,7 +150,7 @@ def drill(
             viva.review(question.id, rating, answer=answer, grade=grade, cram=cram)
             done += 1
             index += 1
-        out.print(_say(lang, "done", done=done, due=viva.due_count(banks=banks)))
+        out.print(say("done", done=done, due=viva.due_count(banks=banks)))
         out.print(render.daily_text(viva.daily_progress(), lang))
 
 

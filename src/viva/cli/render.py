@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from viva.bank.models import LinkRole, NoteProblem, Question
+from viva.i18n import RATINGS, pick
 
 if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must start fast
     from rich.tree import Tree
@@ -405,7 +406,6 @@ def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 _MARK = {"contradicted": "≠", "covered": "✓", "partly": "~", "missed": "✗"}
 _ORDER = tuple(_MARK)
 _LEGEND_ZH = {"contradicted": "说错", "covered": "答到", "partly": "部分答到", "missed": "遗漏"}
-_RATING_ZH = {"AGAIN": "重来", "HARD": "困难", "GOOD": "良好", "EASY": "简单"}
 
 
 def grade_panel(question: Question, answer: str, grade: Grade, lang: str = "en") -> None:
@@ -418,7 +418,7 @@ def grade_panel(question: Question, answer: str, grade: Grade, lang: str = "en")
     from rich.panel import Panel
 
     zh = lang == "zh"
-    rating = _RATING_ZH[grade.rating.name] if zh else grade.rating.name.title()
+    rating = pick(RATINGS[grade.rating], lang)
     parts: list[Any] = [
         Text(
             f"得分 {grade.score}/100 · 等级 {grade.grade}/5 · 建议评分：{rating}"

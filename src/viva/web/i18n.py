@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-LANGUAGES = ("zh", "en")
+from viva.i18n import LANGUAGES, RATINGS
+from viva.i18n import translator as _translator
+
+__all__ = ["LANGUAGES", "TEXT", "translator"]
 
 # key: (中文, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -229,10 +232,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cmp.no_answer": ("（没有作答）", "(no answer)"),
     "grade.rate": ("选择评分", "Your rating"),
-    "rating.1": ("重来", "Again"),
-    "rating.2": ("困难", "Hard"),
-    "rating.3": ("良好", "Good"),
-    "rating.4": ("简单", "Easy"),
+    **{f"rating.{n}": pair for n, pair in RATINGS.items()},
     "flag.no_answer": ("没有作答", "No answer"),
     "flag.off_topic": ("答非所问", "Off topic"),
     "flag.repeats_question": ("只是重复了题目", "Only repeats the question"),
@@ -765,20 +765,5 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def translator(lang: str) -> Callable[..., str]:
-    """`t(key, **values)` in `lang` (English when the key has no such language).
-
-    A text written "one|other" is a count: `n` chooses the form ("1 note", "2 notes").
-    """
-    index = 1 if lang == "en" else 0
-
-    def t(key: str, **values: object) -> str:
-        pair = TEXT.get(key)
-        if pair is None:
-            return key
-        text = pair[index]
-        if "|" in text and "n" in values:
-            one, other = text.split("|", 1)
-            text = one if values["n"] == 1 else other
-        return text.format(**values) if values else text
-
-    return t
+    """`t(key, **values)` in `lang` (see viva.i18n.translator)."""
+    return _translator(TEXT, lang)
