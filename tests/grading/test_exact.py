@@ -583,3 +583,45 @@ def test_a_note_item_of_two_sentences_gives_two_points() -> None:
         "另外一方面是考试时有一些知识记得不太牢固，导致计算时出现错误，丢了几个大分题",
         "但是简答类问题我扣分很少，所以计算机基础知识还是掌握的比较牢固",
     )
+
+
+PRUNING_Q = "决策树为什么要剪枝？预剪枝和后剪枝有什么区别？"
+SWAPPED_PRUNING = (
+    "预剪枝是先把树完整地生成出来，然后再把不重要的分支剪掉；后剪枝则是在树生长的过程中，每分一次"
+    "就判断一下要不要继续，提前停止。"
+)
+RIGHT_PRUNING = (
+    "预剪枝是在树生长的过程中判断要不要继续分裂，提前停止；后剪枝是先把树完整地生成出来，再自底"
+    "向上把不重要的子树换成叶子。"
+)
+
+
+@pytest.mark.parametrize(
+    ("point", "said", "expected"),
+    [
+        ("后剪枝：先生成完整的树，再自底向上把子树替换为叶子", "预剪枝", "后剪枝"),
+        ("预剪枝：在生长过程中提前停止", "后剪枝", "预剪枝"),
+    ],
+)
+def test_a_description_given_to_the_other_of_two_terms(
+    point: str, said: str, expected: str
+) -> None:
+    """A compare question answered with the two descriptions swapped: each point's description
+    is in the sentence on the other term, though the answer names both terms."""
+    found = contradiction(point, PRUNING_Q, SWAPPED_PRUNING, 0.3)
+    assert found is not None
+    assert (found.said, found.expected) == (said, expected)
+    assert SWAPPED_PRUNING[found.span.start : found.span.end] == said
+    assert contradiction(point, PRUNING_Q, RIGHT_PRUNING, 0.3) is None
+
+
+def test_shared_words_of_both_descriptions_are_no_swap() -> None:
+    """ "cwnd", "MSS" and "RTT" are in what slow start and congestion avoidance each do: that
+    the slow-start sentence uses more of them does not make it the point's description."""
+    answer = (
+        "There's slow start, where cwnd grows by one MSS for every ACK, so it basically doubles "
+        "every RTT, until it reaches ssthresh. After that it's congestion avoidance, adding just "
+        "one MSS per RTT."
+    )
+    point = "拥塞避免：cwnd 超过 ssthresh 后每个 RTT 只加 1 个 MSS"
+    assert contradiction(point, "TCP 拥塞控制有哪些算法？", answer, 0.3) is None

@@ -184,6 +184,7 @@ def find_contradiction(
         or _dropped_negation(point, reading, aligned)
         or _denied_relation(point, reading, aligned)
         or _swapped_comparison(point, reading, aligned)
+        or _described_as_the_other(p, reading)
     )
 
 
@@ -507,6 +508,58 @@ def _given_to_the_other(
                     Span(window.start + said_at, window.start + at + len(spelling)),
                     "term",
                 )
+    return None
+
+
+# what a sentence must say of the point, in words, to be its description (and by how many
+# words it must beat the sentence on the point's own term)
+DESCRIBED = 3
+_CLAUSE_END_MARK = re.compile(r"[，,：:。；;！？!?\n]")
+
+
+def _described_as_the_other(p: _View, reading: Reading) -> Contradiction | None:
+    """The point says what one of two named things does ("后剪枝：先生成完整的树，再……"), and the
+    answer says it of the other ("预剪枝是先把树完整地生成出来，然后再剪掉……；后剪枝则是在生长
+    过程中提前停止"): the answer's sentence that describes the point best names the other term,
+    and none naming the point's own term comes near it."""
+    for group in contrast_groups():
+        if group.generic:
+            continue
+        named = _members(group, p.text, p.tokens)
+        if len(named) != 1:
+            continue
+        ((own, (spelling, at)),) = named.items()
+        if _CLAUSE_END_MARK.search(p.text, 0, at):
+            continue  # "出现超时时，……，重新慢开始": the term is not what the point describes
+        spellings = {s for alt in group.alternatives for s in alt}
+        description = {
+            w
+            for w in p.words - reading.question.words
+            if not any(w in s or s in w for s in spellings)
+        }
+        if len(description) < DESCRIBED:
+            continue
+        best_own, best_other = 0, (0, "", 0)
+        start = 0
+        text = reading.whole.text
+        for match in [*_SENTENCE_BREAK.finditer(text), None]:
+            end = match.start() if match else len(text)
+            sentence = text[start:end]
+            view = _View.of(sentence)
+            found = _members(group, view.text, view.tokens)
+            if len(found) == 1:
+                ((index, (said, at)),) = found.items()
+                overlap = _overlap(description, set(view.words))
+                if index == own:
+                    best_own = max(best_own, overlap)
+                elif overlap > best_other[0]:
+                    best_other = (overlap, said, start + at)
+            start = match.end() if match else len(text)
+        overlap, said, at = best_other
+        if overlap >= DESCRIBED and overlap >= best_own + 2 and overlap > 2 * best_own:
+            return Contradiction(
+                reading.answer[at : at + len(said)], spelling, Span(at, at + len(said)), "term"
+            )
     return None
 
 
