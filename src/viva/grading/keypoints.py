@@ -109,12 +109,12 @@ JOINED_POINT = 2 * LONG_POINT  # characters: joining stops before a point grows 
 
 
 def statements(reference: str, asked: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """The reference's clauses as checkable statements: a clause that opens a condition, a
-    means or a time ("如果……", "通过……", "初入大学时") or introduces what follows ("……：") is
-    joined to the next, one that concludes or goes on ("那么……", "从而……") to the one before
-    (within a sentence, up to JOINED_POINT characters; `asked`: the question's words), and a
-    bracketed aside ("( 提出期望 )",
-    a note to oneself) is no statement."""
+    """The reference's statements: a sentence short enough to check (SENTENCE_POINT) whole,
+    with any list in it ("组成原理、操作系统等课程"); in a longer one, a clause that opens a
+    condition, a means or a time ("如果……", "通过……", "初入大学时") or introduces what follows
+    ("……：") is joined to the next, one that concludes or goes on ("那么……", "从而……") to the one
+    before (up to JOINED_POINT characters). A bracketed aside ("( 提出期望 )", a note to oneself)
+    and a heading that restates the question (`asked`: its words) are no statements."""
     parts = [
         c
         for c in clauses(reference)
@@ -135,10 +135,10 @@ def statements(reference: str, asked: set[str] | frozenset[str] = frozenset()) -
                 or (same_sentence and joined and (lean_forward or _GOES_ON.match(part.text)))
             ):
                 out[-1] = (start, part.end)
-                lean_forward = _opens(part.text) or _heads(reference, part, asked)
+                lean_forward = _opens(part.text) or _heads(reference, part)
                 continue
         out.append((part.start, part.end))
-        lean_forward = _opens(part.text) or _heads(reference, part, asked)
+        lean_forward = _opens(part.text) or _heads(reference, part)
     return [reference[start:end].strip() for start, end in out]
 
 
@@ -156,19 +156,16 @@ def _one_statement(reference: str, start: int, end: int) -> bool:
 
 def _restated_heading(reference: str, clause: Clause, asked: set[str] | frozenset[str]) -> bool:
     """ "管道运输的优缺点：" before its answer: the question again, no statement."""
-    heading = reference[clause.end : clause.end + 1] in ("：", ":")
-    return heading and not set(content_words(clause.text)) - asked
+    return _heads(reference, clause) and not set(content_words(clause.text)) - asked
 
 
 def _opens(clause: str) -> bool:
     return bool(_OPENS.match(clause) or _OPENS_AT_END.search(clause))
 
 
-def _heads(reference: str, clause: Clause, asked: set[str] | frozenset[str]) -> bool:
-    """The clause introduces what follows ("主要有三个因素："), in words of its own (a heading
-    that restates the question, "管道运输的优缺点：", is no part of a statement)."""
-    introduces = reference[clause.end : clause.end + 1] in ("：", ":")
-    return introduces and bool(set(content_words(clause.text)) - asked)
+def _heads(reference: str, clause: Clause) -> bool:
+    """The clause introduces what follows ("主要有三个因素：")."""
+    return reference[clause.end : clause.end + 1] in ("：", ":")
 
 
 def usable_key_points(points: tuple[str, ...], reference: str, question: str) -> tuple[str, ...]:
