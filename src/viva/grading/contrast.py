@@ -27,7 +27,7 @@ it, or shares its words):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -140,6 +140,7 @@ class Reading:
     # the reference's own negated phrases (不可剥夺, 非抢占): terms, not a negation by the answer
     terms: frozenset[str] = frozenset()
     reference: str = ""  # lower-cased
+    sentences: tuple[tuple[int, _View], ...] = ()  # the answer's sentences, with their offsets
 
     @classmethod
     def of(
@@ -156,7 +157,17 @@ class Reading:
             frozenset(n for n, _ in _numbers(answer)),
             frozenset(_NEGATED_PHRASE.findall(reference)),
             reference.lower(),
+            tuple(_sentences(answer)),
         )
+
+
+def _sentences(text: str) -> Iterator[tuple[int, _View]]:
+    start = 0
+    for match in [*_SENTENCE_BREAK.finditer(text.lower()), None]:
+        end = match.start() if match else len(text)
+        if text[start:end].strip():
+            yield start, _View.of(text[start:end])
+        start = match.end() if match else len(text)
 
 
 def find_contradiction(
@@ -540,12 +551,7 @@ def _described_as_the_other(p: _View, reading: Reading) -> Contradiction | None:
         if len(description) < DESCRIBED:
             continue
         best_own, best_other = 0, (0, "", 0)
-        start = 0
-        text = reading.whole.text
-        for match in [*_SENTENCE_BREAK.finditer(text), None]:
-            end = match.start() if match else len(text)
-            sentence = text[start:end]
-            view = _View.of(sentence)
+        for start, view in reading.sentences:
             found = _members(group, view.text, view.tokens)
             if len(found) == 1:
                 ((index, (said, at)),) = found.items()
@@ -554,7 +560,6 @@ def _described_as_the_other(p: _View, reading: Reading) -> Contradiction | None:
                     best_own = max(best_own, overlap)
                 elif overlap > best_other[0]:
                     best_other = (overlap, said, start + at)
-            start = match.end() if match else len(text)
         overlap, said, at = best_other
         if overlap >= DESCRIBED and overlap >= best_own + 2 and overlap > 2 * best_own:
             return Contradiction(
