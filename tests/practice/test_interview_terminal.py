@@ -42,3 +42,29 @@ def test_time_up_takes_the_answer_so_far(tmp_path: Path, process_env: dict[str, 
         f"{sys.executable} -m viva report --format json", env=env, encoding="utf-8"
     )
     assert "Transformer 用自注意力并行处理整个序列" in report
+
+
+def test_the_countdown_speaks_chinese_in_a_chinese_interface(
+    tmp_path: Path, process_env: dict[str, str]
+) -> None:
+    plan = write(
+        tmp_path / "short.yaml",
+        "name: short\nstages:\n  - name: 专业知识\n    sections: [Transformer]\n    count: 1\n"
+        "    seconds: 30\n    follow_ups: 0\n",
+    )
+    pexpect.run(f"{sys.executable} -m viva import {SEED}", env=process_env)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "viva", "interview", "--plan", str(plan), "--seed", "1"],  # zh: the default
+        env=process_env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(r"（30 秒；空行提交）")
+    child.sendline("Transformer 用自注意力并行处理整个序列，")
+    child.expect(r"⏱ 还剩 \d+ 秒")
+    child.sendline("")  # an empty line submits before the time is up
+    child.expect(r"→ \d+/100")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -55,8 +55,9 @@ def _check_voice(viva: Viva) -> None:
     viva.check_audio_devices(microphone=True, speaker=True)
 
 
-def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool) -> tuple[str, float]:
-    """Read the question aloud, record the answer, transcribe it; (text, seconds used)."""
+def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool, ui: str) -> tuple[str, float]:
+    """Read the question aloud, record the answer, transcribe it; (text, seconds used). The
+    lines around it are in `ui`, the interface's language."""
     from viva.cli import render
     from viva.errors import AudioError
 
@@ -64,7 +65,9 @@ def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool) -> tuple[str, float
     viva.play(viva.synthesize(asked.prompt, asked.lang))
     if not quiet:
         out.print(
-            f"Speak now: up to {asked.seconds} s; 2.5 s of silence ends the answer.",
+            f"请作答：最多 {asked.seconds} 秒；停顿 2.5 秒即结束作答。"
+            if ui == "zh"
+            else f"Speak now: up to {asked.seconds} s; 2.5 s of silence ends the answer.",
             style="dim",
         )
     start = time.monotonic()
@@ -86,7 +89,13 @@ def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool) -> tuple[str, float
         )
     except AudioError as err:  # silence or a cough: an empty answer, not the end of the panel
         if not quiet:
-            out.print(f"No answer recognised ({err.message}).", style="yellow", markup=False)
+            out.print(
+                f"没有识别出回答（{err.message}）。"
+                if ui == "zh"
+                else f"No answer recognised ({err.message}).",
+                style="yellow",
+                markup=False,
+            )
         return "", used
     if not quiet:
         out.print(result.transcript.text, markup=False)
@@ -197,14 +206,18 @@ def interview(
                         style="dim",
                     )
             if voice:
-                text, used = _spoken_answer(viva, asked, quiet=as_json)
+                text, used = _spoken_answer(viva, asked, quiet=as_json, ui=ui)
                 timed_out = False
             elif scripted is not None:
                 text = scripted.pop(0) if scripted else ""
                 used, timed_out = 0.0, False
             else:
                 text, used, timed_out = _timed_answer(
-                    asked.seconds, lambda left: out.print(f"  ⏱ {left:.0f} s left", style="dim")
+                    asked.seconds,
+                    lambda left: out.print(
+                        f"  ⏱ 还剩 {left:.0f} 秒" if ui == "zh" else f"  ⏱ {left:.0f} s left",
+                        style="dim",
+                    ),
                 )
                 if timed_out:
                     out.print(
