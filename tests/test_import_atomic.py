@@ -50,8 +50,9 @@ def test_killed_reimport_leaves_previous_bank_intact(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     ) as process:
         assert process.stderr is not None
-        for line in process.stderr:  # "Saving N questions…" comes right before the transaction
-            if line.startswith("Saving"):
+        # "正在写入 N 道题…" (Saving N questions…) comes right before the transaction
+        for line in process.stderr:
+            if line.startswith(("正在写入", "Saving")):
                 break
         time.sleep(0.05)
         process.send_signal(signal.SIGKILL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import SEED, Cli, write
@@ -61,14 +62,29 @@ def test_bank_list_filters_by_section(cli: Cli) -> None:
 def test_import_prints_summary_table_and_problems(cli: Cli) -> None:
     result = cli("import", str(SEED))
     assert result.exit_code == 0
-    assert "│ added     │        41 │" in result.stdout
-    assert "1 notes, 41 questions (38 with a reference answer)." in result.stdout
+    assert "导入到题库 'default'" in result.stdout  # the interface speaks Chinese by default
+    assert re.search(r"│ 新增\s+│\s+41 │", result.stdout)
+    assert "1 篇笔记，41 道题（38 道有参考答案）。" in result.stdout
     assert "seed-note.txt:58: embed ![[LLM-Survey#主流架构]]" in result.stderr
+    assert "2 个问题：" in result.stderr
+    # the student chooses English for the terminal and the web app alike
+    assert cli("lang", "en").stdout == "Interface language: English (en).\n"
+    again = cli("import", str(SEED))
+    assert re.search(r"│ unchanged\s+│\s+41 │", again.stdout)
+    assert "1 notes, all unchanged since the last import." in again.stdout
+    assert cli("lang").stdout == "Interface language: English (en).\n"
+
+
+def test_lang_takes_zh_or_en_only(cli: Cli) -> None:
+    wrong = cli("lang", "fr")
+    assert wrong.exit_code == 2
+    assert "choose zh or en (not 'fr')" in wrong.output
+    assert cli("lang").stdout == "界面语言：中文（zh）。\n"
 
 
 def test_import_dry_run_writes_nothing(cli: Cli) -> None:
     result = cli("import", str(SEED), "--dry-run")
-    assert "Dry run: nothing written." in result.stdout
+    assert "试运行：没有写入任何内容。" in result.stdout
     listed = cli("bank", "list", "--json")
     assert json.loads(listed.stdout) == []
 

@@ -79,8 +79,8 @@ def test_problems_are_grouped_by_kind_with_the_first_three_places(cli: Cli, tmp_
     result = cli("import", str(tmp_path / "v"))
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
-    assert lines[lines.index("6 problem(s):") :] == [
-        "6 problem(s):",
+    assert lines[lines.index("6 个问题：") :] == [
+        "6 个问题：",
         "  front matter / 前置元数据: 1",
         "    a.md:2: front matter is not valid YAML (expected ',' or ']', but got '<stream end>');"
         " its tags were ignored",
@@ -88,8 +88,8 @@ def test_problems_are_grouped_by_kind_with_the_first_three_places(cli: Cli, tmp_
         "    a.md:7: image ![[missing-0.png]]: file 'missing-0.png' is not in the vault",
         "    a.md:11: image ![[missing-1.png]]: file 'missing-1.png' is not in the vault",
         "    a.md:15: image ![[missing-2.png]]: file 'missing-2.png' is not in the vault",
-        "    … and 2 more",
-        "  `viva import … --json` lists every problem.",
+        "    ……还有 2 个",
+        "  `viva import … --json` 列出全部问题。",
     ]
     full = json.loads(cli("import", str(tmp_path / "v"), "--json", "--bank", "j").stdout)
     assert [p["kind"] for p in full["problems"]] == ["front-matter"] + ["missing-asset"] * 5

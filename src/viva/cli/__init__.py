@@ -85,6 +85,7 @@ def _register() -> None:
         grading,
         importing,
         interview,
+        language,
         paths,
         practice,
         serve,
@@ -106,6 +107,7 @@ def _register() -> None:
     app.command("report")(interview.report)
     app.command("history")(interview.history)
     app.command("paths")(paths.show_paths)
+    app.command("lang")(language.language)
     app.command("serve")(serve.serve)
     app.command("worker")(serve.worker)
     app.command("transcribe")(speech.transcribe)

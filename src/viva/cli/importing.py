@@ -59,11 +59,13 @@ def import_notes(
     options = ImportOptions(
         questions=questions, include=tuple(include or ()), exclude=tuple(exclude or ())
     )
-    with service() as viva, render.import_progress(not as_json) as progress:
-        report = viva.import_notes(
-            paths, bank=bank, dry_run=dry_run, on_progress=progress, options=options
-        )
+    with service() as viva:
+        lang = viva.preferences().ui_lang
+        with render.import_progress(not as_json, lang) as progress:
+            report = viva.import_notes(
+                paths, bank=bank, dry_run=dry_run, on_progress=progress, options=options
+            )
     if as_json:
         render.print_json(report.to_json())
     else:
-        render.import_report(report)
+        render.import_report(report, lang)

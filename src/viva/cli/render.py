@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from viva.bank.models import LinkRole, NoteProblem, Question
-from viva.i18n import RATINGS, pick
+from viva.i18n import RATINGS, pick, translator
 
 if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must start fast
     from rich.tree import Tree
@@ -59,18 +59,57 @@ def print_json(data: Any) -> None:
     console().out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
 
 
-_STAGES = {"read": "Reading notes", "parse": "Parsing", "write": "Saving"}
+# the import's lines, in the interface's language
+_IMPORT = {
+    "read": ("读取笔记", "Reading notes"),
+    "parse": ("解析题目", "Parsing"),
+    "write": ("写入题库", "Saving"),
+    "saving": ("正在写入 {n} 道题…", "Saving {n} questions…"),
+    "dry_run": ("试运行：没有写入任何内容。", "Dry run: nothing written."),
+    "title": ("导入到题库 '{bank}'", "Import into '{bank}'"),
+    "questions": ("题数", "questions"),
+    "added": ("新增", "added"),
+    "updated": ("更新", "updated"),
+    "retired": ("停用", "retired"),
+    "unchanged": ("未变", "unchanged"),
+    "all_unchanged": (
+        "{notes} 篇笔记，自上次导入以来都没有变化。",
+        "{notes} notes, all unchanged since the last import.",
+    ),
+    "summary": (
+        "{notes} 篇笔记，{questions} 道题（{answered} 道有参考答案）。",
+        "{notes} notes, {questions} questions ({answered} with a reference answer).",
+    ),
+    "orphaned": (
+        "你对 {qid}（{prompt}）的修改保留着，但笔记里已经没有这道题：在笔记重新加入它之前不会"
+        "练到它（`viva bank edits` 列出它）。",
+        "Your edit of {qid} ({prompt}) is kept, but its note no longer has the question: "
+        "it is not drilled until the note brings it back (`viva bank edits` lists it).",
+    ),
+    "problems": ("{n} 个问题：", "{n} problem(s):"),
+    "more": ("    ……还有 {n} 个", "    … and {n} more"),
+    "every": (
+        "  `viva import … --json` 列出全部问题。",
+        "  `viva import … --json` lists every problem.",
+    ),
+    "over_changed": (
+        "{qid}（{prompt}）的笔记改过了；仍以你修改的版本为准。",
+        "The note of {qid} ({prompt}) changed; your edited version still stands.",
+    ),
+}
 
 
 @contextmanager
-def import_progress(enabled: bool) -> Iterator[ImportProgress | None]:
-    """A progress bar per import stage on standard error (none when output is not a terminal)."""
+def import_progress(enabled: bool, lang: str = "en") -> Iterator[ImportProgress | None]:
+    """A progress bar per import stage on standard error (none when output is not a terminal),
+    labelled in `lang`."""
     err = err_console()
+    say = translator(_IMPORT, lang)
     if not enabled or not err.is_terminal:
 
         def plain(stage: str, done: int, total: int) -> None:
             if enabled and stage == "write" and done == 0:
-                err.print(f"Saving {total} questions…")
+                err.print(say("saving", n=total))
 
         yield plain
         return
@@ -94,41 +133,46 @@ def import_progress(enabled: bool) -> Iterator[ImportProgress | None]:
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = progress.add_task(_STAGES.get(stage, stage), total=total)
+                tasks[stage] = progress.add_task(say(stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
         yield update
 
 
-def import_report(report: ImportReport) -> None:
-    """The summary table of an import, then its problems with file:line."""
+def import_report(report: ImportReport, lang: str = "en") -> None:
+    """The summary table of an import, then its problems with file:line; in `lang`."""
     out = console()
+    say = translator(_IMPORT, lang)
     if report.is_dry_run:
-        out.print("Dry run: nothing written.")
-    table = Table(title=f"Import into '{report.bank}'", show_header=True, header_style="bold")
+        out.print(say("dry_run"))
+    from rich.cells import cell_len
+
+    title = say("title", bank=report.bank)
+    table = Table(title=title, show_header=True, header_style="bold", min_width=cell_len(title) + 2)
     table.add_column("", style="bold")
-    table.add_column("questions", justify="right")
+    table.add_column(say("questions"), justify="right")
     counts = report.counts
     for key in ("added", "updated", "retired", "unchanged"):
-        table.add_row(key, str(counts[key]))
+        table.add_row(say(key), str(counts[key]))
     out.print(table)
     if report.is_unchanged_vault:
-        out.print(f"{report.notes} notes, all unchanged since the last import.")
+        out.print(say("all_unchanged", notes=report.notes))
     else:
         out.print(
-            f"{report.notes} notes, {report.questions} questions "
-            f"({report.with_reference} with a reference answer)."
+            say(
+                "summary",
+                notes=report.notes,
+                questions=report.questions,
+                answered=report.with_reference,
+            )
         )
     for qid, prompt in report.edits_orphaned:
-        out.print(
-            f"Your edit of {qid} ({prompt}) is kept, but its note no longer has the question: "
-            "it is not drilled until the note brings it back (`viva bank edits` lists it)."
-        )
+        out.print(say("orphaned", qid=qid, prompt=prompt), markup=False)
     for qid, prompt in report.edits_over_changed:
-        out.print(f"The note of {qid} ({prompt}) changed; your edited version still stands.")
+        out.print(say("over_changed", qid=qid, prompt=prompt), markup=False)
     problems = report.problems
     if problems:
-        import_problems(problems)
+        import_problems(problems, lang)
 
 
 #: How each kind of import problem is named in the report (English / 中文).
@@ -147,13 +191,15 @@ PROBLEM_KINDS = {
 PROBLEM_EXAMPLES = 3
 
 
-def import_problems(problems: Sequence[NoteProblem]) -> None:
-    """Problems grouped by kind: a count and the first few file:line of each (all in --json)."""
+def import_problems(problems: Sequence[NoteProblem], lang: str = "en") -> None:
+    """Problems grouped by kind: a count and the first few file:line of each (all in --json).
+    The kinds are named in both languages; the problems themselves as the importer words them."""
     err = err_console()
+    say = translator(_IMPORT, lang)
     groups: dict[str, list[NoteProblem]] = {}
     for problem in problems:
         groups.setdefault(problem.category, []).append(problem)
-    err.print(f"[yellow]{len(problems)} problem(s):[/yellow]")
+    err.print(say("problems", n=len(problems)), style="yellow", markup=False)
     order = [k for k in PROBLEM_KINDS if k in groups] + sorted(set(groups) - set(PROBLEM_KINDS))
     for kind in order:
         found = groups[kind]
@@ -161,9 +207,9 @@ def import_problems(problems: Sequence[NoteProblem]) -> None:
         for problem in found[:PROBLEM_EXAMPLES]:
             err.print(f"    {problem}", markup=False, soft_wrap=True)
         if len(found) > PROBLEM_EXAMPLES:
-            err.print(f"    … and {len(found) - PROBLEM_EXAMPLES} more", markup=False)
+            err.print(say("more", n=len(found) - PROBLEM_EXAMPLES), markup=False)
     if any(len(found) > PROBLEM_EXAMPLES for found in groups.values()):
-        err.print("  `viva import … --json` lists every problem.", markup=False)
+        err.print(say("every"), markup=False)
 
 
 def anki_export(report: AnkiExport) -> None:
