@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import SEED, Cli, query
 from tests.fakes import fake_models
+from viva.config import Settings
 from viva.grading.models import Rating
 from viva.service import Viva
 
@@ -81,7 +82,10 @@ def test_plan_json_and_bad_dates(cli: Cli) -> None:
     assert plan["questions"] == 38
     assert plan["days_left"] == 30
     assert len(plan["daily_load"]) == 30
-    assert "Reviews per day" in cli("plan", "--exam-date", day).stdout
+    shown = cli("plan", "--exam-date", day).stdout
+    assert "面试日期" in shown
+    assert "每天复习次数" in shown
+    assert "天）。已学 0/38 道题。" in shown
     past = cli("plan", "--exam-date", "2020-01-01")
     assert past.exit_code == 1
     assert "is not after today" in past.stderr
@@ -125,3 +129,22 @@ def test_optimizer_without_pytorch_names_the_extra(monkeypatch: pytest.MonkeyPat
         optimize_parameters([("q", 3, datetime(2026, 11, 1, tzinfo=UTC))])
     assert err.value.hint is not None
     assert "viva-coach[optimizer]" in err.value.hint
+
+
+def test_plan_uses_the_interview_date_saved_in_the_app(cli: Cli, settings: Settings) -> None:
+    cli("import", str(SEED))
+    none = cli("plan")
+    assert none.exit_code == 1
+    assert "no interview date" in none.stderr
+    assert "--exam-date 2027-03-20" in none.stderr
+    day = datetime.now(UTC).date() + timedelta(days=12)
+    viva = Viva(settings)
+    try:
+        viva.set_preferences(interview_date=day.isoformat(), ui_lang="en")
+    finally:
+        viva.close()
+    saved = cli("plan")
+    assert saved.exit_code == 0, saved.output
+    assert f"Interview on {day} (12 days). 0 of 38 questions studied." in saved.stdout
+    assert "Mastery by section (weakest first)" in cli("stats").stdout
+    assert "No mock interview yet" in cli("history").stdout

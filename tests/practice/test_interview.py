@@ -139,7 +139,8 @@ def test_scripted_interview_report_history_and_export(cli: Cli, tmp_path: Path) 
         "科研规划",
     }
     history = cli("history")
-    assert "Mock interviews" in history.stdout
+    assert "模拟面试" in history.stdout
+    assert "总分" in history.stdout
     markdown = cli("report", "--format", "md", "--lang", "en")
     assert markdown.stdout.startswith(f"# Mock interview #{report['id']}")
     assert json.loads(cli("report", str(report["id"]), "--format", "json").stdout)["seed"] == 5

@@ -304,4 +304,4 @@ def history() -> None:
     from viva.cli import render, service
 
     with service() as viva:
-        render.history_table(viva.interviews())
+        render.history_table(viva.interviews(), viva.preferences().ui_lang)

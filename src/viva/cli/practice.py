@@ -155,7 +155,14 @@ def drill(
 
 
 def plan(
-    exam_date: Annotated[str, typer.Option("--exam-date", help="The interview date, YYYY-MM-DD.")],
+    exam_date: Annotated[
+        str | None,
+        typer.Option(
+            "--exam-date",
+            help="The interview date, YYYY-MM-DD (default: the date saved in the app).",
+            show_default=False,
+        ),
+    ] = None,
     bank: BankOption = None,
     minutes_per_day: Annotated[
         int | None, typer.Option("--minutes-per-day", min=5, help="Time you can give a day.")
@@ -171,12 +178,19 @@ def plan(
 
     with explained_errors():
         try:
-            day = date.fromisoformat(exam_date)
+            day = None if exam_date is None else date.fromisoformat(exam_date)
         except ValueError:
             raise VivaError(
                 f"--exam-date must be a date like 2027-03-20 (not {exam_date!r})"
             ) from None
     with service() as viva:
+        prefs = viva.preferences()
+        day = day or prefs.interview_date
+        if day is None:  # the service explains it (no traceback)
+            raise VivaError(
+                "no interview date: none is saved and --exam-date is not given",
+                hint="pass --exam-date 2027-03-20, or set the date on the app's home page",
+            )
         result = viva.plan(day, banks=bank, minutes_per_day=minutes_per_day)
     if png is not None:
         from viva.cli.charts import plan_png
@@ -187,7 +201,7 @@ def plan(
 
         render.print_json(plan_json(result))
     else:
-        render.plan_report(result)
+        render.plan_report(result, prefs.ui_lang)
 
 
 def stats(
@@ -202,6 +216,7 @@ def stats(
 
     with service() as viva:
         result = viva.stats(banks=bank)
+        lang = viva.preferences().ui_lang
     if png is not None:
         from viva.cli.charts import stats_png
 
@@ -211,7 +226,7 @@ def stats(
 
         render.print_json(stats_json(result))
     else:
-        render.stats_report(result)
+        render.stats_report(result, lang)
 
 
 def optimize() -> None:

@@ -556,23 +556,73 @@ def reference_panel(question: Question, lang: str = "en") -> None:
     console().print(Panel(body, title="参考答案" if zh else "Reference", title_align="left"))
 
 
-def plan_report(plan: Plan) -> None:
-    """The forecast per section and the daily load as a bar chart."""
+_PROGRESS = {
+    "plan_head": (
+        "面试日期 {day}（还有 {left} 天）。已学 {studied}/{questions} 道题。",
+        "Interview on {day} ({left} days). {studied} of {questions} questions studied.",
+    ),
+    "plan_recall": (
+        "面试当天的预计回忆率：现在停下 {stopped}，按计划 {planned}（每天 {new} 道新题，"
+        "平均每天复习 {reviews} 次）。",
+        "Expected recall on the day: {stopped} if you stop now, {planned} with the plan "
+        "({new} new a day, {reviews} reviews a day on average).",
+    ),
+    "plan_title": (
+        "面试当天各部分的回忆率（最弱的在前）",
+        "Recall on the interview day, by section (weakest first)",
+    ),
+    "section": ("部分", "section"),
+    "questions": ("题数", "questions"),
+    "studied": ("已学", "studied"),
+    "if_stopped": ("现在停下", "if stopped"),
+    "with_plan": ("按计划", "with plan"),
+    "recall_now": ("当前回忆率", "recall now"),
+    "per_day": ("每天复习次数", "Reviews per day"),
+    "stats_head": (
+        "最近 {days} 天复习了 {total} 次。实际保持率：{achieved}（目标 {desired}）。",
+        "{total} reviews in the last {days} days. Retention achieved: {achieved} "
+        "(desired {desired}).",
+    ),
+    "no_recall": ("还没有回忆类复习", "no recall reviews yet"),
+    "mastery": ("各部分掌握度（最弱的在前）", "Mastery by section (weakest first)"),
+    "scores": ("模拟面试得分：{scores}", "Mock interview scores: {scores}"),
+    "no_interview": (
+        "还没有模拟面试：`viva interview` 开始一场。",
+        "No mock interview yet: `viva interview` runs one.",
+    ),
+    "interviews": ("模拟面试", "Mock interviews"),
+    "id": ("编号", "id"),
+    "date": ("日期", "date"),
+    "plan": ("方案", "plan"),
+    "overall": ("总分", "overall"),
+}
+
+
+def plan_report(plan: Plan, lang: str = "en") -> None:
+    """The forecast per section and the daily load as a bar chart, in `lang`."""
     out = console()
+    say = translator(_PROGRESS, lang)
     out.print(
-        f"Interview on {plan.exam_day} ({plan.days_left} days). {plan.studied} of "
-        f"{plan.questions} questions studied."
+        say(
+            "plan_head",
+            day=plan.exam_day,
+            left=plan.days_left,
+            studied=plan.studied,
+            questions=plan.questions,
+        )
     )
     out.print(
-        f"Expected recall on the day: {plan.recall_if_stopped:.0%} if you stop now, "
-        f"{plan.recall_with_plan:.0%} with the plan ({plan.new_per_day} new a day, "
-        f"{plan.reviews_per_day:.0f} reviews a day on average)."
+        say(
+            "plan_recall",
+            stopped=f"{plan.recall_if_stopped:.0%}",
+            planned=f"{plan.recall_with_plan:.0%}",
+            new=plan.new_per_day,
+            reviews=f"{plan.reviews_per_day:.0f}",
+        )
     )
-    table = Table(
-        title="Recall on the interview day, by section (weakest first)", header_style="bold"
-    )
-    for column in ("section", "questions", "studied", "if stopped", "with plan"):
-        table.add_column(column, justify="left" if column == "section" else "right")
+    table = Table(title=say("plan_title"), header_style="bold")
+    for key in ("section", "questions", "studied", "if_stopped", "with_plan"):
+        table.add_column(say(key), justify="left" if key == "section" else "right")
     for s in plan.sections:
         table.add_row(
             " / ".join(s.section),
@@ -583,7 +633,7 @@ def plan_report(plan: Plan) -> None:
         )
     out.print(table)
     peak = max((n for _, n in plan.daily_load), default=0) or 1
-    chart = Table(title="Reviews per day", show_header=False, box=None)
+    chart = Table(title=say("per_day"), show_header=False, box=None)
     chart.add_column(no_wrap=True)
     chart.add_column(justify="right")
     chart.add_column(no_wrap=True)
@@ -634,15 +684,16 @@ def report_markdown(saved: int, data: dict[str, Any], lang: str = "en") -> str:
     return markdown(saved, data, lang)
 
 
-def history_table(saved: Sequence[SavedInterview]) -> None:
+def history_table(saved: Sequence[SavedInterview], lang: str = "en") -> None:
     """Past interviews, newest first."""
+    say = translator(_PROGRESS, lang)
     if not saved:
-        console().print("No mock interview yet: `viva interview` runs one.")
+        console().print(say("no_interview"))
         return
-    table = Table(title="Mock interviews", header_style="bold")
-    for column in ("id", "date", "plan", "overall", "questions"):
+    table = Table(title=say("interviews"), header_style="bold")
+    for key in ("id", "date", "plan", "overall", "questions"):
         table.add_column(
-            column, justify="right" if column in ("id", "overall", "questions") else "left"
+            say(key), justify="right" if key in ("id", "overall", "questions") else "left"
         )
     for s in saved:
         table.add_row(
@@ -655,28 +706,32 @@ def history_table(saved: Sequence[SavedInterview]) -> None:
     console().print(table)
 
 
-def stats_report(stats: Stats) -> None:
-    """Progress in the terminal."""
+def stats_report(stats: Stats, lang: str = "en") -> None:
+    """Progress in the terminal, in `lang`."""
     out = console()
+    say = translator(_PROGRESS, lang)
     total = sum(n for _, n in stats.reviews_per_day)
     achieved = (
-        "no recall reviews yet"
-        if stats.retention_achieved is None
-        else f"{stats.retention_achieved:.0%}"
+        say("no_recall") if stats.retention_achieved is None else f"{stats.retention_achieved:.0%}"
     )
     out.print(
-        f"{total} reviews in the last {len(stats.reviews_per_day)} days. Retention achieved: "
-        f"{achieved} (desired {stats.retention_desired:.0%})."
+        say(
+            "stats_head",
+            total=total,
+            days=len(stats.reviews_per_day),
+            achieved=achieved,
+            desired=f"{stats.retention_desired:.0%}",
+        )
     )
-    table = Table(title="Mastery by section (weakest first)", header_style="bold")
-    for column in ("section", "questions", "studied", "recall now"):
-        table.add_column(column, justify="left" if column == "section" else "right")
+    table = Table(title=say("mastery"), header_style="bold")
+    for key in ("section", "questions", "studied", "recall_now"):
+        table.add_column(say(key), justify="left" if key == "section" else "right")
     for section, n, studied, recall in stats.mastery:
         table.add_row(" / ".join(section), str(n), str(studied), f"{recall:.0%}")
     out.print(table)
     if stats.interview_trend:
         scores = " → ".join(str(s) for _, s in stats.interview_trend[-10:])
-        out.print(f"Mock interview scores: {scores}")
+        out.print(say("scores", scores=scores))
 
 
 # --- voice --------------------------------------------------------------------------------
