@@ -117,7 +117,7 @@ def test_builtin_bank_loads_on_first_run_without_import(env: dict[str, str], cli
     assert {q["bank"] for q in listed} == {"builtin"}
     assert len(listed) == sum(SECTION_COUNTS.values())
     overview = cli("bank", "overview")
-    assert "builtin (built-in)" in overview.stdout
+    assert "builtin（内置）" in overview.stdout
 
 
 def test_user_bank_shows_beside_the_builtin_one(env: dict[str, str], cli: Cli, vault: Path) -> None:

@@ -96,8 +96,10 @@ def test_bank_show_renders_question_answer_and_source(cli: Cli) -> None:
     shown = cli("bank", "show", scaled["id"][:8])
     assert shown.exit_code == 0
     assert "8. 解释 Scaled Dot-Product Attention 是如何计算的。" in shown.stdout
-    assert "Key points" in shown.stdout
+    assert "要点" in shown.stdout  # the interface's language: Chinese by default
     assert "seed-note.txt:169" in shown.stdout
+    cli("lang", "en")
+    assert "Key points" in cli("bank", "show", scaled["id"][:8]).stdout
     as_json = json.loads(cli("bank", "show", scaled["id"], "--json").stdout)
     assert as_json == scaled
 

@@ -45,7 +45,7 @@ def test_edit_with_options_then_restore(cli: Cli, ids: dict[str, str]) -> None:
         "bank", "edit", ids["TC"], "--reference", "TCP 可靠，UDP 不可靠。", "-k", "TCP 可靠"
     )
     assert result.exit_code == 0, result.output
-    assert "edited: reference, key points" in result.stdout
+    assert "已修改：参考答案、要点" in result.stdout
     data = show(cli, ids["TC"])
     assert data["reference"] == "TCP 可靠，UDP 不可靠。"
     assert data["key_points"] == ["TCP 可靠"]

@@ -38,13 +38,14 @@ def list_questions(
 
     with service() as viva:
         questions = viva.questions(banks=bank, section=section)
+        lang = viva.preferences().ui_lang
     if as_json:
         from viva.wire import question_json
 
         render.print_json([question_json(q) for q in questions])
     else:
         names = sorted({q.bank for q in questions})
-        render.question_table(questions, title=f"{len(questions)} questions ({', '.join(names)})")
+        render.question_table(questions, names, lang)
 
 
 @app.command("show")
@@ -57,12 +58,13 @@ def show_question(
 
     with service() as viva:
         question = viva.question(question_id)
+        lang = viva.preferences().ui_lang
     if as_json:
         from viva.wire import question_json
 
         render.print_json(question_json(question))
     else:
-        render.question_panel(question)
+        render.question_panel(question, lang)
 
 
 @app.command("search")
@@ -77,12 +79,13 @@ def search(
 
     with service() as viva:
         hits = viva.search(text, banks=bank, limit=limit)
+        lang = viva.preferences().ui_lang
     if as_json:
         from viva.wire import question_json
 
         render.print_json([{"score": round(h.score, 4), **question_json(h.question)} for h in hits])
     else:
-        render.search_results(hits, text)
+        render.search_results(hits, text, lang)
 
 
 @app.command("overview")
@@ -93,7 +96,8 @@ def overview(bank: BankOption = None) -> None:
     with service() as viva:
         summaries = viva.banks()
         questions = viva.questions(banks=bank)
-    render.bank_overview(summaries, questions)
+        lang = viva.preferences().ui_lang
+    render.bank_overview(summaries, questions, lang)
 
 
 @app.command("export")
@@ -162,7 +166,8 @@ def edit(
         question = viva.edit_question(
             question_id, prompt=prompt, reference=reference, key_points=points
         )
-    render.question_panel(question)
+        lang = viva.preferences().ui_lang
+    render.question_panel(question, lang)
 
 
 _MARKS = ("@@ question @@", "@@ reference answer @@", "@@ key points: one per line @@")

@@ -235,31 +235,63 @@ def anki_export(report: AnkiExport) -> None:
     )
 
 
-def bank_overview(summaries: Sequence[BankSummary], questions: Sequence[Question]) -> None:
+_BANK = {
+    "banks": ("题库", "Question banks"),
+    "bank": ("题库", "bank"),
+    "questions": ("题数", "questions"),
+    "with_answer": ("有答案", "with answer"),
+    "retired": ("停用", "retired"),
+    "notes": ("笔记", "notes"),
+    "in_use": ("使用中", "in use"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "builtin": ("{name}（内置）", "{name} (built-in)"),
+    "sections": ("章节", "Sections"),
+    "listed": ("{n} 道题（{banks}）", "{n} questions ({banks})"),
+    "section": ("章节", "section"),
+    "question": ("题目", "question"),
+    "answer": ("答案", "ans"),
+    "no_match": ("没有与 {text!r} 匹配的题目。", "No question matches {text!r}."),
+    "search": ("搜索：{text}", "Search: {text}"),
+    "score": ("相关度", "score"),
+    "no_reference": ("（笔记中还没有答案）", "(no reference answer yet)"),
+    "key_points": ("要点", "Key points"),
+    "links": ("链接", "Links"),
+    "follow_up": ("追问", "follow-up"),
+    "not_found": ("（未找到）", "(not found)"),
+    "edited": ("已修改：{what}", "edited: {what}"),
+}
+_EDITED_ZH = {"prompt": "题目", "reference": "参考答案", "key_points": "要点"}
+
+
+def bank_overview(
+    summaries: Sequence[BankSummary], questions: Sequence[Question], lang: str = "en"
+) -> None:
     """Banks with their counts, then the sections of the listed questions as a tree."""
     out = console()
-    table = Table(title="Question banks", header_style="bold")
-    for column in ("bank", "questions", "with answer", "retired", "notes", "in use"):
-        table.add_column(column, justify="left" if column == "bank" else "right")
+    say = translator(_BANK, lang)
+    table = Table(title=say("banks"), header_style="bold")
+    for key in ("bank", "questions", "with_answer", "retired", "notes", "in_use"):
+        table.add_column(say(key), justify="left" if key == "bank" else "right")
     for b in summaries:
-        name = f"{b.name} (built-in)" if b.is_builtin else b.name
+        name = say("builtin", name=b.name) if b.is_builtin else b.name
         table.add_row(
             name,
             str(b.active),
             str(b.with_reference),
             str(b.retired),
             str(b.notes),
-            "yes" if b.is_enabled else "no",
+            say("yes") if b.is_enabled else say("no"),
         )
     out.print(table)
-    out.print(section_tree(questions))
+    out.print(section_tree(questions, lang))
 
 
-def section_tree(questions: Sequence[Question]) -> Tree:
+def section_tree(questions: Sequence[Question], lang: str = "en") -> Tree:
     """Sections as a tree with question counts (sections in the order the notes give them)."""
     from rich.tree import Tree
 
-    root = Tree("[bold]Sections[/bold]")
+    root = Tree(Text(translator(_BANK, lang)("sections"), style="bold"))
     counts: Counter[tuple[str, ...]] = Counter()
     order: list[tuple[str, ...]] = []
     for q in questions:
@@ -276,14 +308,16 @@ def section_tree(questions: Sequence[Question]) -> Tree:
     return root
 
 
-def question_table(questions: Sequence[Question], *, title: str) -> None:
+def question_table(questions: Sequence[Question], banks: Sequence[str], lang: str = "en") -> None:
     """One row per question: short id, section, author's number, prompt, answer or not."""
+    say = translator(_BANK, lang)
+    title = say("listed", n=len(questions), banks=", ".join(banks))
     table = Table(title=title, header_style="bold", show_lines=False)
     table.add_column("id", no_wrap=True)
-    table.add_column("section")
+    table.add_column(say("section"))
     table.add_column("#", justify="right")
-    table.add_column("question")
-    table.add_column("ans", justify="center")
+    table.add_column(say("question"))
+    table.add_column(say("answer"), justify="center")
     for q in questions:
         table.add_row(
             q.id[:8],
@@ -295,50 +329,58 @@ def question_table(questions: Sequence[Question], *, title: str) -> None:
     console().print(table)
 
 
-def search_results(hits: Sequence[SearchHit], text: str) -> None:
+def search_results(hits: Sequence[SearchHit], text: str, lang: str = "en") -> None:
     """Search hits, best first."""
+    say = translator(_BANK, lang)
     if not hits:
-        console().print(f"No question matches {text!r}.")
+        console().print(say("no_match", text=text), markup=False)
         return
-    table = Table(title=f"Search: {text}", header_style="bold")
+    table = Table(title=say("search", text=text), header_style="bold")
     table.add_column("id", no_wrap=True)
-    table.add_column("score", justify="right")
-    table.add_column("section")
-    table.add_column("question")
+    table.add_column(say("score"), justify="right")
+    table.add_column(say("section"))
+    table.add_column(say("question"))
     for hit in hits:
         q = hit.question
         table.add_row(q.id[:8], f"{hit.score:.2f}", " / ".join(q.section[-2:]), q.prompt)
     console().print(table)
 
 
-def question_panel(q: Question) -> None:
+def question_panel(q: Question, lang: str = "en") -> None:
     """A question in full: prompt, rendered answer, key points, source and links."""
     from rich.console import Group
     from rich.markdown import Markdown
     from rich.panel import Panel
 
+    say = translator(_BANK, lang)
     parts: list[Any] = []
     if q.reference is None:
-        parts.append(Text("(no reference answer yet)", style="dim"))
+        parts.append(Text(say("no_reference"), style="dim"))
     else:
         parts.append(Markdown(q.reference))
     if q.key_points:
-        parts.append(Text("\nKey points", style="bold"))
-        parts.extend(Text(f"  • {k.text}") for k in q.key_points)
+        parts.append(Text("\n" + say("key_points"), style="bold"))
+        bullets = Table.grid(padding=(0, 1))  # a long Chinese point wraps beside its bullet
+        bullets.add_column(no_wrap=True)
+        bullets.add_column(overflow="fold")
+        for k in q.key_points:
+            bullets.add_row("  •", Text(k.text))
+        parts.append(bullets)
     links = list(q.links)
     if links:
-        parts.append(Text("\nLinks", style="bold"))
+        parts.append(Text("\n" + say("links"), style="bold"))
         for link in links:
             state = "→ " + " / ".join(link.section) if link.section else ""
             if not link.is_resolved:
-                state = "(not found)"
-            role = " follow-up" if link.role is LinkRole.FOLLOW_UP else ""
+                state = say("not_found")
+            role = " " + say("follow_up") if link.role is LinkRole.FOLLOW_UP else ""
             parts.append(Text(f"  {link.raw}{role} {state}".rstrip()))
     where = f"{q.source.file}:{q.source.line}"
     number = f"{q.number}. " if q.number else ""
     footer = f"{q.bank} · {' / '.join(q.section)} · {where} · id {q.id}"
     if q.is_edited:
-        footer += f" · edited: {', '.join(f.replace('_', ' ') for f in q.edited)}"
+        fields = [_EDITED_ZH.get(f, f) if lang == "zh" else f.replace("_", " ") for f in q.edited]
+        footer += " · " + say("edited", what=("、" if lang == "zh" else ", ").join(fields))
     console().print(
         Panel(
             Group(*parts),
