@@ -6,7 +6,7 @@ import pytest
 
 from viva.grading.contrast import Reading, find_contradiction
 from viva.grading.exact import judge_exact, math_tokens, same_math, verdict
-from viva.grading.keypoints import key_points_from_reference, usable_key_points
+from viva.grading.keypoints import key_points_from_reference, sentence_of, usable_key_points
 from viva.grading.models import Contradiction
 from viva.grading.text import clauses, is_no_answer, windows
 
@@ -625,3 +625,15 @@ def test_shared_words_of_both_descriptions_are_no_swap() -> None:
     )
     point = "拥塞避免：cwnd 超过 ssthresh 后每个 RTT 只加 1 个 MSS"
     assert contradiction(point, "TCP 拥塞控制有哪些算法？", answer, 0.3) is None
+
+
+def test_a_points_context_is_its_own_line_not_the_paragraph_before() -> None:
+    """A point in a list item after a paragraph: what to read is the item's sentence."""
+    reference = (
+        "决策树要剪枝来控制复杂度。\n预剪枝：在生长过程中提前停止，如限制最大深度。\n"
+        "后剪枝：先生成完整的树。"
+    )
+    assert sentence_of("预剪枝：在生长过程中提前停止", reference) == (
+        "预剪枝：在生长过程中提前停止，如限制最大深度。"
+    )
+    assert sentence_of("不在参考答案里", reference) == ""

@@ -177,3 +177,14 @@ def test_every_form_posts_even_before_its_script_is_ready() -> None:
     ]
     assert len(forms) > 10
     assert [(name, tag) for name, tag in forms if 'method="post"' not in tag] == []
+
+
+def test_a_point_that_is_its_whole_sentence_is_not_read_twice() -> None:
+    """Key points are whole sentences now: "Read: <the same sentence>" under one says nothing."""
+    grade = four_states()
+    sentence = "并且我会深入学习线性代数、概率论等基础数学"
+    whole = replace(grade.key_points[3], text=sentence, context=sentence + "。")
+    grade = replace(grade, key_points=(*grade.key_points[:3], whole))
+    text = _text(_fragment("zh", grade, ANSWER))
+    assert f"○ 遗漏的要点\n{sentence}\n" in text + "\n"
+    assert f"参考：{sentence}" not in text

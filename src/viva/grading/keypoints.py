@@ -197,11 +197,16 @@ def usable_key_points(points: tuple[str, ...], reference: str, question: str) ->
 def _sentence_of(point: str, reference: str) -> str:
     """The sentence of the reference that contains `point` ("" when it is not there, or the
     sentence is too long to be one point)."""
+    sentence = sentence_of(point, reference)
+    return sentence if len(sentence) <= 2 * LONG_POINT else ""
+
+
+def sentence_of(point: str, reference: str) -> str:
+    """The sentence (or line) of the reference that contains `point`, "" when none does."""
     at = reference.find(point)
     if at < 0:
         return ""
     start = max(reference.rfind(c, 0, at) for c in "。！？；\n") + 1
     ends = [i for i in (reference.find(c, at + len(point)) for c in "。！？；\n") if i >= 0]
     end = min(ends) + 1 if ends else len(reference)
-    sentence = reference[start:end].strip()
-    return sentence if len(sentence) <= 2 * LONG_POINT else ""
+    return reference[start:end].strip()

@@ -79,6 +79,13 @@ class KeyPointResult:
         """True when the answer states the point correctly, fully or in part."""
         return self.coverage in (Coverage.COVERED, Coverage.PARTLY)
 
+    @property
+    def further_reading(self) -> str:
+        """The reference sentence to read for this point, "" when it says no more than the
+        point itself (a point that is a whole sentence)."""
+        ends = "。．.；;！!？? \n"
+        return "" if self.context.rstrip(ends) == self.text.rstrip(ends) else self.context
+
 
 @dataclass(frozen=True, slots=True)
 class Grade:

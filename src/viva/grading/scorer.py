@@ -29,6 +29,7 @@ from viva.grading.exemplars import (
     exemplar_signals,
 )
 from viva.grading.feedback import feedback_lines
+from viva.grading.keypoints import sentence_of
 from viva.grading.models import (
     Contradiction,
     Coverage,
@@ -45,7 +46,6 @@ from viva.grading.score import (
 from viva.grading.signals import Prepared, Text, compute_signals
 from viva.grading.text import (
     Clause,
-    clauses,
     content_words,
     is_chinese,
     is_no_answer,
@@ -392,17 +392,7 @@ def _keywords(statement: Text) -> tuple[str, ...]:
 
 def _context(point: str, item: Prepared) -> str:
     """The sentence of the reference that contains the point (the point itself if none does)."""
-    reference = item.request.reference
-    at = reference.find(point)
-    if at < 0:
-        return point
-    for clause in clauses(reference):
-        if clause.start <= at < clause.end + 1:
-            start = reference.rfind("。", 0, clause.start) + 1
-            ends = [i for i in (reference.find(c, at) for c in "。！？\n") if i >= 0]
-            end = min(ends) + 1 if ends else len(reference)
-            return reference[start:end].strip()
-    return point
+    return sentence_of(point, item.request.reference) or point
 
 
 def signals_for_fitting(
