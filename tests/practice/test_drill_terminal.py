@@ -18,7 +18,7 @@ def test_drill_in_a_terminal_grades_accepts_overrides_and_undoes(
     env = process_env
     viva = [sys.executable, "-m", "viva"]
     imported = pexpect.run(" ".join([*viva, "import", str(SEED)]), env=env, encoding="utf-8")
-    assert "added" in imported
+    assert "新增" in imported  # the import table, in the interface's language
     child = pexpect.spawn(
         viva[0],
         [*viva[1:], "drill", "--new", "3", "--section", "基本信息"],
