@@ -13,14 +13,19 @@ from tests.conftest import SEED, write
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 
-def test_time_up_takes_the_answer_so_far(tmp_path: Path, process_env: dict[str, str]) -> None:
-    env = process_env
-    plan = write(
+def _one_question_plan(tmp_path: Path, *, seconds: int, env: dict[str, str]) -> Path:
+    """The seed note imported, and a plan of one Transformer question with `seconds` to answer."""
+    pexpect.run(f"{sys.executable} -m viva import {SEED}", env=env)
+    return write(
         tmp_path / "short.yaml",
         "name: short\nstages:\n  - name: 专业知识\n    sections: [Transformer]\n    count: 1\n"
-        "    seconds: 10\n    follow_ups: 0\n",
+        f"    seconds: {seconds}\n    follow_ups: 0\n",
     )
-    pexpect.run(f"{sys.executable} -m viva import {SEED}", env=env)
+
+
+def test_time_up_takes_the_answer_so_far(tmp_path: Path, process_env: dict[str, str]) -> None:
+    env = process_env
+    plan = _one_question_plan(tmp_path, seconds=10, env=env)
     child = pexpect.spawn(
         sys.executable,
         ["-m", "viva", "interview", "--plan", str(plan), "--seed", "1", "--lang", "en"],
@@ -47,12 +52,7 @@ def test_time_up_takes_the_answer_so_far(tmp_path: Path, process_env: dict[str, 
 def test_the_countdown_speaks_chinese_in_a_chinese_interface(
     tmp_path: Path, process_env: dict[str, str]
 ) -> None:
-    plan = write(
-        tmp_path / "short.yaml",
-        "name: short\nstages:\n  - name: 专业知识\n    sections: [Transformer]\n    count: 1\n"
-        "    seconds: 30\n    follow_ups: 0\n",
-    )
-    pexpect.run(f"{sys.executable} -m viva import {SEED}", env=process_env)
+    plan = _one_question_plan(tmp_path, seconds=30, env=process_env)
     child = pexpect.spawn(
         sys.executable,
         ["-m", "viva", "interview", "--plan", str(plan), "--seed", "1"],  # zh: the default
