@@ -19,6 +19,12 @@ RATINGS: dict[int, Pair] = {
     3: ("良好", "Good"),
     4: ("简单", "Easy"),
 }
+# the parts of a question a student can edit (the names in bank.models.Question.edited)
+EDITED_FIELDS: dict[str, Pair] = {
+    "prompt": ("题目", "question"),
+    "reference": ("参考答案", "reference answer"),
+    "key_points": ("要点", "key points"),
+}
 
 
 def pick(pair: Pair, lang: str) -> str:

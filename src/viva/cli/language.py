@@ -16,8 +16,9 @@ def language(
     """Show or set the interface's language (zh or en): the CLI's lines, feedback and the web
     app's pages (the same setting as its language button)."""
     from viva.cli import render, service
+    from viva.i18n import LANGUAGES
 
-    if lang is not None and lang.strip().lower() not in ("zh", "en"):
+    if lang is not None and lang.strip().lower() not in LANGUAGES:
         raise typer.BadParameter(f"choose zh or en (not {lang!r})", param_hint="LANG")
     with service() as viva:
         if lang is not None:

@@ -98,10 +98,11 @@ def drill(
 
     out = render.console()
     with service() as viva:
-        lang = viva.preferences().ui_lang
+        prefs = viva.preferences()
+        lang = prefs.ui_lang
         say = translator(_SAY, lang)
         banks, sections = bank, tuple(section or ())
-        saved = viva.preferences().drill_scope
+        saved = prefs.drill_scope
         if not bank and not section and not saved.is_everything:
             scope = viva.resolved_scope(saved)
             banks, sections = list(scope.banks), scope.sections

@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from viva.bank.models import LinkRole, NoteProblem, Question
-from viva.i18n import RATINGS, pick, translator
+from viva.i18n import EDITED_FIELDS, RATINGS, pick, translator
 
 if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must start fast
     from rich.tree import Tree
@@ -145,8 +146,6 @@ def import_report(report: ImportReport, lang: str = "en") -> None:
     say = translator(_IMPORT, lang)
     if report.is_dry_run:
         out.print(say("dry_run"))
-    from rich.cells import cell_len
-
     title = say("title", bank=report.bank)
     table = Table(title=title, show_header=True, header_style="bold", min_width=cell_len(title) + 2)
     table.add_column("", style="bold")
@@ -261,7 +260,6 @@ _BANK = {
     "not_found": ("（未找到）", "(not found)"),
     "edited": ("已修改：{what}", "edited: {what}"),
 }
-_EDITED_ZH = {"prompt": "题目", "reference": "参考答案", "key_points": "要点"}
 
 
 def bank_overview(
@@ -291,7 +289,7 @@ def section_tree(questions: Sequence[Question], lang: str = "en") -> Tree:
     """Sections as a tree with question counts (sections in the order the notes give them)."""
     from rich.tree import Tree
 
-    root = Tree(Text(translator(_BANK, lang)("sections"), style="bold"))
+    root = Tree(Text(pick(_BANK["sections"], lang), style="bold"))
     counts: Counter[tuple[str, ...]] = Counter()
     order: list[tuple[str, ...]] = []
     for q in questions:
@@ -379,7 +377,7 @@ def question_panel(q: Question, lang: str = "en") -> None:
     number = f"{q.number}. " if q.number else ""
     footer = f"{q.bank} · {' / '.join(q.section)} · {where} · id {q.id}"
     if q.is_edited:
-        fields = [_EDITED_ZH.get(f, f) if lang == "zh" else f.replace("_", " ") for f in q.edited]
+        fields = [pick(EDITED_FIELDS[f], lang) if f in EDITED_FIELDS else f for f in q.edited]
         footer += " · " + say("edited", what=("、" if lang == "zh" else ", ").join(fields))
     console().print(
         Panel(

@@ -8,8 +8,9 @@ from typing import Any
 
 from viva.config import MAX_KEEP_DAYS
 from viva.errors import VivaError
+from viva.i18n import LANGUAGES
 
-UI_LANGUAGES = ("zh", "en")
+UI_LANGUAGES = LANGUAGES  # the interface speaks these
 PLAN_YEARS = 3  # an interview date further ahead than this is a typo (and no plan reaches it)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from viva.i18n import LANGUAGES, RATINGS
+from viva.i18n import EDITED_FIELDS, LANGUAGES, RATINGS
 from viva.i18n import translator as _translator
 
 __all__ = ["LANGUAGES", "TEXT", "translator"]
@@ -105,9 +105,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "这是你修改后的版本（{fields}）。重新导入笔记时会保留。",
         "This is your version ({fields}). It stays when the note is imported again.",
     ),
-    "edit.field.prompt": ("题目", "question"),
-    "edit.field.reference": ("参考答案", "reference answer"),
-    "edit.field.key_points": ("要点", "key points"),
+    **{f"edit.field.{name}": pair for name, pair in EDITED_FIELDS.items()},
     "edit.restore": ("恢复笔记原文", "Restore the note's text"),
     "edit.restore_confirm": (
         "放弃你的修改，恢复笔记中的原文？",
