@@ -141,6 +141,9 @@ def test_scripted_interview_report_history_and_export(cli: Cli, tmp_path: Path) 
     history = cli("history")
     assert "模拟面试" in history.stdout
     assert "总分" in history.stdout
+    assert report["title"] in history.stdout
+    cli("lang", "en")  # the plan's English title in an English interface
+    assert report["title_en"] in cli("history").stdout
     markdown = cli("report", "--format", "md", "--lang", "en")
     assert markdown.stdout.startswith(f"# Mock interview #{report['id']}")
     assert json.loads(cli("report", str(report["id"]), "--format", "json").stdout)["seed"] == 5

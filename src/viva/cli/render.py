@@ -739,7 +739,8 @@ def history_table(saved: Sequence[SavedInterview], lang: str = "en") -> None:
         table.add_row(
             str(s.id),
             s.started_at.strftime("%Y-%m-%d %H:%M"),
-            str(s.report.get("title") or s.plan),  # reports saved before titles: the plan id
+            # reports saved before titles: the plan id
+            str((lang == "en" and s.report.get("title_en")) or s.report.get("title") or s.plan),
             str(s.overall),
             str(len(s.report.get("turns", []))),
         )
