@@ -175,4 +175,4 @@ def test_cli_drill_asks_from_the_scope_saved_in_the_app(cli: Cli, settings: Sett
     assert "[1/1] 基本信息" in result.stdout
     assert "今天：0/20 道题 · 连续 0 天。" in result.stdout
     limited = cli("drill", "--section", "基本信息", "--new", "0")
-    assert "--new 20" in limited.stdout  # --new 0 chosen: not today's limit
+    assert "可以试试 --new 20" in limited.stdout  # --new 0 chosen: not today's limit
