@@ -41,6 +41,24 @@ def test_home_and_bank_listing(api: httpx.Client) -> None:
     assert "<mark>" in one["html"]
 
 
+def test_home_names_the_weakest_of_the_sections_practised(api: httpx.Client) -> None:
+    # On a fresh start every section is at 0 %: "weakest" would be an arbitrary three of them.
+    fresh = api.get("/api/home").json()
+    assert fresh["weakest_studied"] == []
+    sections = fresh["sections_not_started"]
+    assert sections > 30
+    assert "练几道题后，这里会列出你掌握得最差的三个部分。" in api.get("/").text
+    question = api.get("/api/drill/next").json()["question"]
+    api.post("/api/reviews", json={"question_id": question["id"], "rating": 1, "answer": "不会"})
+    home = api.get("/api/home").json()
+    assert [s["section"] for s in home["weakest_studied"]] == [question["section"]]
+    assert home["sections_not_started"] == sections - 1
+    page = api.get("/").text
+    assert " / ".join(question["section"]) in page
+    assert f"还有 {sections - 1} 个部分没开始练" in page
+    assert "练几道题后" not in page
+
+
 def test_grade_review_and_undo(api: httpx.Client, live: LiveServer) -> None:
     qid = api.get("/api/drill/next").json()["question"]["id"]
     with live.service() as viva:

@@ -40,6 +40,22 @@ def test_upload_the_seed_note_and_see_41_questions(page: Any, live: LiveServer) 
     assert "seed-note.md:" in page.get_by_test_id("source").inner_text()
 
 
+def test_the_file_picker_speaks_the_interface_language(page: Any, live: LiveServer) -> None:
+    # Chromium's own picker says "Choose Files" / "No file chosen" in the browser's locale.
+    page.goto(live.url + "/bank")
+    picker = page.locator("[data-testid=import-form] .file-pick")
+    expect(picker).to_contain_text("选择文件")
+    expect(picker.locator(".file-names")).to_have_text("未选择文件")
+    page.locator("[data-testid=import-form] button[type=submit]").click()
+    assert page.get_by_test_id("import-files").evaluate("el => el.validity.valueMissing")
+    assert page.locator("#import-report").inner_text() == ""  # `required` still stops the form
+    note = {"name": "a.md", "mimeType": "text/markdown", "buffer": b"# A\n"}
+    page.get_by_test_id("import-files").set_input_files([note, {**note, "name": "b.md"}])
+    expect(picker.locator(".file-names")).to_have_text("已选 2 个文件")
+    page.get_by_test_id("import-files").set_input_files([note])
+    expect(picker.locator(".file-names")).to_have_text("a.md")
+
+
 def test_search_filters_the_list(page: Any, live: LiveServer) -> None:
     page.goto(live.url + "/bank")
     total = int(page.get_by_test_id("shown").inner_text())

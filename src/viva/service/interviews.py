@@ -38,6 +38,14 @@ class SectionRecall:
     studied: int
     recall: float  # mean predicted recall now (a question never studied counts 0)
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "section": list(self.section),
+            "questions": self.questions,
+            "studied": self.studied,
+            "recall": round(self.recall, 3),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
@@ -54,9 +62,10 @@ class Dashboard:
     readiness_on_day: float | None  # ... on the interview day if nothing more is done
     weakest: tuple[SectionRecall, ...]  # the three sections with the lowest recall
     recent: tuple[SavedInterview, ...]  # the latest mock interviews
-    # the three lowest of the sections practised at all (what a teacher looks at: the weakest
-    # overall are usually sections not started yet)
+    # the three lowest of the sections practised at all (what the home page and a teacher show:
+    # the weakest overall are usually sections not started yet, in no telling order)
     weakest_studied: tuple[SectionRecall, ...] = ()
+    sections_not_started: int = 0  # sections with no question drilled yet
 
     def to_json(self) -> dict[str, Any]:
         """The home page's figures as JSON."""
@@ -73,15 +82,9 @@ class Dashboard:
             "days_left": self.days_left,
             "readiness": round(self.readiness, 3),
             "readiness_on_day": None if on_day is None else round(on_day, 3),
-            "weakest": [
-                {
-                    "section": list(s.section),
-                    "questions": s.questions,
-                    "studied": s.studied,
-                    "recall": round(s.recall, 3),
-                }
-                for s in self.weakest
-            ],
+            "weakest": [s.to_json() for s in self.weakest],
+            "weakest_studied": [s.to_json() for s in self.weakest_studied],
+            "sections_not_started": self.sections_not_started,
             "recent_interviews": [
                 {
                     "id": i.id,
@@ -249,6 +252,7 @@ class InterviewService:
             weakest=tuple(sections[:3]),
             recent=recent,
             weakest_studied=tuple([s for s in sections if s.studied][:3]),
+            sections_not_started=sum(1 for s in sections if not s.studied),
         )
 
     # --- mock interviews -----------------------------------------------------------------

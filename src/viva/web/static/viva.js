@@ -354,6 +354,19 @@
     });
   }
 
+  // File pickers show the chosen names in our own label (see _file_input.html).
+  document.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (!input.matches || !input.matches(".file-pick input[type=file]")) return;
+    var names = input.parentElement.querySelector(".file-names");
+    if (!names) return;
+    var files = input.files || [];
+    if (files.length === 0) names.textContent = names.dataset.none;
+    else if (files.length === 1) names.textContent = files[0].name;
+    else names.textContent = names.dataset.many.replace("{n}", files.length);
+    names.title = Array.prototype.map.call(files, function (f) { return f.name; }).join("\n");
+  });
+
   document.addEventListener("htmx:afterSwap", function (evt) { setupMic(evt.detail.target || document); });
   document.addEventListener("DOMContentLoaded", function () {
     renderMath(document);
