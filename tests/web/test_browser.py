@@ -115,6 +115,10 @@ def test_a_whole_kaoyan_interview_with_a_reload_in_the_middle(page: Any, live: L
     while "/interview/report/" not in page.url:
         page.get_by_test_id("iv-prompt").wait_for()
         position = page.get_by_test_id("iv-position").inner_text()
+        if asked:
+            last = page.get_by_test_id("last-score").inner_text()
+            assert re.match(r"上一题得分：\d+", last), last  # a Chinese colon, then the score
+            assert "。 ·" not in last, last
         if page.get_by_test_id("follow-up").count():
             follow_ups += 1
             assert re.search(r"第 \d+ 题 · 追问 \d", position), position

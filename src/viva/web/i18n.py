@@ -33,6 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Mean predicted recall of every gradable question now (unstudied count as 0)",
     ),
     "home.on_day": ("若不再复习，面试当天约为", "On the interview day, with no more reviews"),
+    "colon": ("：", ": "),  # after a label: {{ t("x") }}{{ t("colon") }}
     "file.choose": ("选择文件", "Choose files"),
     "file.none": ("未选择文件", "No file chosen"),
     "file.many": ("已选 {n} 个文件", "{n} files chosen"),
