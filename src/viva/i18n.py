@@ -26,6 +26,9 @@ EDITED_FIELDS: dict[str, Pair] = {
     "key_points": ("要点", "key points"),
 }
 
+# after a label ("得分：36", "Score: 36")
+COLON: Pair = ("：", ": ")
+
 
 def pick(pair: Pair, lang: str) -> str:
     """The English text for "en", the Chinese one otherwise."""

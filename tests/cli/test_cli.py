@@ -65,7 +65,10 @@ def test_import_prints_summary_table_and_problems(cli: Cli) -> None:
     assert "导入到题库 'default'" in result.stdout  # the interface speaks Chinese by default
     assert re.search(r"│ 新增\s+│\s+41 │", result.stdout)
     assert "1 篇笔记，41 道题（38 道有参考答案）。" in result.stdout
-    assert "seed-note.txt:58: embed ![[LLM-Survey#主流架构]]" in result.stderr
+    assert (
+        "seed-note.txt:58：嵌入 ![[LLM-Survey#主流架构]]：仓库中没有笔记 'LLM-Survey'"
+        in result.stderr
+    )
     assert "2 个问题：" in result.stderr
     # the student chooses English for the terminal and the web app alike
     assert cli("lang", "en").stdout == "Interface language: English (en).\n"
@@ -126,9 +129,15 @@ def test_paths_lists_every_location(cli: Cli, env: dict[str, str]) -> None:
 def test_missing_path_is_a_clear_error_without_traceback(cli: Cli, tmp_path: Path) -> None:
     result = cli("import", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
-    assert "Error: " in result.stderr
-    assert "does not exist" in result.stderr
+    assert "错误：" in result.stderr  # in the interface's language, Chinese by default
+    assert f"'{tmp_path / 'nowhere'}' 不存在" in result.stderr
+    assert "提示：请给出一个笔记文件，或一个笔记文件夹（Obsidian 仓库）" in result.stderr
     assert "Traceback" not in result.output
+    cli("lang", "en")
+    result = cli("import", str(tmp_path / "nowhere"))
+    assert result.exit_code == 1
+    assert f"Error: '{tmp_path / 'nowhere'}' does not exist" in result.stderr
+    assert "Hint: give a note file or a folder of notes" in result.stderr
 
 
 def test_empty_vault_says_so(cli: Cli, vault: Path) -> None:
@@ -157,7 +166,11 @@ def test_bad_setting_is_explained(cli: Cli, env: dict[str, str]) -> None:
 def test_unknown_question_id(cli: Cli) -> None:
     result = cli("bank", "show", "deadbeef")
     assert result.exit_code == 1
-    assert "no question has the id 'deadbeef'" in result.stderr
+    assert "没有编号为 'deadbeef' 的题目" in result.stderr
+    # the terminal's hint names commands (the web's names its pages)
+    assert (
+        "提示：`viva bank list` 列出题目编号；`viva bank search 文字` 可以查找题目" in result.stderr
+    )
 
 
 def test_db_current_and_upgrade_on_the_tests_database(cli: Cli, env: dict[str, str]) -> None:

@@ -104,7 +104,7 @@ def test_bad_edits_are_explained(cli: Cli, ids: dict[str, str]) -> None:
     assert "give --key-point or --no-key-points, not both" in result.stderr
     result = cli("bank", "edit", "ffffffffffffffff", "--prompt", "x")
     assert result.exit_code == 1
-    assert "no question has the id 'ffffffffffffffff'" in result.stderr
+    assert "没有编号为 'ffffffffffffffff' 的题目" in result.stderr
 
 
 def test_add_and_remove_a_question_of_ones_own(cli: Cli) -> None:
@@ -138,4 +138,4 @@ def test_grade_with_my_score_keeps_it(cli: Cli, ids: dict[str, str]) -> None:
     assert "88" in plain.stdout
     wrong = cli("grade", ids["TC"], answer, "--my-score", "101")
     assert wrong.exit_code == 1
-    assert "the score must be from 0 to 100 (not 101)" in wrong.stderr
+    assert "评分应在 0 到 100 之间（不是 101）" in wrong.stderr

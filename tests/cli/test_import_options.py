@@ -81,15 +81,22 @@ def test_problems_are_grouped_by_kind_with_the_first_three_places(cli: Cli, tmp_
     lines = result.stderr.splitlines()
     assert lines[lines.index("6 个问题：") :] == [
         "6 个问题：",
-        "  front matter / 前置元数据: 1",
-        "    a.md:2: front matter is not valid YAML (expected ',' or ']', but got '<stream end>');"
-        " its tags were ignored",
-        "  images not found / 找不到的图片: 5",
-        "    a.md:7: image ![[missing-0.png]]: file 'missing-0.png' is not in the vault",
-        "    a.md:11: image ![[missing-1.png]]: file 'missing-1.png' is not in the vault",
-        "    a.md:15: image ![[missing-2.png]]: file 'missing-2.png' is not in the vault",
+        "  前置元数据：1",
+        "    a.md:2：前置元数据（front matter）不是有效的 YAML，其中的标签已忽略",
+        "  找不到的图片：5",
+        "    a.md:7：图片 ![[missing-0.png]]：仓库中没有文件 'missing-0.png'",
+        "    a.md:11：图片 ![[missing-1.png]]：仓库中没有文件 'missing-1.png'",
+        "    a.md:15：图片 ![[missing-2.png]]：仓库中没有文件 'missing-2.png'",
         "    ……还有 2 个",
         "  `viva import … --json` 列出全部问题。",
+    ]
+    cli("lang", "en")
+    lines = cli("import", str(tmp_path / "v"), "--bank", "e").stderr.splitlines()
+    assert lines[lines.index("6 problems:") + 1 : lines.index("6 problems:") + 4] == [
+        "  front matter: 1",
+        "    a.md:2: front matter is not valid YAML (expected ',' or ']', but got '<stream end>');"
+        " its tags were ignored",
+        "  images not found: 5",
     ]
     full = json.loads(cli("import", str(tmp_path / "v"), "--json", "--bank", "j").stdout)
     assert [p["kind"] for p in full["problems"]] == ["front-matter"] + ["missing-asset"] * 5

@@ -71,6 +71,7 @@ def test_reset_password_disable_and_enable(cli: Cli, env: dict[str, str]) -> Non
 
 
 def test_bad_input_is_explained_with_a_non_zero_exit(cli: Cli) -> None:
+    cli("lang", "en")  # the English wording; Chinese is checked where students see it
     bad_role = cli("users", "add", "zhao", "--role", "wizard")
     assert bad_role.exit_code == 1
     assert "the role must be one of student, teacher, admin (not 'wizard')" in bad_role.output
@@ -95,6 +96,7 @@ def test_bad_input_is_explained_with_a_non_zero_exit(cli: Cli) -> None:
 
 
 def test_delete_asks_unless_yes_and_refuses_the_last_admin(cli: Cli, env: dict[str, str]) -> None:
+    cli("lang", "en")
     from tests.conftest import SEED
 
     assert cli("users", "add", "wang", "--password-stdin", input="s3cret-words\n").exit_code == 0
@@ -132,6 +134,7 @@ def test_delete_asks_unless_yes_and_refuses_the_last_admin(cli: Cli, env: dict[s
 def test_export_data_writes_a_zip_for_the_local_user_or_a_named_one(
     cli: Cli, tmp_path: Path
 ) -> None:
+    cli("lang", "en")
     import zipfile
 
     from tests.conftest import SEED

@@ -188,7 +188,7 @@ def test_batch_reads_jsonl_and_reports_bad_lines(cli: Cli, tmp_path: Path) -> No
     assert "bad.jsonl:1: not valid JSON" in result.stderr
     missing = write(tmp_path / "missing.csv", "question,answer\nQ?,A\n")
     result = cli("grade", "--batch", str(missing), "--out", str(out))
-    assert "expected the columns question, reference, answer (missing: reference)" in result.stderr
+    assert "缺少列：reference（需要的列：question, reference, answer）" in result.stderr
 
 
 def test_calibrate_refits_reports_and_resets(cli: Cli, tmp_path: Path, env: dict[str, str]) -> None:

@@ -88,7 +88,7 @@ def test_plan_json_and_bad_dates(cli: Cli) -> None:
     assert "天）。已学 0/38 道题。" in shown
     past = cli("plan", "--exam-date", "2020-01-01")
     assert past.exit_code == 1
-    assert "is not after today" in past.stderr
+    assert "错误：面试日期 2020-01-01 不在今天（" in past.stderr
     bad = cli("plan", "--exam-date", "next week")
     assert "must be a date like 2027-03-20 (not 'next week')" in bad.stderr
 
@@ -115,7 +115,7 @@ def test_stats_and_png_charts(cli: Cli, tmp_path) -> None:  # type: ignore[no-un
 def test_optimize_explains_what_it_needs(cli: Cli) -> None:
     result = cli("optimize")
     assert result.exit_code == 1
-    assert "only 0 reviews so far: fitting FSRS needs at least 100" in result.stderr
+    assert "目前只有 0 次复习记录，拟合 FSRS 参数至少需要 100 次" in result.stderr
 
 
 def test_optimizer_without_pytorch_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -160,7 +160,7 @@ def test_interview_with_no_matching_questions_is_explained(cli: Cli, tmp_path: P
     cli("import", str(tmp_path / "v"))
     result = cli("interview", "--answers", str(write(tmp_path / "a.jsonl", '"x"\n')))
     assert result.exit_code == 1
-    assert "no question of the banks matches any stage of this plan" in result.stderr
+    assert "所选题库和部分里没有适合这个面试流程任何环节的题目" in result.stderr
 
 
 def test_good_answers_sometimes_go_deeper_into_the_section(viva: Viva, tmp_path: Path) -> None:

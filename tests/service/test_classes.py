@@ -254,7 +254,7 @@ def test_a_teachers_correction_feeds_every_members_grader(viva: Viva, vault: Pat
 
 def test_every_class_error_reads_in_chinese(viva: Viva, vault: Path) -> None:
     from viva.errors import VivaError
-    from viva.web.messages import is_known, localised
+    from viva.messages import is_known, localised
 
     teacher, li, zhao = _people(viva, vault)
     made = teacher.create_class("A")

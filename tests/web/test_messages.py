@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from tests.conftest import write
+from viva.messages import is_known, localised
 from viva.service import Viva
-from viva.web.messages import is_known, localised
 
 VAULT = {
     "bad-yaml.md": "---\ntags: [a, b\n---\n1. 问题一？\n> 答案一。\n",

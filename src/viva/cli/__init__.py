@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,21 +28,35 @@ app = typer.Typer(
 )
 
 
+# The interface's language for an error being explained: set by `service()` when a command's
+# error passes through it (read then, while the database is still open); English otherwise
+# (settings or database errors, operator commands).
+_ERROR_LANG: ContextVar[str] = ContextVar("viva_error_lang", default="en")
+
+
 @contextmanager
 def explained_errors() -> Iterator[None]:
-    """Turn a VivaError into one clear message and its exit code (never a traceback)."""
+    """Turn a VivaError into one clear message and its exit code (never a traceback), in the
+    interface's language when Viva has a wording of it (else as the service words it)."""
     from viva.errors import VivaError
 
     try:
         yield
     except VivaError as error:
         from viva.cli.render import err_console
+        from viva.messages import localised
 
+        lang = _ERROR_LANG.get()
         err = err_console()
-        err.print("[red]Error:[/red] ", end="", markup=True)
-        err.print(error.message, markup=False, soft_wrap=True)
+        # each line in one language: a message with no Chinese wording keeps its English label
+        said = localised(error.message, lang, terminal=True).text
+        zh = said != error.message
+        err.print("[red]错误：[/red]" if zh else "[red]Error:[/red] ", end="", markup=True)
+        err.print(said, markup=False, soft_wrap=True)
         if error.hint:
-            err.print(f"Hint: {error.hint}", style="dim", markup=False, soft_wrap=True)
+            hint = localised(error.hint, lang, terminal=True).text
+            label = "提示：" if hint != error.hint else "Hint: "
+            err.print(label + hint, style="dim", markup=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from None
 
 
@@ -51,14 +66,26 @@ def service() -> Iterator[Viva]:
     environment, errors explained."""
     with explained_errors():
         from viva.config import load_settings
+        from viva.errors import VivaError
         from viva.service import Viva
 
         viva = Viva(load_settings())
         try:
             with viva.bound() as command:
-                yield command
+                try:
+                    yield command
+                except VivaError:
+                    _ERROR_LANG.set(_interface_lang(command))
+                    raise
         finally:
             viva.close()
+
+
+def _interface_lang(viva: Viva) -> str:
+    try:
+        return viva.preferences().ui_lang
+    except Exception:  # the error being explained may be the database's own
+        return "en"
 
 
 def _version(value: bool) -> None:

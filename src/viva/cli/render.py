@@ -14,7 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from viva.bank.models import LinkRole, NoteProblem, Question
-from viva.i18n import EDITED_FIELDS, RATINGS, pick, translator
+from viva.i18n import COLON, EDITED_FIELDS, RATINGS, pick, translator
+from viva.messages import localised
 
 if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must start fast
     from rich.tree import Tree
@@ -87,7 +88,7 @@ _IMPORT = {
         "Your edit of {qid} ({prompt}) is kept, but its note no longer has the question: "
         "it is not drilled until the note brings it back (`viva bank edits` lists it).",
     ),
-    "problems": ("{n} 个问题：", "{n} problem(s):"),
+    "problems": ("{n} 个问题：", "{n} problem:|{n} problems:"),
     "more": ("    ……还有 {n} 个", "    … and {n} more"),
     "every": (
         "  `viva import … --json` 列出全部问题。",
@@ -176,23 +177,24 @@ def import_report(report: ImportReport, lang: str = "en") -> None:
 
 #: How each kind of import problem is named in the report (English / 中文).
 PROBLEM_KINDS = {
-    "skipped-file": "files not imported / 未导入的文件",
-    "front-matter": "front matter / 前置元数据",
-    "missing-asset": "images not found / 找不到的图片",
-    "missing-note": "links to notes not in the vault / 链接的笔记不在库中",
-    "missing-heading": "links to headings or blocks not found / 找不到的标题或块",
-    "cloze-skipped": "cloze cards not imported / 未导入的填空卡片",
-    "anki-skipped": "Anki notes not imported / 未导入的 Anki 笔记",
-    "anki-fields": "Anki fields not imported / 未导入的 Anki 字段",
-    "anki-audio": "sounds not imported / 未导入的音频",
-    "other": "other / 其他",
+    "skipped-file": ("未导入的文件", "files not imported"),
+    "front-matter": ("前置元数据", "front matter"),
+    "missing-asset": ("找不到的图片", "images not found"),
+    "missing-note": ("链接的笔记不在库中", "links to notes not in the vault"),
+    "missing-heading": ("找不到的标题或块", "links to headings or blocks not found"),
+    "cloze-skipped": ("未导入的填空卡片", "cloze cards not imported"),
+    "anki-skipped": ("未导入的 Anki 笔记", "Anki notes not imported"),
+    "anki-fields": ("未导入的 Anki 字段", "Anki fields not imported"),
+    "anki-audio": ("未导入的音频", "sounds not imported"),
+    "other": ("其他", "other"),
 }
 PROBLEM_EXAMPLES = 3
 
 
 def import_problems(problems: Sequence[NoteProblem], lang: str = "en") -> None:
-    """Problems grouped by kind: a count and the first few file:line of each (all in --json).
-    The kinds are named in both languages; the problems themselves as the importer words them."""
+    """Problems grouped by kind: a count and the first few file:line of each (all in --json),
+    in the interface's language (a problem with no Chinese wording is shown as the importer
+    words it)."""
     err = err_console()
     say = translator(_IMPORT, lang)
     groups: dict[str, list[NoteProblem]] = {}
@@ -202,9 +204,12 @@ def import_problems(problems: Sequence[NoteProblem], lang: str = "en") -> None:
     order = [k for k in PROBLEM_KINDS if k in groups] + sorted(set(groups) - set(PROBLEM_KINDS))
     for kind in order:
         found = groups[kind]
-        err.print(f"  {PROBLEM_KINDS.get(kind, kind)}: {len(found)}", markup=False)
+        name = pick(PROBLEM_KINDS[kind], lang) if kind in PROBLEM_KINDS else kind
+        err.print(f"  {name}{pick(COLON, lang)}{len(found)}", markup=False)
         for problem in found[:PROBLEM_EXAMPLES]:
-            err.print(f"    {problem}", markup=False, soft_wrap=True)
+            where = problem.file if problem.line is None else f"{problem.file}:{problem.line}"
+            said = localised(problem.message, lang).text
+            err.print(f"    {where}{pick(COLON, lang)}{said}", markup=False, soft_wrap=True)
         if len(found) > PROBLEM_EXAMPLES:
             err.print(say("more", n=len(found) - PROBLEM_EXAMPLES), markup=False)
     if any(len(found) > PROBLEM_EXAMPLES for found in groups.values()):

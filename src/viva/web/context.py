@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from viva import __version__
+from viva.messages import localised
 from viva.web.i18n import translator
 from viva.web.marks import marked
-from viva.web.messages import localised
 
 if TYPE_CHECKING:
     from viva.service import Viva

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from viva.i18n import EDITED_FIELDS, LANGUAGES, RATINGS
+from viva.i18n import COLON, EDITED_FIELDS, LANGUAGES, RATINGS
 from viva.i18n import translator as _translator
 
 __all__ = ["LANGUAGES", "TEXT", "translator"]
@@ -33,7 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Mean predicted recall of every gradable question now (unstudied count as 0)",
     ),
     "home.on_day": ("若不再复习，面试当天约为", "On the interview day, with no more reviews"),
-    "colon": ("：", ": "),  # after a label: {{ t("x") }}{{ t("colon") }}
+    "colon": COLON,  # after a label: {{ t("x") }}{{ t("colon") }}
     "file.choose": ("选择文件", "Choose files"),
     "file.none": ("未选择文件", "No file chosen"),
     "file.many": ("已选 {n} 个文件", "{n} files chosen"),
@@ -42,7 +42,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "练几道题后，这里会列出你掌握得最差的三个部分。",
         "Drill a few questions and the three sections you know least will show here.",
     ),
-    "home.not_started": ("还有 {n} 个部分没开始练", "Sections not started yet: {n}"),
+    "home.not_started": (
+        "还有 {n} 个部分没开始练",
+        "{n} section not started yet|{n} sections not started yet",
+    ),
     "home.browse_bank": ("去题库看看", "Browse the bank"),
     "home.start_drill": ("开始练习", "Start a drill"),
     "home.start_interview": ("开始模拟面试", "Start a mock interview"),

@@ -2,10 +2,11 @@
 language.
 
 The importer and the service word their messages for the CLI and the API, in English, with the
-offending values in them. The web pages show them in Chinese too: each known message is a
-pattern whose values are carried over into a Chinese sentence. A message no pattern knows is
-shown as a general sentence in the interface's language, with the original beside it as a
-detail (`localised` says which it is), so a screen is never half one language by accident.
+offending values in them. The web pages and the terminal show them in Chinese too: each known
+message is a pattern whose values are carried over into a Chinese sentence. On a web page, a
+message no pattern knows is shown as a general sentence in the interface's language, with the
+original beside it as a detail (`localised` says which it is), so a screen is never half one
+language by accident; the terminal prints it as it is, its label in English with it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 # (English pattern, Chinese template): the named groups are carried over as written.
-_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_Table = tuple[tuple[re.Pattern[str], str], ...]
+_ZH: _Table = tuple(
     (re.compile(pattern, re.DOTALL), template)
     for pattern, template in (
         # --- accounts (service.accounts, service.users) ---
@@ -360,6 +362,57 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"no mock interview has the id (?P<id>\d+)", "没有编号为 {id} 的模拟面试"),
         (r"no interview plan called (?P<name>'.*'|\".*\")", "没有名为 {name} 的面试流程"),
+        (r"no mock interview yet", "还没有做过模拟面试"),
+        (
+            r"the interview date (?P<day>\S+) is not after today \((?P<today>\S+)\)",
+            "面试日期 {day} 不在今天（{today}）之后",
+        ),
+        (
+            r"give a future date, e\.g\. --exam-date 2027-03-20",
+            "请给一个将来的日期，例如 --exam-date 2027-03-20",
+        ),
+        (
+            r"only (?P<n>\d+) reviews so far: fitting FSRS needs at least (?P<min>\d+)",
+            "目前只有 {n} 次复习记录，拟合 FSRS 参数至少需要 {min} 次",
+        ),
+        (
+            r"keep drilling; fsrs' defaults serve well until then",
+            "继续练习吧；在那之前，FSRS 的默认参数就很好用",
+        ),
+        (
+            r"an interview needs a keyboard, or the answers in a file",
+            "模拟面试要在终端里作答，或者从文件读入回答",
+        ),
+        (
+            r"run it in a terminal, or: viva interview --answers answers\.jsonl --json",
+            "请在终端里运行，或者：viva interview --answers answers.jsonl --json",
+        ),
+        (
+            r"built-in plans: (?P<plans>.*); or give the path of a YAML plan",
+            "内置流程：{plans}；也可以给出 YAML 流程文件的路径",
+        ),
+        # --- files on the command line (bank.reader, export) ---
+        (r"(?P<path>'.*'|\".*\") does not exist", "{path} 不存在"),
+        (
+            r"give a note file or a folder of notes \(an Obsidian vault\)",
+            "请给出一个笔记文件，或一个笔记文件夹（Obsidian 仓库）",
+        ),
+        (r"give the \.apkg file Anki exported", "请给出 Anki 导出的 .apkg 文件"),
+        (r"there are no questions to export", "没有可以导出的题目"),
+        (
+            r"`viva import NOTES` first, or name a bank with --bank",
+            "请先用 `viva import 笔记` 导入，或用 --bank 指定题库",
+        ),
+        (r"(?P<path>'.*'|\".*\") does not end in \.(?P<ext>apkg|zip)", "{path} 不是 .{ext} 文件"),
+        (
+            r"name the file like my-notes\.apkg: Anki imports \.apkg packages",
+            "文件名请以 .apkg 结尾，例如 my-notes.apkg：Anki 导入的是 .apkg 包",
+        ),
+        (r"name the file like my-viva\.zip", "文件名请以 .zip 结尾，例如 my-viva.zip"),
+        (r"(?P<path>'.*'|\".*\") is a folder", "{path} 是一个文件夹"),
+        (r"give a file name ending in \.(?P<ext>apkg|zip)", "请给出以 .{ext} 结尾的文件名"),
+        (r"cannot write (?P<path>'.*'|\".*\"): (?P<why>.*)", "无法写入 {path}：{why}"),
+        (r"choose a folder you can write to", "请换一个有写入权限的文件夹"),
         # --- preferences (service.preferences); several may be joined by "; " ---
         (
             r"interview date (?P<raw>.+) is not a date like 2027-03-20",
@@ -401,6 +454,38 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# Hints whose Chinese differs in the terminal: the web's wording points at its pages ("可在“题库”页
+# 搜索题目"), the terminal's at the commands the English names.
+_ZH_TERMINAL: _Table = tuple(
+    (re.compile(pattern, re.DOTALL), template)
+    for pattern, template in (
+        (
+            r"`viva bank list` shows the ids; `viva bank search TEXT` finds a question",
+            "`viva bank list` 列出题目编号；`viva bank search 文字` 可以查找题目",
+        ),
+        (
+            r"`viva import PATH --bank NAME` creates a bank",
+            "`viva import 路径 --bank 名称` 会新建题库",
+        ),
+        (
+            r"import notes with matching sections, or use --bank builtin",
+            "请导入有对应章节的笔记，或者加上 --bank builtin",
+        ),
+        (
+            r"finished interviews are under history; start a new one",
+            "做完的面试用 `viva history` 查看；也可以开始新的一场",
+        ),
+        (
+            r"`viva interview` runs one; `viva history` lists them",
+            "`viva interview` 开始一场；`viva history` 列出做过的",
+        ),
+        (
+            r"or raise the new questions per day in the settings",
+            "也可以在网页的“设置”里提高每天新题数",
+        ),
+    )
+)
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 # the names inside some messages
@@ -422,19 +507,21 @@ class Localised:
     original: str | None = None
 
 
-def localised(message: str, lang: str, *, fallback: str = "") -> Localised:
+def localised(message: str, lang: str, *, fallback: str = "", terminal: bool = False) -> Localised:
     """`message` in `lang` ("zh" or "en"); a message no pattern knows becomes `fallback`
     (a general sentence in `lang`) with the original kept apart.
 
     Several messages joined by "; " (every bad preference at once) are each translated.
+    `terminal`: worded for the command line (a hint names commands, not pages).
     """
     if lang == "en":
         english = message.split(" / 前置元数据", 1)[0]  # a bilingual message: its English half
         return Localised(english)
-    parts = [_zh(part) for part in message.split("; ")]
+    tables = (_ZH_TERMINAL, _ZH) if terminal else (_ZH,)
+    parts = [_zh(part, tables) for part in message.split("; ")]
     if all(part is not None for part in parts):
         return Localised("；".join(p for p in parts if p is not None))
-    whole = _zh(message)
+    whole = _zh(message, tables)
     if whole is not None:
         return Localised(whole)
     if _CJK.search(message):  # already worded in Chinese (a page's own text)
@@ -447,8 +534,8 @@ def is_known(message: str) -> bool:
     return _zh(message) is not None or all(_zh(p) is not None for p in message.split("; "))
 
 
-def _zh(message: str) -> str | None:
-    for pattern, template in _ZH:
+def _zh(message: str, tables: tuple[_Table, ...] = ()) -> str | None:
+    for pattern, template in (entry for table in tables or (_ZH,) for entry in table):
         match = pattern.fullmatch(message.strip())
         if match is not None:
             values = {k: _WORDS_ZH.get(v, v) for k, v in match.groupdict().items()}
