@@ -324,7 +324,7 @@ def test_cli_export_and_import(cli: Cli, tmp_path: Path) -> None:
     deck = tmp_path / "seed.apkg"
     result = cli("export", "anki", str(deck))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Wrote 41 note(s) from seed to {deck}.")
+    assert result.output.startswith(f"已把 seed 的 41 道题写入 {deck}。")
     result = cli("import", str(deck), "--bank", "from-anki", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["counts"]["added"] == 41

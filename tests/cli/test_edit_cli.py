@@ -121,7 +121,7 @@ def test_export_writes_the_students_version(cli: Cli, ids: dict[str, str], tmp_p
     cli("bank", "edit", ids["拥塞"], "--reference", "==慢启动==和==拥塞避免==。")
     result = cli("bank", "export", "net", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Wrote 1 notes to")
+    assert result.stdout.startswith(f"已把 1 篇笔记写入 {tmp_path / 'out'}。")
     text = (tmp_path / "out" / "网络.md").read_text("utf-8")
     assert "## 2. 拥塞控制有哪些算法？\n> ==慢启动==和==拥塞避免==。" in text
     again = cli("bank", "export", "net", str(tmp_path / "out"))

@@ -144,7 +144,7 @@ def test_batch_grades_csv_and_marks_rows_it_cannot_grade(cli: Cli, tmp_path: Pat
     out = tmp_path / "graded.csv"
     result = cli("grade", "--batch", str(source), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "Graded 2 of 3 answers" in result.stdout
+    assert "已评分 2/3 条回答" in result.stdout
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
     with out.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
@@ -208,10 +208,11 @@ def test_calibrate_refits_reports_and_resets(cli: Cli, tmp_path: Path, env: dict
     )
     result = cli("calibrate", str(data))
     assert result.exit_code == 0, result.output
-    assert "Calibration on 30 graded answers" in result.stdout
+    assert "在 30 个你评过分的回答上校准" in result.stdout
     saved = _stored_calibration(env, "accurate")
     assert saved is not None
     assert saved["fitted_on"] == "mine.jsonl (30 answers)"
+    cli("lang", "en")
     assert "Back to the default calibration." in cli("calibrate", "--reset").stdout
     assert _stored_calibration(env, "accurate") is None
 

@@ -129,9 +129,10 @@ def test_the_command_purges_what_is_expired_for_every_user(cli: Cli, env: dict[s
         viva.close()
     result = cli("recordings", "purge", "--expired")
     assert result.exit_code == 0, result.output
-    assert result.output == "Deleted 0 recording(s).\n"  # the CLI's env has no maximum
+    assert result.output == "删除了 0 段录音。\n"  # the CLI's env has no maximum
     both = Cli({**env, "VIVA_RECORDINGS_KEEP_DAYS": "30"})
-    assert both("recordings", "purge", "--expired").output == "Deleted 2 recording(s).\n"
+    both("lang", "en")
+    assert both("recordings", "purge", "--expired").output == "Deleted 2 recordings.\n"
     refused = both("recordings", "purge", "--expired", "--older-than", "3")
     assert refused.exit_code == 1
     assert "cannot be used together" in refused.output

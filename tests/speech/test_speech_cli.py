@@ -46,8 +46,8 @@ def test_transcribe_keeps_a_recording_then_purge_deletes_it(
 ) -> None:
     result = voice_cli("transcribe", str(clips["en"]), "--lang", "en", "--keep")
     assert result.exit_code == 0, result.output
-    assert "Delivery" in result.stdout
-    assert "words/min" in result.stdout
+    assert "表达" in result.stdout  # the interface's language (Chinese by default)
+    assert "词/分钟" in result.stdout
     listed = json.loads(voice_cli("recordings", "list", "--json").stdout)
     assert len(listed) == 1
     assert listed[0]["kind"] == "transcribe"
@@ -60,11 +60,11 @@ def test_transcribe_keeps_a_recording_then_purge_deletes_it(
     assert stored.exists()
 
     assert voice_cli("recordings", "purge", "--older-than", "1", "--yes").stdout.startswith(
-        "Deleted 0"
+        "删除了 0 段录音"
     )
     purged = voice_cli("recordings", "purge", "--yes")
     assert purged.exit_code == 0
-    assert "Deleted 1 recording(s)." in purged.stdout
+    assert "删除了 1 段录音。" in purged.stdout
     assert not stored.exists()
     assert json.loads(voice_cli("recordings", "list", "--json").stdout) == []
 
@@ -93,7 +93,7 @@ def test_say_writes_a_wav_file(voice_cli: Cli, tmp_path: Path) -> None:
     result = voice_cli("say", EN_TEXT, "-o", str(target))
     assert result.exit_code == 0, result.output
     assert target.read_bytes()[:4] == b"RIFF"
-    assert f"Wrote {target}" in result.stdout
+    assert f"已写入 {target}" in result.stdout
 
 
 @pytest.mark.usefixtures("no_portaudio")
@@ -101,7 +101,7 @@ def test_say_without_a_speaker_writes_a_temporary_wav(voice_cli: Cli) -> None:
     result = voice_cli("say", "Hello.", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "PortAudio library is not installed" in result.stderr
-    written = Path(result.stdout.split("Wrote ", 1)[1].strip())
+    written = Path(result.stdout.split("已写入 ", 1)[1].strip())
     assert written.read_bytes()[:4] == b"RIFF"
     written.unlink()
 

@@ -110,8 +110,10 @@ def export(
 
     with service() as viva:
         written = viva.export_bank(name, folder)
-    render.console().print(f"Wrote {len(written)} notes to {folder}.")
-    render.console().print(f"Edit them, then: viva import {folder} --bank my-notes")
+        lang = viva.preferences().ui_lang
+    out = render.console()
+    out.print(render.files_text("notes_wrote", lang, n=len(written), path=folder), markup=False)
+    out.print(render.files_text("notes_then", lang, path=folder), markup=False)
 
 
 @app.command("edit")

@@ -33,7 +33,8 @@ def anki(
 
     with service() as viva:
         report = viva.export_anki(file, banks=bank)
-    render.anki_export(report)
+        lang = viva.preferences().ui_lang
+    render.anki_export(report, lang)
 
 
 @app.command("data")
@@ -54,7 +55,9 @@ def data(
     files, recordings and uploads, and a README saying what each file is."""
     from viva.cli import render, service
 
-    with service() as viva, render.count_progress("Exporting") as progress:
-        target = viva if user is None else viva.as_user(user)
-        report = target.export_data(file, on_progress=progress)
-    render.data_export(report)
+    with service() as viva:
+        lang = viva.preferences().ui_lang
+        with render.count_progress(render.files_text("exporting", lang)) as progress:
+            target = viva if user is None else viva.as_user(user)
+            report = target.export_data(file, on_progress=progress)
+    render.data_export(report, lang)

@@ -50,9 +50,11 @@ def grade(
         with explained_errors():
             if out is None:
                 raise VivaError("--batch needs --out FILE", hint="e.g. --out graded.csv")
-        with service() as viva, render.count_progress("Grading") as progress:
-            report = viva.grade_batch(batch, out, on_progress=progress)
-        render.batch_report(report)
+        with service() as viva:
+            lang = viva.preferences().ui_lang
+            with render.count_progress(render.files_text("grading", lang)) as progress:
+                report = viva.grade_batch(batch, out, on_progress=progress)
+        render.batch_report(report, lang)
         return
     with explained_errors():
         if lang not in (None, "zh", "en"):
@@ -102,16 +104,14 @@ def calibrate(
     from viva.errors import VivaError
 
     with service() as viva:
+        lang = viva.preferences().ui_lang
         if reset:
             removed = viva.reset_calibration()
-            render.console().print(
-                "Back to the default calibration."
-                if removed
-                else "Already on the default calibration."
-            )
+            said = "calibration_reset" if removed else "calibration_default"
+            render.console().print(render.files_text(said, lang))
             return
         with explained_errors():
             if file is None:
                 raise VivaError("give a file of graded answers, or --reset")
         report = viva.calibrate(file)
-    render.calibration_report(report)
+    render.calibration_report(report, lang)

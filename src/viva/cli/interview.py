@@ -99,7 +99,7 @@ def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool, ui: str) -> tuple[s
         return "", used
     if not quiet:
         out.print(result.transcript.text, markup=False)
-        out.print(render.delivery_line(result.delivery), style="dim")
+        out.print(render.delivery_line(result.delivery, ui), style="dim")
     return result.transcript.text, used
 
 

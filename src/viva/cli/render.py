@@ -216,27 +216,81 @@ def import_problems(problems: Sequence[NoteProblem], lang: str = "en") -> None:
         err.print(say("every"), markup=False)
 
 
-def anki_export(report: AnkiExport) -> None:
+_FILES = {
+    "anki_wrote": (
+        "已把 {banks} 的 {n} 道题{images}写入 {path}。",
+        "Wrote {n} note from {banks}{images} to {path}.|"
+        "Wrote {n} notes from {banks}{images} to {path}.",
+    ),
+    "anki_images": ("（含 {n} 张图片）", ", {n} image|, {n} images"),
+    "anki_empty": (
+        "{n} 道题还没有参考答案：卡片背面是空的。",
+        "{n} question has no reference answer yet: its card back is empty.|"
+        "{n} questions have no reference answer yet: their card backs are empty.",
+    ),
+    "anki_how": (
+        "在 Anki 里：文件 > 导入…，选择这个文件。改过笔记后再导出一次，Anki 会更新同一批卡片。",
+        "In Anki: File > Import… and choose the file. Export again after editing your notes: "
+        "Anki updates the same cards.",
+    ),
+    "data_wrote": (
+        "已把 {tables} 张表的 {rows} 行数据和 {files} 个文件写入 {path}（{size:.1f} MB）。",
+        "Wrote {rows} row(s) from {tables} table(s) and {files} file(s) to {path} ({size:.1f} MB).",
+    ),
+    "exporting": ("正在导出", "Exporting"),
+    "notes_wrote": (
+        "已把 {n} 篇笔记写入 {path}。",
+        "Wrote {n} note to {path}.|Wrote {n} notes to {path}.",
+    ),
+    "notes_then": (
+        "改好后运行：viva import {path} --bank my-notes",
+        "Edit them, then: viva import {path} --bank my-notes",
+    ),
+    "grading": ("正在评分", "Grading"),
+    "batch_done": (
+        "已评分 {graded}/{rows} 条回答 → {path}",
+        "Graded {graded} of {rows} answers → {path}",
+    ),
+    "batch_errors": (
+        "{n} 行无法评分：原因见这些行的 error 列。",
+        "{n} row could not be graded: see its `error` column.|"
+        "{n} rows could not be graded: see their `error` column.",
+    ),
+    "calibration_title": (
+        "在 {n} 个你评过分的回答上校准",
+        "Calibration on {n} graded answers",
+    ),
+    "before": ("校准前", "before"),
+    "after": ("校准后（5 折交叉验证）", "after (5-fold)"),
+    "calibration_saved": (
+        "已为评分档 {profile!r} 保存，今后评分都用它。`viva calibrate --reset` 可以撤销。",
+        "Saved for the {profile!r} grading profile; used from now on."
+        " `viva calibrate --reset` undoes it.",
+    ),
+    "calibration_reset": ("已恢复默认校准。", "Back to the default calibration."),
+    "calibration_default": ("本来就在用默认校准。", "Already on the default calibration."),
+}
+
+
+def files_text(key: str, lang: str, **values: Any) -> str:
+    """One line of the export, batch and calibration reports in `lang`."""
+    return translator(_FILES, lang)(key, **values)
+
+
+def anki_export(report: AnkiExport, lang: str = "en") -> None:
     """What `viva export anki` wrote, and how to open it."""
     out = console()
-    banks = ", ".join(report.banks)
-    images = f", {report.media} image(s)" if report.media else ""
+    say = translator(_FILES, lang)
+    banks = ("、" if lang == "zh" else ", ").join(report.banks)
+    images = say("anki_images", n=report.media) if report.media else ""
     out.print(
-        f"Wrote {report.notes} note(s) from {banks}{images} to {report.path}.",
+        say("anki_wrote", n=report.notes, banks=banks, images=images, path=report.path),
         markup=False,
         soft_wrap=True,
     )
     if report.without_reference:
-        out.print(
-            f"{report.without_reference} question(s) have no reference answer yet: their card "
-            "backs are empty.",
-            markup=False,
-        )
-    out.print(
-        "In Anki: File > Import… and choose the file. Export again after editing your notes: "
-        "Anki updates the same cards.",
-        markup=False,
-    )
+        out.print(say("anki_empty", n=report.without_reference), markup=False)
+    out.print(say("anki_how"), markup=False)
 
 
 _BANK = {
@@ -558,28 +612,27 @@ def grade_panel(question: Question, answer: str, grade: Grade, lang: str = "en")
     )
 
 
-def batch_report(report: BatchReport) -> None:
+def batch_report(report: BatchReport, lang: str = "en") -> None:
     """One line per outcome of a batch."""
     out = console()
-    out.print(f"Graded {report.graded} of {report.rows} answers → {report.output}")
+    say = translator(_FILES, lang)
+    out.print(say("batch_done", graded=report.graded, rows=report.rows, path=report.output))
     if report.errors:
-        out.print(f"{report.errors} row(s) could not be graded: see their `error` column.")
+        out.print(say("batch_errors", n=report.errors), markup=False)
 
 
-def calibration_report(report: CalibrationReport) -> None:
+def calibration_report(report: CalibrationReport, lang: str = "en") -> None:
     """Agreement with the user's grades before and after refitting."""
-    table = Table(title=f"Calibration on {report.answers} graded answers", header_style="bold")
+    say = translator(_FILES, lang)
+    table = Table(title=say("calibration_title", n=report.answers), header_style="bold")
     table.add_column("")
     table.add_column("Pearson", justify="right")
     table.add_column("RMSE", justify="right")
-    table.add_row("before", f"{report.pearson_before:.3f}", f"{report.rmse_before:.3f}")
-    table.add_row("after (5-fold)", f"{report.pearson_after:.3f}", f"{report.rmse_after:.3f}")
+    table.add_row(say("before"), f"{report.pearson_before:.3f}", f"{report.rmse_before:.3f}")
+    table.add_row(say("after"), f"{report.pearson_after:.3f}", f"{report.rmse_after:.3f}")
     out = console()
     out.print(table)
-    out.print(
-        f"Saved for the {report.profile!r} grading profile; used from now on."
-        " `viva calibrate --reset` undoes it."
-    )
+    out.print(say("calibration_saved", profile=report.profile), markup=False)
 
 
 def ask(prompt: str) -> str:
@@ -806,19 +859,71 @@ def transcribe_progress(enabled: bool) -> Iterator[Callable[[float, float], None
         yield update
 
 
-def transcript_panel(transcript: Transcript, recording_id: int | None) -> None:
+_SPEECH = {
+    "transcript": (
+        "转写（{language}，{seconds:.1f} 秒{kept}）",
+        "Transcript ({language}, {seconds:.1f} s{kept})",
+    ),
+    "kept": ("，已存为录音 {id}", " · saved as recording {id}"),
+    "zh": ("中文", "Chinese"),
+    "en": ("英文", "English"),
+    "delivery": ("表达", "Delivery"),
+    "duration": ("时长", "duration"),
+    "seconds": ("{s:.1f} 秒", "{s:.1f} s"),
+    "limit_over": (
+        "（限时 {limit:.0f} 秒，超出 {over:.1f} 秒）",
+        " (limit {limit:.0f} s, {over:.1f} s over)",
+    ),
+    "limit_within": ("（限时 {limit:.0f} 秒，未超时）", " (limit {limit:.0f} s, within it)"),
+    "rate": ("语速", "speaking rate"),
+    "per_chars": ("{rate:.0f} 字/分钟", "{rate:.0f} characters/min"),
+    "per_words": ("{rate:.0f} 词/分钟", "{rate:.0f} words/min"),
+    "pauses": ("超过 {s:.0f} 秒的停顿", "pauses > {s:.0f} s"),
+    "pauses_found": (
+        "{n} 次（最长 {longest:.1f} 秒；在 {where}）",
+        "{n} (longest {longest:.1f} s; at {where})",
+    ),
+    "none": ("无", "none"),
+    "fillers": ("口头禅", "fillers"),
+    "fillers_found": ("{n} 次：{listed}（在 {where}）", "{n}: {listed} (at {where})"),
+    "line_rate_chars": ("{rate:.0f} 字/分钟", "{rate:.0f} 字/min"),
+    "line_rate_words": ("{rate:.0f} 词/分钟", "{rate:.0f} wpm"),
+    "line_seconds": ("{s:.0f} 秒", "{s:.0f} s"),
+    "line_pauses": ("{n} 次长停顿", "{n} long pause|{n} long pauses"),
+    "line_fillers": ("{n} 个口头禅", "{n} filler|{n} fillers"),
+    "line_over": ("超时 {s:.0f} 秒", "{s:.0f} s over time"),
+    "no_recordings": (
+        "还没有录音。`viva transcribe 文件 --keep` 或 `viva interview --voice` 会保存录音。",
+        "No recordings. `viva transcribe FILE --keep` or `viva interview --voice` make them.",
+    ),
+    "recordings": (
+        "{folder} 里的 {n} 段录音",
+        "{n} recording in {folder}|{n} recordings in {folder}",
+    ),
+    "col_id": ("编号", "id"),
+    "col_date": ("日期", "date"),
+    "col_kind": ("类型", "kind"),
+    "col_length": ("时长", "length"),
+    "col_question": ("题目", "question"),
+    "col_transcript": ("转写", "transcript"),
+    "kind_drill": ("练习", "drill"),
+    "kind_interview": ("模拟面试", "interview"),
+    "kind_transcribe": ("转写", "transcribe"),
+    "purged": ("删除了 {n} 段录音。", "Deleted {n} recording.|Deleted {n} recordings."),
+    "wrote": ("已写入 {path}", "Wrote {path}"),
+    "cannot_play": ("这里无法播放（{reason}）。", "Cannot play it here ({reason})."),
+}
+
+
+def transcript_panel(transcript: Transcript, recording_id: int | None, lang: str = "en") -> None:
     """The transcript, with its language and length."""
     from rich.panel import Panel
 
-    language = "Chinese" if transcript.language == "zh" else "English"
-    kept = f" · saved as recording {recording_id}" if recording_id is not None else ""
-    console().print(
-        Panel(
-            Text(transcript.text),
-            title=f"Transcript ({language}, {transcript.duration:.1f} s{kept})",
-            title_align="left",
-        )
-    )
+    say = translator(_SPEECH, lang)
+    kept = say("kept", id=recording_id) if recording_id is not None else ""
+    language = say("zh" if transcript.language == "zh" else "en")
+    title = say("transcript", language=language, seconds=transcript.duration, kept=kept)
+    console().print(Panel(Text(transcript.text), title=title, title_align="left"))
 
 
 def _clock(seconds: float) -> str:
@@ -826,88 +931,96 @@ def _clock(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def delivery_table(delivery: Delivery) -> None:
+def delivery_table(delivery: Delivery, lang: str = "en") -> None:
     """Delivery figures: duration, rate, long pauses, fillers, overtime."""
-    per = "characters" if delivery.unit.value == "chars" else "words"
-    table = Table(title="Delivery", show_header=False, title_justify="left")
+    say = translator(_SPEECH, lang)
+    list_sep = "、" if lang == "zh" else ", "
+    table = Table(title=say("delivery"), show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
-    length = f"{delivery.duration:.1f} s"
+    length = say("seconds", s=delivery.duration)
     if delivery.time_limit is not None:
         over = delivery.over_limit
-        length += f" (limit {delivery.time_limit:.0f} s" + (
-            f", {over:.1f} s over)" if over > 0 else ", within it)"
+        length += (
+            say("limit_over", limit=delivery.time_limit, over=over)
+            if over > 0
+            else say("limit_within", limit=delivery.time_limit)
         )
-    table.add_row("duration", length)
-    table.add_row("speaking rate", f"{delivery.rate:.0f} {per}/min")
+    table.add_row(say("duration"), length)
+    per = "per_chars" if delivery.unit.value == "chars" else "per_words"
+    table.add_row(say("rate"), say(per, rate=delivery.rate))
+    pauses = say("pauses", s=delivery.pause_threshold)
     if delivery.pauses:
-        where = ", ".join(_clock(p.start) for p in delivery.pauses)
-        table.add_row(
-            f"pauses > {delivery.pause_threshold:.0f} s",
-            f"{len(delivery.pauses)} (longest {delivery.longest_pause:.1f} s; at {where})",
+        where = list_sep.join(_clock(p.start) for p in delivery.pauses)
+        found = say(
+            "pauses_found", n=len(delivery.pauses), longest=delivery.longest_pause, where=where
         )
+        table.add_row(pauses, found)
     else:
-        table.add_row(f"pauses > {delivery.pause_threshold:.0f} s", "none")
+        table.add_row(pauses, say("none"))
     counts = delivery.filler_counts()
     if counts:
-        listed = ", ".join(f"{name} ×{n}" for name, n in counts.items())
-        where = ", ".join(_clock(f.start) for f in delivery.fillers)
-        table.add_row("fillers", f"{len(delivery.fillers)}: {listed} (at {where})")
+        listed = list_sep.join(f"{name} ×{n}" for name, n in counts.items())
+        where = list_sep.join(_clock(f.start) for f in delivery.fillers)
+        found = say("fillers_found", n=len(delivery.fillers), listed=listed, where=where)
+        table.add_row(say("fillers"), found)
     else:
-        table.add_row("fillers", "none")
+        table.add_row(say("fillers"), say("none"))
     console().print(table)
 
 
-def delivery_line(delivery: Delivery) -> str:
+def delivery_line(delivery: Delivery, lang: str = "en") -> str:
     """Delivery in one line (after each spoken answer of an interview)."""
-    per = "字/min" if delivery.unit.value == "chars" else "wpm"
-    parts = [f"{delivery.duration:.0f} s", f"{delivery.rate:.0f} {per}"]
+    say = translator(_SPEECH, lang)
+    per = "line_rate_chars" if delivery.unit.value == "chars" else "line_rate_words"
+    parts = [say("line_seconds", s=delivery.duration), say(per, rate=delivery.rate)]
     if delivery.pauses:
-        parts.append(f"{len(delivery.pauses)} long pause(s)")
+        parts.append(say("line_pauses", n=len(delivery.pauses)))
     if delivery.fillers:
-        parts.append(f"{len(delivery.fillers)} filler(s)")
+        parts.append(say("line_fillers", n=len(delivery.fillers)))
     if delivery.over_limit > 0:
-        parts.append(f"{delivery.over_limit:.0f} s over time")
+        parts.append(say("line_over", s=delivery.over_limit))
     return " · ".join(parts)
 
 
-def recordings_table(recordings: Sequence[SavedRecording], folder: Any) -> None:
+def recordings_table(recordings: Sequence[SavedRecording], folder: Any, lang: str = "en") -> None:
     """Stored recordings, newest first."""
+    say = translator(_SPEECH, lang)
     if not recordings:
-        console().print(
-            "No recordings. `viva transcribe FILE --keep` or `viva interview --voice` make them."
-        )
+        console().print(say("no_recordings"), markup=False)
         return
-    table = Table(title=f"{len(recordings)} recordings in {folder}", header_style="bold")
+    table = Table(title=say("recordings", n=len(recordings), folder=folder), header_style="bold")
     for column in ("id", "date", "kind", "length", "question", "transcript"):
-        table.add_column(column, justify="right" if column in ("id", "length") else "left")
+        justify = "right" if column in ("id", "length") else "left"
+        table.add_column(say(f"col_{column}"), justify=justify)
     for r in recordings:
         text = r.transcript if len(r.transcript) <= 40 else r.transcript[:39] + "…"
         table.add_row(
             str(r.id),
             r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            r.kind,
-            f"{r.duration:.0f} s",
+            say(f"kind_{r.kind}"),
+            say("line_seconds", s=r.duration),
             r.question_id or "",
             text,
         )
     console().print(table)
 
 
-def purged(count: int) -> None:
+def purged(count: int, lang: str = "en") -> None:
     """What `viva recordings purge` did."""
-    console().print(f"Deleted {count} recording(s).")
+    console().print(translator(_SPEECH, lang)("purged", n=count))
 
 
-def wrote_wav(path: Any) -> None:
+def wrote_wav(path: Any, lang: str = "en") -> None:
     """Where `viva say -o` wrote its WAV."""
-    console().print(f"Wrote {path}")
+    console().print(translator(_SPEECH, lang)("wrote", path=path), markup=False)
 
 
-def could_not_play(reason: str, path: Any) -> None:
+def could_not_play(reason: str, path: Any, lang: str = "en") -> None:
     """`viva say` without a speaker: where the WAV went instead."""
-    err_console().print(f"Cannot play it here ({reason}).", style="yellow", markup=False)
-    console().print(f"Wrote {path}")
+    say = translator(_SPEECH, lang)
+    err_console().print(say("cannot_play", reason=reason), style="yellow", markup=False)
+    console().print(say("wrote", path=path), markup=False)
 
 
 def scope_text(scope: Scope, lang: str = "en") -> str:
@@ -946,12 +1059,18 @@ def password_reset(name: str, one_time_password: str | None) -> None:
         out.print(f"{name} chooses their own password at the next sign-in.", markup=False)
 
 
-def data_export(report: DataExport) -> None:
+def data_export(report: DataExport, lang: str = "en") -> None:
     """What `viva export data` wrote."""
-    size = report.bytes / 1024 / 1024
     console().print(
-        f"Wrote {report.rows} row(s) from {report.tables} table(s) and {report.files} file(s) "
-        f"to {report.path} ({size:.1f} MB).",
+        files_text(
+            "data_wrote",
+            lang,
+            rows=report.rows,
+            tables=report.tables,
+            files=report.files,
+            path=report.path,
+            size=report.bytes / 1024 / 1024,
+        ),
         markup=False,
         soft_wrap=True,
     )

@@ -61,8 +61,8 @@ def transcribe(
             data["grade"] = grade_json(graded[1])
         render.print_json(data)
         return
-    render.transcript_panel(result.transcript, result.recording_id)
-    render.delivery_table(result.delivery)
+    render.transcript_panel(result.transcript, result.recording_id, shown_in)
+    render.delivery_table(result.delivery, shown_in)
     if graded is not None:
         render.grade_panel(graded[0], result.transcript.text, graded[1], shown_in)
 
@@ -81,6 +81,7 @@ def say(
     from viva.errors import AudioDeviceError, VivaError
 
     with service() as viva:
+        ui = viva.preferences().ui_lang
         wav = viva.synthesize(text, lang)
         if output is not None:
             with explained_errors():
@@ -88,7 +89,7 @@ def say(
                     shutil.copyfile(wav, output)
                 except OSError as err:
                     raise VivaError(f"cannot write {output}: {err.strerror or err}") from None
-            render.wrote_wav(output)
+            render.wrote_wav(output, ui)
             return
         try:
             viva.play(wav)
@@ -98,7 +99,7 @@ def say(
             handle, name = tempfile.mkstemp(prefix="viva-say-", suffix=".wav")
             with open(handle, "wb") as out:
                 out.write(wav.read_bytes())
-            render.could_not_play(err.message, Path(name))
+            render.could_not_play(err.message, Path(name), ui)
 
 
 @app.command("list")
@@ -111,12 +112,13 @@ def list_recordings(
     with service() as viva:
         found = viva.recordings()
         folder = viva.recordings_dir
+        lang = viva.preferences().ui_lang
     if as_json:
         from viva.wire import recording_json
 
         render.print_json([recording_json(r) for r in found])
     else:
-        render.recordings_table(found, folder)
+        render.recordings_table(found, folder, lang)
 
 
 @app.command("purge")
@@ -152,14 +154,16 @@ def purge(
                     hint="--expired follows the retention setting; --older-than names the age",
                 )
         with service() as viva:
+            lang = viva.preferences().ui_lang
             now = datetime.now(UTC)
             deleted = sum(
                 viva.as_user(a.name).apply_retention(now=now, force=True)
                 for a in viva.accounts.accounts()
             )
-        render.purged(deleted)
+        render.purged(deleted, lang)
         return
     with service() as viva:
+        lang = viva.preferences().ui_lang
         now = datetime.now(UTC)
         count = sum(1 for r in viva.recordings() if age is None or r.created_at < now - age)
         if not yes:
@@ -168,7 +172,12 @@ def purge(
                     raise VivaError(
                         f"this deletes {count} recording(s) for good: confirm with --yes"
                     )
-            if not typer.confirm(f"Delete {count} recording(s) for good?", default=False):
+            question = (
+                f"永久删除 {count} 段录音？"
+                if lang == "zh"
+                else f"Delete {count} recording(s) for good?"
+            )
+            if not typer.confirm(question, default=False):
                 raise typer.Exit(1)
         deleted = viva.purge_recordings(age, now=now)
-    render.purged(deleted)
+    render.purged(deleted, lang)
