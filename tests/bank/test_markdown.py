@@ -93,6 +93,64 @@ def test_qa_pair_as_two_paragraphs() -> None:
     assert answers(text) == [((), None, "What is a TLB?", "A cache of page-table entries.")]
 
 
+def test_qa_question_line_then_its_answer_in_the_same_paragraph() -> None:
+    text = (
+        "**Q: Why do we need a validation set?**\n"
+        "To choose hyper-parameters.\nNot the test set.\n\n"
+        "问：为什么要三次握手\n而不是两次？\n"
+    )
+    assert answers(text) == [
+        (
+            (),
+            None,
+            "Why do we need a validation set?",
+            "To choose hyper-parameters.\nNot the test set.",
+        ),
+        ((), None, "为什么要三次握手 而不是两次？", None),  # a question over two lines stays whole
+    ]
+
+
+def test_a_marked_question_inside_a_heading_answer_is_its_own_question() -> None:
+    text = (
+        "## ML\n\n### What is overfitting?\nThe model fits noise.\n\n"
+        "**Q: How do you detect it?**\n\nCompare training and validation error.\n\n"
+        "### Explain dropout.\nRandomly zero activations.\n\n"
+        "> [!question] Why does it help?\n> It stops co-adaptation.\n\n"
+        "### Regularisation\n\nQ: What does L2 do?\nA: Shrinks weights.\n"
+    )
+    assert answers(text) == [
+        (("ML",), None, "What is overfitting?", "The model fits noise."),
+        (("ML",), None, "How do you detect it?", "Compare training and validation error."),
+        (("ML",), None, "Explain dropout.", "Randomly zero activations."),
+        (("ML",), None, "Why does it help?", "It stops co-adaptation."),
+        # a heading that does not ask still names the section of the questions it holds
+        (("ML", "Regularisation"), None, "What does L2 do?", "Shrinks weights."),
+    ]
+
+
+def test_a_table_of_questions_and_answers() -> None:
+    text = (
+        "# 计网\n\n| 题目 | 参考答案 |\n|:--|:--|\n"
+        "| 1. 什么是 ARP？ | 把 IP 解析为 MAC。<br>局域网内广播请求。 |\n"
+        "| 滑动窗口的作用？ | ==流量控制== \\| 可靠传输 |\n\n"
+        "| Q | A |\n| --- | --- |\n| TCP vs UDP? | Reliable vs not. |\n\n"
+        "| 不加表头也行？ | 第一列都是问题就行 |\n| --- | --- |\n"
+        "| 那表头这一行呢？ | 也算一题 |\n\n"
+        "| 协议 | 层 |\n| --- | --- |\n| TCP | 传输层 |\n"
+    )
+    found = answers(text)
+    assert found == [
+        (("计网",), "1", "什么是 ARP？", "把 IP 解析为 MAC。\n\n局域网内广播请求。"),
+        (("计网",), None, "滑动窗口的作用？", "==流量控制== | 可靠传输"),
+        (("计网",), None, "TCP vs UDP?", "Reliable vs not."),
+        (("计网",), None, "不加表头也行？", "第一列都是问题就行"),
+        (("计网",), None, "那表头这一行呢？", "也算一题"),
+    ]  # a table of facts (协议 | 层) is not a question
+    note = parse_note(text, "note.md")
+    assert [k.text for k in note.questions[1].key_points] == ["流量控制"]
+    assert note.questions[0].line == 4  # the row's own line (0-based)
+
+
 def test_spaced_repetition_inline_cards_one_and_both_ways() -> None:
     text = (
         "Capital of France::Paris\n\n过拟合:::模型记住了训练集的噪声\n\nUse `std::vector` here.\n"

@@ -9,7 +9,9 @@ with sub-question headings gives separate questions). Rules, in order (`--questi
 2. has sub-headings, or no body of its own -> section; except a book's entry with a three-part
    number (`### 2.15.2 常见的降维方法`) whose sub-headings are only parts of its answer (no
    deeper number, none a question) -> question;
-3. its body holds questions of its own (a list of `?` items, `Q:` pairs, cards) -> section;
+3. its body holds questions of its own (a list of `?` items, `Q:` pairs, cards) -> section,
+   unless it reads as a question, opens with its answer and holds only marked questions (`Q:`,
+   `> [!question]`) -> question, the marked ones questions of their own;
 4. reads as a question (interrogative or imperative) -> question;
 5. numbered in digits (`### 9. 常见激活函数`, `### 2.1.1 …`; not `## 一、…`) below level 1 ->
    question, unless it reads as an English topic in Title Case (`### 6. Model Development`) and
@@ -150,8 +152,12 @@ def _decide(
         body = blocks[indexes[k] + 1 : indexes[k + 1] if k + 1 < count else len(blocks)]
         if prompt.endswith(QUESTION_END):
             verdict[k] = True
-        elif has_sub[k] or not has_body[k] or holds_questions(body):
+        elif has_sub[k] or not has_body[k]:
             verdict[k] = False
+        elif holds_questions(body):
+            # `### Explain dropout.`, its answer, then `**Q: Why does it help?**`: a question
+            # whose answer stops at the marked one; else a section of the questions it holds
+            verdict[k] = reads_as_question(prompt) and answers_first(body)
         elif reads_as_question(prompt):
             verdict[k] = True
         elif not _is_arabic(split[k][0]) or level == 1:
@@ -219,6 +225,28 @@ def holds_questions(body: Sequence[Block]) -> bool:
         elif starts_question(block):
             return True
     return False
+
+
+def explicit_question(block: Block) -> bool:
+    """A block marked as a question by its author: a `Q:`/`问：` paragraph or a question
+    callout. Inside a question heading's answer it starts a question of its own."""
+    if block.kind == "paragraph":
+        return QA_Q.match(block.text.split("\n", 1)[0]) is not None
+    if block.kind == "quote":
+        return question_callout(block.text) is not None
+    return False
+
+
+def answers_first(body: Sequence[Block]) -> bool:
+    """The body opens with an answer, and every question it holds is marked (`Q:`, a callout)."""
+    if not body or starts_question(body[0]):
+        return False
+    for block in body:
+        if block.kind == "list" and holds_questions([block]):
+            return False
+        if starts_question(block) and not explicit_question(block):
+            return False
+    return True
 
 
 def starts_question(block: Block) -> bool:

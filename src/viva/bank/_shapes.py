@@ -33,12 +33,14 @@ from viva.bank._outline import (
     QA_Q,
     SUMMARY,
     answer_split,
+    explicit_question,
     is_paragraph_question,
     outline,
     question_callout,
     starts_question,
 )
 from viva.bank._text import (
+    QUESTION_END,
     clean_card_text,
     highlights,
     inline_card,
@@ -126,6 +128,8 @@ class NoteReader:
             elif kind == "html" and self._explicit and SUMMARY.search(block.text):
                 i = self._details(i)
                 continue
+            elif kind == "table" and self.mode is QuestionMode.AUTO:
+                self._table(block)
             i += 1
         if self.cloze:
             self.problems.append(
@@ -174,6 +178,10 @@ class NoteReader:
     def _heading_question(self, heading: Heading, i: int, body_end: int) -> int:
         number, prompt = split_number(heading.text)
         body = list(self.blocks[i + 1 : body_end])
+        # a question its author marked (`Q:`, `> [!question]`) is not part of this answer
+        marked = next((k for k, b in enumerate(body) if k and explicit_question(b)), None)
+        if marked is not None:
+            body, body_end = body[:marked], i + 1 + marked
         if body and body[0].kind == "heading" and _ANSWER_HEADING.match(body[0].text.strip()):
             body = body[1:]
         follow_ups: tuple[AnswerLine, ...] = ()
@@ -323,6 +331,13 @@ class NoteReader:
                 answer.append(AnswerLine(n, text))
             else:
                 q_lines.append(QA_Q.sub("", text, count=1) if not q_lines else text.strip())
+        if not in_answer and len(q_lines) > 1 and _asks_alone(q_lines[0]):
+            # "**Q: Why …?**" with the answer on the next line of the same paragraph
+            answer = [
+                AnswerLine(block.start + k, self.lines[block.start + k])
+                for k in range(1, len(q_lines))
+            ]
+            q_lines, in_answer = q_lines[:1], True
         prompt = plain_text(" ".join(part.strip() for part in q_lines))
         number, prompt = split_number(prompt)
         marker = QA_Q.match(block.text)
@@ -385,6 +400,35 @@ class NoteReader:
             end += 1
         answer, key_points = self._body_answer(self.blocks[j:end])
         return answer, key_points, end
+
+    # --- tables -----------------------------------------------------------------------------
+    def _table(self, block: Block) -> None:
+        """A table of questions and answers: a column headed 问题/题目/Question and one headed
+        答案/回答/Answer, or two columns whose first cells all ask. Other tables are answers'
+        content, not questions."""
+        rows = [_cells(self.lines[n]) for n in range(block.start, block.end)]
+        if len(rows) < 3 or not _TABLE_RULE.fullmatch(self.lines[block.start + 1].strip()):
+            return
+        head = rows[0]
+        body = [(block.start + 2 + k, cells) for k, cells in enumerate(rows[2:])]
+        ask = next((k for k, c in enumerate(head) if _Q_HEAD.fullmatch(plain_text(c))), None)
+        say = next((k for k, c in enumerate(head) if _A_HEAD.fullmatch(plain_text(c))), None)
+        if ask is None or say is None:
+            if len(head) != 2 or not all(
+                c and reads_as_question(plain_text(c[0])) for _, c in body
+            ):
+                return
+            ask, say = 0, 1
+            if reads_as_question(plain_text(head[0])):  # the first question, as a header
+                body.insert(0, (block.start, head))
+        for line, cells in body:
+            if len(cells) <= max(ask, say):
+                continue
+            number, prompt = split_number(plain_text(cells[ask]))
+            # a `<br>` in a cell is a new paragraph of the answer (a line break of its own)
+            parts = [p.strip() for p in _CELL_BREAK.split(cells[say].strip()) if p.strip()]
+            answer = tuple(AnswerLine(line, text) for part in parts for text in ("", part))[1:]
+            self._add(number, prompt, line, answer or None, highlights(cells[say]), ())
 
     # --- cards, callouts, <details> -----------------------------------------------------------
     def _inline_card(self, n: int, question: str, answer: str, both_ways: bool) -> None:
@@ -545,3 +589,24 @@ def _question_text(lines: Sequence[str]) -> tuple[str | None, str]:
     text = " ".join(line.strip() for line in lines)
     bold = BOLD_LINE.match(text)
     return split_number(plain_text(bold.group(2) if bold else text))
+
+
+def _asks_alone(line: str) -> bool:
+    """A `Q:` line that is a whole question ("Why …?**"): the lines after it answer it."""
+    return plain_text(line).rstrip().endswith(QUESTION_END)
+
+
+_TABLE_RULE = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?")
+_Q_HEAD = re.compile(r"(?i:问题|题目|问|提问|面试题|q|questions?)")
+_A_HEAD = re.compile(r"(?i:答案|回答|答|参考答案|解答|a|answers?)")
+_CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells (`\\|` inside a cell is a literal bar)."""
+    row = line.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", row)]
