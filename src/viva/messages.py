@@ -244,6 +244,11 @@ _ZH: _Table = tuple(
             "共 {n} 个标签，只保留了前 {limit} 个（删掉一些即可保留其余的）",
         ),
         (
+            r"heading (?P<name>'.*'|\".*\") has text of its own but does not read as a question,"
+            r" so it was read as a section: end it with \? \(or ？\) to make it a question",
+            "标题 {name} 下有正文，但读起来不像问题，已当作章节：在标题末尾加上“？”就会成为一道题",
+        ),
+        (
             r"(?P<n>\d+) cloze card\(s\) .* not imported: Viva drills question-answer cards;"
             r" write them as `question::answer` \(first one at this line\)",
             "{n} 张填空卡（==…== 或 {{{{…}}}}）没有导入：Viva 练的是问答卡，请写成"

@@ -240,3 +240,19 @@ def test_split_number_and_plain_text() -> None:
     assert plain_text("**粗体** *斜体* ==高亮== `code` [[#Heading|label]] [a](b)") == (
         "粗体 斜体 高亮 code label a"
     )
+
+
+def test_a_heading_with_an_explanation_beside_question_headings_is_reported() -> None:
+    text = (
+        "# 计算机网络\n\n## 传输层\n\n### TCP 三次握手\n"
+        "客户端发送 SYN，服务器回复 SYN+ACK，客户端再发送 ACK。\n\n"
+        "### 为什么 TIME_WAIT 要等 2MSL？\n保证最后一个 ACK 能到达。\n\n"
+        "### 2020 年真题\n这一年考了三道题。\n\n"  # introduces: too short to be an answer
+        "### Resources\n\n* [CS229 notes](https://cs229.stanford.edu)\n\n"
+        "## Tips\n\nNo heading around this one asks, so it is a section like any other.\n"
+    )
+    note = parse_note(text, "net.md")
+    assert [q.prompt for q in note.questions] == ["为什么 TIME_WAIT 要等 2MSL？"]
+    said = [(p.line, p.kind) for p in note.problems]
+    assert said == [(5, "section-with-text")]
+    assert "'TCP 三次握手'" in note.problems[0].message

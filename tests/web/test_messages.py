@@ -19,6 +19,8 @@ VAULT = {
     "other.md": "## 有的标题\n1. 问题五？\n> 答案五。\n",
     "damaged.md": "1. 问题六？\n> 答案\ufffd六。\n",
     "binary.md": "\x00\x01\x02",
+    "sections.md": "## 网络\n\n### 拥塞控制\n慢开始、拥塞避免、快重传、快恢复。\n\n"
+    "### 什么是 ARP？\n解析地址。\n",
 }
 
 
@@ -33,7 +35,7 @@ def test_every_import_problem_reads_in_chinese(viva: Viva, tmp_path: Path) -> No
     report = viva.import_notes([vault], bank="v")
     kinds = {p.category for p in report.problems}
     assert len(report.problems) >= 8, [str(p) for p in report.problems]
-    assert {"front-matter", "skipped-file"} <= kinds
+    assert {"front-matter", "skipped-file", "section-with-text"} <= kinds
     for problem in report.problems:
         assert is_known(problem.message), problem.message
         chinese = localised(problem.message, "zh").text

@@ -32,6 +32,7 @@ from viva.bank._outline import (
     QA_A,
     QA_Q,
     SUMMARY,
+    HeadingRole,
     answer_split,
     explicit_question,
     is_paragraph_question,
@@ -142,6 +143,8 @@ class NoteReader:
                     kind="cloze-skipped",
                 )
             )
+        if self.mode is QuestionMode.AUTO:
+            self._sections_with_text(roles, inside)
         headings = tuple(roles[k].heading for k in sorted(roles))
         return ParsedNote(
             rel=self.rel,
@@ -154,6 +157,40 @@ class NoteReader:
             problems=tuple(self.problems),
             block_ids=self.block_ids,
         )
+
+    def _sections_with_text(self, roles: dict[int, HeadingRole], inside: set[int]) -> None:
+        """Say which headings kept text of their own out of the bank: a leaf heading read as a
+        section (`### TCP 三次握手` and its explanation) whose body gave no question."""
+        indexes = sorted(roles)
+        asking = {roles[i].section for i in indexes if roles[i].heading.is_question}
+        for k, index in enumerate(indexes):
+            heading = roles[index].heading
+            if heading.is_question or index in inside or heading.level < 2:
+                continue
+            if heading.path[:-1] not in asking:
+                continue  # no sibling heading asks: the note does not ask with headings here
+            after = indexes[k + 1] if k + 1 < len(indexes) else len(self.blocks)
+            if after < len(self.blocks) and self.blocks[after].level > heading.level:
+                continue  # it has sub-headings: a section by any reading
+            body = [b for b in self.blocks[index + 1 : after] if b.kind in _TEXT_BLOCKS]
+            text = _LINKS.sub(
+                "", "\n".join(self.lines[n] for b in body for n in range(b.start, b.end))
+            )
+            if len(re.sub(r"\s", "", plain_text(text))) < _EXPLANATION:
+                continue  # links, or a line introducing what follows ("这一年考了三道题。")
+            end = self.blocks[after].start if after < len(self.blocks) else len(self.lines)
+            if any(heading.line < q.line < end for q in self.questions):
+                continue
+            self.problems.append(
+                NoteProblem(
+                    self.rel,
+                    heading.line + 1,
+                    f"heading {heading.text!r} has text of its own but does not read as a "
+                    "question, so it was read as a section: end it with ? (or ？) to make it "
+                    "a question",
+                    kind="section-with-text",
+                )
+            )
 
     def _is_flashcard_note(self) -> bool:
         if self._flashcards is None:
@@ -610,3 +647,10 @@ def _cells(line: str) -> list[str]:
     if row.endswith("|") and not row.endswith("\\|"):
         row = row[:-1]
     return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", row)]
+
+
+# blocks that hold text a student could be asked about
+_TEXT_BLOCKS = frozenset({"paragraph", "list", "quote", "code", "math", "table"})
+# a body shorter than this (without links) introduces, it does not explain
+_EXPLANATION = 12
+_LINKS = re.compile(r"!?\[[^\[\]\n]*\]\([^()\n]*\)|!?\[\[[^\[\]\n]+\]\]")

@@ -182,6 +182,7 @@ PROBLEM_KINDS = {
     "missing-asset": ("找不到的图片", "images not found"),
     "missing-note": ("链接的笔记不在库中", "links to notes not in the vault"),
     "missing-heading": ("找不到的标题或块", "links to headings or blocks not found"),
+    "section-with-text": ("有正文、当作章节的标题", "headings with text read as sections"),
     "cloze-skipped": ("未导入的填空卡片", "cloze cards not imported"),
     "anki-skipped": ("未导入的 Anki 笔记", "Anki notes not imported"),
     "anki-fields": ("未导入的 Anki 字段", "Anki fields not imported"),
