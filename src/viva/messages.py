@@ -323,11 +323,24 @@ _ZH: _Table = tuple(
         ),
         (r"`viva import PATH --bank NAME` creates a bank", "在“题库”页导入笔记即可新建题库"),
         (
-            r"the bank name (?P<name>'.*'|\".*\") is reserved \(built-in questions, or every"
-            r" bank\)",
-            "题库名 {name} 已被保留（内置题库或“全部”）",
+            r"the bank name (?P<name>'.*'|\".*\") is reserved \(built-in questions, every bank,"
+            r" or questions added in Viva\)",
+            "题库名 {name} 已被保留（用于内置题库、“全部题库”或在 Viva 里添加的题目）",
         ),
         (r"the bank name (?P<name>'.*'|\".*\") is empty", "题库名不能为空"),
+        (
+            r"the bank name (?P<name>'.*'|\".*\") is (?P<n>\d+) characters long \(at most"
+            r" (?P<max>\d+)\)",
+            "题库名 {name} 太长：{n} 个字符（最多 {max} 个）",
+        ),
+        (
+            r"the bank name (?P<name>'.*'|\".*\") starts or ends with spaces",
+            "题库名 {name} 的开头或结尾有空格",
+        ),
+        (
+            r"the bank name (?P<name>'.*'|\".*\") contains control characters",
+            "题库名 {name} 含有控制字符",
+        ),
         (
             r"name the bank with a few letters or digits, e\.g\. my-notes or 机器学习",
             "请用几个字母、数字或汉字命名，例如 my-notes 或 机器学习",

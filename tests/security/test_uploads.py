@@ -181,7 +181,7 @@ def test_the_cli_refuses_them_too(cli, tmp_path: Path, bank: str) -> None:  # ty
     note = write(tmp_path / "n.md", "1. 问题？\n> 答案\n")
     result = cli("import", str(note), "--bank", bank)
     assert result.exit_code == 1
-    assert "bank name" in result.output
+    assert result.output.startswith("错误：题库名"), result.output  # said in Chinese, every one
 
 
 # --- item 10: a killed web import ---------------------------------------------------------------
