@@ -180,6 +180,26 @@ def test_a_contradiction_is_challenged_with_what_was_said_only() -> None:
     assert follow_ups.challenge("zh", one, ()) is None
 
 
+def test_a_short_wrong_span_is_challenged_with_its_clause() -> None:
+    answer = "流量有时序特征，因此不能尝试 LSTM 来预测流量的变化；"
+    at = answer.index("不能尝试")
+    cut = Contradiction("不能尝试", "可以尝试", Span(at, at + 4), "negation")
+    alone = follow_ups.challenge("zh", cut, ())
+    told = follow_ups.challenge("zh", cut, (), answer)
+    assert alone is not None
+    assert "“不能尝试”" in alone.prompt  # what it said, when the answer is not at hand
+    assert told is not None
+    assert "“不能尝试 LSTM 来预测流量的变化”" in told.prompt
+
+
+def test_a_quote_keeps_a_list_joined_by_dun_in_its_clause() -> None:
+    answer = "我学了计算机组成原理、操作系统，但是考试一道都没考"
+    quoted = quote_of(answer, ("操作系统", "组成原理"))
+    assert (
+        quoted == "我学了计算机组成原理、操作系统"
+    )  # the whole clause, not "我学了计算机组成原理"
+
+
 def test_an_answer_off_the_question_is_brought_back_and_a_personal_one_asked_for_details() -> None:
     hobby = "我平时喜欢打篮球和爬山，周末也常和朋友去看电影，觉得这样能放松心情。"
     found = probe_answer(

@@ -236,6 +236,8 @@ class Probe:
 _MARKUP = re.compile(r"\[\[|\]\]|!\[|\$|<|>|\\|==|\*\*|`|\|")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PUNCT_SPLIT = re.compile(r"[，,。；;！!？?、：:\n（）()]")
+# clause ends: a list joined by 、 is part of its clause
+_CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?：:\n（）()]")
 
 
 def has_markup(text: str) -> bool:
@@ -307,17 +309,32 @@ _LEADING = re.compile(r"^(?:包括|和|以及|并且|但是|而且|而|所以|�
 
 def quote_of(evidence: str, keywords: Sequence[str], limit: int = 22) -> str | None:
     """The part of an answer span worth quoting: its clause with the most of the point's
-    keywords, cut between words. None when the span holds markup (a formula, a link)."""
+    keywords, whole when one fits (a list joined by 、 stays in its clause), else cut between
+    words. None when the span holds markup (a formula, a link)."""
     if has_markup(evidence):
         return None
-    clauses = [c.strip() for c in _PUNCT_SPLIT.split(evidence) if c.strip()]
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(evidence) if c.strip()]
     if not clauses:
         return None
     wanted = [k.casefold() for k in keywords]
-    best = max(clauses, key=lambda c: (sum(k in c.casefold() for k in wanted), -abs(len(c) - 12)))
+
+    def hits(clause: str) -> int:
+        return sum(k in clause.casefold() for k in wanted)
+
+    whole = [c for c in clauses if _width(c) <= limit]
+    best = max(whole or clauses, key=lambda c: (hits(c), -abs(len(c) - 12)))
+    if whole and hits(best) < max(hits(c) for c in clauses):
+        best = max(clauses, key=lambda c: (hits(c), -abs(len(c) - 12)))
     best = _LEADING.sub("", balanced(best)).strip()
     quoted = clip_words(best, limit)
     return quoted if _width(quoted.rstrip("…")) >= 8 else None  # a statement, not a fragment
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause of `text` that holds [start, end)."""
+    before = [m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, start)]
+    after = _CLAUSE_SPLIT.search(text, end)
+    return text[before[-1] if before else 0 : after.start() if after else len(text)].strip()
 
 
 # --- topics -------------------------------------------------------------------------------
@@ -427,6 +444,8 @@ def _is_phrase(lead: str) -> bool:
     from viva.bank.segment import _jieba
 
     tags = [tag for _, tag in _jieba().tag(lead)]  # type: ignore[attr-defined]
+    if len(tags) > 1 and tags[-1] == "a":
+        return False  # "损失不同", "目标不同": a thing and what is said of it, a clause
     return not any(tag in ("r", "p", "d", "m", "ul", "uv", "v") for tag in tags)
 
 
@@ -630,9 +649,16 @@ def _pick(
     return fill(text), kind, tid
 
 
-def challenge(lang: str, contradiction: Contradiction, used: Collection[str]) -> Probe | None:
-    """Question what the answer got wrong, quoting what it said (never the right answer)."""
-    said = clip_words(balanced(contradiction.said), 24)
+def challenge(
+    lang: str, contradiction: Contradiction, used: Collection[str], answer: str = ""
+) -> Probe | None:
+    """Question what the answer got wrong, quoting what it said (never the right answer): a
+    short span ("不能尝试") is quoted with the rest of its clause ("不能尝试 LSTM 来预测…")."""
+    said = contradiction.said
+    if contradiction.kind == "negation" and answer and _width(said) < 6:
+        clause = _clause_around(answer, contradiction.span.start, contradiction.span.end)
+        said = _LEADING.sub("", clause).strip() or said
+    said = clip_words(balanced(said), 24)
     if not said or has_markup(said):
         return None
     if contradiction.kind == "number" and not re.search(
@@ -668,7 +694,7 @@ def probe_point(
         scope = point.context if point.contradiction.kind == "number" else reference
         if wrong and wrong in _normal(scope or point.context):
             return None  # the reference says the same: not a mistake to challenge
-        found = challenge(lang, point.contradiction, used)
+        found = challenge(lang, point.contradiction, used, answer)
         return None if found is None else Probe(found.prompt, found.kind, found.template, point)
     if point.coverage is Coverage.PARTLY and point.evidence is not None:
         said = quote_of(answer[point.evidence.start : point.evidence.end], point.keywords)
