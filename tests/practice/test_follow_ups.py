@@ -312,3 +312,8 @@ def test_a_good_topic_is_found_for_typical_points() -> None:
     name = KeyPointResult("VC 维是由 Vapnik 和 Chervonenkis 提出的", Coverage.MISSED, 0.1)
     found = topic_of(name, "什么是 VC 维？")
     assert found is None or found.text not in ("Vapnik", "Chervonenkis")
+    # an author's lead that says something of a thing is a clause, not a topic to ask about
+    text = "损失不同：逻辑回归用对数损失，SVM 用合页损失"
+    loss = KeyPointResult(text, Coverage.MISSED, 0.1, context=text)
+    found = topic_of(loss, "逻辑回归和 SVM 有什么异同？")
+    assert found is None or found.text != "损失不同"
