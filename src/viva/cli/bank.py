@@ -106,14 +106,16 @@ def export(
     folder: Annotated[Path, typer.Argument(help="A new or empty folder to write notes into.")],
 ) -> None:
     """Write a bank out as Markdown notes: your version, with your edits in the text."""
-    from viva.cli import render, service
+    from viva.cli import render, render_files, service
 
     with service() as viva:
         written = viva.export_bank(name, folder)
         lang = viva.preferences().ui_lang
     out = render.console()
-    out.print(render.files_text("notes_wrote", lang, n=len(written), path=folder), markup=False)
-    out.print(render.files_text("notes_then", lang, path=folder), markup=False)
+    out.print(
+        render_files.files_text("notes_wrote", lang, n=len(written), path=folder), markup=False
+    )
+    out.print(render_files.files_text("notes_then", lang, path=folder), markup=False)
 
 
 @app.command("edit")

@@ -33,7 +33,7 @@ def _status_json(status: SchemaStatus) -> dict[str, object]:
 @app.command("current")
 def current(as_json: JsonOption = False) -> None:
     """Show the database's schema revision and the one this Viva needs (changes nothing)."""
-    from viva.cli import explained_errors, render
+    from viva.cli import explained_errors, render, render_admin
 
     with explained_errors():
         from viva.config import load_settings
@@ -43,7 +43,7 @@ def current(as_json: JsonOption = False) -> None:
     if as_json:
         render.print_json(_status_json(status))
     else:
-        render.schema_status(status)
+        render_admin.schema_status(status)
 
 
 @app.command("upgrade")
@@ -53,7 +53,7 @@ def upgrade(as_json: JsonOption = False) -> None:
     Nothing happens when it is already current; two upgrades started at once on PostgreSQL
     run one after the other. Back up the database first (pg_dump, or copy the SQLite file).
     """
-    from viva.cli import explained_errors, render
+    from viva.cli import explained_errors, render, render_admin
 
     with explained_errors():
         from viva.config import load_settings
@@ -63,4 +63,4 @@ def upgrade(as_json: JsonOption = False) -> None:
     if as_json:
         render.print_json({**_status_json(after), "previous": before.current})
     else:
-        render.schema_upgraded(before, after)
+        render_admin.schema_upgraded(before, after)

@@ -29,12 +29,12 @@ def anki(
 ) -> None:
     """Export questions as an Anki deck: prompt, reference answer, key points, section tags
     and images. Exporting again updates the same notes in Anki (no duplicates)."""
-    from viva.cli import render, service
+    from viva.cli import render_files, service
 
     with service() as viva:
         report = viva.export_anki(file, banks=bank)
         lang = viva.preferences().ui_lang
-    render.anki_export(report, lang)
+    render_files.anki_export(report, lang)
 
 
 @app.command("data")
@@ -53,11 +53,11 @@ def data(
     """Export everything Viva keeps of you as a zip: every database row of yours as JSON
     (banks, questions, reviews, interviews, recordings' details, preferences, ...), your note
     files, recordings and uploads, and a README saying what each file is."""
-    from viva.cli import render, service
+    from viva.cli import render, render_files, service
 
     with service() as viva:
         lang = viva.preferences().ui_lang
-        with render.count_progress(render.files_text("exporting", lang)) as progress:
+        with render.count_progress(render_files.files_text("exporting", lang)) as progress:
             target = viva if user is None else viva.as_user(user)
             report = target.export_data(file, on_progress=progress)
-    render.data_export(report, lang)
+    render_files.data_export(report, lang)

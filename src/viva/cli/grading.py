@@ -43,7 +43,7 @@ def grade(
     ] = None,
 ) -> None:
     """Grade an answer against a question's reference, key point by key point."""
-    from viva.cli import explained_errors, render, service
+    from viva.cli import explained_errors, render, render_files, service
     from viva.errors import VivaError
 
     if batch is not None:
@@ -52,9 +52,9 @@ def grade(
                 raise VivaError("--batch needs --out FILE", hint="e.g. --out graded.csv")
         with service() as viva:
             lang = viva.preferences().ui_lang
-            with render.count_progress(render.files_text("grading", lang)) as progress:
+            with render.count_progress(render_files.files_text("grading", lang)) as progress:
                 report = viva.grade_batch(batch, out, on_progress=progress)
-        render.batch_report(report, lang)
+        render_files.batch_report(report, lang)
         return
     with explained_errors():
         if lang not in (None, "zh", "en"):
@@ -100,7 +100,7 @@ def calibrate(
     ] = False,
 ) -> None:
     """Refit the grader's calibration on answers you graded yourself."""
-    from viva.cli import explained_errors, render, service
+    from viva.cli import explained_errors, render, render_files, service
     from viva.errors import VivaError
 
     with service() as viva:
@@ -108,10 +108,10 @@ def calibrate(
         if reset:
             removed = viva.reset_calibration()
             said = "calibration_reset" if removed else "calibration_default"
-            render.console().print(render.files_text(said, lang))
+            render.console().print(render_files.files_text(said, lang))
             return
         with explained_errors():
             if file is None:
                 raise VivaError("give a file of graded answers, or --reset")
         report = viva.calibrate(file)
-    render.calibration_report(report, lang)
+    render_files.calibration_report(report, lang)

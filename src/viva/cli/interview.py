@@ -58,7 +58,7 @@ def _check_voice(viva: Viva) -> None:
 def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool, ui: str) -> tuple[str, float]:
     """Read the question aloud, record the answer, transcribe it; (text, seconds used). The
     lines around it are in `ui`, the interface's language."""
-    from viva.cli import render
+    from viva.cli import render, render_speech
     from viva.errors import AudioError
 
     out = render.console()
@@ -99,7 +99,7 @@ def _spoken_answer(viva: Viva, asked: Asked, *, quiet: bool, ui: str) -> tuple[s
         return "", used
     if not quiet:
         out.print(result.transcript.text, markup=False)
-        out.print(render.delivery_line(result.delivery, ui), style="dim")
+        out.print(render_speech.delivery_line(result.delivery, ui), style="dim")
     return result.transcript.text, used
 
 

@@ -11,7 +11,7 @@ def show_paths(
     as_json: Annotated[bool, typer.Option("--json", help="Print the paths as JSON.")] = False,
 ) -> None:
     """Show the data dir, the database, and where assets, models and recordings live."""
-    from viva.cli import render, service
+    from viva.cli import render, render_admin, service
 
     with service() as viva:
         paths = viva.paths()
@@ -27,4 +27,4 @@ def show_paths(
             }
         )
     else:
-        render.paths_table(paths)
+        render_admin.paths_table(paths)

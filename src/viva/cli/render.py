@@ -1,4 +1,6 @@
-"""Every Rich table, panel and progress bar of the CLI lives here."""
+"""The CLI's Rich tables, panels and progress bars: the console, imports, banks, grades and
+practice. Speech (render_speech), files written out (render_files) and the operator's views
+(render_admin) have modules of their own."""
 
 from __future__ import annotations
 
@@ -27,23 +29,13 @@ if TYPE_CHECKING:  # rendering-only imports stay lazy: `viva bank list` must sta
     from viva.practice.planner import Plan
     from viva.practice.stats import Stats
     from viva.service import (
-        AnkiExport,
-        BatchReport,
-        CalibrationReport,
-        DataExport,
-        DeletedAccount,
         ImportProgress,
         ImportReport,
-        Paths,
         Scope,
     )
-    from viva.service.accounts import Account
-    from viva.service.database import SchemaStatus
-    from viva.speech.models import Delivery, Transcript
     from viva.store.edits import EditSummary
     from viva.store.interviews import SavedInterview
     from viva.store.questions import BankSummary
-    from viva.store.recordings import SavedRecording
 
 
 def console() -> Console:
@@ -215,83 +207,6 @@ def import_problems(problems: Sequence[NoteProblem], lang: str = "en") -> None:
             err.print(say("more", n=len(found) - PROBLEM_EXAMPLES), markup=False)
     if any(len(found) > PROBLEM_EXAMPLES for found in groups.values()):
         err.print(say("every"), markup=False)
-
-
-_FILES = {
-    "anki_wrote": (
-        "已把 {banks} 的 {n} 道题{images}写入 {path}。",
-        "Wrote {n} note from {banks}{images} to {path}.|"
-        "Wrote {n} notes from {banks}{images} to {path}.",
-    ),
-    "anki_images": ("（含 {n} 张图片）", ", {n} image|, {n} images"),
-    "anki_empty": (
-        "{n} 道题还没有参考答案：卡片背面是空的。",
-        "{n} question has no reference answer yet: its card back is empty.|"
-        "{n} questions have no reference answer yet: their card backs are empty.",
-    ),
-    "anki_how": (
-        "在 Anki 里：文件 > 导入…，选择这个文件。改过笔记后再导出一次，Anki 会更新同一批卡片。",
-        "In Anki: File > Import… and choose the file. Export again after editing your notes: "
-        "Anki updates the same cards.",
-    ),
-    "data_wrote": (
-        "已把 {tables} 张表的 {rows} 行数据和 {files} 个文件写入 {path}（{size:.1f} MB）。",
-        "Wrote {rows} row(s) from {tables} table(s) and {files} file(s) to {path} ({size:.1f} MB).",
-    ),
-    "exporting": ("正在导出", "Exporting"),
-    "notes_wrote": (
-        "已把 {n} 篇笔记写入 {path}。",
-        "Wrote {n} note to {path}.|Wrote {n} notes to {path}.",
-    ),
-    "notes_then": (
-        "改好后运行：viva import {path} --bank my-notes",
-        "Edit them, then: viva import {path} --bank my-notes",
-    ),
-    "grading": ("正在评分", "Grading"),
-    "batch_done": (
-        "已评分 {graded}/{rows} 条回答 → {path}",
-        "Graded {graded} of {rows} answers → {path}",
-    ),
-    "batch_errors": (
-        "{n} 行无法评分：原因见这些行的 error 列。",
-        "{n} row could not be graded: see its `error` column.|"
-        "{n} rows could not be graded: see their `error` column.",
-    ),
-    "calibration_title": (
-        "在 {n} 个你评过分的回答上校准",
-        "Calibration on {n} graded answers",
-    ),
-    "before": ("校准前", "before"),
-    "after": ("校准后（5 折交叉验证）", "after (5-fold)"),
-    "calibration_saved": (
-        "已为评分档 {profile!r} 保存，今后评分都用它。`viva calibrate --reset` 可以撤销。",
-        "Saved for the {profile!r} grading profile; used from now on."
-        " `viva calibrate --reset` undoes it.",
-    ),
-    "calibration_reset": ("已恢复默认校准。", "Back to the default calibration."),
-    "calibration_default": ("本来就在用默认校准。", "Already on the default calibration."),
-}
-
-
-def files_text(key: str, lang: str, **values: Any) -> str:
-    """One line of the export, batch and calibration reports in `lang`."""
-    return translator(_FILES, lang)(key, **values)
-
-
-def anki_export(report: AnkiExport, lang: str = "en") -> None:
-    """What `viva export anki` wrote, and how to open it."""
-    out = console()
-    say = translator(_FILES, lang)
-    banks = ("、" if lang == "zh" else ", ").join(report.banks)
-    images = say("anki_images", n=report.media) if report.media else ""
-    out.print(
-        say("anki_wrote", n=report.notes, banks=banks, images=images, path=report.path),
-        markup=False,
-        soft_wrap=True,
-    )
-    if report.without_reference:
-        out.print(say("anki_empty", n=report.without_reference), markup=False)
-    out.print(say("anki_how"), markup=False)
 
 
 _BANK = {
@@ -470,64 +385,6 @@ def edits_table(edits: Sequence[EditSummary]) -> None:
     out.print(table)
 
 
-def paths_table(paths: Paths) -> None:
-    """Where each thing lives."""
-    table = Table(show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column()
-    for label, value in (
-        ("data dir", paths.home),
-        ("database", paths.database),
-        ("assets", paths.assets),
-        ("models", paths.models),
-        ("recordings", paths.recordings),
-        ("built-in bank", paths.builtin_bank),
-    ):
-        table.add_row(label, str(value))
-    console().print(table)
-
-
-def schema_status(status: SchemaStatus) -> None:
-    """The database's schema revision against the newest."""
-    table = Table(show_header=False, box=None)
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_row("database", f"{status.url} ({status.backend})")
-    table.add_row("schema", status.current or "(empty: no tables yet)")
-    table.add_row("newest", status.head)
-    console().print(table)
-    if status.is_current:
-        console().print("The schema is current.", markup=False)
-    else:
-        console().print(
-            "The schema is behind: run `viva db upgrade`"
-            + (
-                " (Viva also upgrades a SQLite file when it opens it)."
-                if status.backend == "sqlite"
-                else "."
-            ),
-            style="yellow",
-            markup=False,
-            soft_wrap=True,
-        )
-
-
-def schema_upgraded(before: SchemaStatus, after: SchemaStatus) -> None:
-    """What an upgrade did."""
-    if before.current == after.current:
-        console().print(
-            f"{after.url}: already at schema {after.current}; nothing to do.",
-            markup=False,
-            soft_wrap=True,
-        )
-    else:
-        console().print(
-            f"{after.url}: upgraded from schema {before.current or '(empty)'} to {after.current}.",
-            markup=False,
-            soft_wrap=True,
-        )
-
-
 @contextmanager
 def count_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar for counted work on standard error (quiet when not a terminal)."""
@@ -611,29 +468,6 @@ def grade_panel(question: Question, answer: str, grade: Grade, lang: str = "en")
             subtitle_align="left",
         )
     )
-
-
-def batch_report(report: BatchReport, lang: str = "en") -> None:
-    """One line per outcome of a batch."""
-    out = console()
-    say = translator(_FILES, lang)
-    out.print(say("batch_done", graded=report.graded, rows=report.rows, path=report.output))
-    if report.errors:
-        out.print(say("batch_errors", n=report.errors), markup=False)
-
-
-def calibration_report(report: CalibrationReport, lang: str = "en") -> None:
-    """Agreement with the user's grades before and after refitting."""
-    say = translator(_FILES, lang)
-    table = Table(title=say("calibration_title", n=report.answers), header_style="bold")
-    table.add_column("")
-    table.add_column("Pearson", justify="right")
-    table.add_column("RMSE", justify="right")
-    table.add_row(say("before"), f"{report.pearson_before:.3f}", f"{report.rmse_before:.3f}")
-    table.add_row(say("after"), f"{report.pearson_after:.3f}", f"{report.rmse_after:.3f}")
-    out = console()
-    out.print(table)
-    out.print(say("calibration_saved", profile=report.profile), markup=False)
 
 
 def ask(prompt: str) -> str:
@@ -834,196 +668,6 @@ def stats_report(stats: Stats, lang: str = "en") -> None:
         out.print(say("scores", scores=scores))
 
 
-# --- voice --------------------------------------------------------------------------------
-@contextmanager
-def transcribe_progress(enabled: bool) -> Iterator[Callable[[float, float], None] | None]:
-    """A progress bar in seconds of audio for recordings over 30 s (terminal only)."""
-    err = err_console()
-    if not enabled or not err.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn("Transcribing"),
-        BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("transcribe", total=None, visible=False)
-
-        def update(done: float, total: float) -> None:
-            progress.update(task, completed=done, total=total, visible=total > 30)
-
-        yield update
-
-
-_SPEECH = {
-    "transcript": (
-        "转写（{language}，{seconds:.1f} 秒{kept}）",
-        "Transcript ({language}, {seconds:.1f} s{kept})",
-    ),
-    "kept": ("，已存为录音 {id}", " · saved as recording {id}"),
-    "zh": ("中文", "Chinese"),
-    "en": ("英文", "English"),
-    "delivery": ("表达", "Delivery"),
-    "duration": ("时长", "duration"),
-    "seconds": ("{s:.1f} 秒", "{s:.1f} s"),
-    "limit_over": (
-        "（限时 {limit:.0f} 秒，超出 {over:.1f} 秒）",
-        " (limit {limit:.0f} s, {over:.1f} s over)",
-    ),
-    "limit_within": ("（限时 {limit:.0f} 秒，未超时）", " (limit {limit:.0f} s, within it)"),
-    "rate": ("语速", "speaking rate"),
-    "per_chars": ("{rate:.0f} 字/分钟", "{rate:.0f} characters/min"),
-    "per_words": ("{rate:.0f} 词/分钟", "{rate:.0f} words/min"),
-    "pauses": ("超过 {s:.0f} 秒的停顿", "pauses > {s:.0f} s"),
-    "pauses_found": (
-        "{n} 次（最长 {longest:.1f} 秒；在 {where}）",
-        "{n} (longest {longest:.1f} s; at {where})",
-    ),
-    "none": ("无", "none"),
-    "fillers": ("口头禅", "fillers"),
-    "fillers_found": ("{n} 次：{listed}（在 {where}）", "{n}: {listed} (at {where})"),
-    "line_rate_chars": ("{rate:.0f} 字/分钟", "{rate:.0f} 字/min"),
-    "line_rate_words": ("{rate:.0f} 词/分钟", "{rate:.0f} wpm"),
-    "line_seconds": ("{s:.0f} 秒", "{s:.0f} s"),
-    "line_pauses": ("{n} 次长停顿", "{n} long pause|{n} long pauses"),
-    "line_fillers": ("{n} 个口头禅", "{n} filler|{n} fillers"),
-    "line_over": ("超时 {s:.0f} 秒", "{s:.0f} s over time"),
-    "no_recordings": (
-        "还没有录音。`viva transcribe 文件 --keep` 或 `viva interview --voice` 会保存录音。",
-        "No recordings. `viva transcribe FILE --keep` or `viva interview --voice` make them.",
-    ),
-    "recordings": (
-        "{folder} 里的 {n} 段录音",
-        "{n} recording in {folder}|{n} recordings in {folder}",
-    ),
-    "col_id": ("编号", "id"),
-    "col_date": ("日期", "date"),
-    "col_kind": ("类型", "kind"),
-    "col_length": ("时长", "length"),
-    "col_question": ("题目", "question"),
-    "col_transcript": ("转写", "transcript"),
-    "kind_drill": ("练习", "drill"),
-    "kind_interview": ("模拟面试", "interview"),
-    "kind_transcribe": ("转写", "transcribe"),
-    "purged": ("删除了 {n} 段录音。", "Deleted {n} recording.|Deleted {n} recordings."),
-    "wrote": ("已写入 {path}", "Wrote {path}"),
-    "cannot_play": ("这里无法播放（{reason}）。", "Cannot play it here ({reason})."),
-}
-
-
-def transcript_panel(transcript: Transcript, recording_id: int | None, lang: str = "en") -> None:
-    """The transcript, with its language and length."""
-    from rich.panel import Panel
-
-    say = translator(_SPEECH, lang)
-    kept = say("kept", id=recording_id) if recording_id is not None else ""
-    language = say("zh" if transcript.language == "zh" else "en")
-    title = say("transcript", language=language, seconds=transcript.duration, kept=kept)
-    console().print(Panel(Text(transcript.text), title=title, title_align="left"))
-
-
-def _clock(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d}"
-
-
-def delivery_table(delivery: Delivery, lang: str = "en") -> None:
-    """Delivery figures: duration, rate, long pauses, fillers, overtime."""
-    say = translator(_SPEECH, lang)
-    list_sep = "、" if lang == "zh" else ", "
-    table = Table(title=say("delivery"), show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    length = say("seconds", s=delivery.duration)
-    if delivery.time_limit is not None:
-        over = delivery.over_limit
-        length += (
-            say("limit_over", limit=delivery.time_limit, over=over)
-            if over > 0
-            else say("limit_within", limit=delivery.time_limit)
-        )
-    table.add_row(say("duration"), length)
-    per = "per_chars" if delivery.unit.value == "chars" else "per_words"
-    table.add_row(say("rate"), say(per, rate=delivery.rate))
-    pauses = say("pauses", s=delivery.pause_threshold)
-    if delivery.pauses:
-        where = list_sep.join(_clock(p.start) for p in delivery.pauses)
-        found = say(
-            "pauses_found", n=len(delivery.pauses), longest=delivery.longest_pause, where=where
-        )
-        table.add_row(pauses, found)
-    else:
-        table.add_row(pauses, say("none"))
-    counts = delivery.filler_counts()
-    if counts:
-        listed = list_sep.join(f"{name} ×{n}" for name, n in counts.items())
-        where = list_sep.join(_clock(f.start) for f in delivery.fillers)
-        found = say("fillers_found", n=len(delivery.fillers), listed=listed, where=where)
-        table.add_row(say("fillers"), found)
-    else:
-        table.add_row(say("fillers"), say("none"))
-    console().print(table)
-
-
-def delivery_line(delivery: Delivery, lang: str = "en") -> str:
-    """Delivery in one line (after each spoken answer of an interview)."""
-    say = translator(_SPEECH, lang)
-    per = "line_rate_chars" if delivery.unit.value == "chars" else "line_rate_words"
-    parts = [say("line_seconds", s=delivery.duration), say(per, rate=delivery.rate)]
-    if delivery.pauses:
-        parts.append(say("line_pauses", n=len(delivery.pauses)))
-    if delivery.fillers:
-        parts.append(say("line_fillers", n=len(delivery.fillers)))
-    if delivery.over_limit > 0:
-        parts.append(say("line_over", s=delivery.over_limit))
-    return " · ".join(parts)
-
-
-def recordings_table(recordings: Sequence[SavedRecording], folder: Any, lang: str = "en") -> None:
-    """Stored recordings, newest first."""
-    say = translator(_SPEECH, lang)
-    if not recordings:
-        console().print(say("no_recordings"), markup=False)
-        return
-    table = Table(title=say("recordings", n=len(recordings), folder=folder), header_style="bold")
-    for column in ("id", "date", "kind", "length", "question", "transcript"):
-        justify = "right" if column in ("id", "length") else "left"
-        table.add_column(say(f"col_{column}"), justify=justify)
-    for r in recordings:
-        text = r.transcript if len(r.transcript) <= 40 else r.transcript[:39] + "…"
-        table.add_row(
-            str(r.id),
-            r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            say(f"kind_{r.kind}"),
-            say("line_seconds", s=r.duration),
-            r.question_id or "",
-            text,
-        )
-    console().print(table)
-
-
-def purged(count: int, lang: str = "en") -> None:
-    """What `viva recordings purge` did."""
-    console().print(translator(_SPEECH, lang)("purged", n=count))
-
-
-def wrote_wav(path: Any, lang: str = "en") -> None:
-    """Where `viva say -o` wrote its WAV."""
-    console().print(translator(_SPEECH, lang)("wrote", path=path), markup=False)
-
-
-def could_not_play(reason: str, path: Any, lang: str = "en") -> None:
-    """`viva say` without a speaker: where the WAV went instead."""
-    say = translator(_SPEECH, lang)
-    err_console().print(say("cannot_play", reason=reason), style="yellow", markup=False)
-    console().print(say("wrote", path=path), markup=False)
-
-
 def scope_text(scope: Scope, lang: str = "en") -> str:
     """ "seed, builtin — 项目经历 · 未来研究" (the sections: every one when none is chosen)."""
     every = "全部章节" if lang == "zh" else "every section"
@@ -1040,78 +684,3 @@ def daily_text(progress: DailyProgress, lang: str = "en") -> str:
     if progress.goal:
         return f"Today: {progress.done_today}/{progress.goal} questions · streak {days}."
     return f"Today: {progress.done_today} questions · streak {days}."
-
-
-def account_added(name: str, role: str, one_time_password: str | None) -> None:
-    """What `viva users add` did (and the one-time password, shown only here)."""
-    out = console()
-    out.print(f"Added {role} {name!r}.", markup=False)
-    if one_time_password is not None:
-        out.print(f"One-time password: {one_time_password}", markup=False)
-        out.print(f"{name} chooses their own password at the first sign-in.", markup=False)
-
-
-def password_reset(name: str, one_time_password: str | None) -> None:
-    """What `viva users reset-password` did."""
-    out = console()
-    out.print(f"New password set for {name!r}; it is signed out everywhere.", markup=False)
-    if one_time_password is not None:
-        out.print(f"One-time password: {one_time_password}", markup=False)
-        out.print(f"{name} chooses their own password at the next sign-in.", markup=False)
-
-
-def data_export(report: DataExport, lang: str = "en") -> None:
-    """What `viva export data` wrote."""
-    console().print(
-        files_text(
-            "data_wrote",
-            lang,
-            rows=report.rows,
-            tables=report.tables,
-            files=report.files,
-            path=report.path,
-            size=report.bytes / 1024 / 1024,
-        ),
-        markup=False,
-        soft_wrap=True,
-    )
-
-
-def account_deleted(deleted: DeletedAccount) -> None:
-    """What `viva users delete` did."""
-    rows = sum(deleted.rows.values())
-    console().print(
-        f"Deleted the account {deleted.name!r}: {rows} row(s) and {deleted.files} file(s).",
-        markup=False,
-    )
-
-
-def account_changed(name: str, what: str) -> None:
-    """One line for a change to an account (`viva users role|disable|enable`)."""
-    console().print(f"{name!r} {what}.", markup=False)
-
-
-def accounts_table(accounts: Sequence[Account]) -> None:
-    """Every account: role, whether it can sign in, when added and last signed in."""
-    table = Table(title=f"{len(accounts)} accounts", header_style="bold")
-    for column in ("name", "role", "state", "added", "last sign-in"):
-        table.add_column(column)
-    for a in accounts:
-        if a.is_disabled:
-            state = "disabled"
-        elif not a.has_password:
-            state = "no password"
-        elif a.must_change_password:
-            state = "one-time password"
-        else:
-            state = "active"
-        table.add_row(
-            a.name,
-            a.role,
-            state,
-            a.created_at.astimezone().strftime("%Y-%m-%d"),
-            ""
-            if a.last_sign_in_at is None
-            else a.last_sign_in_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-        )
-    console().print(table)

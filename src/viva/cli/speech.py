@@ -36,10 +36,11 @@ def transcribe(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Transcribe a spoken answer and show its delivery: rate, long pauses, fillers."""
-    from viva.cli import render, service
+    from viva.cli import render, render_speech, service
 
     with service() as viva:
-        with render.transcribe_progress(not as_json) as progress:
+        shown_in = viva.preferences().ui_lang  # the interface's (and the grade's) language
+        with render_speech.transcribe_progress(not as_json, shown_in) as progress:
             from viva.service import TranscribeOptions
 
             options = TranscribeOptions(
@@ -47,7 +48,6 @@ def transcribe(
             )
             result = viva.transcribe_file(file, options, progress=progress)
         graded = viva.grade(question, result.transcript.text) if question else None
-        shown_in = viva.preferences().ui_lang  # the grade's feedback language
     if as_json:
         from viva.wire import delivery_json, grade_json, transcript_json
 
@@ -61,8 +61,8 @@ def transcribe(
             data["grade"] = grade_json(graded[1])
         render.print_json(data)
         return
-    render.transcript_panel(result.transcript, result.recording_id, shown_in)
-    render.delivery_table(result.delivery, shown_in)
+    render_speech.transcript_panel(result.transcript, result.recording_id, shown_in)
+    render_speech.delivery_table(result.delivery, shown_in)
     if graded is not None:
         render.grade_panel(graded[0], result.transcript.text, graded[1], shown_in)
 
@@ -77,7 +77,7 @@ def say(
     """Speak text aloud offline (Kokoro for Chinese, piper for English), or write a WAV."""
     import shutil
 
-    from viva.cli import explained_errors, render, service
+    from viva.cli import explained_errors, render_speech, service
     from viva.errors import AudioDeviceError, VivaError
 
     with service() as viva:
@@ -89,7 +89,7 @@ def say(
                     shutil.copyfile(wav, output)
                 except OSError as err:
                     raise VivaError(f"cannot write {output}: {err.strerror or err}") from None
-            render.wrote_wav(output, ui)
+            render_speech.wrote_wav(output, ui)
             return
         try:
             viva.play(wav)
@@ -99,7 +99,7 @@ def say(
             handle, name = tempfile.mkstemp(prefix="viva-say-", suffix=".wav")
             with open(handle, "wb") as out:
                 out.write(wav.read_bytes())
-            render.could_not_play(err.message, Path(name), ui)
+            render_speech.could_not_play(err.message, Path(name), ui)
 
 
 @app.command("list")
@@ -107,7 +107,7 @@ def list_recordings(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List stored recordings with their transcripts, newest first."""
-    from viva.cli import render, service
+    from viva.cli import render, render_speech, service
 
     with service() as viva:
         found = viva.recordings()
@@ -118,7 +118,7 @@ def list_recordings(
 
         render.print_json([recording_json(r) for r in found])
     else:
-        render.recordings_table(found, folder, lang)
+        render_speech.recordings_table(found, folder, lang)
 
 
 @app.command("purge")
@@ -142,7 +142,7 @@ def purge(
     import sys
     from datetime import UTC, datetime, timedelta
 
-    from viva.cli import explained_errors, render, service
+    from viva.cli import explained_errors, render_speech, service
     from viva.errors import VivaError
 
     age = None if older_than is None else timedelta(days=older_than)
@@ -160,7 +160,7 @@ def purge(
                 viva.as_user(a.name).apply_retention(now=now, force=True)
                 for a in viva.accounts.accounts()
             )
-        render.purged(deleted, lang)
+        render_speech.purged(deleted, lang)
         return
     with service() as viva:
         lang = viva.preferences().ui_lang
@@ -180,4 +180,4 @@ def purge(
             if not typer.confirm(question, default=False):
                 raise typer.Exit(1)
         deleted = viva.purge_recordings(age, now=now)
-    render.purged(deleted, lang)
+    render_speech.purged(deleted, lang)

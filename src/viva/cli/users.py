@@ -49,13 +49,13 @@ def add(
     password_stdin: StdinOption = False,
 ) -> None:
     """Add an account; prints a one-time password unless --password-stdin gives one."""
-    from viva.cli import explained_errors, render, service
+    from viva.cli import explained_errors, render_admin, service
 
     with explained_errors():
         password = _read_password() if password_stdin else None
     with service() as viva:
         account, made_up = viva.accounts.add(name, role=role, password=password)
-    render.account_added(account.name, account.role, made_up)
+    render_admin.account_added(account.name, account.role, made_up)
 
 
 @app.command("list")
@@ -63,7 +63,7 @@ def list_accounts(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the accounts: role, state, when added and when last signed in."""
-    from viva.cli import render, service
+    from viva.cli import render, render_admin, service
 
     with service() as viva:
         accounts = viva.accounts.accounts()
@@ -85,7 +85,7 @@ def list_accounts(
             ]
         )
         return
-    render.accounts_table(accounts)
+    render_admin.accounts_table(accounts)
 
 
 @app.command("role")
@@ -94,44 +94,44 @@ def role(
     new_role: Annotated[str, typer.Argument(metavar="ROLE", help="student, teacher or admin.")],
 ) -> None:
     """Give an account another role."""
-    from viva.cli import render, service
+    from viva.cli import render_admin, service
 
     with service() as viva:
         account = viva.accounts.set_role(name, new_role)
-    render.account_changed(account.name, f"now has the role {account.role}")
+    render_admin.account_changed(account.name, f"now has the role {account.role}")
 
 
 @app.command("reset-password")
 def reset_password(name: NameArgument, password_stdin: StdinOption = False) -> None:
     """Set a new password and sign the account out everywhere; prints a one-time password
     unless --password-stdin gives one."""
-    from viva.cli import explained_errors, render, service
+    from viva.cli import explained_errors, render_admin, service
 
     with explained_errors():
         password = _read_password() if password_stdin else None
     with service() as viva:
         made_up = viva.accounts.reset_password(name, password)
-    render.password_reset(name, made_up)
+    render_admin.password_reset(name, made_up)
 
 
 @app.command("disable")
 def disable(name: NameArgument) -> None:
     """Disable an account: it is signed out everywhere and cannot sign in (its data stays)."""
-    from viva.cli import render, service
+    from viva.cli import render_admin, service
 
     with service() as viva:
         account = viva.accounts.set_disabled(name, True)
-    render.account_changed(account.name, "is disabled (signed out everywhere)")
+    render_admin.account_changed(account.name, "is disabled (signed out everywhere)")
 
 
 @app.command("enable")
 def enable(name: NameArgument) -> None:
     """Let a disabled account sign in again."""
-    from viva.cli import render, service
+    from viva.cli import render_admin, service
 
     with service() as viva:
         account = viva.accounts.set_disabled(name, False)
-    render.account_changed(account.name, "is enabled")
+    render_admin.account_changed(account.name, "is enabled")
 
 
 @app.command("delete")
@@ -143,7 +143,7 @@ def delete(
     every file under its folder. The last admin cannot be deleted."""
     import sys
 
-    from viva.cli import explained_errors, render, service
+    from viva.cli import explained_errors, render_admin, service
     from viva.errors import VivaError
 
     with service() as viva:
@@ -162,4 +162,4 @@ def delete(
             ):
                 raise typer.Exit(1)
         deleted = viva.accounts.delete(account.name)
-    render.account_deleted(deleted)
+    render_admin.account_deleted(deleted)
