@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from viva.bank.markdown import parse_note
@@ -68,6 +68,7 @@ notes = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), ma
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=notes, second=notes)
+@example(first="", second="![i](\x00[x](y):::---\n")  # a NUL in an image's path
 def test_any_text_imports_or_raises_our_error(first: str, second: str) -> None:
     from pathlib import Path
 

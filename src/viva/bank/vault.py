@@ -81,8 +81,11 @@ class Vault:
         """An asset: relative to the note first, then anywhere in the vault by file name.
 
         Only a file inside the imported vault counts: an absolute path, a `..` that climbs
-        out, or a symlink that points out is not found (a note must not read the disk).
+        out, or a symlink that points out is not found (a note must not read the disk); nor is
+        a name no file can have (a NUL byte in it).
         """
+        if "\x00" in name:
+            return None
         if not PurePosixPath(name).is_absolute() and not PureWindowsPath(name).drive:
             candidate = (near.parent / name).resolve()
             if candidate.is_file() and self.is_inside(candidate):
