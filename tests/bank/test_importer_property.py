@@ -69,6 +69,7 @@ notes = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), ma
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=notes, second=notes)
 @example(first="", second="![i](\x00[x](y):::---\n")  # a NUL in an image's path
+@example(first="", second="1. Q?\n> ![x](" + "a" * 5000 + ".png)\n")  # a name too long to exist
 def test_any_text_imports_or_raises_our_error(first: str, second: str) -> None:
     from pathlib import Path
 

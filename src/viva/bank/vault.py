@@ -82,14 +82,17 @@ class Vault:
 
         Only a file inside the imported vault counts: an absolute path, a `..` that climbs
         out, or a symlink that points out is not found (a note must not read the disk); nor is
-        a name no file can have (a NUL byte in it).
+        a name no file can have (a NUL byte, a name longer than the file system allows).
         """
         if "\x00" in name:
             return None
         if not PurePosixPath(name).is_absolute() and not PureWindowsPath(name).drive:
-            candidate = (near.parent / name).resolve()
-            if candidate.is_file() and self.is_inside(candidate):
-                return candidate
+            try:
+                candidate = (near.parent / name).resolve()
+                if candidate.is_file() and self.is_inside(candidate):
+                    return candidate
+            except OSError:  # "File name too long" and the like: no such file
+                pass
         matches = self._files_by_name.get(PurePosixPath(name).name.casefold(), [])
         inside = [m for m in matches if self.is_inside(m.resolve())]
         return inside[0] if inside else None
@@ -223,7 +226,9 @@ class _Resolver:
         if note is None:
             what = "embed" if is_embed else "link"
             self.problems.append(
-                NoteProblem(rel, line, f"{what} {raw}: note {name!r} is not in the vault")
+                NoteProblem(
+                    rel, line, f"{what} {_clip(raw)}: note {_clip(name)!r} is not in the vault"
+                )
             )
             return Link(raw, target, kind, is_embed, line, role), None
         section: tuple[str, ...] = ()
@@ -267,7 +272,9 @@ class _Resolver:
         if found is None:
             self.problems.append(
                 NoteProblem(
-                    self.note.parsed.rel, line, f"image {raw}: file {name!r} is not in the vault"
+                    self.note.parsed.rel,
+                    line,
+                    f"image {_clip(raw)}: file {_clip(name)!r} is not in the vault",
                 )
             )
             return Link(raw, name, LinkKind.ASSET, True, line, role)
@@ -330,3 +337,8 @@ def _embedded_text(note: ParsedNote, heading: Heading | None) -> str:
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """A link or name as a report line shows it: a hostile 5,000-character one is cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
