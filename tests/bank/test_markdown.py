@@ -97,7 +97,9 @@ def test_qa_question_line_then_its_answer_in_the_same_paragraph() -> None:
     text = (
         "**Q: Why do we need a validation set?**\n"
         "To choose hyper-parameters.\nNot the test set.\n\n"
-        "问：为什么要三次握手\n而不是两次？\n"
+        "问：为什么要三次握手\n而不是两次？\n\n"
+        "Q: What is X?\nGive an example.\n\nX is a thing, e.g. Y.\n\n"
+        "Q: What is Z?\nWhy does it matter?\n"
     )
     assert answers(text) == [
         (
@@ -107,6 +109,9 @@ def test_qa_question_line_then_its_answer_in_the_same_paragraph() -> None:
             "To choose hyper-parameters.\nNot the test set.",
         ),
         ((), None, "为什么要三次握手 而不是两次？", None),  # a question over two lines stays whole
+        # the answer follows as a paragraph of its own: both lines ask
+        ((), None, "What is X? Give an example.", "X is a thing, e.g. Y."),
+        ((), None, "What is Z? Why does it matter?", None),
     ]
 
 

@@ -368,8 +368,16 @@ class NoteReader:
                 answer.append(AnswerLine(n, text))
             else:
                 q_lines.append(QA_Q.sub("", text, count=1) if not q_lines else text.strip())
-        if not in_answer and len(q_lines) > 1 and _asks_alone(q_lines[0]):
-            # "**Q: Why …?**" with the answer on the next line of the same paragraph
+        nothing_after = i + 1 >= len(self.blocks) or starts_question(self.blocks[i + 1])
+        if (
+            not in_answer
+            and len(q_lines) > 1
+            and nothing_after
+            and _asks_alone(q_lines[0])
+            and not any(_asks_alone(line) for line in q_lines[1:])
+        ):
+            # "**Q: Why …?**" with the answer on the next line of the same paragraph (when an
+            # answer follows as blocks of its own, the lines after are part of the question)
             answer = [
                 AnswerLine(block.start + k, self.lines[block.start + k])
                 for k in range(1, len(q_lines))
