@@ -50,12 +50,12 @@ def explained_errors() -> Iterator[None]:
         err = err_console()
         # each line in one language: a message with no Chinese wording keeps its English label
         said = localised(error.message, lang, terminal=True).text
-        zh = said != error.message
+        zh = lang == "zh" and said != error.message
         err.print("[red]错误：[/red]" if zh else "[red]Error:[/red] ", end="", markup=True)
         err.print(said, markup=False, soft_wrap=True)
         if error.hint:
             hint = localised(error.hint, lang, terminal=True).text
-            label = "提示：" if hint != error.hint else "Hint: "
+            label = "提示：" if lang == "zh" and hint != error.hint else "Hint: "
             err.print(label + hint, style="dim", markup=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from None
 
