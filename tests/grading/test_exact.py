@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from viva.grading.contrast import Reading, find_contradiction
+from viva.grading.contrast import find_contradiction
 from viva.grading.exact import judge_exact, math_tokens, same_math, verdict
 from viva.grading.keypoints import key_points_from_reference, sentence_of, usable_key_points
 from viva.grading.models import Contradiction
+from viva.grading.reading import Reading
 from viva.grading.text import clauses, is_no_answer, windows
 
 

@@ -177,8 +177,9 @@ def recordings_table(recordings: Sequence[SavedRecording], folder: Any, lang: st
         return
     table = Table(title=say("recordings", n=len(recordings), folder=folder), header_style="bold")
     for column in ("id", "date", "kind", "length", "question", "transcript"):
-        justify = "right" if column in ("id", "length") else "left"
-        table.add_column(say(f"col_{column}"), justify=justify)
+        table.add_column(
+            say(f"col_{column}"), justify="right" if column in ("id", "length") else "left"
+        )
     for r in recordings:
         text = r.transcript if len(r.transcript) <= 40 else r.transcript[:39] + "…"
         table.add_row(

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from viva.grading.calibration import FEATURES, Calibration
-from viva.grading.contrast import Reading, find_contradiction
+from viva.grading.contrast import find_contradiction
 from viva.grading.embedder import Embedder, EmbeddingCache, Vectors, embed_cached, get_embedder
 from viva.grading.exact import Exact, judge_exact, math_tokens
 from viva.grading.exemplars import (
@@ -40,6 +40,7 @@ from viva.grading.models import (
     Span,
 )
 from viva.grading.models import GradeRequest as GradeRequest  # the grader's input, here too
+from viva.grading.reading import Reading
 from viva.grading.score import (
     score_from_points,
 )
