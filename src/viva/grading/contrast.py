@@ -67,8 +67,6 @@ from viva.grading.text import Clause, content_words
 
 # a window is about the point when their USE cosine reaches this, or they share a content word
 ALIGNED = 0.45
-
-
 _WRITTEN_NUMBER = re.compile(r"-?[0-9零一二两三四五六七八九十百千万亿.]+")
 
 
@@ -166,8 +164,6 @@ _SET_AGAINST_BEFORE = re.compile(
 
 
 _SET_AGAINST_AFTER = re.compile(r"^[^，,。；;]{0,8}?(?:不一样|不同|相反|相比|有区别|区别在)")
-
-
 _COMPARED_WITH = re.compile(r"(?:跟|和|与|同|比)[^，,。；;]*$")
 
 
@@ -345,8 +341,6 @@ def _given_to_the_other(
 # what a sentence must say of the point, in words, to be its description (and by how many
 # words it must beat the sentence on the point's own term)
 DESCRIBED = 3
-
-
 _CLAUSE_END_MARK = re.compile(r"[，,：:。；;！？!?\n]")
 
 

@@ -73,17 +73,9 @@ _NEGATIVE_POLARITY = re.compile(
 
 
 _RESTRICTIVE = re.compile(r"只|仅|\b(?:only|just|solely)\b")
-
-
 _COMPLEMENTS = frozenset("好完够到对清全掉")
-
-
 _BEFORE = frozenset(("之前", "以前", "前的", "之后", "以后"))
-
-
 _CONTRASTED = re.compile(r"^[，,\s]*(?:而是|而|只|仅|只是|但|但是|而且|反而|rather|but|only)")
-
-
 _LATIN_NEGATION = re.compile(
     r"\b(?:not|never|cannot|without)\s+(?:be\s+|been\s+|a\s+|an\s+|the\s+)?([a-z][a-z\-]{3,})"
     r"|\b[a-z]+n't\s+(?:be\s+|a\s+|an\s+|the\s+)?([a-z][a-z\-]{3,})"

@@ -15,17 +15,9 @@ from viva.grading.exact import math_form
 from viva.grading.text import Clause, content_words
 
 LATIN = re.compile(r"[a-z]")
-
-
 _NUMBER_UNIT = re.compile(r"(?<![0-9a-z_.^/第])(-?\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]|[a-z]{2,})")
-
-
 _NEGATED_PHRASE = re.compile(r"(?:不|没有|没|无|非|未)[\u4e00-\u9fff]{2}")
-
-
 _LATIN_THEN_NUMERAL = re.compile(r"([A-Za-z])([零一二两三四五六七八九十百千万])")
-
-
 _COMPLEXITY = re.compile(r"o\([^()]*(?:\([^()]*\))?[^()]*\)")
 
 
@@ -154,11 +146,7 @@ def _sentences(text: str) -> Iterator[tuple[int, View]]:
 # what makes a one-character everyday word (多, 高, 差) a statement about something: a degree
 # word before it ("比较少", "更高") or the end of the phrase after it ("取值多的", "延迟低，")
 _DEGREE = ("比较", "较", "更", "越", "很", "太", "最", "偏", "相对", "还", "都", "也", "就", "会")
-
-
 _PHRASE_END = re.compile(r"$|[的了得些一点，,。；;：:、！？!?)）\s]")
-
-
 NEGATED_BEFORE = re.compile(
     r"(?:(?:不|没|无|非|未|互不)(?:是|会|能|要|用|需要)?"
     r"|(?:(?<![a-z])(?:not|never|no)|n't)\s+(?:(?:the|a|an|as|so|very|any|much|be|been)\s+)*)$"
